@@ -1,0 +1,1 @@
+"""Reading help-desk exports, normalising them to the canonical schema, and the warehouse."""

@@ -1,0 +1,97 @@
+-- The warehouse's core tables. Every statement is idempotent so opening an older file upgrades it.
+-- Timestamps are TIMESTAMPTZ in UTC; connections run with TimeZone = 'UTC'.
+
+-- Grain: one row per ticket, keyed by (source, ticket_id); the version with the latest updated_at wins.
+-- No PRIMARY KEY: the loader keeps the key unique with delete-then-insert, which an ART index
+-- would make slower and (within one transaction) refuse.
+CREATE TABLE IF NOT EXISTS tickets (
+    source             VARCHAR     NOT NULL,
+    ticket_id          VARCHAR     NOT NULL,
+    created_at         TIMESTAMPTZ NOT NULL,
+    updated_at         TIMESTAMPTZ NOT NULL,
+    first_response_at  TIMESTAMPTZ,
+    resolved_at        TIMESTAMPTZ,
+    status             VARCHAR     NOT NULL,
+    priority           VARCHAR     NOT NULL,
+    channel            VARCHAR     NOT NULL,
+    abuse_category     VARCHAR     NOT NULL,
+    region             VARCHAR     NOT NULL,
+    language           VARCHAR     NOT NULL,
+    vendor             VARCHAR     NOT NULL,
+    queue              VARCHAR     NOT NULL,
+    agent_id           VARCHAR,
+    escalated          BOOLEAN     NOT NULL,
+    high_profile       BOOLEAN     NOT NULL,
+    reopen_count       INTEGER     NOT NULL,
+    qa_score           DOUBLE,
+    csat               INTEGER,
+    reporter_hash      VARCHAR,
+    tags               VARCHAR[],
+    load_run_id        BIGINT      NOT NULL
+);
+
+-- Grain: one row per input file we were asked to load (skipped re-loads included).
+CREATE SEQUENCE IF NOT EXISTS load_run_ids START 1;
+CREATE TABLE IF NOT EXISTS load_runs (
+    load_run_id     BIGINT      NOT NULL,
+    path            VARCHAR     NOT NULL,
+    file_name       VARCHAR     NOT NULL,
+    sha256          VARCHAR     NOT NULL,
+    source          VARCHAR     NOT NULL,
+    rows_read       BIGINT      NOT NULL,
+    rows_loaded     BIGINT      NOT NULL,
+    rows_inserted   BIGINT      NOT NULL,
+    rows_updated    BIGINT      NOT NULL,
+    rows_stale      BIGINT      NOT NULL,
+    rows_rejected   BIGINT      NOT NULL,
+    started_at      TIMESTAMPTZ NOT NULL,
+    finished_at     TIMESTAMPTZ NOT NULL,
+    status          VARCHAR     NOT NULL,   -- loaded | skipped (same sha256 already loaded)
+    timezone        VARCHAR
+);
+
+-- Grain: one row per input row that could not be loaded. line counts records, header = line 1.
+CREATE TABLE IF NOT EXISTS rejected_rows (
+    load_run_id   BIGINT  NOT NULL,
+    file_name     VARCHAR NOT NULL,
+    line_number   BIGINT,
+    reason        VARCHAR NOT NULL,
+    column_name   VARCHAR,
+    bad_value     VARCHAR,
+    raw_record    VARCHAR              -- JSON of the raw fields, reporter fields hashed, text dropped
+);
+
+-- Grain: one row per load × observation worth counting that did not reject the row
+-- (a category that mapped to `other`, a placeholder date read as missing, ...).
+CREATE TABLE IF NOT EXISTS load_notes (
+    load_run_id  BIGINT  NOT NULL,
+    note         VARCHAR NOT NULL,
+    column_name  VARCHAR,
+    raw_value    VARCHAR,
+    n_rows       BIGINT  NOT NULL
+);
+
+-- Grain: one row per Salesforce CaseMilestone (first-response milestones give first_response_at).
+CREATE TABLE IF NOT EXISTS case_milestones (
+    source           VARCHAR     NOT NULL,
+    case_id          VARCHAR     NOT NULL,
+    milestone_name   VARCHAR     NOT NULL,
+    completed_at     TIMESTAMPTZ,
+    target_at        TIMESTAMPTZ,
+    is_violated      BOOLEAN,
+    load_run_id      BIGINT      NOT NULL
+);
+
+-- Grain: one row per ticket, only when the config allows storing ticket text.
+CREATE TABLE IF NOT EXISTS ticket_text (
+    source       VARCHAR NOT NULL,
+    ticket_id    VARCHAR NOT NULL,
+    subject      VARCHAR,
+    description  VARCHAR
+);
+
+-- Grain: one row per key; small facts about the warehouse (schema version, last build).
+CREATE TABLE IF NOT EXISTS warehouse_meta (
+    key    VARCHAR NOT NULL,
+    value  VARCHAR
+);

@@ -1,0 +1,160 @@
+"""The DuckDB warehouse file: opening it to read, and changing it safely.
+
+Only one process may write a DuckDB file, and a writer keeps readers out. So a change never
+touches the live file: `writing()` takes the writer lock, copies the live file to `<db>.next`,
+hands out a connection to the copy, and on success checkpoints it and swaps it in with
+`os.replace`. A crash at any moment leaves the live file as it was; the next writer discards the
+half-built copy. Readers (the web app) open the live file read-only and reopen when it changes.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+from filelock import FileLock, Timeout
+
+from pipelines.errors import SafetyopsError
+
+SCHEMA_VERSION = "1"
+
+
+class WarehouseBusy(SafetyopsError):
+    """Another process holds the writer lock."""
+
+    exit_code = 75  # EX_TEMPFAIL: try again later
+
+
+class WarehouseMissing(SafetyopsError):
+    """The warehouse file does not exist yet (nothing was loaded)."""
+
+
+def sql_text(package: str, name: str) -> str:
+    """Read a `.sql` file shipped inside a package's `sql/` folder."""
+    return resources.files(package).joinpath("sql", name).read_text(encoding="utf-8")
+
+
+def _configure(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(sql_text("pipelines", "schema.sql"))
+    con.execute("DELETE FROM warehouse_meta WHERE key = 'schema_version'")
+    con.execute("INSERT INTO warehouse_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+
+
+def connect_memory() -> duckdb.DuckDBPyConnection:
+    """An in-memory warehouse with the schema, for tests and one-off evaluations."""
+    con = _configure(duckdb.connect())
+    ensure_schema(con)
+    return con
+
+
+def connect_read(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the live warehouse read-only. Safe while a writer builds the next one beside it."""
+    if not Path(db_path).exists():
+        raise WarehouseMissing(f"{db_path}: no warehouse yet; run `safetyops ingest` or "
+                               "`safetyops refresh` first")
+    return _configure(duckdb.connect(str(db_path), read_only=True))
+
+
+def lock_path(db_path: Path) -> Path:
+    return Path(str(db_path) + ".lock")
+
+
+def next_path(db_path: Path) -> Path:
+    return Path(str(db_path) + ".next")
+
+
+@dataclass(frozen=True)
+class FileVersion:
+    """Identifies one swapped-in warehouse file; changes on every swap."""
+    inode: int
+    mtime_ns: int
+    size: int
+
+
+def file_version(db_path: Path) -> FileVersion | None:
+    try:
+        st = os.stat(db_path)
+    except FileNotFoundError:
+        return None
+    return FileVersion(st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+@contextmanager
+def writer_lock(db_path: Path, timeout: float = -1) -> Iterator[None]:
+    """Hold the single-writer lock. flock-based: a killed holder releases it automatically.
+
+    timeout < 0 waits forever, 0 fails at once, > 0 waits that many seconds.
+    """
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(lock_path(db_path)), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise WarehouseBusy(f"{db_path}: another safetyops process is writing "
+                            f"(lock {lock_path(db_path)} is held)") from exc
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextmanager
+def writing(db_path: Path, timeout: float = -1, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Build the next warehouse beside the live one and swap it in when the block succeeds.
+
+    `fresh=True` starts from an empty warehouse instead of a copy (a full rebuild).
+    """
+    db_path = Path(db_path)
+    with writer_lock(db_path, timeout):
+        nxt = next_path(db_path)
+        _remove_quietly(nxt)
+        _remove_quietly(Path(str(nxt) + ".wal"))
+        if db_path.exists() and not fresh:
+            shutil.copyfile(db_path, nxt)
+        con = _configure(duckdb.connect(str(nxt)))
+        try:
+            ensure_schema(con)
+            yield con
+            con.execute("CHECKPOINT")
+        except BaseException:
+            con.close()
+            _remove_quietly(nxt)
+            raise
+        con.close()
+        _fsync(nxt)
+        os.replace(nxt, db_path)
+        _fsync_dir(db_path.parent)
+
+
+def _remove_quietly(p: Path) -> None:
+    try:
+        p.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def _fsync(p: Path) -> None:
+    fd = os.open(p, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(d: Path) -> None:
+    fd = os.open(d, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
