@@ -1,0 +1,143 @@
+"""The robust seasonal baseline, computed for many series at once.
+
+Input is a 2-D array `values[t, series]` on a regular time grid. Every statistic at time t uses
+only points before t (the detector runs as if live, so an alert's start never moves when more data
+arrives), and only medians, so a spike, a holiday or a missing stretch does not drag it.
+
+expected[t] = level[t] * seasonal[t] / seasonal_level[t]
+  seasonal[t]        median of the same slot of the week over the last K weeks (sub-hourly series
+                     are first smoothed over an hour so one noisy bucket does not set the slot)
+  level[t]           median of the last day (sub-daily) or week (daily) of observations
+  seasonal_level[t]  median of seasonal[] over that same window
+So the weekly shape comes from past weeks while the level follows the recent data: after a sustained
+shift the level catches up within half a window and the alert closes instead of firing all week.
+Without enough past weeks the seasonal ratio is 1 and the level alone is the baseline.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from anomaly.settings import DetectorSettings
+
+DAY_SECONDS = 86_400
+WEEK_SECONDS = 7 * DAY_SECONDS
+
+
+@dataclass(frozen=True)
+class Baseline:
+    expected: np.ndarray       # [t, series]; NaN where there is not enough history yet
+    scale: np.ndarray          # [t, series]; robust scale of standardised residuals (see detector)
+    seasonal_weeks: np.ndarray  # [t, series]; how many past weeks fed the seasonal slot (0 = level only)
+
+
+def steps_per(seconds: float, step_seconds: float) -> int:
+    return max(1, int(round(seconds / step_seconds)))
+
+
+def _rolling_median(a: np.ndarray, window: int, min_periods: int, center: bool = False) -> np.ndarray:
+    """Column-wise rolling median (pandas' skiplist in C: one pass per column, no Python per point)."""
+    frame = pd.DataFrame(a, copy=False)
+    return frame.rolling(window, min_periods=min_periods, center=center).median().to_numpy()
+
+
+def _shift(a: np.ndarray, k: int) -> np.ndarray:
+    """a[t - k] at row t; NaN where t - k < 0."""
+    out = np.full_like(a, np.nan, dtype=float)
+    if k < a.shape[0]:
+        out[k:] = a[: a.shape[0] - k]
+    return out
+
+
+def _past(a: np.ndarray, window: int, min_periods: int) -> np.ndarray:
+    """Median of a[t-window .. t-1]: the window ends just before t."""
+    return _shift(_rolling_median(a, window, min_periods), 1)
+
+
+def smoothed_for_slots(history: np.ndarray, step_seconds: float, s: DetectorSettings) -> np.ndarray:
+    """Less noise per slot: sub-hourly buckets take the median of their hour (bursty, so a median);
+    hourly ones the mean of their neighbours. Daily slots are used as they are."""
+    if step_seconds < 3600:
+        window = steps_per(s.smooth_minutes * 60, step_seconds)
+        return _rolling_median(history, window, 1, center=True) if window > 1 else history
+    if step_seconds < DAY_SECONDS:
+        return pd.DataFrame(history, copy=False).rolling(3, min_periods=1, center=True).mean().to_numpy()
+    return history
+
+
+def seasonal_reference(history: np.ndarray, step_seconds: float, s: DetectorSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Median of the same slot of the week over the last K weeks, and how many weeks it used."""
+    week = steps_per(WEEK_SECONDS, step_seconds)
+    src = smoothed_for_slots(history, step_seconds, s)
+    n_rows = history.shape[0]
+    usable = [k for k in range(1, s.seasonal_weeks + 1) if k * week < n_rows]
+    if not usable:
+        nan = np.full(history.shape, np.nan)
+        return nan, np.zeros(history.shape, dtype=np.int16)
+    stack = np.stack([_shift(src, k * week) for k in usable])
+    n_weeks = np.sum(~np.isnan(stack), axis=0).astype(np.int16)
+    with np.errstate(all="ignore"):
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)   # all-NaN slices -> NaN, wanted
+            seasonal = np.nanmedian(stack, axis=0)
+    seasonal[n_weeks < s.min_seasonal_weeks] = np.nan
+    n_weeks[n_weeks < s.min_seasonal_weeks] = 0
+    return seasonal, n_weeks
+
+
+def level_window(step_seconds: float, s: DetectorSettings) -> int:
+    days = s.level_days_daily if step_seconds >= DAY_SECONDS else s.level_days
+    return max(3, steps_per(days * DAY_SECONDS, step_seconds))
+
+
+def compute_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettings, is_counts: bool) -> Baseline:
+    """Expected values and residual scale for every row of `history` (NaN = not usable as history)."""
+    history = np.asarray(history, dtype=float)
+    window = level_window(step_seconds, s)
+    level = _past(history, window, max(1, min(s.min_history_points, window) // 2))
+    seasonal, n_weeks = seasonal_reference(history, step_seconds, s)
+    seasonal_level = _past(seasonal, window, max(1, window // 2))
+    # A pseudo-count keeps the ratio sane where the slot is near zero (nights, sparse categories).
+    pseudo = 1.0 if is_counts else 0.0
+    with np.errstate(all="ignore"):
+        ratio = (seasonal + pseudo) / (seasonal_level + pseudo)
+    ratio = np.where(np.isfinite(ratio), np.clip(ratio, 0.1, 10.0), 1.0)
+    if not is_counts:
+        # Continuous series (minutes, shares) can sit near zero or be negative: shift additively.
+        expected = np.where(np.isnan(seasonal) | np.isnan(seasonal_level), level,
+                            level + (seasonal - seasonal_level))
+    else:
+        expected = np.maximum(level * ratio, 0.0)
+    observed_so_far = np.cumsum(~np.isnan(history), axis=0)
+    # No verdict before one full level window: a level from a few night hours is no baseline.
+    expected[_shift(observed_so_far.astype(float), 1) < max(s.min_history_points, window)] = np.nan
+    scale = residual_scale(history, expected, step_seconds, s, is_counts)
+    return Baseline(expected=expected, scale=scale, seasonal_weeks=n_weeks)
+
+
+def count_variance(mu: np.ndarray, s: DetectorSettings) -> np.ndarray:
+    """Negative-binomial variance before the robust over-dispersion factor is applied."""
+    return mu + s.nb_dispersion_floor * mu * mu
+
+
+def residual_scale(history: np.ndarray, expected: np.ndarray, step_seconds: float,
+                   s: DetectorSettings, is_counts: bool) -> np.ndarray:
+    """Robust (MAD) scale of past residuals, standardised by the count model for counts.
+
+    For counts this is the over-dispersion factor sqrt(phi): residual / sd_count, so busy and quiet
+    hours share one factor and the band widens with the count itself.
+    """
+    resid = history - expected
+    if is_counts:
+        resid = resid / np.sqrt(count_variance(np.maximum(expected, 0.2), s))
+    window = steps_per(s.scale_days * DAY_SECONDS, step_seconds)
+    mad = _past(np.abs(resid), window, max(3, min(s.min_history_points, window) // 2))
+    scale = 1.4826 * mad
+    if is_counts:
+        return np.where(np.isnan(scale), 1.0, np.maximum(scale, 1.0))
+    floor = 1e-6 + 0.01 * np.abs(np.nan_to_num(expected))
+    return np.maximum(np.nan_to_num(scale, nan=math.inf), floor)

@@ -1,0 +1,103 @@
+"""Detector settings: one dataclass with defaults, overridable from `[detection]` in the config.
+
+The defaults are chosen for ticket counts (hourly and daily) and are the ones every evaluation in
+benchmarks/README_anomaly.md uses; nothing is tuned per dataset.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from pipelines.errors import InputError
+
+DIRECTIONS = ("up", "down", "both")
+COUNT_MODELS = ("auto", "counts", "continuous")
+
+
+class SettingsError(InputError):
+    """A `[detection]` key is unknown or has a value of the wrong kind."""
+
+
+@dataclass(frozen=True)
+class DetectorSettings:
+    # Baseline: same slot of the week over the last `seasonal_weeks` weeks, plus a robust level over
+    # the last `level_days` days, so the weekly shape survives a change of level.
+    seasonal_weeks: int = 4
+    min_seasonal_weeks: int = 2
+    level_days: float = 1.0           # window of the level median for sub-daily steps
+    level_days_daily: float = 7.0     # ... and for daily steps (a whole week: weekday shape cancels)
+    smooth_minutes: float = 60.0      # sub-hourly series: smooth the seasonal reference over an hour
+    scale_days: float = 14.0          # window of the MAD of residuals
+    min_history_points: int = 12      # no verdict before this many observed points
+    # Band and significance.
+    alpha: float = 1e-4               # one-sided tail probability that makes a point significant
+    count_model: str = "auto"         # auto: counts when every value is a non-negative integer
+    nb_dispersion_floor: float = 0.01  # extra variance share mu^2*k even when MAD says less
+    # Practical size: a significant rise must also be big enough to matter.
+    min_excess: float = 5.0           # tickets above expected (counts) or units above (continuous)
+    min_rise_pct: float = 50.0        # % above expected
+    direction: str = "up"
+    # Alerts.
+    merge_gap_minutes: float = 120.0  # anomalous points closer than this form one alert
+    merge_gap_steps: int = 1          # ... and never fewer steps than this
+    score_log10_cap: float = 12.0     # score = -log10(p) / cap, clipped to [0, 1]
+    # Severity: both the tail probability and the excess volume must reach a level.
+    severity_p: tuple[float, ...] = (1e-4, 1e-6, 1e-9, 1e-12)
+    severity_excess: tuple[float, ...] = (5.0, 25.0, 100.0, 500.0)
+
+    def __post_init__(self) -> None:
+        if self.direction not in DIRECTIONS:
+            raise SettingsError(f"[detection] direction = {self.direction!r}; valid: {', '.join(DIRECTIONS)}")
+        if self.count_model not in COUNT_MODELS:
+            raise SettingsError(f"[detection] count_model = {self.count_model!r}; "
+                                f"valid: {', '.join(COUNT_MODELS)}")
+        if not 0 < self.alpha < 0.5:
+            raise SettingsError(f"[detection] alpha = {self.alpha!r} must be between 0 and 0.5")
+        if self.seasonal_weeks < 1 or self.min_seasonal_weeks < 1:
+            raise SettingsError("[detection] seasonal_weeks and min_seasonal_weeks must be at least 1")
+
+    def with_overrides(self, overrides: dict[str, Any] | None) -> "DetectorSettings":
+        """A copy with config keys applied; unknown keys are an error, not silently ignored."""
+        if not overrides:
+            return self
+        known = {f.name: f for f in fields(self)}
+        values: dict[str, Any] = {}
+        for key, value in overrides.items():
+            if key not in known:
+                if key in IGNORED_KEYS:
+                    continue
+                raise SettingsError(f"[detection] unknown key {key!r}; valid: {', '.join(sorted(known))}")
+            default = getattr(self, key)
+            values[key] = _coerce(key, value, default)
+        return replace(self, **values)
+
+
+# Keys under [detection] that other modules read (series selection, calendar), not the detector.
+IGNORED_KEYS = frozenset({
+    "events_calendar", "series", "hourly", "daily", "by_language", "by_vendor", "mix",
+    "mix_contamination", "frt", "contributor_min_share", "history_days", "min_series_volume",
+})
+
+
+def _coerce(key: str, value: Any, default: Any) -> Any:
+    try:
+        if isinstance(default, bool):
+            return bool(value)
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            return float(value)
+        if isinstance(default, tuple):
+            return tuple(float(v) for v in value)
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"[detection] {key} = {value!r} is not a valid {type(default).__name__}") from exc
+
+
+def settings_from_config(config: Any = None, **overrides: Any) -> DetectorSettings:
+    """Defaults, then `config.detection` (or config.raw['detection']), then keyword overrides."""
+    base = DetectorSettings()
+    if config is not None:
+        section = getattr(config, "detection", None) or getattr(config, "raw", {}).get("detection", {})
+        base = base.with_overrides(section)
+    return base.with_overrides(overrides)
