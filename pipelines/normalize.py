@@ -1,0 +1,350 @@
+"""Turn `raw_input` (all text) into canonical tickets plus rejected rows, in one SQL pass.
+
+The statement is built from the mapping because column names come from the export's header;
+every value the mapping supplies (formats, zones, value maps, tags, the hash key) is a bound
+parameter. Steps, as named CTEs: source_fields (pick columns) -> parsed (cast with TRY_ functions)
+-> checked (first failing rule per row) -> the temp table `ingest_checked`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipelines.mapping import FieldSpec, Mapping
+from pipelines.readers import LINE, quote_ident
+
+STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
+PRIORITIES = ("urgent", "high", "normal", "low")
+CHANNELS = ("web", "app", "email", "api", "phone", "other")
+TRUE_WORDS = ("true", "t", "yes", "y", "1")
+FALSE_WORDS = ("false", "f", "no", "n", "0")
+EPOCH = "1970-01-01 00:00:00+00"
+
+
+@dataclass
+class NormalizePlan:
+    sql: str
+    params: dict = field(default_factory=dict)
+    absent_columns: list[str] = field(default_factory=list)   # mapped, optional, not in the file
+    text_columns: list[str] = field(default_factory=list)     # never copied into rejected_rows
+    reporter_columns: list[str] = field(default_factory=list)  # hashed in rejected_rows
+
+
+class _Params:
+    """Collects bound parameters under generated names."""
+
+    def __init__(self) -> None:
+        self.values: dict = {}
+
+    def bind(self, value) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f"${name}"
+
+
+def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_key: str,
+               taxonomy: tuple[str, ...], category_aliases: dict[str, str]) -> NormalizePlan:
+    p = _Params()
+    absent: list[str] = []
+    builder = _FieldExpressions(mapping, header, p, absent)
+    key = p.bind(hash_key)
+    ts = _TimestampParser(mapping, timezone, p)
+
+    picks = {name: builder.text(name) for name in (
+        "ticket_id", "created_at", "updated_at", "first_response_at", "resolved_at",
+        "first_response_minutes", "resolution_hours", "status", "priority", "channel",
+        "abuse_category", "region", "language", "vendor", "queue", "agent_id", "agent",
+        "escalated", "high_profile", "reopen_count", "qa_score", "csat", "reporter_hash", "reporter",
+        "subject", "description")}
+    picks["tags"] = builder.tag_list()
+
+    category_map = {t: t for t in taxonomy}
+    category_map.update(category_aliases)
+    category_map.update(mapping.values.get("abuse_category", {}))
+    # Only categories of the taxonomy can come out; a mapping to anything else counts as unmapped.
+    category_map = {k: v for k, v in category_map.items() if v in taxonomy}
+
+    def mapped(name: str, canonical: tuple[str, ...] | None = None) -> str:
+        """Value map lookup on lower(trim(raw)). Closed vocabularies (`canonical` given) map their
+        own values to themselves and give NULL for anything else; open ones keep unmapped values."""
+        table = dict(mapping.values.get(name, {}))
+        for c in canonical or ():
+            table.setdefault(c, c)
+        if not table:
+            return f"raw_{name}"
+        lookup = f"map({p.bind(list(table))}, {p.bind(list(table.values()))})[lower(raw_{name})]"
+        return lookup if canonical else f"coalesce({lookup}, raw_{name})"
+
+    def boolean(name: str) -> str:
+        table = {w: "true" for w in TRUE_WORDS} | {w: "false" for w in FALSE_WORDS}
+        table.update(mapping.values.get(name, {}))
+        return f"map({p.bind(list(table))}, {p.bind(list(table.values()))})[lower(raw_{name})]"
+
+    def default(name: str, fallback: str | None) -> str:
+        return f"CAST({p.bind(mapping.defaults.get(name, fallback))} AS VARCHAR)"
+
+    select_fields = ",\n            ".join(f"{expr} AS raw_{name}" for name, expr in picks.items())
+    csat_text = mapped("csat") if "csat" in mapping.values else "raw_csat"
+    sql = f"""
+CREATE OR REPLACE TEMP TABLE ingest_checked AS
+WITH source_fields AS (
+    SELECT {LINE} AS line_number,
+            {select_fields}
+    FROM raw_input
+),
+parsed AS (
+    SELECT *,
+        {ts.parse('raw_created_at')} AS created_parsed,
+        {ts.parse('raw_updated_at')} AS updated_parsed,
+        {ts.parse('raw_resolved_at')} AS resolved_parsed,
+        {ts.parse('raw_first_response_at')} AS first_response_parsed,
+        TRY_CAST(raw_first_response_minutes AS DOUBLE) AS first_response_minutes,
+        TRY_CAST(raw_resolution_hours AS DOUBLE) AS resolution_hours,
+        {mapped('status', STATUSES)} AS status_mapped,
+        {mapped('priority', PRIORITIES)} AS priority_mapped,
+        {mapped('channel', CHANNELS)} AS channel_mapped,
+        map({p.bind(list(category_map))}, {p.bind(list(category_map.values()))})[lower(raw_abuse_category)]
+            AS category_mapped,
+        {mapped('region')} AS region_mapped,
+        {mapped('language')} AS language_mapped,
+        {mapped('vendor')} AS vendor_mapped,
+        {mapped('queue')} AS queue_mapped,
+        {boolean('escalated')} AS escalated_text,
+        {boolean('high_profile')} AS high_profile_text,
+        TRY_CAST(raw_reopen_count AS BIGINT) AS reopen_parsed,
+        TRY_CAST(raw_qa_score AS DOUBLE) AS qa_parsed,
+        NULLIF(trim({csat_text}), '') AS csat_text
+    FROM source_fields
+),
+dated AS (
+    SELECT *,
+        created_parsed < TIMESTAMPTZ '{EPOCH}' AS is_placeholder_created,
+        resolved_parsed < TIMESTAMPTZ '{EPOCH}' AS is_placeholder_resolved,
+        first_response_parsed < TIMESTAMPTZ '{EPOCH}' AS is_placeholder_first_response,
+        updated_parsed < TIMESTAMPTZ '{EPOCH}' AS is_placeholder_updated,
+        CASE WHEN created_parsed >= TIMESTAMPTZ '{EPOCH}' THEN created_parsed END AS created_at,
+        CASE WHEN resolved_parsed >= TIMESTAMPTZ '{EPOCH}' THEN resolved_parsed END AS resolved_given_at,
+        CASE WHEN first_response_parsed >= TIMESTAMPTZ '{EPOCH}' THEN first_response_parsed END AS first_response_given_at,
+        CASE WHEN updated_parsed >= TIMESTAMPTZ '{EPOCH}' THEN updated_parsed END AS updated_given_at,
+        TRY_CAST(csat_text AS INTEGER) AS csat_parsed
+    FROM parsed
+),
+derived AS (
+    SELECT *,
+        coalesce(first_response_given_at,
+                 created_at + to_microseconds(CAST(round(first_response_minutes * 60e6) AS BIGINT)))
+            AS first_response_at,
+        coalesce(resolved_given_at,
+                 created_at + to_microseconds(CAST(round(resolution_hours * 3600e6) AS BIGINT)))
+            AS resolved_any_at,
+        coalesce(status_mapped, CASE WHEN raw_status IS NULL THEN {default('status', None)} END) AS status_value,
+        coalesce(priority_mapped, CASE WHEN raw_priority IS NULL THEN {default('priority', 'normal')} END)
+            AS priority_value
+    FROM dated
+),
+checked AS (
+    SELECT *,
+        CASE
+            WHEN raw_ticket_id IS NULL THEN 'missing ticket id'
+            WHEN raw_created_at IS NULL OR is_placeholder_created THEN 'missing created_at'
+            WHEN created_parsed IS NULL THEN 'unparseable created_at'
+            WHEN raw_updated_at IS NOT NULL AND updated_parsed IS NULL THEN 'unparseable updated_at'
+            WHEN raw_resolved_at IS NOT NULL AND resolved_parsed IS NULL THEN 'unparseable resolved_at'
+            WHEN raw_first_response_at IS NOT NULL AND first_response_parsed IS NULL
+                THEN 'unparseable first_response_at'
+            WHEN raw_first_response_minutes IS NOT NULL AND first_response_minutes IS NULL
+                THEN 'unparseable first response minutes'
+            WHEN first_response_minutes < 0 OR first_response_at < created_at THEN 'first response before created'
+            WHEN resolved_any_at < created_at THEN 'resolved before created'
+            WHEN updated_given_at < created_at THEN 'updated before created'
+            WHEN raw_status IS NULL AND status_value IS NULL THEN 'missing status'
+            WHEN status_value IS NULL THEN 'unknown status'
+            WHEN priority_value IS NULL THEN 'unknown priority'
+            WHEN raw_escalated IS NOT NULL AND escalated_text IS NULL THEN 'invalid escalated flag'
+            WHEN raw_high_profile IS NOT NULL AND high_profile_text IS NULL THEN 'invalid high_profile flag'
+            WHEN raw_reopen_count IS NOT NULL AND reopen_parsed IS NULL THEN 'invalid reopen count'
+            WHEN reopen_parsed < 0 THEN 'negative reopen count'
+            WHEN raw_qa_score IS NOT NULL AND qa_parsed IS NULL THEN 'invalid qa_score'
+            WHEN NOT qa_parsed BETWEEN 0 AND 100 THEN 'qa_score out of range 0-100'
+            WHEN csat_text IS NOT NULL AND csat_parsed IS NULL THEN 'invalid csat'
+            WHEN NOT csat_parsed BETWEEN 1 AND 5 THEN 'csat out of range 1-5'
+        END AS reject_reason
+    FROM derived
+)
+SELECT
+    line_number,
+    reject_reason,
+    CASE reject_reason
+        WHEN 'missing ticket id' THEN 'ticket_id'
+        WHEN 'missing created_at' THEN 'created_at'
+        WHEN 'unparseable created_at' THEN 'created_at'
+        WHEN 'unparseable updated_at' THEN 'updated_at'
+        WHEN 'updated before created' THEN 'updated_at'
+        WHEN 'unparseable resolved_at' THEN 'resolved_at'
+        WHEN 'resolved before created' THEN 'resolved_at'
+        WHEN 'unparseable first_response_at' THEN 'first_response_at'
+        WHEN 'unparseable first response minutes' THEN 'first_response_at'
+        WHEN 'first response before created' THEN 'first_response_at'
+        WHEN 'missing status' THEN 'status'
+        WHEN 'unknown status' THEN 'status'
+        WHEN 'unknown priority' THEN 'priority'
+        WHEN 'invalid escalated flag' THEN 'escalated'
+        WHEN 'invalid high_profile flag' THEN 'high_profile'
+        WHEN 'invalid reopen count' THEN 'reopen_count'
+        WHEN 'negative reopen count' THEN 'reopen_count'
+        WHEN 'invalid qa_score' THEN 'qa_score'
+        WHEN 'qa_score out of range 0-100' THEN 'qa_score'
+        WHEN 'invalid csat' THEN 'csat'
+        WHEN 'csat out of range 1-5' THEN 'csat'
+    END AS reject_column,
+    CASE
+        WHEN reject_reason IN ('missing created_at', 'unparseable created_at') THEN raw_created_at
+        WHEN reject_reason IN ('unparseable updated_at', 'updated before created') THEN raw_updated_at
+        WHEN reject_reason IN ('unparseable resolved_at', 'resolved before created')
+            THEN coalesce(raw_resolved_at, raw_resolution_hours)
+        WHEN reject_reason IN ('unparseable first_response_at', 'unparseable first response minutes',
+                               'first response before created')
+            THEN coalesce(raw_first_response_at, raw_first_response_minutes)
+        WHEN reject_reason IN ('unknown status', 'missing status') THEN raw_status
+        WHEN reject_reason = 'unknown priority' THEN raw_priority
+        WHEN reject_reason = 'invalid escalated flag' THEN raw_escalated
+        WHEN reject_reason = 'invalid high_profile flag' THEN raw_high_profile
+        WHEN reject_reason IN ('invalid reopen count', 'negative reopen count') THEN raw_reopen_count
+        WHEN reject_reason IN ('invalid qa_score', 'qa_score out of range 0-100') THEN raw_qa_score
+        WHEN reject_reason IN ('invalid csat', 'csat out of range 1-5') THEN raw_csat
+    END AS reject_value,
+    raw_ticket_id AS ticket_id,
+    created_at,
+    CASE WHEN status_value IN ('solved', 'closed') THEN coalesce(resolved_any_at, updated_given_at) END
+        AS resolved_at,
+    first_response_at,
+    status_value AS status,
+    priority_value AS priority,
+    coalesce(channel_mapped, CASE WHEN raw_channel IS NULL THEN {default('channel', 'other')} ELSE 'other' END)
+        AS channel,
+    coalesce(category_mapped, 'other') AS abuse_category,
+    coalesce(NULLIF(trim(region_mapped), ''), {default('region', 'unknown')}) AS region,
+    coalesce(lower(NULLIF(trim(language_mapped), '')), {default('language', 'unknown')}) AS language,
+    coalesce(NULLIF(trim(vendor_mapped), ''), {default('vendor', 'unknown')}) AS vendor,
+    coalesce(NULLIF(trim(queue_mapped), ''), {default('queue', 'unknown')}) AS queue,
+    coalesce(raw_agent_id, 'ag_' || left(sha256({key} || chr(31) || 'agent' || chr(31) || lower(raw_agent)), 16))
+        AS agent_id,
+    coalesce(escalated_text = 'true', false) AS escalated,
+    coalesce(high_profile_text = 'true', false) AS high_profile,
+    CAST(coalesce(reopen_parsed, 0) AS INTEGER) AS reopen_count,
+    qa_parsed AS qa_score,
+    csat_parsed AS csat,
+    coalesce(raw_reporter_hash, sha256({key} || chr(31) || lower(raw_reporter))) AS reporter_hash,
+    raw_tags AS tags,
+    raw_subject AS subject,
+    raw_description AS description,
+    greatest(coalesce(updated_given_at, created_at), created_at,
+             coalesce(first_response_at, created_at), coalesce(resolved_any_at, created_at)) AS updated_at,
+    -- what the load notes count (rows kept, but worth telling the analyst about)
+    raw_abuse_category AS note_category_raw,
+    category_mapped IS NULL AS is_category_unmapped,
+    raw_channel AS note_channel_raw,
+    raw_channel IS NOT NULL AND channel_mapped IS NULL AS is_channel_unmapped,
+    raw_priority IS NULL AS is_priority_defaulted,
+    coalesce(is_placeholder_resolved, false) OR coalesce(is_placeholder_first_response, false)
+        OR coalesce(is_placeholder_updated, false) AS is_placeholder_date,
+    resolved_any_at IS NOT NULL AND status_value NOT IN ('solved', 'closed') AS is_reopened_resolution_dropped,
+    resolved_any_at IS NULL AND status_value IN ('solved', 'closed') AS is_solved_without_date
+FROM checked
+"""
+    return NormalizePlan(sql=sql, params=p.values, absent_columns=absent,
+                         text_columns=builder.columns_of(("subject", "description")),
+                         reporter_columns=builder.columns_of(("reporter",)))
+
+
+class _FieldExpressions:
+    """SQL expressions that pick a field's raw text out of `raw_input`."""
+
+    def __init__(self, mapping: Mapping, header: list[str], params: _Params, absent: list[str]):
+        self.mapping, self.header, self.p, self.absent = mapping, header, params, absent
+
+    def _present(self, spec: FieldSpec) -> list[str]:
+        cols = []
+        for wanted in spec.columns:
+            actual = self.mapping.resolve_column(wanted, self.header)
+            if actual is None:
+                self.absent.append(wanted)
+            else:
+                cols.append(actual)
+        return cols
+
+    def columns_of(self, names: tuple[str, ...]) -> list[str]:
+        out = []
+        for name in names:
+            spec = self.mapping.fields.get(name)
+            if spec is not None:
+                out += [c for w in spec.columns if (c := self.mapping.resolve_column(w, self.header))]
+        return out
+
+    def text(self, name: str) -> str:
+        spec = self.mapping.fields.get(name)
+        if spec is None:
+            return "CAST(NULL AS VARCHAR)"
+        if spec.constant is not None:
+            return self.p.bind(spec.constant)
+        if spec.tag is not None:
+            return f"CASE WHEN list_contains({self.tag_list()}, {self.p.bind(spec.tag.lower())}) THEN 'true' ELSE 'false' END"
+        if spec.tag_prefix is not None:
+            prefix = self.p.bind(spec.tag_prefix.lower())
+            return (f"NULLIF(substr(list_filter({self.tag_list()}, lambda t: starts_with(t, {prefix}))[1], "
+                    f"length({prefix}) + 1), '')")
+        if spec.columns_like is not None:
+            cols = self.mapping.columns_like(spec.columns_like, self.header)
+            if not cols:
+                self.absent.append(spec.columns_like)
+                return "CAST(NULL AS VARCHAR)"
+            return f"NULLIF(concat_ws(' ', {', '.join(_blank(c) for c in cols)}), '')"
+        cols = self._present(spec)
+        if not cols:
+            return "CAST(NULL AS VARCHAR)"
+        return f"coalesce({', '.join(_blank(c) for c in cols)})" if len(cols) > 1 else _blank(cols[0])
+
+    def tag_list(self) -> str:
+        """The row's tags as a lower-cased VARCHAR[] (empty list when there are none)."""
+        spec = self.mapping.fields.get("tags")
+        if spec is None:
+            return "CAST([] AS VARCHAR[])"
+        if spec.columns_like is not None:
+            cols = self.mapping.columns_like(spec.columns_like, self.header)
+            if not cols:
+                return "CAST([] AS VARCHAR[])"
+            items = ", ".join(f"lower({_blank(c)})" for c in cols)
+            return f"list_filter([{items}], lambda t: t IS NOT NULL)"
+        cols = [c for w in spec.columns if (c := self.mapping.resolve_column(w, self.header))]
+        if not cols:
+            return "CAST([] AS VARCHAR[])"
+        sep = self.p.bind(self.mapping.list_separator)
+        return (f"list_filter(string_split(lower(coalesce({_blank(cols[0])}, '')), {sep}), "
+                f"lambda t: trim(t) <> '')")
+
+
+class _TimestampParser:
+    def __init__(self, mapping: Mapping, timezone: str | None, params: _Params):
+        self.mapping, self.p = mapping, params
+        self.zone = params.bind(timezone or mapping.timezone or "UTC")
+        self.formats = params.bind(list(mapping.timestamp_formats)) if mapping.timestamp_formats else None
+
+    def _fix_months(self, expr: str) -> str:
+        for local, english in self.mapping.month_names.items():
+            expr = f"replace({expr}, {self.p.bind(local)}, {self.p.bind(english)})"
+        return expr
+
+    def parse(self, column: str) -> str:
+        kind = self.mapping.timestamps
+        if kind == "offset":
+            # An offset or Z is part of the canonical contract; a bare local time would be a guess.
+            return (f"CASE WHEN regexp_matches({column}, '(Z|z|[+-][0-9]{{2}}(:?[0-9]{{2}})?)$') "
+                    f"THEN TRY_CAST({column} AS TIMESTAMPTZ) END")
+        parsed = (f"TRY_STRPTIME({self._fix_months(column)}, {self.formats})" if self.formats
+                  else f"TRY_CAST({column} AS TIMESTAMP)")
+        if kind == "utc":
+            return f"timezone('UTC', {parsed})"
+        return f"timezone({self.zone}, {parsed})"
+
+
+def _blank(col: str) -> str:
+    return f"NULLIF(trim({quote_ident(col)}), '')"

@@ -1,0 +1,44 @@
+"""A progress bar for one long DuckDB statement, fed by the connection's own query progress.
+
+DuckDB reports progress for the running query through `query_progress()`, which another thread may
+call while the statement runs; tqdm draws it. Disabled (no thread, no output) when not wanted.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+
+import duckdb
+from tqdm import tqdm
+
+
+class QueryProgress:
+    def __init__(self, con: duckdb.DuckDBPyConnection, description: str, enabled: bool,
+                 interval: float = 0.2) -> None:
+        self.con, self.description, self.interval = con, description, interval
+        self.enabled = enabled and sys.stderr.isatty()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> "QueryProgress":
+        if self.enabled:
+            self._thread = threading.Thread(target=self._poll, daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _poll(self) -> None:
+        with tqdm(total=100, desc=self.description, unit="%", leave=False, file=sys.stderr,
+                  bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}") as bar:
+            while not self._stop.wait(self.interval):
+                try:
+                    pct = self.con.query_progress()
+                except duckdb.Error:
+                    continue
+                if pct is not None and pct >= 0:
+                    bar.n = min(100.0, float(pct))
+                    bar.refresh()

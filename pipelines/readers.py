@@ -1,0 +1,261 @@
+"""Reading an input file into a temporary all-text table `raw_input` with a line number per row.
+
+Every reader produces the same shape, one VARCHAR column per input column plus `__line`
+(CSV: header = line 1, a quoted value spanning lines counts once; JSON: the record's position), so
+normalisation is one SQL path for every source. Rows the CSV parser itself cannot split (too many
+or too few columns, unterminated quotes) come back as `ParserReject`s with their line.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from pipelines.errors import InputError
+
+LINE = "__line"
+
+
+class UnreadableFile(InputError):
+    """The file cannot be read at all (not CSV/JSON/Parquet, empty, wrong encoding)."""
+
+
+@dataclass(frozen=True)
+class ParserReject:
+    line: int
+    reason: str
+    raw: str
+
+
+@dataclass(frozen=True)
+class RawInput:
+    header: list[str]
+    n_rows: int
+    parser_rejects: list[ParserReject]
+
+
+def sniff_header(path: Path) -> list[str]:
+    """The first CSV record's fields (BOM stripped) without reading the rest of the file."""
+    try:
+        with open(path, "r", encoding="utf-8-sig", newline="") as fh:
+            first = fh.readline()
+            while first.count('"') % 2 == 1:        # a quoted header name with a line break
+                more = fh.readline()
+                if not more:
+                    break
+                first += more
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(f"{path}: line 1: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    if not first.strip():
+        raise UnreadableFile(f"{path}: the file is empty (no header line)")
+    return next(csv.reader(io.StringIO(first)))
+
+
+def file_kind(path: Path) -> str:
+    """csv, parquet, jsonl or json, from the first bytes rather than trusting the extension."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if head[:4] == b"PAR1":
+        return "parquet"
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"{"):
+        first_line = text.split(b"\n", 1)[0].strip()
+        return "jsonl" if first_line.endswith(b"}") and not first_line.startswith(b'{"tickets"') else "json"
+    if text.startswith(b"["):
+        return "json"
+    return "csv"
+
+
+def load_csv(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
+    header = sniff_header(path)
+    _check_header(path, header)
+    con.execute("DROP TABLE IF EXISTS raw_input")
+    con.execute("DROP TABLE IF EXISTS ingest_rejects")
+    con.execute("DROP TABLE IF EXISTS ingest_reject_scans")
+    # Explicit dialect: the sniffer guesses wrong on files whose first rows are malformed.
+    con.execute(
+        f"""CREATE TEMP TABLE raw_input AS
+            SELECT row_number() OVER () AS {LINE}, *
+            FROM read_csv($path, all_varchar = true, header = true, delim = ',', quote = '"',
+                          escape = '"', strict_mode = true, store_rejects = true,
+                          rejects_table = 'ingest_rejects', rejects_scan = 'ingest_reject_scans',
+                          ignore_errors = true, normalize_names = false)""",
+        {"path": str(path)},
+    )
+    rejects = [ParserReject(int(line), _parser_reason(err, msg), (raw or "").strip("\r\n"))
+               for line, err, msg, raw in con.execute(
+                   "SELECT line, error_type, error_message, csv_line FROM ingest_rejects ORDER BY line").fetchall()]
+    header_read = [r[0] for r in con.execute("DESCRIBE raw_input").fetchall()][1:]
+    if rejects:
+        _renumber_lines_after_rejects(con, [r.line for r in rejects])
+    n = con.execute("SELECT count(*) FROM raw_input").fetchall()[0][0]
+    return RawInput(header_read, n, _dedupe(rejects))
+
+
+def _check_header(path: Path, header: list[str]) -> None:
+    if not any(h.strip() for h in header):
+        raise UnreadableFile(f"{path}: line 1: the header has no column names")
+
+
+def _parser_reason(error_type: str, message: str) -> str:
+    return {
+        "TOO MANY COLUMNS": "too many columns",
+        "MISSING COLUMNS": "too few columns",
+        "UNQUOTED VALUE": "unquoted value after a quote",
+        "LINE SIZE OVER MAXIMUM": "line too long",
+        "INVALID UNICODE": "invalid UTF-8",
+        "INVALID ENCODING": "invalid UTF-8",
+    }.get(error_type, f"unreadable CSV record ({message.split(chr(10))[0][:120]})")
+
+
+def _dedupe(rejects: list[ParserReject]) -> list[ParserReject]:
+    """One reject per line (the parser may report several errors for one record)."""
+    seen: dict[int, ParserReject] = {}
+    for r in rejects:
+        seen.setdefault(r.line, r)
+    return list(seen.values())
+
+
+def _renumber_lines_after_rejects(con: duckdb.DuckDBPyConnection, reject_lines: list[int]) -> None:
+    """Good rows were numbered 1..n, skipping the parser's rejects; map them back to file lines.
+
+    With rejected lines l_1 < l_2 < ..., good row r sits on line r + 1 + #{j : l_j - j <= r}.
+    """
+    lines = sorted(set(reject_lines))
+    thresholds = [line - j for j, line in enumerate(lines, start=1)]
+    con.execute(
+        f"UPDATE raw_input SET {LINE} = {LINE} + 1 + len(list_filter($t, lambda x: x <= {LINE}))",
+        {"t": thresholds},
+    )
+
+
+def load_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
+    return _load_typed(con, f"read_parquet($path)", path, first_line=1)
+
+
+def load_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
+    return _load_typed(con, "read_json($path, format = 'newline_delimited')", path, first_line=1)
+
+
+def _load_typed(con: duckdb.DuckDBPyConnection, scan: str, path: Path, first_line: int) -> RawInput:
+    """Typed formats: cast every column to text (lists joined with |) so one normaliser serves all."""
+    try:
+        cols = con.execute(f"DESCRIBE SELECT * FROM {scan}", {"path": str(path)}).fetchall()
+    except duckdb.Error as exc:
+        raise UnreadableFile(f"{path}: cannot read as {scan.split('(')[0]}: {exc}") from exc
+    exprs = []
+    for name, dtype, *_ in cols:
+        ident = quote_ident(name)
+        if dtype.endswith("[]"):
+            exprs.append(f"array_to_string({ident}, '|') AS {ident}")
+        else:
+            exprs.append(f"CAST({ident} AS VARCHAR) AS {ident}")
+    con.execute("DROP TABLE IF EXISTS raw_input")
+    con.execute(
+        f"CREATE TEMP TABLE raw_input AS SELECT row_number() OVER () + {first_line - 1} AS {LINE}, "
+        f"{', '.join(exprs)} FROM {scan}", {"path": str(path)})
+    n = con.execute("SELECT count(*) FROM raw_input").fetchall()[0][0]
+    return RawInput([c[0] for c in cols], n, [])
+
+
+def load_zendesk_json(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
+    """Zendesk Incremental Ticket Export: a page {"tickets": [...], "metric_sets": [...]} or one
+    ticket per line. Nested objects are flattened to dotted column names."""
+    tickets, metric_sets, rejects = _read_zendesk_records(path)
+    by_ticket = {str(m.get("ticket_id")): m for m in metric_sets if isinstance(m, dict)}
+    rows = []
+    for line, t in tickets:
+        flat = _flatten(t)
+        flat["custom_fields"] = None
+        for cf in t.get("custom_fields") or []:
+            if isinstance(cf, dict) and "id" in cf:
+                flat[f"custom_fields.{cf['id']}"] = _text(cf.get("value"))
+        for key, value in _flatten(by_ticket.get(str(t.get("id")), {})).items():
+            flat[f"metric_set.{key}"] = value
+        flat[LINE] = line
+        rows.append(flat)
+    header = sorted({k for r in rows for k in r if k not in (LINE, "custom_fields")})
+    table = pa.table({LINE: pa.array([r[LINE] for r in rows], pa.int64()),
+                      **{h: pa.array([r.get(h) for r in rows], pa.string()) for h in header}})
+    con.execute("DROP TABLE IF EXISTS raw_input")
+    con.register("zendesk_json_rows", table)
+    con.execute("CREATE TEMP TABLE raw_input AS SELECT * FROM zendesk_json_rows")
+    con.unregister("zendesk_json_rows")
+    return RawInput(header, len(rows), rejects)
+
+
+def _read_zendesk_records(path: Path) -> tuple[list[tuple[int, dict]], list[dict], list[ParserReject]]:
+    text = path.read_text(encoding="utf-8-sig")
+    stripped = text.lstrip()
+    if stripped.startswith("{") and '"tickets"' in stripped[:2000] and _is_single_document(stripped):
+        try:
+            doc = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise UnreadableFile(f"{path}: line {exc.lineno}: invalid JSON: {exc.msg}") from exc
+        tickets = doc.get("tickets")
+        if not isinstance(tickets, list):
+            raise UnreadableFile(f'{path}: expected {{"tickets": [...]}}, found keys {sorted(doc)}')
+        good, rejects = [], []
+        for i, t in enumerate(tickets, start=1):
+            if isinstance(t, dict):
+                good.append((i, t))
+            else:
+                rejects.append(ParserReject(i, "ticket record is not a JSON object", json.dumps(t)[:2000]))
+        return good, list(doc.get("metric_sets") or []), rejects
+    good, rejects, metric_sets = [], [], []
+    for i, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            rejects.append(ParserReject(i, f"invalid JSON: {exc.msg}", line[:2000]))
+            continue
+        if isinstance(rec, dict) and "ticket_id" in rec and "id" not in rec:
+            metric_sets.append(rec)
+        elif isinstance(rec, dict):
+            good.append((i, rec))
+        else:
+            rejects.append(ParserReject(i, "record is not a JSON object", line[:2000]))
+    return good, metric_sets, rejects
+
+
+def _is_single_document(text: str) -> bool:
+    try:
+        json.loads(text)
+        return True
+    except json.JSONDecodeError:
+        return False
+
+
+def _flatten(obj: dict, prefix: str = "") -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, name + "."))
+        elif key == "custom_fields" and not prefix:
+            continue
+        else:
+            out[name] = _text(value)
+    return out
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    return str(value)
+
+
+def quote_ident(name: str) -> str:
+    """A column name as a SQL identifier. Names come from file headers, so quote them always."""
+    return '"' + name.replace('"', '""') + '"'

@@ -1,0 +1,26 @@
+"""Running the `.sql` files shipped in a package: statements split on ';' at line ends, each
+given only the named parameters it uses (DuckDB refuses unused ones)."""
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from pipelines.warehouse import sql_text
+
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def statements(text: str) -> list[str]:
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+    return [s.strip() for s in re.split(r";\s*(?:\n|$)", body) if s.strip()]
+
+
+def run_sql_file(con: duckdb.DuckDBPyConnection, package: str, name: str, params: dict | None = None) -> None:
+    for stmt in statements(sql_text(package, name)):
+        con.execute(stmt, bound_params(stmt, params or {}))
+
+
+def bound_params(stmt: str, params: dict) -> dict:
+    used = set(_PARAM.findall(stmt))
+    return {k: v for k, v in params.items() if k in used}
