@@ -1,0 +1,120 @@
+"""Run one metric family's SQL for a validated query over a resolved window."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from metrics.errors import InvalidQuery
+from metrics.facts import Extent
+from metrics.marts import mart_is_current
+from metrics.periods import WINDOW, Window
+from metrics.registry import MART_DIMENSIONS, METRICS
+from metrics.sqltext import compose, dims_sql, fetch_df, filters_sql, render
+
+_QUANTILES = {"frt_p50": ("frt", 0.5), "frt_p90": ("frt", 0.9), "ttr_p50": ("ttr", 0.5), "ttr_p90": ("ttr", 0.9)}
+
+
+def compute(con: duckdb.DuckDBPyConnection, query, config, window: Window, facts: Extent,
+            source: str) -> pd.DataFrame:
+    metric = METRICS[query.metric]
+    by, filters = _effective_dims_and_filters(query)
+    params = base_params(config, window, facts)
+    params["metric"] = "inflow" if query.metric == "high_profile_inflow" else query.metric
+    params["no_dims"] = not by
+    if metric.kind == "percentile":
+        params["measure"], params["quantile"] = _QUANTILES[query.metric]
+        return _percentiles(con, by, filters, params)
+    if metric.kind == "snapshot":
+        return _breach_risk(con, by, filters, params, window, facts)
+    frame = _additive(con, metric.sql_file, by, filters, params,
+                      _cells_source(con, config, window, facts, by, filters, source))
+    if query.metric == "category_share":
+        frame = _post_filter(frame, query.filters, "abuse_category")
+    return frame
+
+
+def base_params(config, window: Window, facts: Extent) -> dict:
+    sla = config.sla_frt_minutes
+    return {
+        **window.params(config.reporting_timezone),
+        "as_of": facts.as_of,
+        "sla_urgent_minutes": sla["urgent"], "sla_high_minutes": sla["high"],
+        "sla_normal_minutes": sla["normal"], "sla_low_minutes": sla["low"],
+        "horizon_us": int(round(config.breach_risk_hours * 3600 * 1_000_000)),
+    }
+
+
+def _effective_dims_and_filters(query):
+    by, filters = tuple(query.by), tuple(query.filters)
+    if query.metric == "category_share":
+        if "abuse_category" not in by:
+            by = (*by, "abuse_category")
+        # the share of spam within BR is spam / all of BR: filter categories after sharing
+        filters = tuple(f for f in filters if f[0] != "abuse_category")
+    if query.metric == "high_profile_inflow":
+        wanted = dict(filters).get("high_profile", ("true",))
+        filters = tuple(f for f in filters if f[0] != "high_profile")
+        filters += (("high_profile", tuple(v for v in wanted if v == "true") or ("none",)),)
+    return by, filters
+
+
+def _cells_source(con, config, window, facts, by, filters, source) -> str:
+    mart_ok = (window.grain != "hour"
+               and set(by) <= set(MART_DIMENSIONS)
+               and {d for d, _ in filters} <= set(MART_DIMENSIONS))
+    if source == "tickets":
+        return "cells_from_tickets.sql"
+    if source == "mart":
+        if not mart_ok or not mart_is_current(con, config, facts):
+            raise InvalidQuery("the daily mart cannot answer this query (hour grain, queue, or mart "
+                               "missing/stale: run `safetyops refresh`)")
+        return "cells_from_mart.sql"
+    if mart_ok and mart_is_current(con, config, facts):
+        return "cells_from_mart.sql"
+    return "cells_from_tickets.sql"
+
+
+def _additive(con, family_file, by, filters, params, cells_file) -> pd.DataFrame:
+    where, filter_params = filters_sql(filters)
+    tokens = {"dims": dims_sql(by), "filters": where,
+              "other_dims": dims_sql(tuple(d for d in by if d != "abuse_category"))}
+    sql = compose(
+        [("calendar", render("calendar.sql", tokens)),
+         ("cells", render(cells_file, tokens)),
+         ("combos", render("combos.sql", tokens))],
+        render(family_file, tokens),
+    )
+    return fetch_df(con, sql, {**params, **filter_params})
+
+
+def _percentiles(con, by, filters, params) -> pd.DataFrame:
+    where, filter_params = filters_sql(filters)
+    tokens = {"dims": dims_sql(by), "filters": where}
+    sql = compose([("calendar", render("calendar.sql", tokens))], render("percentiles.sql", tokens))
+    return fetch_df(con, sql, {**params, **filter_params})
+
+
+def _breach_risk(con, by, filters, params, window: Window, facts: Extent) -> pd.DataFrame:
+    """A snapshot at as_of: one period (the one holding as_of), and only if it is in the window."""
+    where, filter_params = filters_sql(filters)
+    columns = ["period_start", *by, "value", "n"]
+    if not (window.start_at <= facts.as_of < window.end_at):
+        return pd.DataFrame({c: [] for c in columns})
+    sql = render("breach_risk.sql", {"dims": dims_sql(by), "filters": where})
+    frame = fetch_df(con, sql, {**params, **filter_params})
+    if frame.empty and not by:
+        period = window.first_period if window.grain == WINDOW else _period_of_as_of(con, params)
+        frame = pd.DataFrame({"period_start": [period], "value": [0.0], "n": [0]})
+    return frame[columns]
+
+
+def _period_of_as_of(con, params) -> object:
+    return con.execute("SELECT date_trunc($trunc_part, timezone($tz, $as_of))",
+                       {k: params[k] for k in ("trunc_part", "tz", "as_of")}).fetchall()[0][0]
+
+
+def _post_filter(frame: pd.DataFrame, filters, dim: str) -> pd.DataFrame:
+    for fdim, values in filters:
+        if fdim == dim:
+            frame = frame[frame[dim].isin(values)]
+    return frame

@@ -1,0 +1,92 @@
+"""Reporting periods: the window a query covers, in the reporting zone, and its UTC edges.
+
+Periods are local (config.reporting_timezone): a day is local midnight to local midnight, so a DST
+change day lasts 23 or 25 hours; weeks are ISO weeks starting Monday. UTC instants of local
+boundaries are computed by DuckDB's ICU (`timezone(tz, local)`), the same code that assigns
+tickets to periods, so the window's edges and the periods inside it always agree.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+
+from metrics.errors import InvalidQuery
+
+WINDOW = "window"   # internal grain: the whole [date_from, date_to] as one period (KPI tiles, scorecards)
+STEPS = {"hour": "1 hour", "day": "1 day", "week": "7 days", "month": "1 month", WINDOW: "1 day"}
+
+
+@dataclass(frozen=True)
+class Window:
+    grain: str
+    first_period: dt.datetime   # local, tz-naive start of the first period
+    last_period: dt.datetime    # local start of the last period
+    end_local: dt.datetime      # local end of the last period (exclusive)
+    start_at: dt.datetime       # first_period as a UTC instant
+    end_at: dt.datetime         # end_local as a UTC instant
+
+    def params(self, tz: str) -> dict:
+        return {
+            "tz": tz,
+            "first_period": self.first_period,
+            "last_period": self.last_period,
+            "end_local": self.end_local,
+            "start_at": self.start_at,
+            "end_at": self.end_at,
+            "step": STEPS[self.grain],
+            "is_window": self.grain == WINDOW,
+            # date_trunc needs a valid part even where the window branch is taken
+            "trunc_part": "day" if self.grain == WINDOW else self.grain,
+        }
+
+
+def period_floor(moment: dt.datetime, grain: str) -> dt.datetime:
+    """Start of the period containing a local, tz-naive moment."""
+    if grain == "hour":
+        return moment.replace(minute=0, second=0, microsecond=0)
+    day = dt.datetime(moment.year, moment.month, moment.day)
+    if grain == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if grain == "month":
+        return day.replace(day=1)
+    return day
+
+
+def shift_period(start: dt.datetime, grain: str, periods: int) -> dt.datetime:
+    """The period start `periods` periods later (negative: earlier)."""
+    if grain == "hour":
+        return start + dt.timedelta(hours=periods)
+    if grain == "week":
+        return start + dt.timedelta(weeks=periods)
+    if grain == "month":
+        months = start.year * 12 + start.month - 1 + periods
+        return start.replace(year=months // 12, month=months % 12 + 1)
+    return start + dt.timedelta(days=periods)
+
+
+def make_window(con: duckdb.DuckDBPyConnection, tz: str, grain: str,
+                date_from: dt.date, date_to: dt.date) -> Window:
+    """The periods covering [date_from, date_to] (inclusive local dates)."""
+    if date_to < date_from:
+        raise InvalidQuery(f"--to {date_to} is before --from {date_from}")
+    start_day = dt.datetime.combine(date_from, dt.time())
+    end_day = dt.datetime.combine(date_to, dt.time())
+    if grain == WINDOW:
+        first, last = start_day, start_day
+        end_local = end_day + dt.timedelta(days=1)
+    else:
+        first = period_floor(start_day, grain)
+        last = period_floor(end_day + dt.timedelta(days=1) - dt.timedelta(hours=1), grain)
+        end_local = shift_period(last, grain, 1)
+    start_at, end_at = con.execute(
+        "SELECT timezone($tz, $first_local), timezone($tz, $end_local)",
+        {"tz": tz, "first_local": first, "end_local": end_local},
+    ).fetchall()[0]
+    return Window(grain, first, last, end_local, start_at, end_at)
+
+
+def local_date(con: duckdb.DuckDBPyConnection, tz: str, moment: dt.datetime) -> dt.date:
+    return con.execute("SELECT CAST(timezone($tz, $moment) AS DATE)",
+                       {"tz": tz, "moment": moment}).fetchall()[0][0]

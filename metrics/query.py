@@ -1,0 +1,132 @@
+"""The one query function every consumer uses: (metric, grain, dimensions, filters, dates) -> DataFrame.
+
+A future viewer scope (a vendor sees only its own tickets) is one more filter added here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+import duckdb
+import pandas as pd
+
+from metrics.errors import InvalidQuery, UnknownFilterValue, UnknownGrain, UnknownMetric
+from metrics.facts import Extent, as_of, dimension_values, extent  # noqa: F401  (part of the API)
+from metrics.families import compute
+from metrics.periods import WINDOW, Window, local_date, make_window, shift_period
+from metrics.registry import GRAINS, METRICS
+from metrics.sqltext import check_dims
+from pipelines.config import Config
+
+COMPARE_MODES = ("previous",)
+SOURCES = ("auto", "tickets", "mart")
+
+
+@dataclass(frozen=True)
+class MetricQuery:
+    metric: str
+    grain: str = "day"
+    by: tuple[str, ...] = ()
+    # ((dim, (value, ...)), ...); values as strings ("true"/"false" for high_profile)
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    date_from: dt.date | None = None   # inclusive, in the reporting time zone
+    date_to: dt.date | None = None     # inclusive
+    compare: str | None = None         # None | "previous"
+
+
+def run_query(con: duckdb.DuckDBPyConnection, query: MetricQuery, config: Config,
+              source: str = "auto") -> pd.DataFrame:
+    """One row per period x dimension values: period_start, *by, value, n [, previous_value, change].
+
+    source="auto" reads the daily mart when it can answer exactly (additive metric, grain >= day,
+    dimensions and filters the mart keeps, mart built from this very warehouse state), else
+    tickets; "tickets"/"mart" force one (tests use this to prove both give the same numbers).
+    """
+    query = validate(con, query)
+    if source not in SOURCES:
+        raise InvalidQuery(f"unknown source {source!r}; valid: {', '.join(SOURCES)}")
+    facts = extent(con)
+    if facts.as_of is None:
+        return empty_frame(query)
+    window = resolve_window(con, config, query, facts)
+    if query.compare == "previous":
+        return _with_previous(con, query, config, window, facts, source)
+    return _finish(compute(con, query, config, window, facts, source), query)
+
+
+def validate(con: duckdb.DuckDBPyConnection, query: MetricQuery) -> MetricQuery:
+    """Check names against the registry and the allow-list and values against the warehouse."""
+    if query.metric not in METRICS:
+        raise UnknownMetric(query.metric, tuple(METRICS))
+    if query.grain not in GRAINS and query.grain != WINDOW:
+        raise UnknownGrain(query.grain, GRAINS)
+    check_dims(query.by)
+    if len(set(query.by)) != len(query.by):
+        raise InvalidQuery(f"dimension listed twice in --by: {', '.join(query.by)}")
+    if query.compare is not None and query.compare not in COMPARE_MODES:
+        raise InvalidQuery(f"unknown compare mode {query.compare!r}; valid: {', '.join(COMPARE_MODES)}")
+    filters = normalize_filters(con, query.filters)
+    return replace(query, by=tuple(query.by), filters=filters)
+
+
+def normalize_filters(con, filters) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Merge repeated dimensions (region=BR, region=MX -> region in (BR, MX)); check every value."""
+    merged: dict[str, list[str]] = {}
+    for dim, values in filters:
+        (dim,) = check_dims((dim,))
+        if isinstance(values, str):
+            values = (values,)
+        valid = dimension_values(con, dim)
+        for value in values:
+            text = str(value).strip().lower() if dim == "high_profile" else str(value)
+            if text not in valid:
+                raise UnknownFilterValue(dim, str(value), valid)
+            if text not in merged.setdefault(dim, []):
+                merged[dim].append(text)
+    return tuple((dim, tuple(vals)) for dim, vals in merged.items())
+
+
+def resolve_window(con, config: Config, query: MetricQuery, facts: Extent) -> Window:
+    """[date_from, date_to] default to the data's range: first created_at .. as_of, local dates."""
+    tz = config.reporting_timezone
+    date_from = query.date_from or local_date(con, tz, facts.data_start)
+    date_to = query.date_to or local_date(con, tz, facts.as_of)
+    if query.date_from and not query.date_to and date_to < date_from:
+        date_to = date_from
+    return make_window(con, tz, query.grain, date_from, date_to)
+
+
+def empty_frame(query: MetricQuery) -> pd.DataFrame:
+    cols = ["period_start", *query.by, "value", "n"]
+    if query.compare == "previous":
+        cols += ["previous_value", "change"]
+    return pd.DataFrame({c: [] for c in cols})
+
+
+def _finish(frame: pd.DataFrame, query: MetricQuery) -> pd.DataFrame:
+    keys = ["period_start", *output_dims(query)]
+    frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
+    frame["value"] = frame["value"].astype("float64")
+    frame["n"] = frame["n"].fillna(0).astype("int64")
+    return frame
+
+
+def output_dims(query: MetricQuery) -> tuple[str, ...]:
+    """category_share is a share *of* categories, so its rows always carry abuse_category."""
+    if query.metric == "category_share" and "abuse_category" not in query.by:
+        return (*query.by, "abuse_category")
+    return query.by
+
+
+def _with_previous(con, query, config, window, facts, source) -> pd.DataFrame:
+    """Add the previous period's value of the same dimensions, and value - previous (change)."""
+    tz = config.reporting_timezone
+    first = shift_period(window.first_period, window.grain, -1)
+    extended = make_window(con, tz, window.grain, first.date(), (window.end_local - dt.timedelta(days=1)).date())
+    frame = _finish(compute(con, query, config, extended, facts, source), query)
+    dims = list(output_dims(query))
+    grouped = frame.groupby(dims, sort=False, dropna=False)["value"] if dims else frame["value"]
+    frame["previous_value"] = grouped.shift(1)
+    frame = frame[frame["period_start"] >= pd.Timestamp(window.first_period)].reset_index(drop=True)
+    frame["change"] = frame["value"] - frame["previous_value"]
+    return frame

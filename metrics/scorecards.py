@@ -1,0 +1,82 @@
+"""Whole-window summaries built from run_query, so a tile or scorecard never disagrees with a chart."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import duckdb
+import pandas as pd
+
+from metrics.errors import InvalidQuery
+from metrics.periods import WINDOW
+from metrics.query import MetricQuery, run_query
+from metrics.registry import METRICS
+from pipelines.config import Config
+
+# category_share needs a category to be a share of, so it has no single whole-window number.
+KPI_METRICS = tuple(name for name in METRICS if name != "category_share")
+SCORECARD_METRICS = ("inflow", "frt_p50", "frt_p90", "sla_frt_attainment", "reopen_rate",
+                     "escalation_rate", "qa_avg", "csat_avg", "backlog")
+
+
+def window_value(con, config: Config, metric: str, date_from: dt.date, date_to: dt.date,
+                 filters=(), by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """One metric over [date_from, date_to] as a single period (backlog: at the window's end)."""
+    query = MetricQuery(metric, grain=WINDOW, by=by, filters=tuple(filters),
+                        date_from=date_from, date_to=date_to)
+    return run_query(con, query, config)
+
+
+def kpi_summary(con: duckdb.DuckDBPyConnection, config: Config, date_from: dt.date, date_to: dt.date,
+                filters=()) -> pd.DataFrame:
+    """One row per metric: metric, value, n, previous_value (the equal-length window before), target.
+
+    Targets come from the optional config table [metrics.targets] (e.g. sla_frt_attainment = 0.95);
+    NaN where none is set. The high-profile view is filters=(("high_profile", ("true",)),).
+    """
+    _check_range(date_from, date_to)
+    length = date_to - date_from + dt.timedelta(days=1)
+    prev_from, prev_to = date_from - length, date_from - dt.timedelta(days=1)
+    targets = config.raw.get("metrics", {}).get("targets", {})
+    rows = []
+    for name in KPI_METRICS:
+        now = window_value(con, config, name, date_from, date_to, filters)
+        before = window_value(con, config, name, prev_from, prev_to, filters)
+        rows.append({
+            "metric": name,
+            "value": _single(now, "value"),
+            "n": int(_single(now, "n", 0)),
+            "previous_value": _single(before, "value"),
+            "target": float(targets.get(name, math.nan)),
+        })
+    return pd.DataFrame(rows)
+
+
+def vendor_scorecard(con: duckdb.DuckDBPyConnection, config: Config, date_from: dt.date, date_to: dt.date,
+                     filters=()) -> pd.DataFrame:
+    """One row per vendor: inflow, frt_p50, frt_p90, sla_frt_attainment, reopen_rate,
+    escalation_rate, qa_avg, csat_avg over tickets created in the window, and backlog at its end."""
+    _check_range(date_from, date_to)
+    merged = None
+    for name in SCORECARD_METRICS:
+        frame = window_value(con, config, name, date_from, date_to, filters, by=("vendor",))
+        frame = frame[["vendor", "value"]].rename(columns={"value": name})
+        merged = frame if merged is None else merged.merge(frame, on="vendor", how="outer")
+    merged = merged.fillna({"inflow": 0.0, "backlog": 0.0})
+    merged["inflow"] = merged["inflow"].astype("int64")
+    merged["backlog"] = merged["backlog"].astype("int64")
+    return merged.sort_values("vendor", kind="stable").reset_index(drop=True)[["vendor", *SCORECARD_METRICS]]
+
+
+def _single(frame: pd.DataFrame, column: str, default=math.nan):
+    if frame.empty:
+        return default
+    value = frame[column].iloc[0]
+    return default if pd.isna(value) else float(value)
+
+
+def _check_range(date_from, date_to) -> None:
+    if date_from is None or date_to is None:
+        raise InvalidQuery("a summary needs both a start and an end date")
+    if date_to < date_from:
+        raise InvalidQuery(f"end date {date_to} is before start date {date_from}")

@@ -1,0 +1,21 @@
+-- Grain: one row per ticket (drill-down listing, one page). reporter_hash is never listed.
+-- Sort columns come from an allow-list; the window and filter values are bound.
+WITH scoped_tickets AS (
+    SELECT
+        source, ticket_id, created_at, first_response_at, resolved_at, status, priority, channel,
+        abuse_category, region, language, vendor, queue, agent_id, escalated, high_profile,
+        reopen_count, qa_score, csat, tags,
+        (epoch_us(first_response_at) - epoch_us(created_at)) / 60e6 AS frt_minutes,
+        (epoch_us(resolved_at) - epoch_us(created_at)) / 3600e6 AS ttr_hours
+    FROM tickets
+    WHERE created_at >= $start_at AND created_at < $end_at
+      @filters@
+),
+counted AS (
+    SELECT *, count(*) OVER () AS n_total
+    FROM scoped_tickets
+)
+SELECT *
+FROM counted
+ORDER BY @order@
+LIMIT $limit OFFSET $offset

@@ -1,0 +1,68 @@
+"""Ticket-level reads: the drill-down listing and the tickets at risk of breaching their SLA."""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from metrics.errors import InvalidQuery
+from metrics.facts import extent
+from metrics.periods import make_window
+from metrics.query import normalize_filters
+from metrics.sqltext import fetch_df, fetch_rows, filters_sql, render
+from pipelines.config import Config
+
+SORTABLE = ("created_at", "first_response_at", "resolved_at", "status", "priority", "channel",
+            "abuse_category", "region", "language", "vendor", "queue", "escalated", "high_profile",
+            "reopen_count", "qa_score", "csat", "frt_minutes", "ttr_hours", "source", "ticket_id")
+MAX_PAGE = 10_000
+_EARLIEST = dt.date(1900, 1, 1)
+_LATEST = dt.date(2199, 12, 31)
+BREACH_COLUMNS = ["source", "ticket_id", "created_at", "priority", "region", "vendor", "queue",
+                  "abuse_category", "target_at", "minutes_left"]
+
+
+def ticket_rows(con: duckdb.DuckDBPyConnection, config: Config, filters=(), date_from=None, date_to=None,
+                sort=(("created_at", "desc"),), offset: int = 0, limit: int = 100) -> tuple[pd.DataFrame, int]:
+    """One page of tickets created in [date_from, date_to] (local dates) matching the filters,
+    and the total number matching. No reporter_hash."""
+    if not 0 < limit <= MAX_PAGE or offset < 0:
+        raise InvalidQuery(f"page must have 0 < limit <= {MAX_PAGE} and offset >= 0 (got {limit}, {offset})")
+    where, params = filters_sql(normalize_filters(con, filters))
+    window = make_window(con, config.reporting_timezone, "day", date_from or _EARLIEST, date_to or _LATEST)
+    params.update(start_at=window.start_at, end_at=window.end_at, limit=limit, offset=offset)
+    tokens = {"filters": where, "order": _order_sql(sort)}
+    total = fetch_rows(con, render("ticket_count.sql", tokens), params)[0][0]
+    page = fetch_df(con, render("ticket_rows.sql", tokens), params).drop(columns="n_total")
+    return page, int(total)
+
+
+def _order_sql(sort) -> str:
+    parts = []
+    for column, direction in sort:
+        if column not in SORTABLE:
+            raise InvalidQuery(f"cannot sort by {column!r}; sortable: {', '.join(SORTABLE)}")
+        if direction.lower() not in ("asc", "desc"):
+            raise InvalidQuery(f"sort direction {direction!r} must be asc or desc")
+        parts.append(f"{column} {direction.upper()} NULLS LAST")
+    # a stable order for paging even when the asked-for columns tie
+    parts += ["source ASC", "ticket_id ASC"]
+    return ", ".join(parts)
+
+
+def breach_risk_tickets(con: duckdb.DuckDBPyConnection, config: Config, filters=(),
+                        hours: float | None = None) -> pd.DataFrame:
+    """Open unanswered tickets whose target falls within the next N hours of as_of, soonest first."""
+    facts = extent(con)
+    if facts.as_of is None:
+        return pd.DataFrame({c: [] for c in BREACH_COLUMNS})
+    hours = config.breach_risk_hours if hours is None else hours
+    if hours <= 0:
+        raise InvalidQuery(f"breach-risk horizon must be positive hours (got {hours})")
+    where, params = filters_sql(normalize_filters(con, filters))
+    sla = config.sla_frt_minutes
+    params.update(as_of=facts.as_of, horizon_us=int(round(hours * 3_600_000_000)),
+                  **{f"sla_{p}_minutes": sla[p] for p in ("urgent", "high", "normal", "low")})
+    frame = fetch_df(con, render("breach_risk_tickets.sql", {"filters": where}), params)
+    return frame[BREACH_COLUMNS]
