@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from anomaly.settings import DetectorSettings
 
@@ -135,8 +136,14 @@ def residual_scale(history: np.ndarray, expected: np.ndarray, step_seconds: floa
     if is_counts:
         resid = resid / np.sqrt(count_variance(np.maximum(expected, 0.2), s))
     window = steps_per(s.scale_days * DAY_SECONDS, step_seconds)
-    mad = _past(np.abs(resid), window, max(3, min(s.min_history_points, window) // 2))
-    scale = 1.4826 * mad
+    min_periods = max(3, min(s.min_history_points, window) // 2)
+    scale = 1.4826 * _past(np.abs(resid), window, min_periods)
+    if s.tail_quantile:
+        # Bursty series have heavy tails that the MAD (the bulk) does not see: calibrate the scale
+        # on the series' own upper residuals too, so routine bursts stay inside the band.
+        tail = _shift(pd.DataFrame(np.abs(resid), copy=False)
+                      .rolling(window, min_periods=min_periods).quantile(s.tail_quantile).to_numpy(), 1)
+        scale = np.fmax(scale, tail / float(stats.norm.isf((1 - s.tail_quantile) / 2)))
     if is_counts:
         return np.where(np.isnan(scale), 1.0, np.maximum(scale, 1.0))
     floor = 1e-6 + 0.01 * np.abs(np.nan_to_num(expected))

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from anomaly.baseline import compute_baseline, count_variance
+from anomaly.baseline import DAY_SECONDS, _shift, compute_baseline, count_variance, steps_per
 from anomaly.settings import DetectorSettings
 from pipelines.errors import InputError
 
@@ -79,6 +79,21 @@ def _size_limits(mu: np.ndarray, s: DetectorSettings) -> tuple[np.ndarray, np.nd
     return np.minimum(mu - s.min_excess, mu / rise), np.maximum(mu + s.min_excess, mu * rise)
 
 
+def _novelty_limits(values, mu, sd, defined, step_seconds, s: DetectorSettings):
+    """Band edges at the largest standardised rise (and fall) of the last `novelty_days`.
+
+    Real streams are burstier than any count model: a burst is news only when it beats the bursts
+    this series had recently. Only past points count, so the alert's own start is not affected.
+    """
+    z = np.where(defined, (np.nan_to_num(values) - mu) / sd, np.nan)
+    window = steps_per(s.novelty_days * DAY_SECONDS, step_seconds)
+    frame = pd.DataFrame(z, copy=False).rolling(window, min_periods=1)
+    z_hi = _shift(frame.max().to_numpy(), 1)
+    z_lo = _shift(frame.min().to_numpy(), 1)
+    f = s.novelty_factor
+    return mu + sd * f * np.minimum(z_lo, 0.0), mu + sd * f * np.maximum(z_hi, 0.0)
+
+
 def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings,
                     exclude: np.ndarray | None = None, suppress: np.ndarray | None = None,
                     is_counts: bool | None = None) -> Verdicts:
@@ -99,9 +114,10 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
     if is_counts:
         mu_d = np.maximum(mu_d, MU_FLOOR)
         stat_lo, stat_hi, n, p = _count_band(mu_d, base.scale ** 2, s)
+        sd_all = np.sqrt(base.scale ** 2 * count_variance(mu_d, s))
         p_up, p_down = _count_tails(values, n, p)
     else:
-        sd = np.where(defined, base.scale, 1.0)
+        sd = sd_all = np.where(defined, base.scale, 1.0)
         z = stats.norm.isf(s.alpha)
         stat_lo, stat_hi = mu_d - z * sd, mu_d + z * sd
         zx = (np.nan_to_num(values) - mu_d) / sd
@@ -109,6 +125,9 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
     size_lo, size_hi = _size_limits(np.where(defined, mu, 0.0), s)
     upper = np.maximum(stat_hi, size_hi)
     lower = np.minimum(stat_lo, size_lo)
+    if s.novelty_days > 0:
+        nov_lo, nov_hi = _novelty_limits(values, mu_d, sd_all, defined, step_seconds, s)
+        upper, lower = np.fmax(upper, nov_hi), np.fmin(lower, nov_lo)
     if is_counts:
         lower = np.maximum(lower, 0.0)
     x = np.nan_to_num(values)

@@ -28,6 +28,7 @@ class DetectorSettings:
     level_days_daily: float = 7.0     # ... and for daily steps (a whole week: weekday shape cancels)
     smooth_minutes: float = 60.0      # sub-hourly series: smooth the seasonal reference over an hour
     scale_days: float = 14.0          # window of the MAD of residuals
+    tail_quantile: float = 0.0        # scale also >= this quantile of |residual| / its normal value; 0 = off
     min_history_points: int = 12      # no verdict before this many observed points
     # Band and significance.
     alpha: float = 1e-4               # one-sided tail probability that makes a point significant
@@ -37,6 +38,8 @@ class DetectorSettings:
     min_excess: float = 5.0           # tickets above expected (counts) or units above (continuous)
     min_rise_pct: float = 50.0        # % above expected
     direction: str = "up"
+    novelty_days: float = 3.0         # must also beat the largest standardised rise of these days; 0 = off
+    novelty_factor: float = 1.0       # ... times this factor
     # Alerts.
     merge_gap_minutes: float = 120.0  # anomalous points closer than this form one alert
     merge_gap_steps: int = 1          # ... and never fewer steps than this
