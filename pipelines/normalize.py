@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from pipelines.mapping import FieldSpec, Mapping
 from pipelines.readers import LINE, quote_ident
+from pipelines.sql_files import bound_params
 
 STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
 PRIORITIES = ("urgent", "high", "normal", "low")
@@ -222,7 +223,8 @@ SELECT
     coalesce(channel_mapped, CASE WHEN raw_channel IS NULL THEN {default('channel', 'other')} ELSE 'other' END)
         AS channel,
     coalesce(category_mapped, 'other') AS abuse_category,
-    coalesce(NULLIF(trim(region_mapped), ''), {default('region', 'unknown')}) AS region,
+    -- market codes are upper-case by convention; one spelling keeps 'br' and 'BR' one series
+    coalesce(upper(NULLIF(trim(region_mapped), '')), {default('region', 'unknown')}) AS region,
     coalesce(lower(NULLIF(trim(language_mapped), '')), {default('language', 'unknown')}) AS language,
     coalesce(NULLIF(trim(vendor_mapped), ''), {default('vendor', 'unknown')}) AS vendor,
     coalesce(NULLIF(trim(queue_mapped), ''), {default('queue', 'unknown')}) AS queue,
@@ -251,7 +253,7 @@ SELECT
     resolved_any_at IS NULL AND status_value IN ('solved', 'closed') AS is_solved_without_date
 FROM checked
 """
-    return NormalizePlan(sql=sql, params=p.values, absent_columns=absent,
+    return NormalizePlan(sql=sql, params=bound_params(sql, p.values), absent_columns=absent,
                          text_columns=builder.columns_of(("subject", "description")),
                          reporter_columns=builder.columns_of(("reporter",)))
 

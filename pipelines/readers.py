@@ -78,15 +78,10 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
     con.execute("DROP TABLE IF EXISTS ingest_rejects")
     con.execute("DROP TABLE IF EXISTS ingest_reject_scans")
     # Explicit dialect: the sniffer guesses wrong on files whose first rows are malformed.
-    con.execute(
-        f"""CREATE TEMP TABLE raw_input AS
-            SELECT row_number() OVER () AS {LINE}, *
-            FROM read_csv($path, all_varchar = true, header = true, delim = ',', quote = '"',
-                          escape = '"', strict_mode = true, store_rejects = true,
-                          rejects_table = 'ingest_rejects', rejects_scan = 'ingest_reject_scans',
-                          ignore_errors = true, normalize_names = false)""",
-        {"path": str(path)},
-    )
+    try:
+        _scan_csv(con, path)
+    except duckdb.Error as exc:
+        raise UnreadableFile(f"{path}: cannot read as CSV: {str(exc).splitlines()[0]}") from exc
     rejects = [ParserReject(int(line), _parser_reason(err, msg), (raw or "").strip("\r\n"))
                for line, err, msg, raw in con.execute(
                    "SELECT line, error_type, error_message, csv_line FROM ingest_rejects ORDER BY line").fetchall()]
@@ -95,6 +90,18 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
         _renumber_lines_after_rejects(con, [r.line for r in rejects])
     n = con.execute("SELECT count(*) FROM raw_input").fetchall()[0][0]
     return RawInput(header_read, n, _dedupe(rejects))
+
+
+def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    con.execute(
+        f"""CREATE TEMP TABLE raw_input AS
+            SELECT row_number() OVER () + 1 AS {LINE}, *
+            FROM read_csv($path, all_varchar = true, header = true, delim = ',', quote = '"',
+                          escape = '"', strict_mode = true, store_rejects = true,
+                          rejects_table = 'ingest_rejects', rejects_scan = 'ingest_reject_scans',
+                          ignore_errors = true, normalize_names = false)""",
+        {"path": str(path)},
+    )
 
 
 def _check_header(path: Path, header: list[str]) -> None:
@@ -122,14 +129,14 @@ def _dedupe(rejects: list[ParserReject]) -> list[ParserReject]:
 
 
 def _renumber_lines_after_rejects(con: duckdb.DuckDBPyConnection, reject_lines: list[int]) -> None:
-    """Good rows were numbered 1..n, skipping the parser's rejects; map them back to file lines.
+    """Good rows were numbered 2..n+1 as if no record had been skipped; map them to file lines.
 
-    With rejected lines l_1 < l_2 < ..., good row r sits on line r + 1 + #{j : l_j - j <= r}.
+    With rejected lines l_1 < l_2 < ..., good row r (1-based) sits on line r + 1 + #{j : l_j - j <= r}.
     """
     lines = sorted(set(reject_lines))
     thresholds = [line - j for j, line in enumerate(lines, start=1)]
     con.execute(
-        f"UPDATE raw_input SET {LINE} = {LINE} + 1 + len(list_filter($t, lambda x: x <= {LINE}))",
+        f"UPDATE raw_input SET {LINE} = {LINE} + len(list_filter($t, lambda x: x <= {LINE} - 1))",
         {"t": thresholds},
     )
 

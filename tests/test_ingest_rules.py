@@ -1,0 +1,130 @@
+"""Every rejection rule, and what is kept but noted, on the canonical CSV format."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.ingest_fixtures import CANONICAL_COLUMNS, canonical_row, load, one, write_csv
+
+# (case, row overrides, reason, column, bad value)
+REJECTIONS = [
+    ("missing id", {"ticket_id": ""}, "missing ticket id", "ticket_id", None),
+    ("missing created", {"created_at": ""}, "missing created_at", "created_at", None),
+    ("placeholder created", {"created_at": "1900-01-01T00:00:00Z"}, "missing created_at", "created_at",
+     "1900-01-01T00:00:00Z"),
+    ("garbage created", {"created_at": "yesterday"}, "unparseable created_at", "created_at", "yesterday"),
+    ("created without offset", {"created_at": "2026-03-02 10:00:00"}, "unparseable created_at", "created_at",
+     "2026-03-02 10:00:00"),
+    ("garbage updated", {"updated_at": "soon"}, "unparseable updated_at", "updated_at", "soon"),
+    ("garbage resolved", {"status": "solved", "resolved_at": "31/02/2026"}, "unparseable resolved_at",
+     "resolved_at", "31/02/2026"),
+    ("resolved before created", {"status": "solved", "resolved_at": "2026-03-01T10:00:00Z"},
+     "resolved before created", "resolved_at", "2026-03-01T10:00:00Z"),
+    ("first response before created", {"first_response_at": "2026-03-02T09:59:59Z"},
+     "first response before created", "first_response_at", "2026-03-02T09:59:59Z"),
+    ("updated before created", {"updated_at": "2026-03-01T00:00:00Z"}, "updated before created",
+     "updated_at", "2026-03-01T00:00:00Z"),
+    ("missing status", {"status": ""}, "missing status", "status", None),
+    ("unknown status", {"status": "archived"}, "unknown status", "status", "archived"),
+    ("unknown priority", {"priority": "p0"}, "unknown priority", "priority", "p0"),
+    ("bad boolean", {"escalated": "maybe"}, "invalid escalated flag", "escalated", "maybe"),
+    ("bad high profile", {"high_profile": "2"}, "invalid high_profile flag", "high_profile", "2"),
+    ("text reopen count", {"reopen_count": "two"}, "invalid reopen count", "reopen_count", "two"),
+    ("negative reopen count", {"reopen_count": "-1"}, "negative reopen count", "reopen_count", "-1"),
+    ("qa not a number", {"qa_score": "great"}, "invalid qa_score", "qa_score", "great"),
+    ("qa above 100", {"qa_score": "101"}, "qa_score out of range 0-100", "qa_score", "101"),
+    ("csat not a number", {"csat": "happy"}, "invalid csat", "csat", "happy"),
+    ("csat zero", {"csat": "0"}, "csat out of range 1-5", "csat", "0"),
+]
+
+
+@pytest.mark.parametrize("case, overrides, reason, column, value", REJECTIONS, ids=[r[0] for r in REJECTIONS])
+def test_each_rule_rejects_the_row_and_keeps_the_good_ones(tmp_path, memory_con, config, case, overrides,
+                                                            reason, column, value):
+    path = write_csv(tmp_path / "t.csv", CANONICAL_COLUMNS, [
+        canonical_row(ticket_id="GOOD1"),
+        canonical_row(ticket_id="BAD", **overrides) if "ticket_id" not in overrides else canonical_row(**overrides),
+        canonical_row(ticket_id="GOOD2"),
+    ])
+    result = load(memory_con, path, config)
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (3, 2, 1)
+    assert one(memory_con, "SELECT line_number, reason, column_name, bad_value FROM rejected_rows") == (
+        3, reason, column, value)
+    assert sorted(r[0] for r in memory_con.execute("SELECT ticket_id FROM tickets").fetchall()) == ["GOOD1", "GOOD2"]
+    assert result.top_reasons == [(reason, 1)]
+
+
+def test_the_first_broken_rule_is_the_reason_given(tmp_path, memory_con, config):
+    path = write_csv(tmp_path / "t.csv", CANONICAL_COLUMNS,
+                     [canonical_row(created_at="nope", priority="p0", csat="9")])
+    load(memory_con, path, config)
+    assert one(memory_con, "SELECT reason FROM rejected_rows") == ("unparseable created_at",)
+
+
+KEPT_WITH_NOTE = [
+    ("unknown category", {"abuse_category": "copyright"}, "abuse_category", "other",
+     "abuse category not in taxonomy, counted as other"),
+    ("blank category", {"abuse_category": ""}, "abuse_category", "other",
+     "abuse category not in taxonomy, counted as other"),
+    ("unknown channel", {"channel": "carrier pigeon"}, "channel", "other", "channel not mapped, counted as other"),
+    ("placeholder resolved on open ticket", {"resolved_at": "1900-01-01T00:00:00Z"}, "resolved_at", None,
+     "placeholder date before 1970 read as missing"),
+    ("reopened ticket keeps no resolution", {"status": "open", "resolved_at": "2026-03-02T11:00:00Z"},
+     "resolved_at", None, "resolution date ignored: ticket is open again"),
+    ("solved without date uses updated_at", {"status": "solved"}, "resolved_at",
+     "2026-03-02 10:05:00+00", "solved without a solved date: updated_at used"),
+]
+
+
+@pytest.mark.parametrize("case, overrides, column, stored, note", KEPT_WITH_NOTE, ids=[r[0] for r in KEPT_WITH_NOTE])
+def test_doubtful_values_are_kept_and_counted(tmp_path, memory_con, config, case, overrides, column, stored, note):
+    path = write_csv(tmp_path / "t.csv", CANONICAL_COLUMNS, [canonical_row(**overrides)])
+    result = load(memory_con, path, config)
+    assert (result.rows_loaded, result.rows_rejected) == (1, 0)
+    value = one(memory_con, f"SELECT CAST({column} AS VARCHAR) FROM tickets")[0]
+    assert value == stored
+    assert note in [n[0] for n in result.notes]
+
+
+def test_category_aliases_from_config_map_into_the_taxonomy(tmp_path, memory_con, config_file):
+    from pipelines.config import load_config
+    config_file.write_text(config_file.read_text() + '\n[taxonomy.aliases]\n"doxxing" = "private_information"\n')
+    config = load_config(config_file)
+    path = write_csv(tmp_path / "t.csv", CANONICAL_COLUMNS, [canonical_row(abuse_category="Doxxing")])
+    load(memory_con, path, config)
+    assert one(memory_con, "SELECT abuse_category FROM tickets") == ("private_information",)
+
+
+def test_rows_the_csv_parser_cannot_split_are_rejected_with_their_line(tmp_path, memory_con, config):
+    good = [canonical_row(ticket_id=f"T{i}")[c] for i in range(1) for c in CANONICAL_COLUMNS]
+    rows = [canonical_row(ticket_id="T1"), good + ["surplus"], canonical_row(ticket_id="T3"),
+            ["only", "three", "fields"], canonical_row(ticket_id="T5")]
+    path = write_csv(tmp_path / "t.csv", CANONICAL_COLUMNS, rows)
+    result = load(memory_con, path, config)
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (5, 3, 2)
+    assert memory_con.execute("SELECT line_number, reason FROM rejected_rows ORDER BY 1").fetchall() == [
+        (3, "too many columns"), (5, "too few columns")]
+
+
+def test_good_rows_after_parser_rejects_keep_their_true_line_numbers(tmp_path, memory_con, config):
+    rows = [["x"], canonical_row(ticket_id="A", priority="p0"), ["y"], ["z"], canonical_row(ticket_id="B", csat="7")]
+    path = write_csv(tmp_path / "t.csv", CANONICAL_COLUMNS, rows)
+    load(memory_con, path, config)
+    assert memory_con.execute("SELECT line_number, reason FROM rejected_rows ORDER BY 1").fetchall() == [
+        (2, "too few columns"), (3, "unknown priority"), (4, "too few columns"), (5, "too few columns"),
+        (6, "csat out of range 1-5")]
+
+
+def test_rejected_raw_record_hashes_reporters_and_drops_text(tmp_path, memory_con, config):
+    from tests.ingest_fixtures import ZENDESK_COLUMNS, zendesk_row
+    path = write_csv(tmp_path / "z.csv", ZENDESK_COLUMNS, [zendesk_row(
+        **{"Priority": "Mega", "Requester email": "victim@example.com", "Requester id": "9001",
+           "Subject": "my address is 1 Main St"})])
+    load(memory_con, path, config, timezone_name="UTC")
+    raw = json.loads(one(memory_con, "SELECT raw_record FROM rejected_rows")[0])
+    assert "Subject" not in raw
+    assert raw["Requester email"] != "victim@example.com" and len(raw["Requester email"]) == 64
+    assert raw["Priority"] == "Mega"
+    dump = str(memory_con.execute("SELECT * FROM rejected_rows").fetchall())
+    assert "victim@example.com" not in dump and "1 Main St" not in dump

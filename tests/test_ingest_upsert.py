@@ -1,0 +1,125 @@
+"""Re-loading, updating and failing: the warehouse keeps one newest version per ticket and a failed
+file leaves it exactly as it was."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from pipelines.warehouse import connect_read, next_path, writing
+from tests.ingest_fixtures import CANONICAL_COLUMNS, canonical_row, load, one, write_csv
+
+
+def test_same_file_twice_is_a_no_op_that_says_so(tmp_path, memory_con, config):
+    path = write_csv(tmp_path / "t.csv", CANONICAL_COLUMNS, [canonical_row()])
+    first = load(memory_con, path, config)
+    again = load(memory_con, path, config)
+    assert (first.status, again.status) == ("loaded", "skipped")
+    assert one(memory_con, "SELECT count(*) FROM tickets") == (1,)
+    assert one(memory_con, "SELECT count(*) FROM load_runs") == (1,)
+
+
+def test_force_reloads_but_an_equal_version_changes_nothing(tmp_path, memory_con, config):
+    path = write_csv(tmp_path / "t.csv", CANONICAL_COLUMNS, [canonical_row()])
+    load(memory_con, path, config)
+    forced = load(memory_con, path, config, force=True)
+    assert (forced.status, forced.rows_inserted, forced.rows_updated, forced.rows_stale) == ("loaded", 0, 0, 1)
+    assert one(memory_con, "SELECT count(*), max(load_run_id) FROM tickets") == (1, 1)
+
+
+def test_a_later_export_updates_and_an_older_one_never_overwrites(tmp_path, memory_con, config):
+    v1 = write_csv(tmp_path / "v1.csv", CANONICAL_COLUMNS, [canonical_row(status="open", updated_at="2026-03-02T10:05:00Z")])
+    v2 = write_csv(tmp_path / "v2.csv", CANONICAL_COLUMNS, [canonical_row(
+        status="solved", resolved_at="2026-03-03T09:00:00Z", updated_at="2026-03-03T09:00:00Z"),
+        canonical_row(ticket_id="NEW")])
+    load(memory_con, v1, config)
+    newer = load(memory_con, v2, config)
+    assert (newer.rows_inserted, newer.rows_updated, newer.rows_stale) == (1, 1, 0)
+    older = load(memory_con, v1, config, force=True)
+    assert (older.rows_inserted, older.rows_updated, older.rows_stale) == (0, 0, 1)
+    assert one(memory_con, "SELECT status FROM tickets WHERE ticket_id = 'C1'") == ("solved",)
+    assert one(memory_con, "SELECT count(*) FROM tickets") == (2,)
+
+
+def test_within_one_file_the_newest_version_wins(tmp_path, memory_con, config):
+    path = write_csv(tmp_path / "t.csv", CANONICAL_COLUMNS, [
+        canonical_row(status="pending", updated_at="2026-03-02T12:00:00Z"),
+        canonical_row(status="open", updated_at="2026-03-02T11:00:00Z"),
+    ])
+    result = load(memory_con, path, config)
+    assert (result.rows_loaded, result.rows_inserted, result.rows_stale) == (2, 1, 1)
+    assert one(memory_con, "SELECT status FROM tickets") == ("pending",)
+
+
+def test_the_same_ticket_id_from_two_sources_is_two_tickets(tmp_path, memory_con, config):
+    from tests.ingest_fixtures import ZENDESK_COLUMNS, zendesk_row
+    load(memory_con, write_csv(tmp_path / "c.csv", CANONICAL_COLUMNS, [canonical_row(ticket_id="1")]), config)
+    load(memory_con, write_csv(tmp_path / "z.csv", ZENDESK_COLUMNS, [zendesk_row(Id="1")]), config, timezone_name="UTC")
+    assert memory_con.execute("SELECT source, ticket_id FROM tickets ORDER BY 1").fetchall() == [
+        ("canonical", "1"), ("zendesk", "1")]
+
+
+def test_a_failure_mid_load_rolls_the_file_back(tmp_path, memory_con, config, monkeypatch):
+    load(memory_con, write_csv(tmp_path / "a.csv", CANONICAL_COLUMNS, [canonical_row(ticket_id="A")]), config)
+    before = memory_con.execute("SELECT * FROM tickets").fetchall()
+    import pipelines.ingest as ingest_module
+
+    def broken_notes(*args, **kwargs):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(ingest_module, "record_load_run", broken_notes)
+    with pytest.raises(RuntimeError):
+        load(memory_con, write_csv(tmp_path / "b.csv", CANONICAL_COLUMNS,
+                                   [canonical_row(ticket_id="B"), canonical_row(ticket_id="C", csat="9")]), config)
+    assert memory_con.execute("SELECT * FROM tickets").fetchall() == before
+    assert one(memory_con, "SELECT count(*) FROM rejected_rows") == (0,)
+    assert one(memory_con, "SELECT count(*) FROM load_runs") == (1,)
+
+
+def test_the_live_warehouse_is_untouched_until_the_swap(tmp_path, config):
+    db = tmp_path / "wh.duckdb"
+    with writing(db) as con:
+        load(con, write_csv(tmp_path / "a.csv", CANONICAL_COLUMNS, [canonical_row(ticket_id="A")]), config)
+    with pytest.raises(RuntimeError):
+        with writing(db) as con:
+            load(con, write_csv(tmp_path / "b.csv", CANONICAL_COLUMNS, [canonical_row(ticket_id="B")]), config)
+            # meanwhile a reader still sees the old warehouse
+            reader = connect_read(db)
+            assert reader.execute("SELECT ticket_id FROM tickets").fetchall() == [("A",)]
+            reader.close()
+            raise RuntimeError("crash before the swap")
+    assert not next_path(db).exists()
+    reader = connect_read(db)
+    assert reader.execute("SELECT ticket_id FROM tickets").fetchall() == [("A",)]
+
+
+def test_a_killed_writer_leaves_the_live_file_and_frees_the_lock(tmp_path, config):
+    db = tmp_path / "wh.duckdb"
+    with writing(db) as con:
+        load(con, write_csv(tmp_path / "a.csv", CANONICAL_COLUMNS, [canonical_row(ticket_id="A")]), config)
+    script = (
+        "import sys, time\n"
+        "from pipelines.warehouse import writing\n"
+        f"with writing({str(db)!r}) as con:\n"
+        "    con.execute(\"DELETE FROM tickets\")\n"
+        "    print('inside', flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "inside"
+    proc.kill()
+    proc.wait()
+    with writing(db, timeout=5) as con:     # the lock is free again and the half-built copy is discarded
+        assert con.execute("SELECT ticket_id FROM tickets").fetchall() == [("A",)]
+
+
+def test_multi_file_ingest_loads_the_good_files_when_one_is_bad(tmp_path, config_file):
+    from safetyops.cli import main
+    good = write_csv(tmp_path / "good.csv", CANONICAL_COLUMNS, [canonical_row(ticket_id="G")])
+    bad = write_csv(tmp_path / "bad.csv", ["what", "is", "this"], [["1", "2", "3"]])
+    db = tmp_path / "wh.duckdb"
+    code = main(["--config", str(config_file), "--db", str(db), "-q", "ingest", str(good), str(bad)])
+    assert code != 0
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT ticket_id FROM tickets").fetchall() == [("G",)]
