@@ -65,10 +65,15 @@ class Simulation:
         """Valid after days() has run to the end (extra_tickets are counted while generating)."""
         o = self.options
         return {
-            "seed": o.seed, "start": o.start.isoformat(), "days": o.days, "per_day": o.per_day,
+            "seed": o.seed, "start": o.start.isoformat(), "days": o.days,
+            "per_day": _plain_number(o.per_day),
             "export_timezone": o.export_timezone,
             "spikes": [s.ground_truth(o.start_epoch) for s in self.plan.spikes],
         }
+
+
+def _plain_number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else float(value)
 
 
 @dataclass

@@ -87,7 +87,7 @@ def local_clock(options: SampleOptions) -> tuple[np.ndarray, np.ndarray]:
     for r, region in enumerate(catalog.REGIONS):
         local = utc.tz_convert(catalog.REGION_ZONES[region])
         hour[:, r] = local.hour
-        weekday[:, r] = local.dayofweek
+        weekday[:, r] = local.day_of_week
     return hour, weekday
 
 
