@@ -1,0 +1,295 @@
+"""`safetyops refresh`: the unattended job cron runs every N minutes.
+
+One run: take the inbox files (sorted by name), load each, rebuild the marts and run detection,
+all inside ONE `writing()` block, so the dashboard sees either the old warehouse or the complete
+new one. Only after the new file is swapped in are the inputs moved (archive/<date>/ or failed/
+with a reason), so:
+  - a crash (kill -9) before the swap leaves the live warehouse as it was and every input still
+    in the inbox, to be taken again next run;
+  - a crash after the swap but before the moves leaves inputs whose sha256 is now recorded, so the
+    next run skips them as duplicates and archives them: nothing is lost or counted twice.
+Then (Mondays, or --report) the weekly report is written from a read-only connection, and new
+high/critical anomalies go to the webhook. A webhook failure is logged, never fatal.
+
+Test hook: SAFETYOPS_TEST_PAUSE_AT=<step> makes the job log "test hook: pausing at <step>" and
+sleep (SAFETYOPS_TEST_PAUSE_SECONDS, default 300) at that step, so tests can SIGKILL it there.
+Steps, in order: locked, loaded, marts, detected, recorded, swapped, moved.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from metrics.marts import build_marts
+from pipelines.config import Config
+from pipelines.errors import SafetyopsError
+from pipelines.ingest import LoadResult, ingest_file
+from pipelines.warehouse import WarehouseBusy, connect_read, writing
+from safetyops import inbox as inbox_mod
+from safetyops.refresh_record import (STATUS_FAILED, STATUS_FILES_FAILED, STATUS_OK, RunCounts,
+                                      ensure_refresh_table, record_run, write_status)
+from safetyops.webhook import PostResult, anomaly_message, post_json
+
+log = logging.getLogger("safetyops.refresh")
+
+PAUSE_ENV = "SAFETYOPS_TEST_PAUSE_AT"
+PAUSE_SECONDS_ENV = "SAFETYOPS_TEST_PAUSE_SECONDS"
+PAUSE_STEPS = ("locked", "loaded", "marts", "detected", "recorded", "swapped", "moved")
+
+# Errors that belong to one input file (move it to failed/ and go on). Anything else (disk full,
+# a bug) aborts the whole run with the warehouse untouched and the inputs left in the inbox.
+FILE_ERRORS = (SafetyopsError, UnicodeError, duckdb.InvalidInputException, duckdb.ConversionException,
+               PermissionError)
+
+
+class RefreshFailed(SafetyopsError):
+    """The refresh did not complete; the live warehouse is unchanged, inputs are still in the inbox."""
+
+
+class InputsFailed(SafetyopsError):
+    """The warehouse was refreshed, but some input files could not be loaded (moved to failed/)."""
+
+    exit_code = 65   # EX_DATAERR
+
+
+class AfterSwapFailed(SafetyopsError):
+    """The warehouse was refreshed, but a later step (archiving inputs, the report) failed."""
+
+
+@dataclass
+class FileOutcome:
+    path: Path
+    status: str                      # loaded | skipped | failed
+    error: str | None = None
+    result: LoadResult | None = None
+    moved_to: Path | None = None
+
+
+@dataclass
+class RefreshSummary:
+    started_at: dt.datetime
+    finished_at: dt.datetime | None = None
+    status: str = STATUS_OK
+    error: str | None = None
+    counts: RunCounts = field(default_factory=RunCounts)
+    files: list[FileOutcome] = field(default_factory=list)
+    new_high_or_critical: list[dict] = field(default_factory=list)
+    report_path: Path | None = None
+    webhook: PostResult | None = None
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def pause_point(step: str) -> None:
+    """The test hook described in the module docstring; a no-op unless the env var names `step`."""
+    if os.environ.get(PAUSE_ENV) == step:
+        log.warning("test hook: pausing at %s", step)
+        time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV, "300")))
+
+
+def run_refresh(config: Config, *, inbox: Path | None = None, report: bool | None = None,
+                progress: bool = False, lock_timeout: float = 0) -> RefreshSummary:
+    """Run one refresh. `report=None` writes the report on config.report_weekday only.
+
+    Raises WarehouseBusy (another writer holds the lock; nothing done), RefreshFailed,
+    InputsFailed or AfterSwapFailed; each carries `.summary` when the run got the lock.
+    """
+    summary = RefreshSummary(started_at=utc_now())
+    files = inbox_mod.inbox_files(Path(inbox or config.inbox_dir))
+    summary.counts.n_files = len(files)
+    log.info("refresh started: %d file(s) in %s, warehouse %s", len(files), inbox or config.inbox_dir,
+             config.db_path)
+    try:
+        with writing(config.db_path, timeout=lock_timeout) as con:
+            pause_point("locked")
+            _build_next(con, config, files, summary, progress)
+            pause_point("recorded")
+    except WarehouseBusy:
+        log.error("another refresh or ingest is writing %s; exiting without doing anything", config.db_path)
+        raise
+    except BaseException as exc:   # noqa: BLE001 - record, then re-raise as the run's failure
+        _fail(config, summary, exc)
+        if not isinstance(exc, Exception):
+            raise
+        raise _attach(RefreshFailed(f"refresh failed, warehouse unchanged, inputs left in the inbox: "
+                                    f"{summary.error}"), summary) from exc
+    log.info("new warehouse swapped in: %s", config.db_path)
+    pause_point("swapped")
+    return _after_swap(config, summary, report)
+
+
+def _build_next(con: duckdb.DuckDBPyConnection, config: Config, files: list[Path],
+                summary: RefreshSummary, progress: bool) -> None:
+    ensure_refresh_table(con)
+    for path in files:
+        summary.files.append(load_one(con, path, config, summary.counts, progress))
+    pause_point("loaded")
+    rows = build_marts(con, config)
+    log.info("marts rebuilt: %s", ", ".join(f"{name} {n:,} rows" for name, n in sorted(rows.items())))
+    pause_point("marts")
+    _detect(con, config, summary)
+    pause_point("detected")
+    counts = summary.counts
+    summary.status = STATUS_FILES_FAILED if counts.n_files_failed else STATUS_OK
+    if counts.failed_files:
+        summary.error = f"{counts.n_files_failed} input file(s) failed: {', '.join(counts.failed_files)}"
+    record_run(con, summary.started_at, utc_now(), counts, summary.status, summary.error)
+
+
+def load_one(con: duckdb.DuckDBPyConnection, path: Path, config: Config, counts: RunCounts,
+             progress: bool) -> FileOutcome:
+    try:
+        result = ingest_file(con, path, config, progress=progress)
+    except FILE_ERRORS as exc:
+        counts.n_files_failed += 1
+        counts.failed_files.append(path.name)
+        log.error("%s: not loaded: %s", path.name, exc)
+        return FileOutcome(path, "failed", error=str(exc))
+    if result.status == "skipped":
+        counts.n_files_skipped += 1
+        log.info("%s: already loaded (sha256 %s), skipped", path.name, result.sha256[:12])
+    else:
+        counts.n_files_loaded += 1
+        counts.n_rows_read += result.rows_read
+        counts.n_rows_loaded += result.rows_loaded
+        counts.n_rows_rejected += result.rows_rejected
+        log.info("%s: source %s, rows read %d = loaded %d + rejected %d (new %d, updated %d)",
+                 path.name, result.source, result.rows_read, result.rows_loaded, result.rows_rejected,
+                 result.rows_inserted, result.rows_updated)
+    return FileOutcome(path, result.status, result=result)
+
+
+def _detect(con: duckdb.DuckDBPyConnection, config: Config, summary: RefreshSummary) -> None:
+    try:
+        from anomaly.detect import run_detection
+    except ModuleNotFoundError as exc:
+        if exc.name != "anomaly.detect":
+            raise
+        log.warning("anomaly detection is not part of this build (no anomaly.detect); skipped")
+        return
+    result = run_detection(con, config)
+    summary.counts.n_anomalies_new = int(_field(result, "n_new"))
+    summary.counts.n_anomalies_updated = int(_field(result, "n_updated"))
+    summary.new_high_or_critical = list(_field(result, "new_high_or_critical") or [])
+    log.info("detection: %d new anomalies (%d high or critical), %d updated",
+             summary.counts.n_anomalies_new, len(summary.new_high_or_critical),
+             summary.counts.n_anomalies_updated)
+
+
+def _field(result, name: str):
+    return result[name] if isinstance(result, dict) else getattr(result, name)
+
+
+def _fail(config: Config, summary: RefreshSummary, exc: BaseException) -> None:
+    summary.finished_at = utc_now()
+    summary.status = STATUS_FAILED
+    summary.error = f"{type(exc).__name__}: {exc}"
+    log.error("refresh failed, live warehouse unchanged: %s", summary.error)
+    try:
+        with writing(config.db_path, timeout=0) as con:
+            record_run(con, summary.started_at, summary.finished_at, summary.counts, STATUS_FAILED,
+                       summary.error)
+    except Exception as record_exc:  # noqa: BLE001 - the original failure is what matters
+        log.warning("could not record the failed run in refresh_runs: %s", record_exc)
+    _write_status(config, summary)
+
+
+def _after_swap(config: Config, summary: RefreshSummary, report: bool | None) -> RefreshSummary:
+    problems = []
+    try:
+        move_inputs(summary.files, config, summary.started_at.date())
+    except OSError as exc:
+        problems.append(f"archiving inputs: {exc}")
+        log.error("archiving inputs failed (they stay in the inbox and are skipped as duplicates "
+                  "next run): %s", exc)
+    pause_point("moved")
+    if report if report is not None else is_report_day(config, summary.started_at):
+        try:
+            summary.report_path = write_report(config)
+        except Exception as exc:  # noqa: BLE001 - the warehouse is refreshed; report the failure
+            problems.append(f"weekly report: {type(exc).__name__}: {exc}")
+            log.error("weekly report failed: %s: %s", type(exc).__name__, exc)
+    summary.webhook = notify(config, summary.new_high_or_critical)
+    if problems:
+        summary.error = "; ".join(filter(None, [summary.error, *problems]))
+        summary.status = STATUS_FAILED
+    summary.finished_at = utc_now()
+    _write_status(config, summary)
+    log.info("refresh finished: status %s, files %d (loaded %d, duplicates %d, failed %d), rows loaded %d",
+             summary.status, summary.counts.n_files, summary.counts.n_files_loaded,
+             summary.counts.n_files_skipped, summary.counts.n_files_failed, summary.counts.n_rows_loaded)
+    if problems:
+        raise _attach(AfterSwapFailed("warehouse refreshed, but " + "; ".join(problems)), summary)
+    if summary.counts.n_files_failed:
+        raise _attach(InputsFailed(f"warehouse refreshed; {summary.error} (see {config.failed_dir}, "
+                                   "<name>.error.txt)"), summary)
+    return summary
+
+
+def move_inputs(outcomes: list[FileOutcome], config: Config, today: dt.date) -> None:
+    for outcome in outcomes:
+        if not outcome.path.exists():
+            # a concurrent run took it after our swap (it was a duplicate there): nothing to do
+            log.info("%s: already moved by another run", outcome.path.name)
+            continue
+        if outcome.status == "failed":
+            outcome.moved_to = inbox_mod.fail(outcome.path, config.failed_dir, outcome.error or "unknown error")
+        else:
+            outcome.moved_to = inbox_mod.archive(outcome.path, config.archive_dir, today)
+        log.info("%s: moved to %s", outcome.path.name, outcome.moved_to)
+
+
+def is_report_day(config: Config, at: dt.datetime) -> bool:
+    return at.astimezone(ZoneInfo(config.reporting_timezone)).weekday() == config.report_weekday
+
+
+def write_report(config: Config) -> Path | None:
+    """The last complete week's report into reports_dir/<week>.html, from the live warehouse."""
+    from dashboards.report.build import default_week, write_weekly_report
+    con = connect_read(config.db_path)
+    try:
+        week = default_week(con, config)
+        if week is None:
+            log.info("weekly report: no complete week of data yet; not written")
+            return None
+        out = Path(config.reports_dir) / f"{week}.html"
+        write_weekly_report(con, config, week=week, out_path=out)
+    finally:
+        con.close()
+    log.info("weekly report %s written to %s", week, out)
+    return out
+
+
+def notify(config: Config, anomalies: list[dict]) -> PostResult | None:
+    if not anomalies or not config.webhook_url:
+        return None
+    result = post_json(config.webhook_url, anomaly_message(anomalies), config.webhook_timeout_seconds,
+                       config.webhook_retries)
+    if result.ok:
+        log.info("webhook: posted %d new high/critical anomalies", len(anomalies))
+    else:
+        log.error("webhook: not delivered after %d attempt(s): %s (the refresh itself succeeded)",
+                  result.attempts, result.error)
+    return result
+
+
+def _write_status(config: Config, summary: RefreshSummary) -> None:
+    try:
+        write_status(config.refresh_status_path, summary.started_at, summary.finished_at or utc_now(),
+                     summary.status, summary.error, summary.counts)
+    except OSError as exc:
+        log.error("could not write the status file %s: %s", config.refresh_status_path, exc)
+
+
+def _attach(exc: SafetyopsError, summary: RefreshSummary) -> SafetyopsError:
+    exc.summary = summary  # type: ignore[attr-defined]
+    return exc
