@@ -408,3 +408,14 @@ def test_cli_rejects_unknown_time_zone(tmp_path, capsys):
     code = cli_main(["sample", "--out", str(tmp_path), "--export-timezone", "Mars/Olympus"])
     assert code == 2
     assert "Mars/Olympus" in capsys.readouterr().err
+
+
+def test_committed_small_sample_is_what_the_documented_command_writes(tmp_path, capsys):
+    """sample_data/small must be regenerated (python -m sample_data.make_small) when the
+    generator changes; the CLI line in make_small.py's docstring writes the same bytes."""
+    small = Path(__file__).resolve().parents[1] / "sample_data" / "small"
+    code = cli_main(["sample", "--out", str(tmp_path), "--format", "all", "--days", "60",
+                     "--per-day", "35", "--seed", "30", "--start", "2026-05-01",
+                     "--export-timezone", "America/Sao_Paulo"])
+    assert code == 0
+    assert _files(tmp_path) == _files(small)
