@@ -36,6 +36,7 @@ class Verdicts:
     is_anomaly: np.ndarray  # bool
     sign: np.ndarray        # +1 above the band, -1 below, 0 inside
     is_counts: bool
+    seasonal_weeks: np.ndarray  # past weeks behind the seasonal slot (0 = level only)
 
 
 def looks_like_counts(values: np.ndarray) -> bool:
@@ -150,6 +151,7 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
         expected=np.where(defined | ~np.isnan(mu), mu, nan),
         lower=np.where(defined, lower, nan), upper=np.where(defined, upper, nan),
         p_value=p_dir, score=score, is_anomaly=is_anomaly, sign=sign, is_counts=is_counts,
+        seasonal_weeks=base.seasonal_weeks,
     )
 
 

@@ -1,0 +1,138 @@
+"""`run_detection`: scan every warehouse series, store alerts, report what is new.
+
+Called by `safetyops detect` and by the refresh job, inside a `pipelines.warehouse.writing()`
+connection. New = never reported before (the triage store remembers every id, so a rebuilt
+warehouse does not re-announce old alerts); updated = same id (same series and start) that grew.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import pandas as pd
+
+from anomaly import triage
+from anomaly.calendar import Event, load_calendar_file
+from anomaly.contributors import DEFAULT_MIN_SHARE, contributors
+from anomaly.explain import baseline_text, explain
+from anomaly.mix import explain_mix, mix_alerts
+from anomaly.scan import FoundAlert, scan_family
+from anomaly.series import scan_families
+from anomaly.settings import DetectorSettings, settings_from_config
+from anomaly.store import anomaly_id, dumps, previous_state, replace_all
+
+URGENT = ("high", "critical")
+
+
+@dataclass
+class DetectionSummary:
+    n_new: int
+    n_updated: int
+    new_high_or_critical: list[dict] = field(default_factory=list)
+    n_total: int = 0
+    n_series: int = 0
+
+
+def load_events(config) -> list[Event]:
+    """The config's calendar file plus the annotations in the triage store."""
+    return load_calendar_file(config.events_calendar) + triage.annotation_events(config.triage_path)
+
+
+def to_utc(ts: pd.Timestamp, grain: str, tz: str) -> pd.Timestamp:
+    """Hourly buckets are UTC already; daily buckets are reporting-zone days."""
+    ts = pd.Timestamp(ts)
+    if grain == "day":
+        return ts.tz_localize(tz, ambiguous=False, nonexistent="shift_forward").tz_convert("UTC")
+    return ts.tz_localize("UTC")
+
+
+def _row(f: FoundAlert, tz: str, now: datetime) -> dict:
+    a = f.alert
+    start = to_utc(a.start, f.grain, tz)
+    return {
+        "anomaly_id": anomaly_id(f.family, f.series_key, start), "family": f.family, "metric": f.metric,
+        "grain": f.grain, "series_key": f.series_key, "dims_json": dumps(f.key),
+        "abuse_category": f.key.get("abuse_category"), "region": f.key.get("region"),
+        "direction": a.direction, "start_at": start, "end_at": to_utc(a.end, f.grain, tz),
+        "peak_at": to_utc(a.peak_at, f.grain, tz), "peak_value": a.peak_value, "peak_expected": a.peak_expected,
+        "observed": a.observed, "expected": a.expected, "excess": a.excess, "rise_pct": a.rise_pct,
+        "lower_bound": a.lower, "upper_bound": a.upper, "p_value": a.p_value, "score": a.score,
+        "severity": a.severity, "n_points": a.n_points, "status": "open" if a.is_open else "closed",
+        "labels": ", ".join(f.labels) or None, "explanation": explain(f), "contributors_json": "[]",
+        "baseline": baseline_text(f), "detected_at": now,
+    }
+
+
+def _mix_rows(daily, config, now) -> list[dict]:
+    rows = []
+    for m in mix_alerts(daily, config.detection):
+        a, key = m.alert, {"region": m.region}
+        start = to_utc(a.start, "day", config.reporting_timezone)
+        rows.append({
+            "anomaly_id": anomaly_id("mix_daily", f"region={m.region}", start), "family": "mix_daily",
+            "metric": "category_mix", "grain": "day", "series_key": f"region={m.region}", "dims_json": dumps(key),
+            "abuse_category": m.movers[0]["category"], "region": m.region, "direction": a.direction,
+            "start_at": start, "end_at": to_utc(a.end, "day", config.reporting_timezone),
+            "peak_at": to_utc(a.peak_at, "day", config.reporting_timezone), "peak_value": a.peak_value,
+            "peak_expected": a.peak_expected, "observed": a.observed, "expected": a.expected,
+            "excess": a.excess, "rise_pct": a.rise_pct, "lower_bound": None, "upper_bound": None,
+            "p_value": a.p_value, "score": a.score, "severity": a.severity, "n_points": a.n_points,
+            "status": "open" if a.is_open else "closed", "labels": None, "explanation": explain_mix(m),
+            "contributors_json": dumps(m.movers), "baseline": "median category mix of the region",
+            "detected_at": now,
+        })
+    return rows
+
+
+def _changed(row: dict, old: dict | None) -> bool:
+    if old is None:
+        return True
+    return (pd.Timestamp(old["end_at"]) != row["end_at"] or abs((old["observed"] or 0) - (row["observed"] or 0)) > 1e-9
+            or old["severity"] != row["severity"] or old["status"] != row["status"])
+
+
+def collect_alerts(con, config, settings: DetectorSettings | None = None,
+                   events: list[Event] | None = None) -> tuple[list[tuple[dict, FoundAlert | None]], int]:
+    """Scan every family; returns ([(row for the table, its alert or None for mix rows)], n_series)."""
+    settings = settings or settings_from_config(config)
+    events = load_events(config) if events is None else events
+    now = datetime.now(timezone.utc)
+    pairs: list[tuple[dict, FoundAlert | None]] = []
+    n_series = 0
+    for family in scan_families(con, config):
+        n_series += len(family.keys)
+        _, found = scan_family(family, settings, events)
+        pairs.extend((_row(f, config.reporting_timezone, now), f) for f in found)
+        if family.name == "counts_daily" and config.detection.get("mix", True):
+            pairs.extend((r, None) for r in _mix_rows(family, config, now))
+    return pairs, n_series
+
+
+def run_detection(con, config, settings: DetectorSettings | None = None) -> DetectionSummary:
+    """Scan, explain, attach contributors, store in `anomalies`; count new and updated alerts."""
+    previous = previous_state(con)
+    pairs, n_series = collect_alerts(con, config, settings)
+    rows = [r for r, _ in pairs]
+    min_share = float(config.detection.get("contributor_min_share", DEFAULT_MIN_SHARE))
+    changed_ids = set()
+    for r in rows:
+        old = previous.get(r["anomaly_id"])
+        if _changed(r, old):
+            changed_ids.add(r["anomaly_id"])
+        elif r["family"] != "mix_daily":
+            r["contributors_json"] = old["contributors_json"]   # unchanged alert: reuse the drill-down
+    for r, f in pairs:
+        if f is None or r["anomaly_id"] not in changed_ids or f.unit != "tickets":
+            continue
+        step = pd.Timedelta(hours=1) if f.grain == "hour" else pd.Timedelta(days=1)
+        cons = contributors(con, f.key, r["start_at"], r["end_at"] + step, min_share)
+        r["contributors_json"] = dumps([c.to_dict() for c in cons])
+    replace_all(con, rows)
+    fresh = triage.mark_seen(config.triage_path, [r["anomaly_id"] for r in rows])
+    states = triage.get_states(config.triage_path, fresh)
+    urgent = [{k: r[k] for k in ("anomaly_id", "series_key", "family", "severity", "start_at", "explanation")}
+              for r in rows if r["anomaly_id"] in fresh and r["severity"] in URGENT
+              and states.get(r["anomaly_id"], {}).get("status", "new") == "new"]
+    n_updated = sum(1 for r in rows if r["anomaly_id"] in changed_ids and r["anomaly_id"] not in fresh)
+    return DetectionSummary(n_new=len(fresh), n_updated=n_updated, new_high_or_critical=urgent,
+                            n_total=len(rows), n_series=n_series)

@@ -1,0 +1,62 @@
+"""Score the detector on NAB realTweets with its default settings, and re-score the references."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from anomaly.alerts import merge_gap_steps, onset_flags
+from anomaly.detector import evaluate_points, infer_step
+from anomaly.nab import (PROFILES, FileScore, data_files, label_key, load_windows, normalised,
+                         read_reference_scores, read_series, score_detections, score_reference,
+                         window_rows)
+from anomaly.settings import DetectorSettings
+
+REFERENCE_THRESHOLDS = {"numenta": 0.542187690735, "twitterADVec": 0.5}
+
+
+@dataclass(frozen=True)
+class NabReport:
+    files: list[FileScore]
+    normalised: dict[str, float]             # profile -> normalised score of our detector
+    reference: dict[str, tuple[float, float]]  # detector -> (our re-score, NAB's published per-file sum)
+
+    @property
+    def standard(self) -> float:
+        return self.normalised["standard"]
+
+
+def detector_flags(nab_dir: Path, settings: DetectorSettings) -> dict[Path, tuple]:
+    """Per file: (timestamps, flags). A flag is raised only at an alert's first point."""
+    out = {}
+    for path in data_files(nab_dir):
+        series = read_series(path)
+        step = infer_step(series.index, str(path))
+        v = evaluate_points(series.to_numpy(), step, settings)
+        out[path] = (series.index, onset_flags(v.is_anomaly[:, 0], merge_gap_steps(step, settings)))
+    return out
+
+
+def evaluate_nab(nab_dir: Path, settings: DetectorSettings | None = None) -> NabReport:
+    settings = settings or DetectorSettings()
+    windows = load_windows(nab_dir)
+    flags = detector_flags(nab_dir, settings)
+    by_profile: dict[str, list[FileScore]] = {}
+    for name, profile in PROFILES.items():
+        by_profile[name] = [
+            score_detections(f, window_rows(ts, windows.get(label_key(p), []), p.name), profile, p.name)
+            for p, (ts, f) in flags.items()]
+    reference = {}
+    for det, threshold in REFERENCE_THRESHOLDS.items():
+        ref_dir = Path(nab_dir) / "reference_results" / det
+        if ref_dir.exists():
+            ours = score_reference(nab_dir, det, threshold)
+            published = read_reference_scores(nab_dir, det)
+            reference[det] = (normalised(ours), _normalised_sum(published, ours))
+    return NabReport(files=by_profile["standard"],
+                     normalised={k: normalised(v, PROFILES[k]) for k, v in by_profile.items()},
+                     reference=reference)
+
+
+def _normalised_sum(published: dict[str, float], like: list[FileScore]) -> float:
+    n_windows = sum(s.n_windows for s in like)
+    return 100.0 * (sum(published.values()) + n_windows) / (2 * n_windows)

@@ -1,0 +1,143 @@
+"""The warehouse series the detector scans, as dense matrices `values[bucket, series]`.
+
+Families: ticket counts per category x region (hourly, UTC hours; daily, reporting-zone days),
+optionally per category x language and category x vendor (daily); the category's share of its
+region's inflow (a mix shift at flat volume); frt_p90 per region x vendor (both directions).
+The last bucket is dropped while it is still filling, so a half-finished hour is not a "drop".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+import pandas as pd
+
+from pipelines.warehouse import sql_text
+
+# Identifiers that may be put into series SQL: the ticket dimensions, nothing else.
+SERIES_DIMENSIONS = ("abuse_category", "region", "language", "vendor", "queue", "channel", "priority")
+STEP_SECONDS = {"hour": 3600, "day": 86400}
+
+
+class UnknownSeriesDimension(ValueError):
+    pass
+
+
+@dataclass
+class SeriesFamily:
+    name: str                  # e.g. counts_hourly, share_daily
+    metric: str                # inflow | category_share | frt_p90
+    grain: str                 # hour | day
+    dims: tuple[str, str]
+    index: pd.DatetimeIndex    # bucket starts, tz-naive (UTC hours, reporting-zone days)
+    keys: list[dict]           # one {dim: value} per column
+    values: np.ndarray         # [bucket, series]
+    unit: str                  # tickets | share | minutes
+    overrides: dict = field(default_factory=dict)   # detector settings for this family
+
+    @property
+    def step_seconds(self) -> int:
+        return STEP_SECONDS[self.grain]
+
+
+def _check_dim(dim: str) -> str:
+    if dim not in SERIES_DIMENSIONS:
+        raise UnknownSeriesDimension(f"unknown series dimension {dim!r}; valid: {', '.join(SERIES_DIMENSIONS)}")
+    return dim
+
+
+def history_start(con, config) -> datetime:
+    """Scan from `[detection] history_days` before the newest ticket (default 400 days)."""
+    days = float(config.detection.get("history_days", 400)) if config is not None else 400.0
+    newest = con.execute("SELECT max(created_at) FROM tickets").fetchall()[0][0]
+    if newest is None:
+        return datetime(1970, 1, 1, tzinfo=timezone.utc)
+    return newest - timedelta(days=days)
+
+
+def _complete_index(first: pd.Timestamp, as_of_bucket_end: pd.Timestamp, grain: str) -> pd.DatetimeIndex:
+    freq = "h" if grain == "hour" else "D"
+    return pd.date_range(first, as_of_bucket_end, freq=freq, inclusive="left")
+
+
+def _last_complete_end(con, config, grain: str) -> pd.Timestamp:
+    """Start of the bucket that holds the newest ticket: everything before it is complete."""
+    tz = config.reporting_timezone if grain == "day" else "UTC"
+    newest = con.execute("SELECT max(timezone($tz, created_at)) FROM tickets", {"tz": tz}).fetchall()[0][0]
+    return pd.Timestamp(newest).floor("h" if grain == "hour" else "D")
+
+
+def _pivot(long: pd.DataFrame, value_col: str, index: pd.DatetimeIndex, fill: float,
+           dims: tuple[str, str]) -> tuple[list[dict], np.ndarray]:
+    if long.empty or len(index) == 0:
+        return [], np.zeros((len(index), 0))
+    wide = long.pivot_table(index="bucket_at", columns=["dim_a", "dim_b"], values=value_col,
+                            aggfunc="sum", observed=True)
+    wide.index = pd.DatetimeIndex(wide.index)
+    wide = wide.reindex(index)
+    keys = [{dims[0]: str(a), dims[1]: str(b)} for a, b in wide.columns]
+    values = wide.to_numpy(dtype=float, na_value=np.nan)
+    if not np.isnan(fill):
+        values = np.nan_to_num(values, nan=fill)
+    return keys, values
+
+
+def count_family(con, config, grain: str, dims: tuple[str, str], from_at: datetime,
+                 name: str | None = None) -> SeriesFamily:
+    sql = sql_text("anomaly", "series_counts.sql").format(dim_a=_check_dim(dims[0]), dim_b=_check_dim(dims[1]))
+    long = con.execute(sql, {"grain": grain, "tz": config.reporting_timezone, "from_at": from_at}).df()
+    index = pd.DatetimeIndex([])
+    if not long.empty:
+        end = _last_complete_end(con, config, grain)
+        index = _complete_index(pd.Timestamp(long["bucket_at"].min()), end, grain)
+    keys, values = _pivot(long, "n_tickets", index, 0.0, dims)
+    return SeriesFamily(name or f"counts_{grain}ly".replace("dayly", "daily"), "inflow", grain, dims,
+                        index, keys, values, "tickets")
+
+
+def share_family(daily: SeriesFamily) -> SeriesFamily:
+    """Category share of its region's daily inflow, from the category x region daily counts."""
+    regions = np.array([k["region"] for k in daily.keys])
+    totals = np.zeros_like(daily.values)
+    for region in np.unique(regions):
+        cols = regions == region
+        totals[:, cols] = daily.values[:, cols].sum(axis=1, keepdims=True)
+    with np.errstate(all="ignore"):
+        shares = np.where(totals > 0, daily.values / totals, np.nan)
+    return SeriesFamily("share_daily", "category_share", "day", daily.dims, daily.index, daily.keys,
+                        shares, "share", {"count_model": "continuous", "min_excess": 0.03,
+                                          "min_rise_pct": 30.0, "direction": "up"})
+
+
+def frt_family(con, config, from_at: datetime) -> SeriesFamily:
+    long = con.execute(sql_text("anomaly", "series_frt_p90.sql"),
+                       {"tz": config.reporting_timezone, "from_at": from_at}).df()
+    index = pd.DatetimeIndex([])
+    if not long.empty:
+        index = _complete_index(pd.Timestamp(long["bucket_at"].min()), _last_complete_end(con, config, "day"), "day")
+    keys, values = _pivot(long, "frt_p90_minutes", index, np.nan, ("region", "vendor"))
+    return SeriesFamily("frt_p90_daily", "frt_p90", "day", ("region", "vendor"), index, keys, values,
+                        "minutes", {"count_model": "continuous", "direction": "both",
+                                    "min_excess": 30.0, "min_rise_pct": 50.0})
+
+
+def scan_families(con, config) -> list[SeriesFamily]:
+    """Every family the config asks for (`[detection] hourly/daily/by_language/by_vendor/share/frt`)."""
+    det = config.detection if config is not None else {}
+    from_at = history_start(con, config)
+    out = []
+    if det.get("hourly", True):
+        out.append(count_family(con, config, "hour", ("abuse_category", "region"), from_at, "counts_hourly"))
+    daily = count_family(con, config, "day", ("abuse_category", "region"), from_at, "counts_daily")
+    if det.get("daily", True):
+        out.append(daily)
+    if det.get("by_language", True):
+        out.append(count_family(con, config, "day", ("abuse_category", "language"), from_at, "counts_daily_language"))
+    if det.get("by_vendor", True):
+        out.append(count_family(con, config, "day", ("abuse_category", "vendor"), from_at, "counts_daily_vendor"))
+    if det.get("share", True) and daily.keys:
+        out.append(share_family(daily))
+    if det.get("frt", True):
+        out.append(frt_family(con, config, from_at))
+    return [f for f in out if f.keys and len(f.index) > 1]

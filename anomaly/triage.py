@@ -1,0 +1,124 @@
+"""Triage state and annotations in a small SQLite store beside the warehouse (config.triage_path).
+
+It is separate from the DuckDB warehouse so that the web app can write it without the warehouse
+writer lock and a full rebuild of the warehouse keeps every acknowledgement and note.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing, contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from anomaly.calendar import ACTIONS, DEFAULT_ACTION, KINDS, Event, make_event
+from pipelines.errors import InputError
+from pipelines.warehouse import sql_text
+
+STATUSES = ("new", "acknowledged", "resolved", "false_positive")
+
+
+class TriageError(InputError):
+    """A triage status, kind or anomaly id is not valid."""
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@contextmanager
+def connect(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection with the schema; commits on success. WAL so readers never block the writer."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(path, timeout=30)) as con:
+        con.row_factory = sqlite3.Row
+        con.execute("PRAGMA journal_mode=WAL")
+        con.executescript(sql_text("anomaly", "triage_schema.sql"))
+        with con:
+            yield con
+
+
+def set_status(path: Path, anomaly_id: str, status: str, note: str | None = None,
+               who: str | None = None) -> dict:
+    """Set an alert's triage status (and note); returns the stored state."""
+    if status not in STATUSES:
+        raise TriageError(f"status {status!r}; valid: {', '.join(STATUSES)}")
+    if not anomaly_id:
+        raise TriageError("an anomaly id is required")
+    at = _now()
+    with connect(path) as con:
+        old = con.execute("SELECT note FROM triage WHERE anomaly_id = ?", (anomaly_id,)).fetchone()
+        keep_note = note if note is not None else (old["note"] if old else None)
+        con.execute("INSERT INTO triage (anomaly_id, status, note, who, updated_at) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (anomaly_id) DO UPDATE SET status = excluded.status, note = excluded.note, "
+                    "who = excluded.who, updated_at = excluded.updated_at",
+                    (anomaly_id, status, keep_note, who, at))
+        con.execute("INSERT INTO triage_log VALUES (?, ?, ?, ?, ?)", (anomaly_id, status, note, who, at))
+    return {"anomaly_id": anomaly_id, "status": status, "note": keep_note, "who": who, "updated_at": at}
+
+
+def get_states(path: Path, ids: Iterable[str] | None = None) -> dict[str, dict]:
+    """anomaly_id -> {status, note, who, updated_at}; ids never triaged are absent (status new)."""
+    if not Path(path).exists():
+        return {}
+    with connect(path) as con:
+        rows = con.execute("SELECT anomaly_id, status, note, who, updated_at FROM triage").fetchall()
+    wanted = set(ids) if ids is not None else None
+    return {r["anomaly_id"]: dict(r) for r in rows if wanted is None or r["anomaly_id"] in wanted}
+
+
+def history(path: Path, anomaly_id: str) -> list[dict]:
+    if not Path(path).exists():
+        return []
+    with connect(path) as con:
+        rows = con.execute("SELECT * FROM triage_log WHERE anomaly_id = ? ORDER BY changed_at",
+                           (anomaly_id,)).fetchall()
+    return [dict(r) for r in rows]
+
+
+def mark_seen(path: Path, ids: Iterable[str]) -> set[str]:
+    """Record ids as reported; returns those never seen before."""
+    ids = list(dict.fromkeys(ids))
+    at = _now()
+    with connect(path) as con:
+        known = {r[0] for r in con.execute("SELECT anomaly_id FROM seen")}
+        fresh = [i for i in ids if i not in known]
+        con.executemany("INSERT INTO seen VALUES (?, ?)", [(i, at) for i in fresh])
+    return set(fresh)
+
+
+def add_annotation(path: Path, start: str, end: str | None, label: str, kind: str,
+                   category: str | None = None, region: str | None = None,
+                   action: str | None = None, who: str | None = None) -> dict:
+    """Store an annotated event; it is validated as a calendar event first."""
+    if kind not in KINDS:
+        raise TriageError(f"kind {kind!r}; valid: {', '.join(KINDS)}")
+    action = action or DEFAULT_ACTION[kind]
+    if action not in ACTIONS:
+        raise TriageError(f"action {action!r}; valid: {', '.join(ACTIONS)}")
+    ev = make_event({"start": start, "end": end, "label": label, "kind": kind, "action": action,
+                     "category": category, "region": region}, "annotation")
+    with connect(path) as con:
+        cur = con.execute(
+            "INSERT INTO annotations (start_at, end_at, label, kind, action, abuse_category, region, who, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (ev.start.isoformat(), ev.end.isoformat(), label, kind, action, category, region, who, _now()))
+        new_id = cur.lastrowid
+    return {"annotation_id": new_id, "start_at": ev.start.isoformat(), "end_at": ev.end.isoformat(),
+            "label": label, "kind": kind, "action": action, "abuse_category": category, "region": region,
+            "who": who}
+
+
+def list_annotations(path: Path) -> list[dict]:
+    if not Path(path).exists():
+        return []
+    with connect(path) as con:
+        rows = con.execute("SELECT * FROM annotations ORDER BY start_at, annotation_id").fetchall()
+    return [dict(r) for r in rows]
+
+
+def annotation_events(path: Path) -> list[Event]:
+    return [make_event({"start": a["start_at"], "end": a["end_at"], "label": a["label"], "kind": a["kind"],
+                        "action": a["action"], "category": a["abuse_category"], "region": a["region"]},
+                       f"annotation {a['annotation_id']}") for a in list_annotations(path)]
