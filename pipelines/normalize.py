@@ -15,7 +15,7 @@ from pipelines.sql_files import bound_params
 
 STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
 PRIORITIES = ("urgent", "high", "normal", "low")
-CHANNELS = ("web", "app", "email", "api", "phone", "other")
+CHANNELS = ("web", "app", "email", "api", "phone", "chat", "other")
 TRUE_WORDS = ("true", "t", "yes", "y", "1")
 FALSE_WORDS = ("false", "f", "no", "n", "0")
 EPOCH = "1970-01-01 00:00:00+00"

@@ -63,9 +63,12 @@ def format_summary(r: LoadResult) -> str:
     lines = [
         f"{name}: source {r.source}" + (f", timestamps read in {r.timezone}" if r.timezone else ""),
         f"  rows read {r.rows_read:,} = loaded {r.rows_loaded:,} + rejected {r.rows_rejected:,}",
-        f"  tickets new {r.rows_inserted:,}, updated {r.rows_updated:,}, "
-        f"unchanged or older than stored {r.rows_stale:,}",
     ]
+    if r.source == "salesforce_milestones":
+        lines.append("  milestones stored; first responses of matching cases updated")
+    else:
+        lines.append(f"  tickets new {r.rows_inserted:,}, updated {r.rows_updated:,}, "
+                     f"unchanged or older than stored {r.rows_stale:,}")
     if r.top_reasons:
         lines.append("  top rejection reasons: " + "; ".join(f"{reason} ({n:,})" for reason, n in r.top_reasons))
     for note, column, n in r.notes:
