@@ -1,0 +1,36 @@
+"""The Dash app factory: `create_app(config)` for app.py, tests and the WSGI server."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+from dash import dcc, html
+
+from dashboards import panels  # noqa: F401  (registers every panel)
+from dashboards.callbacks import chrome, filter_sync, tickets
+from dashboards.callbacks import panels as panel_callbacks
+from dashboards.components import REFRESH_TICK, THEME_STORE, filter_bar, header
+from dashboards.data_access import DataAccess, make_cache
+from dashboards.state import AppState, attach_state
+from pipelines.config import Config
+
+HERE = Path(__file__).resolve().parent
+BANNER_REFRESH_MS = 60_000
+
+
+def create_app(config: Config) -> dash.Dash:
+    app = dash.Dash(
+        __name__, use_pages=True, pages_folder=str(HERE / "pages"), assets_folder=str(HERE / "assets"),
+        title="safetyops", update_title=None, serve_locally=True,
+    )
+    app.layout = html.Div([
+        dcc.Store(id=THEME_STORE, storage_type="local"),
+        dcc.Interval(id=REFRESH_TICK, interval=BANNER_REFRESH_MS),
+        header(),
+        filter_bar(),
+        html.Main(dash.page_container, className="main"),
+    ], className="app")
+    attach_state(app.server, AppState(config=config, data=DataAccess(config, make_cache(app.server, config))))
+    for module in (filter_sync, panel_callbacks, chrome, tickets):
+        module.register(app)
+    return app

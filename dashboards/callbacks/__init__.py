@@ -1,0 +1,1 @@
+"""Callbacks as plain functions (unit-tested directly) plus thin `register(app)` wrappers."""

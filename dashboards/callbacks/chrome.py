@@ -1,0 +1,75 @@
+"""The header: the data-freshness banner and the light/dark theme switch."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from dash import Input, Output, State, html
+
+from dashboards import queries
+from dashboards.components import REFRESH_TICK, THEME_STORE
+from dashboards.state import AppState, current_state
+from pipelines.errors import SafetyopsError
+from pipelines.warehouse import WarehouseMissing
+
+
+def read_refresh_status(path: Path) -> dict | None:
+    """The refresh job's last outcome ({"finished_at", "status", "error"}), or None if never run."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError, OSError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def banner(state: AppState) -> list:
+    """'Data as of … · last refresh ok at …' — the failure case in red with its error text."""
+    try:
+        stamp = state.data.read(queries.as_of_stamp)
+        as_of_text = "no tickets loaded yet" if stamp is None else \
+            f"data as of {pd.Timestamp(stamp).strftime('%Y-%m-%d %H:%M %Z').strip()}"
+    except WarehouseMissing:
+        as_of_text = "no warehouse yet"
+    except SafetyopsError as exc:
+        as_of_text = f"warehouse unreadable: {exc}"
+    parts = [html.Span(as_of_text, className="as-of")]
+    status = read_refresh_status(state.config.refresh_status_path)
+    if status is None:
+        parts.append(html.Span(" · no refresh recorded", className="muted"))
+    else:
+        ok = str(status.get("status", "")).lower() == "ok"
+        text = f" · last refresh {'ok' if ok else 'FAILED'} at {status.get('finished_at', '?')}"
+        if not ok and status.get("error"):
+            text += f": {status['error']}"
+        parts.append(html.Span(text, className="refresh-ok" if ok else "refresh-failed"))
+    return parts
+
+
+def toggle_theme(n_clicks: int | None, theme: str | None) -> str:
+    current = theme if theme in ("light", "dark") else "light"
+    if not n_clicks:
+        return current
+    return "dark" if current == "light" else "light"
+
+
+def register(app) -> None:
+    @app.callback(Output("data-banner", "children"), Input(REFRESH_TICK, "n_intervals"))
+    def _banner(_tick):
+        return banner(current_state())
+
+    @app.callback(Output(THEME_STORE, "data"), Input("theme-toggle", "n_clicks"), State(THEME_STORE, "data"),
+                  prevent_initial_call=True)
+    def _theme(n_clicks, theme):
+        return toggle_theme(n_clicks, theme)
+
+    app.clientside_callback(
+        """
+        function(theme) {
+            var t = theme === 'dark' ? 'dark' : 'light';
+            document.documentElement.setAttribute('data-theme', t);
+            return t === 'dark' ? 'Light theme' : 'Dark theme';
+        }
+        """,
+        Output("theme-toggle", "children"), Input(THEME_STORE, "data"),
+    )

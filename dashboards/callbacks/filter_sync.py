@@ -1,0 +1,123 @@
+"""The filter bar <-> URL query string, in both directions, in one (circular) callback.
+
+The URL is the source of truth: loading, reloading or going back sets the controls from it; a
+control change writes the URL, and the pages router re-renders the page from the new URL.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dash import ALL, Input, Output, State, callback_context, no_update
+
+from dashboards import queries
+from dashboards.components import LOCATION_ID, NAV, nav_link_id
+from dashboards.filters import FILTER_DIMS, Filters, merge_search
+from dashboards.state import current_state
+from pipelines.errors import SafetyopsError
+
+CONTROL_IDS = ("f-date.start_date", "f-date.end_date",
+               *(f"f-{d}.value" for d in FILTER_DIMS), "f-high_profile.value")
+
+
+@dataclass(frozen=True)
+class Controls:
+    start_date: str | None
+    end_date: str | None
+    dims: dict
+    high_profile: str
+
+    def as_tuple(self) -> tuple:
+        return (self.start_date, self.end_date, *[list(self.dims.get(d) or []) for d in FILTER_DIMS],
+                self.high_profile)
+
+
+def controls_from_url(search: str | None, default_range: tuple[dt.date, dt.date]) -> Controls:
+    """What the filter bar shows for a URL; the date picker shows the window actually queried."""
+    f = Filters.from_search(search)
+    start, end = f.resolved_range(default_range[1]) if (f.date_from or f.date_to) else default_range
+    hp = "all" if f.high_profile is None else ("true" if f.high_profile else "false")
+    return Controls(start.isoformat(), end.isoformat(), {d: list(getattr(f, d)) for d in FILTER_DIMS}, hp)
+
+
+def url_from_controls(search: str | None, controls: Controls) -> str:
+    """The URL's query string after a control change; the page's own keys are kept."""
+    f = Filters.from_controls(controls.start_date, controls.end_date, controls.dims, controls.high_profile)
+    return merge_search(search, f)
+
+
+def sync_filters(trigger: str | None, search: str | None, controls: Controls,
+                 default_range: tuple[dt.date, dt.date]) -> tuple:
+    """Returns (search, *control values) with no_update where nothing must change."""
+    unchanged = (no_update,) * len(controls.as_tuple())
+    if trigger == "f-reset":
+        new_search = merge_search(search, Filters())
+        cleared = controls_from_url("", default_range)
+        return (new_search if new_search != (search or "") else no_update, *cleared.as_tuple())
+    if trigger is None or trigger == LOCATION_ID:
+        return (no_update, *controls_from_url(search, default_range).as_tuple())
+    new_search = url_from_controls(search, controls)
+    if Filters.from_search(new_search) == Filters.from_search(search):
+        return (no_update, *unchanged)
+    return (new_search, *unchanged)
+
+
+def nav_hrefs(search: str | None) -> list[str]:
+    """Navigation keeps the filters (not the page's own keys) when moving between pages."""
+    filter_search = Filters.from_search(search).to_search()
+    return [path + filter_search for path, _ in NAV]
+
+
+def filter_options(values: list[str], selected: list[str] | None) -> list[dict]:
+    """Dropdown options: the warehouse's values plus anything the URL selected (kept visible)."""
+    keep = sorted(set(values) | set(selected or []))
+    return [{"label": v, "value": v} for v in keep]
+
+
+def default_range_now() -> tuple[dt.date, dt.date]:
+    state = current_state()
+    try:
+        as_of = state.data.read(queries.as_of_date)
+    except SafetyopsError:
+        as_of = None
+    return Filters().resolved_range(as_of)
+
+
+def _trigger() -> str | None:
+    triggered = callback_context.triggered_id
+    if isinstance(triggered, dict):
+        return None
+    return triggered
+
+
+def register(app) -> None:
+    control_outputs = [Output("f-date", "start_date"), Output("f-date", "end_date"),
+                       *[Output(f"f-{d}", "value") for d in FILTER_DIMS], Output("f-high_profile", "value")]
+    control_inputs = [Input("f-date", "start_date"), Input("f-date", "end_date"),
+                      *[Input(f"f-{d}", "value") for d in FILTER_DIMS], Input("f-high_profile", "value")]
+
+    @app.callback(Output(LOCATION_ID, "search"), *control_outputs,
+                  Input(LOCATION_ID, "search"), *control_inputs, Input("f-reset", "n_clicks"))
+    def _sync(search, start, end, *rest):
+        *dim_values, hp, _reset = rest
+        controls = Controls(start, end, dict(zip(FILTER_DIMS, dim_values)), hp or "all")
+        return sync_filters(_trigger(), search, controls, default_range_now())
+
+    @app.callback(Output({"type": "nav", "path": ALL}, "href"),
+                  Input(LOCATION_ID, "search"))
+    def _nav(search):
+        return nav_hrefs(search)
+
+    for dim in FILTER_DIMS:
+        _register_options(app, dim)
+
+
+def _register_options(app, dim: str) -> None:
+    @app.callback(Output(f"f-{dim}", "options"), Input("refresh-tick", "n_intervals"),
+                  State(f"f-{dim}", "value"))
+    def _options(_tick, selected):
+        try:
+            values = current_state().data.read(queries.dimension_options, dim)
+        except SafetyopsError:
+            values = []
+        return filter_options(values, selected)

@@ -1,0 +1,141 @@
+"""Drawing any panel, exporting its data, and drilling from its points to the ticket table."""
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+import pandas as pd
+from dash import ALL, MATCH, Input, Output, State, callback_context, html, no_update
+
+from dashboards import queries
+from dashboards.annotations_feed import annotations_in_window
+from dashboards.components import LOCATION_ID, THEME_STORE
+from dashboards.csv_export import download_payload
+from dashboards.figures import NO_MATCH, annotation_markers, message_figure
+from dashboards.filters import FILTER_DIMS, Filters, page_params
+from dashboards.panels.base import PanelContext, get_panel
+from dashboards.state import AppState, current_state
+from dashboards.theme import normalise_theme
+from pipelines.errors import InputError
+from pipelines.warehouse import WarehouseMissing
+
+NO_WAREHOUSE = "No warehouse yet: load tickets with `safetyops ingest` or `safetyops refresh`"
+TICKETS_PATH = "/tickets"
+
+
+def panel_context(state: AppState, search: str | None, theme: str | None) -> PanelContext:
+    filters = Filters.from_search(search)
+    start, end = filters.resolved_range(state.data.read(queries.as_of_date))
+    return PanelContext(data=state.data, config=state.config,
+                        filters=filters.with_values(date_from=start, date_to=end),
+                        params=page_params(search), theme=normalise_theme(theme))
+
+
+def load_panel(state: AppState, name: str, search: str | None, theme: str | None = None):
+    """(panel, context, data frame) for a panel under the filters in `search`."""
+    panel = get_panel(name)
+    ctx = panel_context(state, search, theme)
+    return panel, ctx, panel.load(ctx)
+
+
+def render_graph(state: AppState, name: str, store: dict | None, theme: str | None):
+    search = (store or {}).get("search", "")
+    try:
+        panel, ctx, df = load_panel(state, name, search, theme)
+        if panel.is_empty(df):
+            return message_figure(NO_MATCH, theme)
+        fig = panel.render(df, ctx)
+        if panel.trend:
+            annotation_markers(fig, _annotations(state, ctx))
+        return fig
+    except WarehouseMissing:
+        return message_figure(NO_WAREHOUSE, theme)
+    except InputError as exc:
+        return message_figure(str(exc), theme)
+
+
+def render_block(state: AppState, name: str, store: dict | None, theme: str | None):
+    search = (store or {}).get("search", "")
+    try:
+        panel, ctx, df = load_panel(state, name, search, theme)
+        if panel.is_empty(df):
+            return html.P(NO_MATCH, className="empty")
+        return panel.render(df, ctx)
+    except WarehouseMissing:
+        return html.P(NO_WAREHOUSE, className="empty")
+    except InputError as exc:
+        return html.P(str(exc), className="empty")
+
+
+def panel_csv(state: AppState, name: str, search: str | None) -> dict:
+    """dcc.Download data for the panel's own data frame under the current filters."""
+    try:
+        _panel, ctx, df = load_panel(state, name, search)
+        label = f"{name}_{ctx.filters.date_from}_{ctx.filters.date_to}"
+    except (WarehouseMissing, InputError):
+        df, label = pd.DataFrame(), name
+    return download_payload(df, label)
+
+
+def drill_search(current_search: str | None, fragment: str) -> str:
+    """The clicked slice narrows the current filters: its dimensions and period replace theirs."""
+    base = Filters.from_search(current_search)
+    changes: dict = {}
+    for key, value in parse_qsl(fragment or ""):
+        if key in FILTER_DIMS:
+            changes[key] = (value,)
+        elif key == "from":
+            changes["date_from"] = Filters.from_search(f"from={value}").date_from
+        elif key == "to":
+            changes["date_to"] = Filters.from_search(f"to={value}").date_to
+        elif key == "high_profile":
+            changes["high_profile"] = Filters.from_search(f"high_profile={value}").high_profile
+    return base.with_values(**changes).to_search()
+
+
+def drill_href(current_search: str | None, click_data: dict | None) -> str | None:
+    """Ticket-table URL for a clicked point, or None when the point carries no slice."""
+    points = (click_data or {}).get("points") or []
+    if not points:
+        return None
+    fragment = points[0].get("customdata")
+    if isinstance(fragment, list):   # heatmaps hand back the cell's value
+        fragment = fragment[0] if fragment else None
+    if not isinstance(fragment, str):
+        return None
+    return TICKETS_PATH + drill_search(current_search, fragment)
+
+
+def _annotations(state: AppState, ctx: PanelContext):
+    return annotations_in_window(state.config, ctx.filters)
+
+
+def register(app) -> None:
+    @app.callback(Output({"type": "graph", "name": MATCH}, "figure"),
+                  Input({"type": "graph-query", "name": MATCH}, "data"), Input(THEME_STORE, "data"),
+                  State({"type": "graph-query", "name": MATCH}, "id"))
+    def _graph(store, theme, store_id):
+        return render_graph(current_state(), store_id["name"], store, theme)
+
+    @app.callback(Output({"type": "block", "name": MATCH}, "children"),
+                  Input({"type": "block-query", "name": MATCH}, "data"), Input(THEME_STORE, "data"),
+                  State({"type": "block-query", "name": MATCH}, "id"))
+    def _block(store, theme, store_id):
+        return render_block(current_state(), store_id["name"], store, theme)
+
+    @app.callback(Output({"type": "download", "name": MATCH}, "data"),
+                  Input({"type": "csv", "name": MATCH}, "n_clicks"), State(LOCATION_ID, "search"),
+                  State({"type": "csv", "name": MATCH}, "id"), prevent_initial_call=True)
+    def _csv(n_clicks, search, button_id):
+        if not n_clicks:
+            return no_update
+        return panel_csv(current_state(), button_id["name"], search)
+
+    @app.callback(Output(LOCATION_ID, "href"),
+                  Input({"type": "graph", "name": ALL}, "clickData"), State(LOCATION_ID, "search"),
+                  prevent_initial_call=True)
+    def _drill(_clicks, search):
+        triggered = callback_context.triggered
+        if not triggered or not triggered[0].get("value"):
+            return no_update
+        href = drill_href(search, triggered[0]["value"])
+        return href if href else no_update

@@ -1,0 +1,102 @@
+"""Building blocks of the layout: header, navigation, filter bar, panel cards."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+from urllib.parse import urlencode
+
+from dash import dcc, html
+
+from dashboards.filters import FILTER_DIMS
+from dashboards.panels.base import get_panel
+
+# dash.page_container's Location: the pages router listens to it, so the filter bar writes to it.
+LOCATION_ID = "_pages_location"
+THEME_STORE = "theme-store"
+REFRESH_TICK = "refresh-tick"
+
+NAV = (
+    ("/", "Overview"), ("/response", "Response & SLA"), ("/backlog", "Backlog"),
+    ("/abuse", "Abuse trends"), ("/vendors", "Vendors"), ("/anomalies", "Anomalies"),
+    ("/data-health", "Data health"), ("/tickets", "Tickets"),
+)
+DIM_LABELS = {"region": "Region", "vendor": "Vendor", "abuse_category": "Abuse category",
+              "language": "Language", "priority": "Priority", "channel": "Channel"}
+HIGH_PROFILE_OPTIONS = [{"label": "All reporters", "value": "all"},
+                        {"label": "High-profile only", "value": "true"},
+                        {"label": "Not high-profile", "value": "false"}]
+
+
+def nav_link_id(path: str) -> dict:
+    return {"type": "nav", "path": path}
+
+
+def header() -> html.Header:
+    return html.Header([
+        html.Div([html.Span("safetyops", className="brand"),
+                  html.Nav([dcc.Link(label, href=path, id=nav_link_id(path), className="nav-link")
+                            for path, label in NAV], className="nav")], className="header-row"),
+        html.Div([html.Div(id="data-banner", className="banner"),
+                  html.Button("Dark theme", id="theme-toggle", n_clicks=0, className="btn small")],
+                 className="header-row"),
+    ], className="header")
+
+
+def filter_bar() -> html.Div:
+    dims = [html.Div([html.Label(DIM_LABELS[d], htmlFor=f"f-{d}"),
+                      dcc.Dropdown(id=f"f-{d}", multi=True, options=[], value=[], placeholder="All")],
+                     className="filter") for d in FILTER_DIMS]
+    return html.Div([
+        html.Div([html.Label("Dates"),
+                  dcc.DatePickerRange(id="f-date", display_format="YYYY-MM-DD", first_day_of_week=1,
+                                      clearable=True)], className="filter filter-dates"),
+        *dims,
+        html.Div([html.Label("High-profile", htmlFor="f-high_profile"),
+                  dcc.Dropdown(id="f-high_profile", options=HIGH_PROFILE_OPTIONS, value="all",
+                               clearable=False)], className="filter"),
+        html.Div([html.Button("Reset filters", id="f-reset", n_clicks=0, className="btn")],
+                 className="filter filter-reset"),
+    ], className="filter-bar", id="filter-bar")
+
+
+def search_from_query(query: Mapping[str, Any] | None) -> str:
+    """Dash hands layout() the parsed query; turn it back into the canonical query string."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in (query or {}).items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        pairs.extend((key, str(v)) for v in values if v is not None)
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+def panel_card(name: str, search: str, wide: bool = False) -> html.Div:
+    panel = get_panel(name)
+    store_type = "graph-query" if panel.kind == "graph" else "block-query"
+    if panel.kind == "graph":
+        body = dcc.Graph(id={"type": "graph", "name": name}, style={"height": f"{panel.height}px"},
+                         config={"displaylogo": False, "responsive": True})
+    else:
+        body = html.Div(id={"type": "block", "name": name}, className="block-body")
+    return html.Section([
+        html.Div([
+            html.H3(panel.title),
+            html.Button("CSV", id={"type": "csv", "name": name}, n_clicks=0, className="btn small",
+                        title="Download this panel's data as CSV"),
+        ], className="card-head"),
+        html.P(panel.note, className="card-note") if panel.note else None,
+        dcc.Loading(body, type="dot", delay_show=300),
+        dcc.Store(id={"type": store_type, "name": name}, data={"search": search}),
+        dcc.Download(id={"type": "download", "name": name}),
+    ], className="card wide" if wide else "card", id=f"card-{name}")
+
+
+def page(title: str, search: str, panels: list[str | tuple[str, bool]], intro: str = "",
+         extra: list | None = None) -> html.Div:
+    cards = []
+    for item in panels:
+        name, wide = (item, False) if isinstance(item, str) else item
+        cards.append(panel_card(name, search, wide))
+    return html.Div([
+        html.H2(title),
+        html.P(intro, className="page-intro") if intro else None,
+        *(extra or []),
+        html.Div(cards, className="grid"),
+    ], className="page")

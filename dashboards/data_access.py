@@ -1,0 +1,75 @@
+"""Cached reads: every dashboard number is a metrics-layer call memoised per warehouse version.
+
+The cache key holds the warehouse file version, so a refresh (a new file swapped in) makes every
+old entry unreachable without any explicit invalidation, in every worker process at once when
+the cache is on the file system.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+from pathlib import Path
+from typing import Any, Callable
+
+from flask_caching import Cache
+
+from dashboards.connection import WarehouseConnections
+from pipelines.config import Config
+from pipelines.warehouse import file_version
+
+_MISS = object()
+
+
+def cache_dir_for(config: Config) -> Path:
+    """`[serve] cache_dir` or `<warehouse>.dashcache/` beside the warehouse file."""
+    configured = config.raw.get("serve", {}).get("cache_dir")
+    if configured:
+        p = Path(configured)
+        return p if p.is_absolute() or config.path is None else config.path.resolve().parent / p
+    return config.db_path.with_name(config.db_path.name + ".dashcache")
+
+
+def make_cache(server, config: Config) -> Cache:
+    settings = {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(cache_dir_for(config)),
+                "CACHE_DEFAULT_TIMEOUT": 3600, "CACHE_THRESHOLD": 5000}
+    if config.raw.get("serve", {}).get("cache", "filesystem") == "simple":
+        settings = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 3600}
+    return Cache(server, config=settings)
+
+
+class DataAccess:
+    """The dashboards' only door to the warehouse: read-only cursor + version-keyed cache."""
+
+    def __init__(self, config: Config, cache: Cache | None = None):
+        self.config = config
+        self.connections = WarehouseConnections(config.db_path)
+        self.cache = cache
+
+    def version_key(self) -> str:
+        v = file_version(self.config.db_path)
+        return "missing" if v is None else f"{v.inode}-{v.mtime_ns}-{v.size}"
+
+    def read(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """`fn(con, config, *args)` on the live warehouse, cached for this warehouse version.
+
+        Raises WarehouseMissing when there is no warehouse file yet.
+        """
+        key = self._key(fn, args)
+        if self.cache is not None:
+            hit = self.cache.get(key)
+            if hit is not None:
+                return pickle.loads(hit)
+        with self.connections.cursor() as con:
+            value = fn(con, self.config, *args)
+        if self.cache is not None:
+            self.cache.set(key, pickle.dumps(value))
+        return value
+
+    def read_uncached(self, fn: Callable[..., Any], *args: Any) -> Any:
+        with self.connections.cursor() as con:
+            return fn(con, self.config, *args)
+
+    def _key(self, fn: Callable, args: tuple) -> str:
+        # repr of frozen dataclasses, tuples and dates is stable across processes
+        text = f"{fn.__module__}.{fn.__qualname__}|{self.config.db_path}|{self.version_key()}|{args!r}"
+        return "so:" + hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,145 @@
+"""Figure builders shared by the panels: themed, drillable, honest about empty data.
+
+Every clickable point carries `customdata` = a query-string fragment naming the slice it stands
+for (e.g. `region=BR&from=2026-03-02&to=2026-03-02`); the drill callback merges it into the
+current filters and opens the ticket table.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Iterable
+from urllib.parse import urlencode
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboards.colors import category_color
+from dashboards.theme import apply_theme, palette
+
+NO_MATCH = "No tickets match these filters"
+
+
+def plain(value) -> str:
+    """Data text for plotly labels: plotly reads <tags> in labels, so escape them to show as text."""
+    return html.escape(str(value), quote=False)
+
+
+def message_figure(text: str, theme: str | None) -> go.Figure:
+    """A chart-shaped message instead of a broken or empty chart."""
+    fig = go.Figure()
+    fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5,
+                       font={"size": 15, "color": palette(theme)["muted"]})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    apply_theme(fig, theme)
+    fig.update_layout(meta={"empty": True})
+    return fig
+
+
+def period_bounds(start, grain: str) -> tuple[dt.date, dt.date]:
+    """Inclusive date range a period stands for (hour and day periods map to their day)."""
+    d = pd.Timestamp(start).date()
+    if grain == "week":
+        return d, d + dt.timedelta(days=6)
+    if grain == "month":
+        nxt = (pd.Timestamp(d) + pd.offsets.MonthBegin(1)).date()
+        return d, nxt - dt.timedelta(days=1)
+    return d, d
+
+
+def drill_fragment(dims: dict[str, str] | None = None, period=None, grain: str = "day") -> str:
+    pairs: list[tuple[str, str]] = []
+    if period is not None:
+        first, last = period_bounds(period, grain)
+        pairs += [("from", first.isoformat()), ("to", last.isoformat())]
+    for key, value in (dims or {}).items():
+        if value is not None:
+            pairs.append((key, "true" if value is True else "false" if value is False else str(value)))
+    return urlencode(pairs)
+
+
+def trace_color(dim: str | None, value: str) -> str | None:
+    return category_color(str(value)) if dim == "abuse_category" else None
+
+
+def top_values(df: pd.DataFrame, dim: str, limit: int, weight: str = "n") -> list[str]:
+    """The `limit` biggest groups by total weight, so a 200-vendor chart stays readable."""
+    col = weight if weight in df.columns else "value"
+    totals = df.groupby(dim, observed=True)[col].sum().sort_values(ascending=False)
+    return [str(v) for v in totals.index[:limit]]
+
+
+def time_lines(df: pd.DataFrame, dim: str | None, theme: str | None, *, grain: str = "day",
+               y_title: str = "", value_col: str = "value", limit: int = 8, stacked: bool = False,
+               dash: str | None = None, name_suffix: str = "", fig: go.Figure | None = None) -> go.Figure:
+    """One line (or stacked area) per dimension value over period_start."""
+    fig = fig or go.Figure()
+    groups: Iterable[tuple[str | None, pd.DataFrame]]
+    if dim:
+        keep = top_values(df, dim, limit)
+        groups = ((v, df[df[dim].astype(str) == v]) for v in keep)
+    else:
+        groups = [(None, df)]
+    for value, part in groups:
+        part = part.sort_values("period_start")
+        dims = {dim: value} if dim else {}
+        custom = [drill_fragment(dims, p, grain) for p in part["period_start"]]
+        color = trace_color(dim, value) if value is not None else None
+        fig.add_trace(go.Scatter(
+            x=part["period_start"], y=part[value_col], mode="lines+markers" if len(part) < 40 else "lines",
+            name=(plain(value) if value is not None else (y_title or value_col)) + name_suffix,
+            customdata=custom, stackgroup="one" if stacked else None,
+            line={"color": color, "dash": dash} if (color or dash) else None,
+            hovertemplate="%{x|%Y-%m-%d}: %{y}<extra>%{fullData.name}</extra>",
+        ))
+    fig.update_layout(yaxis_title=y_title, hovermode="closest")
+    apply_theme(fig, theme)
+    return fig
+
+
+def bars(df: pd.DataFrame, x: str, y: str, theme: str | None, *, drill_dim: str | None = None,
+         y_title: str = "", color: str | None = None, orientation: str = "v",
+         extra_dims: dict[str, str] | None = None, name: str | None = None,
+         fig: go.Figure | None = None) -> go.Figure:
+    fig = fig or go.Figure()
+    raw = df[x].astype(str).tolist()
+    labels = [plain(v) for v in raw]
+    custom = [drill_fragment({**(extra_dims or {}), drill_dim: v} if drill_dim else extra_dims) for v in raw]
+    colors = [category_color(v) for v in raw] if drill_dim == "abuse_category" and color is None else color
+    kwargs = {"x": labels, "y": df[y]} if orientation == "v" else {"y": labels, "x": df[y]}
+    fig.add_trace(go.Bar(orientation=orientation, customdata=custom, marker={"color": colors},
+                         name=name or y_title or y, **kwargs))
+    if orientation == "v":
+        fig.update_layout(yaxis_title=y_title)
+    else:
+        fig.update_layout(xaxis_title=y_title, yaxis={"autorange": "reversed"})
+    apply_theme(fig, theme)
+    return fig
+
+
+def target_line(fig: go.Figure, target, label: str, horizontal: bool = True) -> go.Figure:
+    if target is None or pd.isna(target):
+        return fig
+    if horizontal:
+        fig.add_hline(y=float(target), line_dash="dot", line_color="#d62728",
+                      annotation_text=label, annotation_position="top left")
+    else:
+        fig.add_vline(x=float(target), line_dash="dot", line_color="#d62728",
+                      annotation_text=label, annotation_position="top right")
+    return fig
+
+
+def annotation_markers(fig: go.Figure, annotations: pd.DataFrame | None) -> go.Figure:
+    """Incidents, policy launches and vendor changes as dotted vertical markers on a trend chart."""
+    if annotations is None or annotations.empty:
+        return fig
+    for row in annotations.itertuples(index=False):
+        at = pd.Timestamp(row.at)
+        if at.tzinfo is not None:
+            at = at.tz_localize(None)
+        fig.add_vline(x=at.to_pydatetime(), line_dash="dot", line_width=1, line_color="#7b8794")
+        fig.add_annotation(x=at.to_pydatetime(), y=1, yref="paper", text=plain(str(row.label)[:40]),
+                           showarrow=False, textangle=-90, xanchor="right", yanchor="top",
+                           font={"size": 10, "color": "#7b8794"})
+    return fig

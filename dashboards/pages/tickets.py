@@ -1,0 +1,40 @@
+import dash
+import dash_ag_grid as dag
+from dash import dcc, html
+
+from dashboards.components import search_from_query
+from dashboards.filters import FILTER_DIMS
+from dashboards.panels.tickets import COLUMNS
+
+dash.register_page(__name__, path="/tickets", name="Tickets", title="Tickets · safetyops", order=90)
+
+
+def _column(col: str) -> dict:
+    spec = {"field": col, "headerName": col.replace("_", " "), "sortable": True}
+    if col in FILTER_DIMS:
+        spec.update(filter="agTextColumnFilter",
+                    filterParams={"filterOptions": ["equals"], "maxNumConditions": 1, "buttons": ["reset"]})
+    return spec
+
+
+def layout(**query):
+    search = search_from_query(query)
+    return html.Div([
+        html.H2("Tickets"),
+        html.Div([
+            html.Div(id="tickets-count", className="page-intro"),
+            dcc.Link("Show all tickets (clear filters)", href="/tickets", id="tickets-show-all",
+                     className="btn"),
+            html.Button("CSV", id={"type": "csv", "name": "tickets"}, n_clicks=0, className="btn small",
+                        title="Download the matching tickets (first 50,000) as CSV"),
+        ], className="card-head"),
+        dag.AgGrid(
+            id="tickets-grid", rowModelType="infinite", columnDefs=[_column(c) for c in COLUMNS],
+            defaultColDef={"resizable": True, "minWidth": 90},
+            dashGridOptions={"cacheBlockSize": 100, "maxBlocksInCache": 20, "rowBuffer": 0,
+                             "infiniteInitialRowCount": 1, "overlayNoRowsTemplate": "No tickets match"},
+            style={"height": "620px"}, className="ag-theme-quartz",
+        ),
+        dcc.Store(id="tickets-query", data={"search": search}),
+        dcc.Download(id={"type": "download", "name": "tickets"}),
+    ], className="page")

@@ -1,0 +1,62 @@
+"""A panel = one chart or table on a page: how to load its data, how to draw it, its CSV.
+
+Pages list panel names; generic callbacks (dashboards/callbacks/panels.py) draw any panel, export
+its data as CSV and drill from its points. The data a chart shows and the CSV it downloads come
+from the same `load` function, so they cannot disagree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pandas as pd
+
+from dashboards.data_access import DataAccess
+from dashboards.filters import Filters
+from pipelines.config import Config
+
+
+@dataclass(frozen=True)
+class PanelContext:
+    data: DataAccess
+    config: Config
+    filters: Filters            # dates resolved to the concrete window
+    params: dict = field(default_factory=dict)   # the page's own URL keys (e.g. by=vendor)
+    theme: str = "light"
+
+    def read(self, fn: Callable, *args):
+        return self.data.read(fn, *args)
+
+
+def no_tickets(df: pd.DataFrame) -> bool:
+    """Empty, or a dense calendar of zero-count periods (the metrics layer fills empty periods)."""
+    if df is None or df.empty:
+        return True
+    if "n" in df.columns:
+        return float(pd.to_numeric(df["n"], errors="coerce").fillna(0).sum()) == 0
+    return False
+
+
+@dataclass(frozen=True)
+class Panel:
+    name: str
+    title: str
+    load: Callable[[PanelContext], pd.DataFrame]
+    render: Callable[[pd.DataFrame, PanelContext], Any]
+    kind: str = "graph"              # "graph" -> dcc.Graph figure; "block" -> html children
+    is_empty: Callable[[pd.DataFrame], bool] = no_tickets
+    trend: bool = False              # a time axis: annotations are drawn on it
+    height: int = 340
+    note: str = ""                   # one line under the title saying what is counted
+
+
+PANELS: dict[str, Panel] = {}
+
+
+def register(panel: Panel) -> Panel:
+    PANELS[panel.name] = panel
+    return panel
+
+
+def get_panel(name: str) -> Panel:
+    return PANELS[name]

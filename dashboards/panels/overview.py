@@ -1,0 +1,103 @@
+"""Overview: the ops lead's morning check (KPI tiles, inflow by category, SLA trend)."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dashboards import queries
+from dashboards.figures import time_lines, target_line
+from dashboards.formatting import format_change, format_value, is_missing, judge
+from dashboards.panels.base import Panel, PanelContext, register
+from dashboards.theme import apply_theme
+
+KPI_METRICS = ("inflow", "backlog", "frt_p50", "frt_p90", "sla_frt_attainment", "escalation_rate",
+               "high_profile_inflow")
+KPI_LABELS = {
+    "inflow": "Inflow", "backlog": "Backlog (end of period)", "frt_p50": "First response p50",
+    "frt_p90": "First response p90", "sla_frt_attainment": "FRT SLA attainment",
+    "escalation_rate": "Escalation rate", "high_profile_inflow": "High-profile tickets",
+}
+
+
+def load_kpis(ctx: PanelContext) -> pd.DataFrame:
+    df = ctx.read(queries.kpis, ctx.filters)
+    df = df[df["metric"].isin(KPI_METRICS)].copy()
+    order = {m: i for i, m in enumerate(KPI_METRICS)}
+    return df.sort_values("metric", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+def kpis_empty(df: pd.DataFrame) -> bool:
+    inflow = df.loc[df["metric"] == "inflow", "value"]
+    backlog = df.loc[df["metric"] == "backlog", "value"]
+    total = sum(float(v) for v in list(inflow) + list(backlog) if not is_missing(v))
+    return df.empty or total == 0
+
+
+def sparkline(ctx: PanelContext, metric: str) -> go.Figure:
+    s = ctx.read(queries.series, metric, ctx.filters, "day")
+    fig = go.Figure(go.Scatter(x=s["period_start"], y=s["value"], mode="lines",
+                               line={"width": 1.5, "color": "#3e7cb1"}, hoverinfo="skip"))
+    apply_theme(fig, ctx.theme)
+    fig.update_layout(height=44, margin={"l": 0, "r": 0, "t": 2, "b": 2}, showlegend=False)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def tile(row, ctx: PanelContext) -> html.Div:
+    info = queries.metric_info(row.metric)
+    vs_prev = format_change(row.value, row.previous_value, info.unit)
+    prev_class = judge(row.value, row.previous_value, info.direction)
+    children = [
+        html.Div(KPI_LABELS.get(row.metric, row.metric), className="tile-label"),
+        html.Div(format_value(row.value, info.unit), className="tile-value"),
+        html.Div([html.Span(vs_prev, className=f"delta {prev_class}"),
+                  html.Span(" vs previous period", className="muted")], className="tile-line"),
+    ]
+    target = getattr(row, "target", None)
+    if not is_missing(target):
+        met = judge(row.value, target, info.direction)
+        word = "meets" if met in ("good", "neutral") else "misses"
+        children.append(html.Div([html.Span(f"{word} target {format_value(target, info.unit)}",
+                                            className=f"delta {'good' if word == 'meets' else 'bad'}")],
+                                 className="tile-line"))
+    children.append(dcc.Graph(figure=sparkline(ctx, row.metric), config={"staticPlot": True},
+                              className="sparkline", style={"height": "44px"}))
+    return html.Div(children, className="tile", **{"data-metric": row.metric})
+
+
+def render_kpis(df: pd.DataFrame, ctx: PanelContext):
+    return html.Div([tile(row, ctx) for row in df.itertuples(index=False)], className="tiles")
+
+
+register(Panel("overview-kpis", "Key figures", load_kpis, render_kpis, kind="block", is_empty=kpis_empty,
+               note="Selected period vs the previous period of equal length, and vs target."))
+
+
+def load_inflow_by_category(ctx: PanelContext) -> pd.DataFrame:
+    return ctx.read(queries.series, "inflow", ctx.filters, "day", ("abuse_category",))
+
+
+register(Panel(
+    "overview-inflow", "Inflow by abuse category", load_inflow_by_category,
+    lambda df, ctx: time_lines(df, "abuse_category", ctx.theme, y_title="tickets", stacked=True, limit=20),
+    trend=True, note="Tickets created per day; click a point for the tickets."))
+
+
+def load_sla_trend(ctx: PanelContext) -> pd.DataFrame:
+    return ctx.read(queries.series, "sla_frt_attainment", ctx.filters, "day")
+
+
+def render_sla_trend(df: pd.DataFrame, ctx: PanelContext):
+    fig = time_lines(df, None, ctx.theme, y_title="SLA attainment")
+    fig.update_yaxes(tickformat=".0%")
+    kpi = ctx.read(queries.kpis, ctx.filters)
+    target = kpi.loc[kpi["metric"] == "sla_frt_attainment", "target"]
+    if len(target):
+        target_line(fig, target.iloc[0], "target")
+    return fig
+
+
+register(Panel("overview-sla", "First-response SLA attainment", load_sla_trend, render_sla_trend,
+               trend=True, note="Share of decided tickets answered within the priority's target."))

@@ -1,0 +1,69 @@
+"""The drill-down ticket listing: server-side paging and sorting through metrics.ticket_rows."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from dashboards import queries
+from dashboards.filters import FILTER_DIMS, Filters
+from dashboards.panels.base import Panel, PanelContext, register
+
+CSV_ROW_LIMIT = 50_000
+COLUMNS = ("created_at", "source", "ticket_id", "status", "priority", "abuse_category", "region",
+           "vendor", "language", "channel", "queue", "first_response_at", "resolved_at", "escalated",
+           "high_profile", "reopen_count", "qa_score", "csat", "frt_minutes", "ttr_hours")
+DEFAULT_SORT = (("created_at", "desc"),)
+
+
+def sort_from_model(sort_model: list | None) -> tuple[tuple[str, str], ...]:
+    """AG Grid's sortModel -> the metrics layer's sort, only on known columns."""
+    out = tuple((s["colId"], "asc" if s.get("sort") == "asc" else "desc")
+                for s in (sort_model or []) if s.get("colId") in COLUMNS)
+    return out or DEFAULT_SORT
+
+
+def filters_from_model(filters: Filters, filter_model: dict | None) -> Filters | None:
+    """Column 'equals' filters narrow the bar's filters; None when they exclude every ticket."""
+    changes = {}
+    for col, spec in (filter_model or {}).items():
+        if col not in FILTER_DIMS or not isinstance(spec, dict) or spec.get("filter") in (None, ""):
+            continue
+        value = str(spec["filter"])
+        current = getattr(filters, col)
+        if current and value not in current:
+            return None
+        changes[col] = (value,)
+    return filters.with_values(**changes) if changes else filters
+
+
+def json_records(df: pd.DataFrame) -> list[dict]:
+    """Rows for the grid: timestamps as 'YYYY-MM-DD HH:MM', missing values as null."""
+    out = df[[c for c in COLUMNS if c in df.columns]].copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d %H:%M").astype(object)
+    records = out.astype(object).to_dict("records")
+    return [{k: (None if isinstance(v, float) and math.isnan(v) or v is pd.NA or v is pd.NaT else v)
+             for k, v in r.items()} for r in records]
+
+
+def rows_response(ctx: PanelContext, request: dict | None) -> dict:
+    """getRowsResponse for an infinite-model getRowsRequest."""
+    request = request or {}
+    start = max(int(request.get("startRow") or 0), 0)
+    end = max(int(request.get("endRow") or start + 100), start)
+    filters = filters_from_model(ctx.filters, request.get("filterModel"))
+    if filters is None:
+        return {"rowData": [], "rowCount": 0}
+    page, total = ctx.read(queries.tickets_page, filters, sort_from_model(request.get("sortModel")),
+                           start, end - start)
+    return {"rowData": json_records(page), "rowCount": int(total)}
+
+
+def load_ticket_csv(ctx: PanelContext) -> pd.DataFrame:
+    page, _total = ctx.read(queries.tickets_page, ctx.filters, DEFAULT_SORT, 0, CSV_ROW_LIMIT)
+    return page
+
+
+register(Panel("tickets", "Tickets", load_ticket_csv, lambda df, ctx: None, kind="grid"))

@@ -1,0 +1,64 @@
+"""The dashboards' calls into the metrics layer, shaped `fn(con, config, *args)` for DataAccess.read.
+
+No SQL here: every number comes from metrics/, so a page never disagrees with the CLI or the
+report. Arguments are hashable (Filters, tuples, dates) because they form the cache key.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from dashboards.filters import Filters
+from metrics import query as mq
+from metrics import scorecards, tickets
+from metrics.registry import METRICS
+from pipelines.config import Config
+
+
+def as_of_date(con, config: Config) -> dt.date | None:
+    stamp = mq.as_of(con)
+    if stamp is None:
+        return None
+    stamp = pd.Timestamp(stamp)
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert(ZoneInfo(config.reporting_timezone))
+    return stamp.date()
+
+
+def as_of_stamp(con, config: Config):
+    return mq.as_of(con)
+
+
+def series(con, config: Config, metric: str, filters: Filters, grain: str = "day",
+           by: tuple[str, ...] = (), compare: str | None = None) -> pd.DataFrame:
+    q = mq.MetricQuery(metric=metric, grain=grain, by=tuple(by), filters=filters.metric_filters(),
+                       date_from=filters.date_from, date_to=filters.date_to, compare=compare)
+    return mq.run_query(con, q, config)
+
+
+def kpis(con, config: Config, filters: Filters) -> pd.DataFrame:
+    return scorecards.kpi_summary(con, config, filters.date_from, filters.date_to, filters.metric_filters())
+
+
+def scorecard(con, config: Config, filters: Filters) -> pd.DataFrame:
+    return scorecards.vendor_scorecard(con, config, filters.date_from, filters.date_to, filters.metric_filters())
+
+
+def breach_risk(con, config: Config, filters: Filters) -> pd.DataFrame:
+    return tickets.breach_risk_tickets(con, config, filters.metric_filters())
+
+
+def tickets_page(con, config: Config, filters: Filters, sort: tuple[tuple[str, str], ...],
+                 offset: int, limit: int) -> tuple[pd.DataFrame, int]:
+    return tickets.ticket_rows(con, config, filters.metric_filters(), filters.date_from, filters.date_to,
+                          sort=sort, offset=offset, limit=limit)
+
+
+def dimension_options(con, config: Config, dim: str) -> list[str]:
+    return list(mq.dimension_values(con, dim))
+
+
+def metric_info(name: str):
+    return METRICS[name]

@@ -1,0 +1,90 @@
+"""The app reads a swapped-in warehouse without a restart, and the cache follows the data version."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from dashboards.connection import WarehouseConnections
+from dashboards.data_access import DataAccess, cache_dir_for
+from dashboards.app import create_app
+from dashboards.state import current_state
+from pipelines.warehouse import WarehouseMissing, writing
+from tests.dashboard_fixtures import config_for, write_warehouse
+from tests.ticket_factory import insert_tickets, ticket
+
+
+def count_tickets(con, _config=None):
+    return con.execute("SELECT count(*) FROM tickets").fetchall()[0][0]
+
+
+def add(db, n):
+    with writing(db) as con:
+        insert_tickets(con, [ticket("2026-03-01 10:00") for _ in range(n)])
+
+
+def test_reopens_after_swap_and_keeps_borrowed_cursor_alive(tmp_path):
+    db = tmp_path / "w.duckdb"
+    write_warehouse(db, [ticket("2026-03-01 10:00")])
+    conns = WarehouseConnections(db)
+    with conns.cursor() as held:
+        assert count_tickets(held) == 1
+        add(db, 2)                         # the refresh swaps a new file in
+        with conns.cursor() as fresh:
+            assert count_tickets(fresh) == 3
+        assert count_tickets(held) == 1    # a request in flight finishes on the old file
+    with conns.cursor() as again:
+        assert count_tickets(again) == 3
+    conns.close()
+
+
+def test_missing_warehouse_raises_until_one_appears(tmp_path):
+    db = tmp_path / "w.duckdb"
+    conns = WarehouseConnections(db)
+    with pytest.raises(WarehouseMissing):
+        with conns.cursor():
+            pass
+    write_warehouse(db, [])
+    with conns.cursor() as con:
+        assert count_tickets(con) == 0
+
+
+def test_cache_key_follows_the_data_version(tmp_path):
+    cfg = config_for(tmp_path)
+    write_warehouse(cfg.db_path, [ticket("2026-03-01 10:00")])
+    app = create_app(cfg)
+    with app.server.app_context():
+        data: DataAccess = current_state().data
+        assert data.read(count_tickets) == 1
+        assert data.read(count_tickets) == 1      # served from the cache...
+        add(cfg.db_path, 4)
+        assert data.read(count_tickets) == 5      # ...until a new warehouse is swapped in
+    assert cache_dir_for(cfg).is_dir()            # on disk: shared by every worker process
+
+
+def test_concurrent_readers_during_swaps(tmp_path):
+    db = tmp_path / "w.duckdb"
+    write_warehouse(db, [ticket("2026-03-01 10:00")])
+    conns = WarehouseConnections(db)
+    errors: list[BaseException] = []
+    seen: set[int] = set()
+
+    def reader():
+        try:
+            for _ in range(40):
+                with conns.cursor() as con:
+                    seen.add(count_tickets(con))
+        except BaseException as exc:  # noqa: BLE001  (collected and asserted below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for _ in range(3):
+        add(db, 1)
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert seen <= {1, 2, 3, 4}
+    with conns.cursor() as con:
+        assert count_tickets(con) == 4
