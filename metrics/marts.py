@@ -31,7 +31,7 @@ _ALL_TIME_END = dt.datetime(2200, 1, 1, tzinfo=dt.timezone.utc)
 def fingerprint(config, facts: Extent) -> dict[str, str]:
     return {
         "mart_version": MART_VERSION,
-        "as_of": facts.as_of.isoformat() if facts.as_of else "",
+        "as_of": facts.as_of.isoformat() if facts.n_tickets else "",
         "n_tickets": str(facts.n_tickets),
         "reporting_timezone": config.reporting_timezone,
         "sla_frt_minutes": json.dumps(dict(sorted(config.sla_frt_minutes.items()))),

@@ -20,6 +20,7 @@ from pipelines.config import Config
 
 COMPARE_MODES = ("previous",)
 SOURCES = ("auto", "tickets", "mart")
+_NO_DATA_AS_OF = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,10 @@ def run_query(con: duckdb.DuckDBPyConnection, query: MetricQuery, config: Config
         raise InvalidQuery(f"unknown source {source!r}; valid: {', '.join(SOURCES)}")
     facts = extent(con)
     if facts.as_of is None:
-        return empty_frame(query)
+        if not (query.date_from and query.date_to):
+            return empty_frame(query)
+        # no tickets, but an explicit window still lists its periods (with 0 where additive)
+        facts = Extent(as_of=_NO_DATA_AS_OF, data_start=None, n_tickets=0)
     window = resolve_window(con, config, query, facts)
     if query.compare == "previous":
         return _with_previous(con, query, config, window, facts, source)
