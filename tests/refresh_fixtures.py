@@ -82,11 +82,20 @@ def write_broken(path: Path) -> Path:
 
 def ticket_counts(db_path: Path) -> tuple[int, int]:
     """(rows in tickets, distinct (source, ticket_id)): equal when nothing is counted twice."""
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = open_uncached(db_path)
     try:
         return con.execute("SELECT count(*), count(DISTINCT (source, ticket_id)) FROM tickets").fetchall()[0]
     finally:
         con.close()
+
+
+def open_uncached(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """Read the file now at db_path. duckdb.connect(path) would hand back an instance already open
+    in this process for that path, i.e. the file from before a swap; ATTACH opens the file anew."""
+    con = duckdb.connect(":memory:")
+    con.execute("ATTACH ? AS wh (READ_ONLY)", [str(db_path)])
+    con.execute("USE wh")
+    return con
 
 
 def safetyops_cmd(config_file: Path, *args: str) -> list[str]:

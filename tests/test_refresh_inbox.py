@@ -5,20 +5,19 @@ import datetime as dt
 import json
 import shutil
 
-import duckdb
 import pytest
 
 from pipelines.config import load_config
 from pipelines.warehouse import writing
 from safetyops.refresh import InputsFailed, RefreshFailed, run_refresh
 from safetyops.refresh_record import read_status
-from tests.refresh_fixtures import tickets_between, ticket_counts, write_broken, write_csv
+from tests.refresh_fixtures import open_uncached, tickets_between, ticket_counts, write_broken, write_csv
 
 START = dt.datetime(2026, 11, 2, tzinfo=dt.timezone.utc)
 
 
 def refresh_rows(db_path):
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = open_uncached(db_path)
     try:
         return con.execute(
             "SELECT n_files, n_files_loaded, n_files_skipped, n_files_failed, n_rows_read, n_rows_loaded, "
@@ -86,7 +85,7 @@ def test_updated_export_replaces_tickets_not_duplicates(config):
     write_csv(config.inbox_dir / "day2.csv", later)
     run_refresh(config, report=False)
     assert ticket_counts(config.db_path) == (20, 20)
-    con = duckdb.connect(str(config.db_path), read_only=True)
+    con = open_uncached(config.db_path)
     assert con.execute("SELECT count(*) FROM tickets WHERE status = 'closed'").fetchall()[0][0] == 5
     con.close()
 
