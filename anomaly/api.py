@@ -1,0 +1,108 @@
+"""Read side for the dashboards, the report and the CLI: alerts with their triage state joined."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from anomaly import triage
+from anomaly.detect import load_events
+from anomaly.scan import family_settings
+from anomaly.series import scan_families
+from anomaly.settings import settings_from_config
+from anomaly.store import ensure_table
+from anomaly.triage import STATUSES, TriageError
+
+LIST_COLUMNS = ("anomaly_id", "severity", "status", "triage_status", "family", "series_key", "start_at",
+                "end_at", "observed", "expected", "excess", "rise_pct", "score", "labels", "explanation")
+
+
+def _has_table(con) -> bool:
+    rows = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'anomalies'").fetchall()
+    return rows[0][0] > 0
+
+
+def list_anomalies(con, config, status: str | None = None, severity: str | None = None,
+                   family: str | None = None, limit: int | None = None) -> pd.DataFrame:
+    """All alerts, newest first, with triage_status/note/who/triaged_at from the triage store."""
+    if status is not None and status not in STATUSES:
+        raise TriageError(f"status {status!r}; valid: {', '.join(STATUSES)}")
+    if not _has_table(con):
+        return pd.DataFrame(columns=list(LIST_COLUMNS))
+    frame = con.execute("SELECT * FROM anomalies ORDER BY start_at DESC, score DESC").df()
+    states = triage.get_states(config.triage_path)
+    frame["triage_status"] = [states.get(i, {}).get("status", "new") for i in frame["anomaly_id"]]
+    frame["triage_note"] = [states.get(i, {}).get("note") for i in frame["anomaly_id"]]
+    frame["triage_who"] = [states.get(i, {}).get("who") for i in frame["anomaly_id"]]
+    frame["triaged_at"] = [states.get(i, {}).get("updated_at") for i in frame["anomaly_id"]]
+    if status:
+        frame = frame[frame["triage_status"] == status]
+    if severity:
+        frame = frame[frame["severity"] == severity]
+    if family:
+        frame = frame[frame["family"] == family]
+    frame = frame.reset_index(drop=True)
+    return frame.head(limit) if limit else frame
+
+
+def get_anomaly(con, config, anomaly_id: str, context_buckets: int = 24 * 7) -> dict | None:
+    """One alert for the drill-down page: its row, triage state and history, contributors, and the
+    series around it with expected/lower/upper (recomputed by the same detector)."""
+    if not _has_table(con):
+        return None
+    frame = con.execute("SELECT * FROM anomalies WHERE anomaly_id = $id", {"id": anomaly_id}).df()
+    if frame.empty:
+        return None
+    row = frame.iloc[0].to_dict()
+    row["contributors"] = json.loads(row.pop("contributors_json") or "[]")
+    row["dims"] = json.loads(row.pop("dims_json"))
+    state = triage.get_states(config.triage_path, [anomaly_id]).get(anomaly_id, {})
+    row["triage"] = {"status": state.get("status", "new"), "note": state.get("note"),
+                     "who": state.get("who"), "updated_at": state.get("updated_at")}
+    row["triage_history"] = triage.history(config.triage_path, anomaly_id)
+    row["series"] = series_with_band(con, config, row["family"], row["dims"], context_buckets,
+                                     pd.Timestamp(row["start_at"]), pd.Timestamp(row["end_at"]))
+    return row
+
+
+def series_with_band(con, config, family_name: str, dims: dict, context_buckets: int,
+                     start_at: pd.Timestamp, end_at: pd.Timestamp) -> pd.DataFrame:
+    """bucket_at, value, expected, lower, upper, is_anomaly around an alert (empty for mix alerts)."""
+    from anomaly.scan import calendar_masks
+    from anomaly.detector import evaluate_points
+    for fam in scan_families(con, config):
+        if fam.name != family_name or dims not in fam.keys:
+            continue
+        col = fam.keys.index(dims)
+        s = family_settings(fam, settings_from_config(config))
+        sup = calendar_masks(fam, load_events(config))
+        v = evaluate_points(fam.values[:, [col]], fam.step_seconds, s,
+                            exclude=None if sup is None else sup[:, [col]],
+                            suppress=None if sup is None else sup[:, [col]], is_counts=fam.unit == "tickets")
+        out = pd.DataFrame({"bucket_at": fam.index, "value": fam.values[:, col], "expected": v.expected[:, 0],
+                            "lower": v.lower[:, 0], "upper": v.upper[:, 0], "is_anomaly": v.is_anomaly[:, 0]})
+        lo = start_at.tz_localize(None) if start_at.tzinfo else start_at
+        hi = end_at.tz_localize(None) if end_at.tzinfo else end_at
+        step = pd.Timedelta(seconds=fam.step_seconds)
+        keep = (out["bucket_at"] >= lo - context_buckets * step) & (out["bucket_at"] <= hi + context_buckets * step)
+        return out[keep].reset_index(drop=True)
+    return pd.DataFrame(columns=["bucket_at", "value", "expected", "lower", "upper", "is_anomaly"])
+
+
+def set_triage(config, anomaly_id: str, status: str, note: str | None = None, who: str | None = None) -> dict:
+    """Set triage status/note (SQLite; no warehouse lock needed)."""
+    return triage.set_status(config.triage_path, anomaly_id, status, note, who)
+
+
+def list_annotations(config) -> pd.DataFrame:
+    return pd.DataFrame(triage.list_annotations(config.triage_path))
+
+
+def add_annotation(config, start: str, end: str | None, label: str, kind: str, category: str | None = None,
+                   region: str | None = None, action: str | None = None, who: str | None = None) -> dict:
+    return triage.add_annotation(config.triage_path, start, end, label, kind, category, region, action, who)
+
+
+def counts_by_status(frame: pd.DataFrame) -> dict[str, int]:
+    return {s: int(np.sum(frame["triage_status"] == s)) for s in STATUSES} if len(frame) else {}

@@ -1,0 +1,74 @@
+"""`safetyops anomalies list|set`: read alerts with triage state, and triage them."""
+from __future__ import annotations
+
+import json
+import math
+
+import click
+
+from safetyops.context import db_option, pass_app
+
+STATUS_CHOICES = ["new", "acknowledged", "resolved", "false_positive"]
+TABLE_COLUMNS = ["anomaly_id", "severity", "triage_status", "family", "series_key", "start_at", "end_at",
+                 "observed", "expected", "excess"]
+
+
+@click.group("anomalies")
+def command() -> None:
+    """List stored alerts and set their triage status."""
+
+
+def _plain(v):
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    if hasattr(v, "item"):
+        return v.item()
+    return v
+
+
+@command.command("list")
+@click.option("--status", type=click.Choice(STATUS_CHOICES), default=None, help="Only this triage status.")
+@click.option("--severity", type=click.Choice(["low", "medium", "high", "critical"]), default=None)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--limit", type=int, default=None)
+@db_option
+@pass_app
+def list_command(app, status, severity, fmt, limit) -> None:
+    """Alerts, newest first, with triage status joined."""
+    from anomaly.api import list_anomalies
+    from pipelines.warehouse import connect_read
+    con = connect_read(app.config.db_path)
+    try:
+        frame = list_anomalies(con, app.config, status=status, severity=severity, limit=limit)
+    finally:
+        con.close()
+    cols = [c for c in ("anomaly_id", "severity", "triage_status", "triage_note", "family", "series_key",
+                        "start_at", "end_at", "peak_at", "observed", "expected", "excess", "rise_pct", "score",
+                        "status", "labels", "explanation") if c in frame.columns]
+    if fmt == "json":
+        click.echo(json.dumps([{c: _plain(r[c]) for c in cols} for _, r in frame.iterrows()], indent=1))
+    elif fmt == "csv":
+        click.echo(frame[cols].to_csv(index=False), nl=False)
+    elif frame.empty:
+        click.echo("no anomalies")
+    else:
+        view = frame[[c for c in TABLE_COLUMNS if c in frame.columns]].copy()
+        for c in ("observed", "expected", "excess"):
+            view[c] = view[c].map(lambda x: "" if x is None or x != x else f"{x:,.1f}")
+        click.echo(view.to_string(index=False))
+
+
+@command.command("set")
+@click.argument("anomaly_id")
+@click.option("--status", type=click.Choice(STATUS_CHOICES), required=True)
+@click.option("--note", default=None)
+@click.option("--who", default=None)
+@db_option
+@pass_app
+def set_command(app, anomaly_id, status, note, who) -> None:
+    """Set ANOMALY_ID's triage status (kept across warehouse rebuilds)."""
+    from anomaly.api import set_triage
+    state = set_triage(app.config, anomaly_id, status, note, who)
+    click.echo(f"{state['anomaly_id']}: {state['status']}" + (f" ({state['note']})" if state["note"] else ""))

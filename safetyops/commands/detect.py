@@ -1,0 +1,25 @@
+"""`safetyops detect`: scan every series, write the anomalies table, print new/updated counts."""
+from __future__ import annotations
+
+import click
+
+from safetyops.context import db_option, pass_app
+
+
+@click.command("detect")
+@click.option("--timeout", type=float, default=-1, help="Seconds to wait for the writer lock (-1 = forever).")
+@db_option
+@pass_app
+def command(app, timeout: float) -> None:
+    """Scan all series (counts, shares, frt_p90, category mix) and store alerts."""
+    from anomaly.detect import run_detection
+    from pipelines.warehouse import WarehouseMissing, writing
+    config = app.config
+    if not config.db_path.exists():
+        raise WarehouseMissing(f"{config.db_path}: no warehouse yet; run `safetyops ingest` first")
+    with writing(config.db_path, timeout=timeout) as con:
+        summary = run_detection(con, config)
+    click.echo(f"{summary.n_new} new, {summary.n_updated} updated, {summary.n_total} alerts in total "
+               f"over {summary.n_series} series")
+    for a in summary.new_high_or_critical:
+        click.echo(f"  [{a['severity']}] {a['anomaly_id']} {a['explanation']}")
