@@ -110,7 +110,8 @@ def empty_frame(query: MetricQuery) -> pd.DataFrame:
 def _finish(frame: pd.DataFrame, query: MetricQuery) -> pd.DataFrame:
     keys = ["period_start", *output_dims(query)]
     frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
-    frame["value"] = frame["value"].astype("float64")
+    # 10 decimals: hides float noise (60.800000000000004) so every path prints the same number
+    frame["value"] = frame["value"].astype("float64").round(10)
     frame["n"] = frame["n"].fillna(0).astype("int64")
     return frame
 
@@ -134,3 +135,22 @@ def _with_previous(con, query, config, window, facts, source) -> pd.DataFrame:
     frame = frame[frame["period_start"] >= pd.Timestamp(window.first_period)].reset_index(drop=True)
     frame["change"] = frame["value"] - frame["previous_value"]
     return frame
+
+
+def parse_filters(texts) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """["region=BR,MX", "high_profile=true"] -> (("region", ("BR", "MX")), ("high_profile", ("true",)))."""
+    out = []
+    for text in texts:
+        dim, sep, values = text.partition("=")
+        if not sep or not dim.strip() or not values.strip():
+            raise InvalidQuery(f"--where {text!r} must look like DIM=VALUE (or DIM=V1,V2)")
+        (dim,) = check_dims((dim.strip(),))
+        out.append((dim, tuple(v.strip() for v in values.split(",") if v.strip())))
+    return tuple(out)
+
+
+def parse_dims(text: str | None) -> tuple[str, ...]:
+    """"region, vendor" -> ("region", "vendor"), checked against the allow-list."""
+    if not text:
+        return ()
+    return check_dims(tuple(d.strip() for d in text.split(",") if d.strip()))

@@ -80,3 +80,14 @@ def _check_range(date_from, date_to) -> None:
         raise InvalidQuery("a summary needs both a start and an end date")
     if date_to < date_from:
         raise InvalidQuery(f"end date {date_to} is before start date {date_from}")
+
+
+def default_range(con, config: Config, days: int = 7) -> tuple[dt.date, dt.date] | None:
+    """The last `days` local days up to as_of (the default window of scorecards and tiles)."""
+    from metrics.facts import as_of
+    from metrics.periods import local_date
+    moment = as_of(con)
+    if moment is None:
+        return None
+    end = local_date(con, config.reporting_timezone, moment)
+    return end - dt.timedelta(days=days - 1), end

@@ -1,0 +1,147 @@
+"""`safetyops metrics`: list the metric registry, show one metric, vendor scorecard, build marts.
+
+Thin wrappers over the metrics library: parse arguments, call it, print.
+"""
+from __future__ import annotations
+
+import click
+import pandas as pd
+
+from metrics.marts import build_marts
+from metrics.query import MetricQuery, parse_dims, parse_filters, run_query
+from metrics.registry import GRAINS, METRICS
+from metrics.scorecards import default_range, kpi_summary, vendor_scorecard
+from pipelines.warehouse import connect_read, writing
+from safetyops.context import db_option, pass_app
+
+FORMATS = ("table", "csv", "json")
+HIGH_PROFILE = ("high_profile", ("true",))
+
+
+def _date(_ctx, _param, value):
+    return value.date() if value is not None else None
+
+
+date_type = click.DateTime(formats=["%Y-%m-%d"])
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+where_option = click.option("--where", "where", multiple=True, metavar="DIM=VALUE",
+                            help="Keep only these values (repeatable; DIM=V1,V2 for several).")
+hp_option = click.option("--high-profile", is_flag=True,
+                         help="High-profile view: only tickets from high-profile reporters.")
+from_option = click.option("--from", "date_from", type=date_type, callback=_date, metavar="DATE",
+                           help="First day (reporting zone), inclusive.")
+to_option = click.option("--to", "date_to", type=date_type, callback=_date, metavar="DATE",
+                         help="Last day (reporting zone), inclusive.")
+
+
+@click.group("metrics")
+def command() -> None:
+    """Metric definitions and values (response times, SLA, backlog, abuse trends, vendors)."""
+
+
+@command.command("list")
+@db_option
+@format_option
+def list_metrics(fmt: str) -> None:
+    """Every metric: name, unit, which direction is better, and its definition."""
+    frame = pd.DataFrame([{"name": m.name, "unit": m.unit, "better": m.direction, "definition": m.description}
+                          for m in METRICS.values()])
+    _emit(frame, fmt, wide=True)
+
+
+@command.command("show")
+@click.argument("name")
+@click.option("--by", "by", metavar="DIM,...", help="Dimensions to split by, comma-separated.")
+@click.option("--grain", type=click.Choice(GRAINS), default="day", show_default=True)
+@from_option
+@to_option
+@where_option
+@hp_option
+@click.option("--compare", type=click.Choice(["previous"]),
+              help="Add the previous period's value and the change.")
+@format_option
+@db_option
+@pass_app
+def show(app, name, by, grain, date_from, date_to, where, high_profile, compare, fmt) -> None:
+    """One row per period x dimension values: period_start, the dimensions, value, n."""
+    filters = parse_filters(where) + ((HIGH_PROFILE,) if high_profile else ())
+    query = MetricQuery(name, grain=grain, by=parse_dims(by), filters=filters,
+                        date_from=date_from, date_to=date_to, compare=compare)
+    con = connect_read(app.config.db_path)
+    try:
+        frame = run_query(con, query, app.config)
+    finally:
+        con.close()
+    _emit(frame, fmt)
+
+
+@command.command("scorecard")
+@from_option
+@to_option
+@where_option
+@hp_option
+@format_option
+@db_option
+@pass_app
+def scorecard(app, date_from, date_to, where, high_profile, fmt) -> None:
+    """Vendor scorecard: one row per vendor (default: the last 7 days up to as_of)."""
+    filters = parse_filters(where) + ((HIGH_PROFILE,) if high_profile else ())
+    con = connect_read(app.config.db_path)
+    try:
+        date_from, date_to = _range(con, app.config, date_from, date_to)
+        frame = vendor_scorecard(con, app.config, date_from, date_to, filters) if date_from else pd.DataFrame()
+    finally:
+        con.close()
+    _emit(frame, fmt)
+
+
+@command.command("summary")
+@from_option
+@to_option
+@where_option
+@hp_option
+@format_option
+@db_option
+@pass_app
+def summary(app, date_from, date_to, where, high_profile, fmt) -> None:
+    """Every metric over one window, with the previous window of equal length (default: last 7 days)."""
+    filters = parse_filters(where) + ((HIGH_PROFILE,) if high_profile else ())
+    con = connect_read(app.config.db_path)
+    try:
+        date_from, date_to = _range(con, app.config, date_from, date_to)
+        frame = kpi_summary(con, app.config, date_from, date_to, filters) if date_from else pd.DataFrame()
+    finally:
+        con.close()
+    _emit(frame, fmt)
+
+
+@command.command("build-marts")
+@db_option
+@pass_app
+def build(app) -> None:
+    """Rebuild the pre-aggregated tables (the refresh does this after loading)."""
+    with writing(app.config.db_path) as con:
+        counts = build_marts(con, app.config)
+    if not app.quiet:
+        click.echo(", ".join(f"{name}: {n} rows" for name, n in counts.items()))
+
+
+def _range(con, config, date_from, date_to):
+    if date_from and date_to:
+        return date_from, date_to
+    default = default_range(con, config)
+    if default is None:
+        return None, None
+    return date_from or default[0], date_to or default[1]
+
+
+def _emit(frame: pd.DataFrame, fmt: str, wide: bool = False) -> None:
+    if fmt == "csv":
+        click.echo(frame.to_csv(index=False), nl=False)
+    elif fmt == "json":
+        click.echo(frame.to_json(orient="records", date_format="iso", indent=1))
+    elif frame.empty:
+        click.echo("(no rows)")
+    else:
+        click.echo(frame.to_string(index=False, max_colwidth=90 if wide else None,
+                                   float_format=lambda v: f"{v:.4g}"))
