@@ -2,8 +2,9 @@
 
 Public entry points:
   generate_export(out_dir, options)  -> ExportResult   files on disk + ground_truth.json
-  canonical_table(options)           -> pyarrow.Table  canonical columns, in memory
-  canonical_batches(options)         -> iterator of pyarrow.Table, one simulated day each
+  canonical_table(options, compact=False) -> pyarrow.Table  canonical columns, in memory
+  canonical_batches(options, compact=False) -> iterator of pyarrow.Table, one day each
+  options_for_total(tickets, days=180, seed=7, ...) -> SampleOptions for ~N tickets
   Simulation(options).days()         -> iterator of raw day chunks (numpy arrays, see model.py)
 
 Randomness: the plan (category mixes, day wobble, spikes) comes from
@@ -112,17 +113,26 @@ def generate_export(out_dir: str | Path, options: SampleOptions,
     return ExportResult(out, simulation.tickets, files, truth_path, truth["spikes"])
 
 
-def canonical_batches(options: SampleOptions) -> Iterator[pa.Table]:
+def canonical_batches(options: SampleOptions, compact: bool = False) -> Iterator[pa.Table]:
     """The canonical tickets one simulated day at a time (bounded memory for 10M tickets)."""
     simulation = Simulation(options)
     context = WriterContext.for_options(simulation.options)
     for chunk in simulation.days():
-        yield chunk_to_canonical(chunk, context)
+        yield chunk_to_canonical(chunk, context, compact)
 
 
-def canonical_table(options: SampleOptions) -> pa.Table:
-    """All canonical tickets in memory (`.to_pandas()` for a DataFrame); same rows as the CSV."""
-    return pa.concat_tables(list(canonical_batches(options)))
+def canonical_table(options: SampleOptions, compact: bool = False) -> pa.Table:
+    """All canonical tickets in memory (`.to_pandas()` for a DataFrame); same rows as the CSV.
+
+    About 230 MB per million tickets (compact=True: low-cardinality columns dictionary-encoded,
+    about 160 MB); for 10M tickets prefer canonical_batches() or generate_export().
+    """
+    return pa.concat_tables(list(canonical_batches(options, compact)))
+
+
+def options_for_total(tickets: int, days: int = 180, **kwargs) -> SampleOptions:
+    """Options whose expected ticket count is `tickets` (the realised count varies by ~0.5%)."""
+    return SampleOptions(days=days, per_day=tickets / days, **kwargs)
 
 
 def parse_formats(value: str) -> tuple[str, ...]:

@@ -36,20 +36,35 @@ def agent_ids(chunk: dict, context: WriterContext) -> pa.Array:
     return pc.take(context.agents["id"], pa.array(np.where(agent < 0, 0, agent), mask=agent < 0))
 
 
-def canonical_table(chunk: dict, context: WriterContext) -> pa.Table:
-    """One chunk as a typed table with exactly the canonical columns (timestamps UTC)."""
+def _coded(values: tuple[str, ...], codes: np.ndarray, compact: bool) -> pa.Array:
+    """Labels as plain strings, or (compact) as a dictionary array over the fixed label list."""
+    if not compact:
+        return labels(values, codes)
+    return pa.DictionaryArray.from_arrays(pa.array(np.asarray(codes, dtype=np.int32)),
+                                          pa.array(values, pa.string()))
+
+
+def canonical_table(chunk: dict, context: WriterContext, compact: bool = False) -> pa.Table:
+    """One chunk as a typed table with exactly the canonical columns (timestamps UTC).
+
+    compact=True dictionary-encodes the low-cardinality text columns (about 30% less memory;
+    pandas sees them as categoricals, DuckDB reads them as VARCHAR).
+    """
     def ts(key: str) -> pa.Array:
         values = chunk[key]
         return pa.array(np.where(values < 0, 0, values), pa.int64(),
                         mask=values < 0).cast(UTC_SECONDS)
     n = chunk["created"].size
     arrays = [
-        ticket_ids(chunk), pa.array(np.full(n, "canonical", dtype=object), pa.string()),
+        ticket_ids(chunk), _coded(("canonical",), np.zeros(n, dtype=np.int8), compact),
         ts("created"), ts("updated"), ts("first_response"), ts("resolved"),
-        labels(C.STATUSES, chunk["status"]), labels(C.PRIORITIES, chunk["priority"]),
-        labels(C.CHANNELS, chunk["channel"]), labels(C.CATEGORIES, chunk["category"]),
-        labels(C.REGIONS, chunk["region"]), labels(C.LANGUAGES, chunk["language"]),
-        labels(C.VENDORS, chunk["vendor"]), labels(C.QUEUES, chunk["queue"]),
+        _coded(C.STATUSES, chunk["status"], compact),
+        _coded(C.PRIORITIES, chunk["priority"], compact),
+        _coded(C.CHANNELS, chunk["channel"], compact),
+        _coded(C.CATEGORIES, chunk["category"], compact),
+        _coded(C.REGIONS, chunk["region"], compact),
+        _coded(C.LANGUAGES, chunk["language"], compact),
+        _coded(C.VENDORS, chunk["vendor"], compact), _coded(C.QUEUES, chunk["queue"], compact),
         agent_ids(chunk, context), pa.array(chunk["escalated"]), pa.array(chunk["high_profile"]),
         pa.array(chunk["reopen_count"].astype(np.int32)),
         pa.array(chunk["qa"], mask=np.isnan(chunk["qa"])),

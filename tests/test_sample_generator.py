@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from safetyops.cli import main as cli_main
@@ -226,6 +227,10 @@ def test_canonical_table_matches_the_csv(con):
     df = table.select(["ticket_id", "qa_score", "reopen_count"]).to_pandas()
     assert df["qa_score"].sum() == pytest.approx(one(con, "SELECT sum(qa_score) FROM c"))
     assert int(df["reopen_count"].sum()) == one(con, "SELECT sum(reopen_count) FROM c")
+    compact = canonical_table(SampleOptions(**{**OPTIONS.__dict__, "formats": ("canonical",)}),
+                              compact=True)
+    assert compact.column("region").type == pa.dictionary(pa.int32(), pa.string())
+    assert compact.cast(table.schema).equals(table)
 
 
 def test_cli_writes_and_reports(tmp_path, capsys):
