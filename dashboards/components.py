@@ -100,3 +100,14 @@ def page(title: str, search: str, panels: list[str | tuple[str, bool]], intro: s
         *(extra or []),
         html.Div(cards, className="grid"),
     ], className="page")
+
+
+def page_param_choice(key: str, label: str, options: list[tuple[str, str]], value: str | None) -> html.Div:
+    """A page's own view switch (e.g. split by region/vendor/priority), kept in the URL as `key`."""
+    values = [v for v, _ in options]
+    return html.Div([
+        html.Span(label, className="muted"),
+        dcc.RadioItems(id={"type": "page-param", "key": key}, inline=True,
+                       options=[{"label": text, "value": v} for v, text in options],
+                       value=value if value in values else values[0], className="radio"),
+    ], className="page-param")

@@ -18,6 +18,7 @@ from dashboards.colors import category_color
 from dashboards.theme import apply_theme, palette
 
 NO_MATCH = "No tickets match these filters"
+SERIES_PALETTE = ("#3e7cb1", "#e8875b", "#4daf7c", "#a05195", "#d4b94a", "#5b8e9e", "#c45a5a", "#8a7f70")
 
 
 def plain(value) -> str:
@@ -72,20 +73,26 @@ def top_values(df: pd.DataFrame, dim: str, limit: int, weight: str = "n") -> lis
 
 def time_lines(df: pd.DataFrame, dim: str | None, theme: str | None, *, grain: str = "day",
                y_title: str = "", value_col: str = "value", limit: int = 8, stacked: bool = False,
-               dash: str | None = None, name_suffix: str = "", fig: go.Figure | None = None) -> go.Figure:
-    """One line (or stacked area) per dimension value over period_start."""
+               dash: str | None = None, name_suffix: str = "", fig: go.Figure | None = None,
+               drill: bool = True, keep: list[str] | None = None) -> go.Figure:
+    """One line (or stacked area) per dimension value over period_start.
+
+    Values keep their colour across calls with the same `keep` order (p50 and p90 of a vendor
+    match); abuse categories always use their fixed colour.
+    """
     fig = fig or go.Figure()
     groups: Iterable[tuple[str | None, pd.DataFrame]]
     if dim:
-        keep = top_values(df, dim, limit)
+        keep = keep or top_values(df, dim, limit)
         groups = ((v, df[df[dim].astype(str) == v]) for v in keep)
     else:
         groups = [(None, df)]
-    for value, part in groups:
+    for i, (value, part) in enumerate(groups):
         part = part.sort_values("period_start")
         dims = {dim: value} if dim else {}
-        custom = [drill_fragment(dims, p, grain) for p in part["period_start"]]
-        color = trace_color(dim, value) if value is not None else None
+        custom = [drill_fragment(dims, p, grain) for p in part["period_start"]] if drill else None
+        color = (trace_color(dim, value) or SERIES_PALETTE[i % len(SERIES_PALETTE)]) if value is not None \
+            else None
         fig.add_trace(go.Scatter(
             x=part["period_start"], y=part[value_col], mode="lines+markers" if len(part) < 40 else "lines",
             name=(plain(value) if value is not None else (y_title or value_col)) + name_suffix,

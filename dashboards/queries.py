@@ -62,3 +62,14 @@ def dimension_options(con, config: Config, dim: str) -> list[str]:
 
 def metric_info(name: str):
     return METRICS[name]
+
+
+def window(con, config: Config, metric: str, filters: Filters, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """One metric over the whole filter window as a single period, per `by` values."""
+    return scorecards.window_value(con, config, metric, filters.date_from, filters.date_to,
+                                   filters.metric_filters(), by=tuple(by))
+
+
+def targets(config: Config) -> dict[str, float]:
+    """The same targets kpi_summary reports (config [metrics.targets])."""
+    return {k: float(v) for k, v in config.raw.get("metrics", {}).get("targets", {}).items()}

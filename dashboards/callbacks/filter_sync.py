@@ -62,6 +62,14 @@ def sync_filters(trigger: str | None, search: str | None, controls: Controls,
     return (new_search, *unchanged)
 
 
+def page_param_search(search: str | None, keys: list[str], values: list) -> str:
+    """The URL after a page's own switch changed: filter keys untouched, the page keys replaced."""
+    from urllib.parse import parse_qsl, urlencode
+    pairs = [(k, v) for k, v in parse_qsl((search or "").lstrip("?")) if k not in keys]
+    pairs += [(k, str(v)) for k, v in zip(keys, values) if v not in (None, "")]
+    return "?" + urlencode(pairs) if pairs else ""
+
+
 def nav_hrefs(search: str | None) -> list[str]:
     """Navigation keeps the filters (not the page's own keys) when moving between pages."""
     filter_search = Filters.from_search(search).to_search()
@@ -107,6 +115,14 @@ def register(app) -> None:
                   Input(LOCATION_ID, "search"))
     def _nav(search):
         return nav_hrefs(search)
+
+    @app.callback(Output(LOCATION_ID, "search", allow_duplicate=True),
+                  Input({"type": "page-param", "key": ALL}, "value"),
+                  State({"type": "page-param", "key": ALL}, "id"), State(LOCATION_ID, "search"),
+                  prevent_initial_call=True)
+    def _page_param(values, ids, search):
+        new = page_param_search(search, [i["key"] for i in ids], values)
+        return new if new != (search or "") else no_update
 
     for dim in FILTER_DIMS:
         _register_options(app, dim)

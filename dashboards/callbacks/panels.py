@@ -10,7 +10,7 @@ from dashboards import queries
 from dashboards.annotations_feed import annotations_in_window
 from dashboards.components import LOCATION_ID, THEME_STORE
 from dashboards.csv_export import download_payload
-from dashboards.figures import NO_MATCH, annotation_markers, message_figure
+from dashboards.figures import annotation_markers, message_figure
 from dashboards.filters import FILTER_DIMS, Filters, page_params
 from dashboards.panels.base import PanelContext, get_panel
 from dashboards.state import AppState, current_state
@@ -42,7 +42,7 @@ def render_graph(state: AppState, name: str, store: dict | None, theme: str | No
     try:
         panel, ctx, df = load_panel(state, name, search, theme)
         if panel.is_empty(df):
-            return message_figure(NO_MATCH, theme)
+            return message_figure(panel.empty_text, theme)
         fig = panel.render(df, ctx)
         if panel.trend:
             annotation_markers(fig, _annotations(state, ctx))
@@ -58,7 +58,7 @@ def render_block(state: AppState, name: str, store: dict | None, theme: str | No
     try:
         panel, ctx, df = load_panel(state, name, search, theme)
         if panel.is_empty(df):
-            return html.P(NO_MATCH, className="empty")
+            return html.P(panel.empty_text, className="empty")
         return panel.render(df, ctx)
     except WarehouseMissing:
         return html.P(NO_WAREHOUSE, className="empty")

@@ -48,6 +48,7 @@ class Panel:
     trend: bool = False              # a time axis: annotations are drawn on it
     height: int = 340
     note: str = ""                   # one line under the title saying what is counted
+    empty_text: str = "No tickets match these filters"
 
 
 PANELS: dict[str, Panel] = {}

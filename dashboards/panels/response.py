@@ -1,0 +1,91 @@
+"""Response & SLA: first-response and resolution times, SLA attainment, tickets about to breach."""
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboards import queries
+from dashboards.figures import bars, target_line, time_lines, top_values
+from dashboards.panels.base import Panel, PanelContext, no_tickets, register
+from dashboards.panels.tables import data_table
+
+BY_CHOICES = ("region", "vendor", "priority")
+TOP = 5
+
+
+def split_by(ctx: PanelContext) -> str:
+    by = ctx.params.get("by")
+    return by if by in BY_CHOICES else "region"
+
+
+def _pair(ctx: PanelContext, low: str, high: str) -> pd.DataFrame:
+    by = split_by(ctx)
+    a = ctx.read(queries.series, low, ctx.filters, "day", (by,)).assign(metric=low)
+    b = ctx.read(queries.series, high, ctx.filters, "day", (by,)).assign(metric=high)
+    return pd.concat([a, b], ignore_index=True)
+
+
+def _render_pair(df: pd.DataFrame, ctx: PanelContext, low: str, high: str, unit: str):
+    by = split_by(ctx)
+    keep = top_values(df[df["metric"] == low], by, TOP)
+    fig = time_lines(df[df["metric"] == low], by, ctx.theme, y_title=unit, keep=keep, name_suffix=f" {low[-3:]}")
+    time_lines(df[df["metric"] == high], by, ctx.theme, y_title=unit, keep=keep, dash="dash",
+               name_suffix=f" {high[-3:]}", fig=fig)
+    return fig
+
+
+register(Panel("sla-frt", "First response time p50 / p90", lambda ctx: _pair(ctx, "frt_p50", "frt_p90"),
+               lambda df, ctx: _render_pair(df, ctx, "frt_p50", "frt_p90", "minutes"), trend=True,
+               note="Minutes to first reply, tickets created each day; p90 dashed. Top 5 by volume."))
+register(Panel("sla-ttr", "Resolution time p50 / p90", lambda ctx: _pair(ctx, "ttr_p50", "ttr_p90"),
+               lambda df, ctx: _render_pair(df, ctx, "ttr_p50", "ttr_p90", "hours"), trend=True,
+               note="Hours to resolution, resolved tickets created each day; p90 dashed."))
+
+
+def load_attainment(ctx: PanelContext) -> pd.DataFrame:
+    return ctx.read(queries.series, "sla_frt_attainment", ctx.filters, "day", (split_by(ctx),))
+
+
+def render_attainment(df: pd.DataFrame, ctx: PanelContext):
+    fig = time_lines(df, split_by(ctx), ctx.theme, y_title="attainment", limit=TOP)
+    fig.update_yaxes(tickformat=".0%")
+    return target_line(fig, queries.targets(ctx.config).get("sla_frt_attainment"), "target")
+
+
+register(Panel("sla-attainment", "SLA attainment over time", load_attainment, render_attainment, trend=True,
+               note="Share of decided tickets answered within the priority's first-response target."))
+
+
+def load_attainment_by(ctx: PanelContext) -> pd.DataFrame:
+    df = ctx.read(queries.window, "sla_frt_attainment", ctx.filters, (split_by(ctx),))
+    return df.sort_values("value", ascending=True, na_position="last")
+
+
+def render_attainment_by(df: pd.DataFrame, ctx: PanelContext):
+    by = split_by(ctx)
+    fig = bars(df, by, "value", ctx.theme, drill_dim=by, y_title="attainment")
+    fig.update_yaxes(tickformat=".0%")
+    return target_line(fig, queries.targets(ctx.config).get("sla_frt_attainment"), "target")
+
+
+register(Panel("sla-attainment-by", "SLA attainment for the period", load_attainment_by, render_attainment_by,
+               note="Whole selected period; click a bar for its tickets."))
+
+
+def load_breach_risk(ctx: PanelContext) -> pd.DataFrame:
+    return ctx.read(queries.breach_risk, ctx.filters)
+
+
+def render_breach_risk(df: pd.DataFrame, ctx: PanelContext):
+    shown = df.copy()
+    for col in ("created_at", "target_at"):
+        shown[col] = pd.to_datetime(shown[col]).dt.strftime("%Y-%m-%d %H:%M")
+    return data_table(shown, [("minutes_left", "minutes left", "tickets"), ("target_at", "target (UTC)", ""),
+                              ("priority", "priority", ""), ("ticket_id", "ticket", ""),
+                              ("source", "source", ""), ("region", "region", ""), ("vendor", "vendor", ""),
+                              ("queue", "queue", ""), ("abuse_category", "category", ""),
+                              ("created_at", "created (UTC)", "")])
+
+
+register(Panel("sla-breach-risk", "About to breach", load_breach_risk, render_breach_risk, kind="block",
+               is_empty=lambda df: df is None or df.empty, empty_text="No open tickets are about to breach",
+               note="Open, unanswered tickets whose first-response target falls in the next hours, soonest first."))

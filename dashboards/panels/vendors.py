@@ -1,0 +1,123 @@
+"""Vendors: the scorecard against targets, and side-by-side comparisons."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboards import queries
+from dashboards.figures import bars, drill_fragment, plain, target_line, time_lines
+from dashboards.formatting import is_missing, judge
+from dashboards.panels.base import Panel, PanelContext, register
+from dashboards.panels.tables import data_table
+from dashboards.theme import apply_theme
+
+SCORE_COLUMNS = [("vendor", "vendor", ""), ("inflow", "inflow", "tickets"), ("frt_p50", "FRT p50", "minutes"),
+                 ("frt_p90", "FRT p90", "minutes"), ("sla_frt_attainment", "SLA", "share"),
+                 ("reopen_rate", "reopen", "share"), ("escalation_rate", "escalation", "share"),
+                 ("qa_avg", "QA", "score"), ("csat_avg", "CSAT", "score"), ("backlog", "backlog", "tickets")]
+# Without a configured target a vendor is compared with all vendors together; within 10% is fine.
+TOLERANCE = 0.10
+
+
+def load_scorecard(ctx: PanelContext) -> pd.DataFrame:
+    return ctx.read(queries.scorecard, ctx.filters)
+
+
+def scorecard_empty(df: pd.DataFrame) -> bool:
+    return df.empty or float(df["inflow"].sum() + df["backlog"].sum()) == 0
+
+
+def cell_judgement(field: str, value, targets: dict, overall: dict) -> str | None:
+    """'good' / 'bad' / 'warn' / None for one scorecard cell."""
+    if field in ("vendor", "inflow", "backlog") or is_missing(value):
+        return None
+    direction = queries.metric_info(field).direction
+    if field in targets:
+        verdict = judge(value, targets[field], direction)
+        return "good" if verdict in ("good", "neutral") else "bad"
+    reference = overall.get(field)
+    if is_missing(reference) or float(reference) == 0:
+        return None
+    if abs(float(value) / float(reference) - 1) <= TOLERANCE:
+        return None
+    return "good" if judge(value, reference, direction) == "good" else "warn"
+
+
+def render_scorecard(df: pd.DataFrame, ctx: PanelContext):
+    targets = queries.targets(ctx.config)
+    kpi = ctx.read(queries.kpis, ctx.filters)
+    overall = dict(zip(kpi["metric"], kpi["value"]))
+    return data_table(df, SCORE_COLUMNS,
+                      cell_class=lambda row, field: cell_judgement(field, row.get(field), targets, overall))
+
+
+register(Panel("vendor-scorecard", "Vendor scorecard", load_scorecard, render_scorecard, kind="block",
+               is_empty=scorecard_empty,
+               note="Green meets the target (or beats all vendors by >10%), red misses the target, "
+                    "amber is >10% worse than all vendors together. Backlog at the period's end."))
+
+
+def render_sla(df: pd.DataFrame, ctx: PanelContext):
+    fig = bars(df.sort_values("sla_frt_attainment"), "vendor", "sla_frt_attainment", ctx.theme,
+               drill_dim="vendor", y_title="SLA attainment", color="#3e7cb1")
+    fig.update_yaxes(tickformat=".0%")
+    return target_line(fig, queries.targets(ctx.config).get("sla_frt_attainment"), "target")
+
+
+register(Panel("vendor-sla", "SLA attainment by vendor", load_scorecard, render_sla, is_empty=scorecard_empty,
+               note="Click a bar for the vendor's tickets."))
+
+
+def _grouped(df: pd.DataFrame, ctx: PanelContext, fields: list[tuple[str, str, str]], y_title: str,
+             tickformat: str | None = None):
+    fig = go.Figure()
+    vendors = df["vendor"].astype(str).tolist()
+    for field, label, color in fields:
+        fig.add_trace(go.Bar(x=[plain(v) for v in vendors], y=df[field], name=label, marker={"color": color},
+                             customdata=[drill_fragment({"vendor": v}) for v in vendors]))
+    fig.update_layout(barmode="group", yaxis_title=y_title)
+    if tickformat:
+        fig.update_yaxes(tickformat=tickformat)
+    return apply_theme(fig, ctx.theme)
+
+
+register(Panel("vendor-frt", "First response by vendor", load_scorecard,
+               lambda df, ctx: _grouped(df, ctx, [("frt_p50", "p50", "#3e7cb1"), ("frt_p90", "p90", "#e8875b")],
+                                        "minutes"), is_empty=scorecard_empty))
+register(Panel("vendor-rates", "Reopen and escalation rates", load_scorecard,
+               lambda df, ctx: _grouped(df, ctx, [("reopen_rate", "reopen", "#a05195"),
+                                                  ("escalation_rate", "escalation", "#d4b94a")],
+                                        "share of tickets", ".0%"), is_empty=scorecard_empty))
+
+
+def render_quality(df: pd.DataFrame, ctx: PanelContext):
+    vendors = df["vendor"].astype(str).tolist()
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("QA score (0–100)", "CSAT (1–5)"))
+    custom = [drill_fragment({"vendor": v}) for v in vendors]
+    fig.add_trace(go.Bar(x=[plain(v) for v in vendors], y=df["qa_avg"], name="QA", marker={"color": "#4daf7c"},
+                         customdata=custom), row=1, col=1)
+    fig.add_trace(go.Bar(x=[plain(v) for v in vendors], y=df["csat_avg"], name="CSAT",
+                         marker={"color": "#5b8e9e"}, customdata=custom), row=1, col=2)
+    fig.update_yaxes(range=[0, 100], row=1, col=1)
+    fig.update_yaxes(range=[1, 5], row=1, col=2)
+    fig.update_layout(showlegend=False)
+    return apply_theme(fig, ctx.theme)
+
+
+register(Panel("vendor-quality", "QA and CSAT by vendor", load_scorecard, render_quality,
+               is_empty=scorecard_empty, note="Means over tickets created in the period that have a score."))
+
+
+def load_sla_weekly(ctx: PanelContext) -> pd.DataFrame:
+    return ctx.read(queries.series, "sla_frt_attainment", ctx.filters, "week", ("vendor",))
+
+
+def render_sla_weekly(df: pd.DataFrame, ctx: PanelContext):
+    fig = time_lines(df, "vendor", ctx.theme, grain="week", y_title="SLA attainment", limit=10)
+    fig.update_yaxes(tickformat=".0%")
+    return target_line(fig, queries.targets(ctx.config).get("sla_frt_attainment"), "target")
+
+
+register(Panel("vendor-sla-weekly", "SLA attainment by week", load_sla_weekly, render_sla_weekly, trend=True,
+               note="Weekly, one line per vendor; click a point for that vendor-week's tickets."))

@@ -1,0 +1,11 @@
+-- Grain: one row per load run (one input file), newest first.
+-- Stopgap read of the loader's bookkeeping until metrics/ offers a data-health function.
+WITH runs AS (
+    SELECT load_run_id, file_name, source, status, rows_read, rows_loaded, rows_inserted, rows_updated,
+           rows_stale, rows_rejected, started_at, finished_at, timezone, sha256
+    FROM load_runs
+)
+SELECT *
+FROM runs
+ORDER BY started_at DESC, load_run_id DESC
+LIMIT $limit
