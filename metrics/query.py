@@ -110,8 +110,7 @@ def empty_frame(query: MetricQuery) -> pd.DataFrame:
 def _finish(frame: pd.DataFrame, query: MetricQuery) -> pd.DataFrame:
     keys = ["period_start", *output_dims(query)]
     frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
-    # 10 decimals: hides float noise (60.800000000000004) so every path prints the same number
-    frame["value"] = frame["value"].astype("float64").round(10)
+    frame["value"] = frame["value"].astype("float64")
     frame["n"] = frame["n"].fillna(0).astype("int64")
     return frame
 
