@@ -133,7 +133,7 @@ HOURLY_PROFILE = np.array([0.55, 0.38, 0.27, 0.22, 0.22, 0.28, 0.45, 0.70, 0.92,
                            1.15, 1.20, 1.18, 1.15, 1.15, 1.20, 1.30, 1.42, 1.55, 1.62, 1.55,
                            1.25, 0.85])
 HOURLY_PROFILE = HOURLY_PROFILE / HOURLY_PROFILE.mean()
-WEEKDAY_PROFILE = np.array([1.04, 0.98, 0.96, 0.96, 1.0, 1.02, 1.04])
+WEEKDAY_PROFILE = np.array([1.05, 0.99, 0.95, 0.94, 0.97, 1.03, 1.08])
 WEEKDAY_PROFILE = WEEKDAY_PROFILE / WEEKDAY_PROFILE.mean()
 
 HIGH_PROFILE_PER_MILLE = 20          # ~2% of reporters are verified / high-profile accounts

@@ -183,3 +183,15 @@ def test_spikes_raise_their_series(export, con):
         assert planted_vendor >= 0.6 * spike["extra_tickets"]
 
 
+
+
+def test_weekends_are_busier_than_midweek_in_local_time(con):
+    """Weekly seasonality: local Sunday volume beats local Wednesday volume, region by region."""
+    busier = 0
+    for region, zone in REGION_ZONES.items():
+        by_weekday = dict(rows(con, f"""
+            SELECT isodow(timezone('{zone}', created_at)),
+                   count(*) / count(DISTINCT timezone('{zone}', created_at)::DATE)
+            FROM c WHERE region = $1 GROUP BY 1""", region))
+        busier += by_weekday[7] > by_weekday[3]
+    assert busier >= 8
