@@ -20,6 +20,7 @@ from sample_data.plan import Plan
 from sample_data.spikes import CONTRIBUTOR_SHARE, extra_rate
 
 C = cat   # short alias for the many table look-ups below
+SURGE_FRT_FACTOR = 1.6    # spike tickets wait longer for a first reply than the same ticket would
 
 
 def choose_by_row(rng: np.random.Generator, weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -84,7 +85,9 @@ def _timeline(t: dict, rng: np.random.Generator) -> None:
     n = t["created"].size
     v, p = t["vendor"], t["priority"]
     night = (t["local_hour"] < 7).astype(float)
-    median = (C.VENDOR_FRT_MEDIAN_MINUTES[v] * C.PRIORITY_FRT_FACTOR[p] * (1 + 0.5 * night))
+    surge = np.where(t["spike"] >= 0, SURGE_FRT_FACTOR, 1.0)   # a campaign swamps its queue
+    median = (C.VENDOR_FRT_MEDIAN_MINUTES[v] * C.PRIORITY_FRT_FACTOR[p] * (1 + 0.5 * night)
+              * surge)
     minutes = rng.lognormal(np.log(median), C.VENDOR_FRT_SIGMA[v])
     lost = rng.random(n) < 0.004            # fell through the cracks: the long tail of unanswered
     minutes = np.where(lost, minutes * 60, minutes)
