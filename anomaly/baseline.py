@@ -135,7 +135,8 @@ def residual_scale(history: np.ndarray, expected: np.ndarray, step_seconds: floa
     resid = history - expected
     if is_counts:
         resid = resid / np.sqrt(count_variance(np.maximum(expected, 0.2), s))
-    window = steps_per(s.scale_days * DAY_SECONDS, step_seconds)
+    # At least 28 points: a daily series' scale from two weeks of residuals swings by half.
+    window = max(steps_per(s.scale_days * DAY_SECONDS, step_seconds), 28)
     min_periods = max(3, min(s.min_history_points, window) // 2)
     scale = 1.4826 * _past(np.abs(resid), window, min_periods)
     if s.tail_quantile:

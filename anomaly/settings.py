@@ -36,8 +36,12 @@ class DetectorSettings:
     nb_dispersion_floor: float = 0.01  # extra variance share mu^2*k even when MAD says less
     # Practical size: a significant rise must also be big enough to matter.
     min_excess: float = 5.0           # tickets above expected (counts) or units above (continuous)
-    min_rise_pct: float = 50.0        # % above expected
+    min_rise_pct: float = 30.0        # % above expected (below 50 so +50% spikes clear it despite noise)
     direction: str = "up"
+    # Sustained rise: enough consecutive points each with p <= sustained_alpha (and the minimum
+    # size) also alert; the run must span sustained_hours (2 days = 2 daily points, 48 hourly ones).
+    sustained_hours: float = 48.0
+    sustained_alpha: float = 0.01
     novelty_days: float = 3.0         # must also beat the largest standardised rise of these days; 0 = off
     novelty_factor: float = 1.0       # ... times this factor
     # Alerts.
