@@ -27,21 +27,19 @@ class PostResult:
 
 
 def _describe(anomaly: dict) -> str:
+    """One line per alert from anomaly.detect's summary dicts (series_key, family, explanation...)."""
     severity = anomaly.get("severity", "?")
-    what = anomaly.get("title") or anomaly.get("series") or anomaly.get("metric") or "anomaly"
+    what = anomaly.get("series_key") or anomaly.get("title") or anomaly.get("family") or "anomaly"
     parts = [f"[{severity}] {what}"]
-    observed, expected = anomaly.get("observed"), anomaly.get("expected")
-    if observed is not None and expected is not None:
-        try:
-            parts.append(f"{float(observed):,.0f} vs {float(expected):,.1f} expected")
-        except (TypeError, ValueError):
-            pass
-    start = anomaly.get("start") or anomaly.get("start_at") or anomaly.get("period_start")
+    if anomaly.get("family"):
+        parts[0] += f" ({anomaly['family']})"
+    if anomaly.get("explanation"):
+        parts.append(str(anomaly["explanation"]))
+    start = anomaly.get("start_at") or anomaly.get("start")
     if start:
         parts.append(f"since {start}")
-    anomaly_id = anomaly.get("anomaly_id") or anomaly.get("id")
-    if anomaly_id:
-        parts.append(f"id {anomaly_id}")
+    if anomaly.get("anomaly_id"):
+        parts.append(f"id {anomaly['anomaly_id']}")
     return " · ".join(parts)
 
 

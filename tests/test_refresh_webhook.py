@@ -10,11 +10,13 @@ import pytest
 from safetyops.refresh import notify
 from safetyops.webhook import anomaly_message, post_json
 
+# the dicts anomaly.detect.run_detection returns in new_high_or_critical
 ANOMALIES = [
-    {"anomaly_id": "a1", "severity": "critical", "title": "spam in BR <script>", "observed": 160,
-     "expected": 40.0, "start": "2026-11-23T10:00:00+00:00"},
-    {"anomaly_id": "a2", "severity": "high", "title": "harassment in US", "observed": 55, "expected": 20.5,
-     "start": "2026-11-23T12:00:00+00:00"},
+    {"anomaly_id": "a1", "severity": "critical", "series_key": "abuse_category=spam|region=BR",
+     "family": "counts_hourly", "start_at": "2026-11-23T10:00:00+00:00",
+     "explanation": "160 tickets vs 40 expected (+300%)"},
+    {"anomaly_id": "a2", "severity": "high", "series_key": "abuse_category=harassment|region=US",
+     "family": "counts_daily", "start_at": "2026-11-23T00:00:00+00:00", "explanation": "55 vs 20.5 expected"},
 ]
 
 
@@ -56,8 +58,10 @@ class Hook:
 def test_message_is_slack_compatible_and_lists_each_anomaly():
     body = anomaly_message(ANOMALIES)
     assert body["text"].splitlines()[0] == "safetyops: 2 new high/critical anomalies"
-    assert "[critical] spam in BR <script>" in body["text"]
-    assert "160 vs 40.0 expected" in body["text"] and "id a2" in body["text"]
+    lines = body["text"].splitlines()
+    assert lines[1] == ("• [critical] abuse_category=spam|region=BR (counts_hourly) · 160 tickets vs 40 expected "
+                        "(+300%) · since 2026-11-23T10:00:00+00:00 · id a1")
+    assert lines[2].startswith("• [high] abuse_category=harassment|region=US (counts_daily)")
     assert body["anomalies"] == ANOMALIES
 
 
