@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from sample_data import catalog as cat
+from sample_data import catalog as C
 from sample_data.identities import Reporters
 from sample_data.plan import Plan
 from sample_data.spikes import CONTRIBUTOR_SHARE, extra_rate
 
-C = cat   # short alias for the many table look-ups below
 SURGE_FRT_FACTOR = 1.6    # spike tickets wait longer for a first reply than the same ticket would
 
 

@@ -19,6 +19,10 @@ from sample_data.textcsv import header_line, write_rows
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
+class LayoutError(RuntimeError):
+    """A format's column builder and its header disagree (a bug in the writer, not the input)."""
+
+
 @dataclass
 class WriterContext:
     """What the column builders need besides the chunk itself."""
@@ -61,7 +65,7 @@ class CsvFile:
     def write(self, chunk: dict, context: WriterContext) -> None:
         columns = self.layout.build(chunk, context)
         if len(columns) != len(self.layout.header):
-            raise AssertionError(f"{self.layout.file_name}: {len(columns)} columns built for "
+            raise LayoutError(f"{self.layout.file_name}: {len(columns)} columns built for "
                                  f"{len(self.layout.header)} header names")
         self.rows += write_rows(self._fh, columns, self.layout.eol,
                                 self.layout.quote_every_value, self.layout.plain)
