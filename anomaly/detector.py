@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from anomaly.alerts import alert_runs, merge_gap_steps
 from anomaly.baseline import DAY_SECONDS, _shift, compute_baseline, count_variance, steps_per
 from anomaly.settings import DetectorSettings
 from pipelines.errors import InputError
@@ -89,6 +90,18 @@ def _sustained(hit: np.ndarray, k: int) -> np.ndarray:
     return np.nan_to_num(runs) >= k
 
 
+def _continue_runs(candidates: np.ndarray, onsets: np.ndarray, gap: int) -> np.ndarray:
+    """Keep candidate points from the first onset of each run of candidates (gaps <= gap) onward."""
+    out = np.zeros_like(candidates)
+    for col in np.flatnonzero(onsets.any(axis=0)):
+        for first, last in alert_runs(candidates[:, col], gap):
+            started = np.flatnonzero(onsets[first:last + 1, col])
+            if started.size:
+                seg = slice(first + int(started[0]), last + 1)
+                out[seg, col] = candidates[seg, col]
+    return out
+
+
 def _novelty_limits(values, mu, sd, defined, step_seconds, s: DetectorSettings):
     """Band edges at the largest standardised rise (and fall) of the last `novelty_days`.
 
@@ -135,14 +148,17 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
     size_lo, size_hi = _size_limits(np.where(defined, mu, 0.0), s)
     upper = np.maximum(stat_hi, size_hi)
     lower = np.minimum(stat_lo, size_lo)
-    if s.novelty_days > 0:
-        nov_lo, nov_hi = _novelty_limits(values, mu_d, sd_all, defined, step_seconds, s)
-        upper, lower = np.fmax(upper, nov_hi), np.fmin(lower, nov_lo)
     if is_counts:
         lower = np.maximum(lower, 0.0)
     x = np.nan_to_num(values)
     above = defined & (x > upper) & (s.direction in ("up", "both"))
     below = defined & (x < lower) & (s.direction in ("down", "both"))
+    if s.novelty_days > 0:
+        # Onsets must also beat recent bursts; points that continue a started alert need not.
+        nov_lo, nov_hi = _novelty_limits(values, mu_d, sd_all, defined, step_seconds, s)
+        gap = merge_gap_steps(step_seconds, s)
+        above = _continue_runs(above, above & ~(x <= nov_hi), gap)
+        below = _continue_runs(below, below & ~(x >= nov_lo), gap)
     if s.direction == "up":
         p_dir = p_up
     elif s.direction == "down":

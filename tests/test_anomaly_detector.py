@@ -1,0 +1,139 @@
+"""The detector on plain series: planted spikes found at the right time, quiet where it should be."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from anomaly.alerts import build_alerts, onset_flags
+from anomaly.calendar import Event, event_masks
+from anomaly.detector import IrregularSeries, detect_series, evaluate_points, infer_step
+from anomaly.settings import DetectorSettings, SettingsError, settings_from_config
+from tests.anomaly_fixtures import daily_counts, hourly_counts
+
+
+def alerts_of(series: pd.Series, settings=None, suppress=None):
+    s = settings or DetectorSettings()
+    step = infer_step(series.index)
+    v = evaluate_points(series.to_numpy(), step, s, exclude=suppress, suppress=suppress)
+    return build_alerts(series.index, series.to_numpy(), v.expected[:, 0], v.lower[:, 0], v.upper[:, 0],
+                        v.p_value[:, 0], v.score[:, 0], v.is_anomaly[:, 0], v.sign[:, 0], step,
+                        v.is_counts, s)
+
+
+def test_planted_hourly_spike_is_one_alert_at_its_start():
+    series = hourly_counts(weeks=8, level=40)
+    start = pd.Timestamp("2026-02-18 14:00")          # a Wednesday afternoon in week 7
+    spike = (series.index >= start) & (series.index < start + pd.Timedelta(hours=4))
+    series[spike] = series[spike] * 3
+    alerts = alerts_of(series)
+    assert len(alerts) == 1
+    a = alerts[0]
+    assert a.start == start
+    assert a.end <= start + pd.Timedelta(hours=3)
+    assert a.excess > 0.5 * series[spike].sum() / 3 * 2   # most of the planted 2x extra
+    assert a.severity in ("high", "critical")
+
+
+def test_planted_daily_spike_found_on_its_day():
+    series = daily_counts(days=120, level=200)
+    series.iloc[100] = series.iloc[100] * 2
+    alerts = alerts_of(series)
+    assert [a.start for a in alerts] == [series.index[100]]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_no_alert_on_a_pure_weekly_cycle(seed):
+    assert alerts_of(hourly_counts(weeks=10, level=30, seed=seed)) == []
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sparse_zero_one_two_series_never_alert(seed):
+    rng = np.random.default_rng(seed)
+    index = pd.date_range("2026-01-01", periods=24 * 7 * 8, freq="h")
+    values = rng.choice([0, 0, 0, 0, 1, 1, 2], size=len(index)).astype(float)
+    assert alerts_of(pd.Series(values, index=index)) == []
+
+
+def test_zero_to_two_is_not_an_alert_but_forty_to_160_is():
+    index = pd.date_range("2026-01-01", periods=24 * 7 * 5, freq="h")
+    quiet = pd.Series(np.zeros(len(index)), index=index)
+    quiet.iloc[-1] = 2
+    assert not detect_series(quiet)["is_anomaly"].iloc[-1]
+    busy = pd.Series(np.random.default_rng(0).poisson(40, len(index)).astype(float), index=index)
+    busy.iloc[-1] = 160
+    out = detect_series(busy)
+    assert out["is_anomaly"].iloc[-1]
+    assert out["score"].iloc[-1] > 0.5
+
+
+def test_level_shift_raises_one_alert_not_dozens():
+    series = daily_counts(days=150, level=100)
+    series.iloc[100:] = np.round(series.iloc[100:] * 2.5)
+    alerts = alerts_of(series)
+    assert len(alerts) == 1
+    assert alerts[0].start == series.index[100]
+    hourly = hourly_counts(weeks=8, level=30)
+    hourly.iloc[24 * 40:] = np.round(hourly.iloc[24 * 40:] * 2.5)
+    assert len(alerts_of(hourly)) == 1
+
+
+def test_holiday_in_the_calendar_is_suppressed_and_does_not_drag_the_baseline():
+    series = daily_counts(days=120, level=200)
+    series.iloc[90] = series.iloc[90] * 3          # a holiday rush
+    holiday = Event(start=series.index[90], end=series.index[91], label="Carnival", kind="holiday",
+                    action="suppress")
+    assert len(alerts_of(series)) == 1             # without the calendar it alerts
+    mask, labels = event_masks(series.index, pd.Timedelta(days=1), [holiday], {"region": "BR"})
+    assert labels[90] == ["Carnival"] and mask.sum() == 1
+    assert alerts_of(series, suppress=mask[:, None]) == []
+
+
+def test_region_scoped_event_does_not_cover_other_regions():
+    ev = Event(start=pd.Timestamp("2026-01-10"), end=pd.Timestamp("2026-01-11"), label="x", region="BR",
+               action="suppress")
+    index = pd.date_range("2026-01-09", periods=3, freq="D")
+    assert event_masks(index, pd.Timedelta(days=1), [ev], {"region": "US"})[0].sum() == 0
+    assert event_masks(index, pd.Timedelta(days=1), [ev], {"region": "BR"})[0].tolist() == [False, True, False]
+
+
+def test_missing_values_do_not_drag_the_baseline_and_get_no_verdict():
+    series = hourly_counts(weeks=6, level=40)
+    series.iloc[24 * 30: 24 * 31] = np.nan       # a day of missing data
+    out = detect_series(series)
+    assert not out["is_anomaly"].iloc[24 * 30: 24 * 31].any()
+    after = out.iloc[24 * 31 + 12]
+    assert abs(after["expected"] - series.iloc[24 * 31 + 12]) < 4 * np.sqrt(after["expected"]) + 10
+
+
+def test_direction_both_flags_drops_for_response_times():
+    index = pd.date_range("2026-01-01", periods=90, freq="D")
+    rng = np.random.default_rng(4)
+    frt = pd.Series(300 + rng.normal(0, 10, len(index)), index=index)
+    frt.iloc[80] = 60.0
+    up_only = detect_series(frt, DetectorSettings(count_model="continuous", min_excess=30))
+    both = detect_series(frt, DetectorSettings(count_model="continuous", min_excess=30, direction="both"))
+    assert not up_only["is_anomaly"].iloc[80]
+    assert both["is_anomaly"].iloc[80] and both["sign"].iloc[80] == -1
+
+
+def test_onset_flags_mark_only_the_first_point_of_each_alert():
+    flags = onset_flags(np.array([0, 1, 1, 0, 1, 0, 0, 0, 1], dtype=bool), gap=2)
+    assert np.flatnonzero(flags).tolist() == [1, 8]
+
+
+def test_settings_come_from_config_detection(config):
+    from dataclasses import replace
+    cfg = replace(config, detection={"alpha": 1e-6, "min_excess": 10, "events_calendar": "x.toml"})
+    s = settings_from_config(cfg)
+    assert s.alpha == 1e-6 and s.min_excess == 10.0
+    with pytest.raises(SettingsError, match="unknown key 'alpah'"):
+        settings_from_config(replace(config, detection={"alpah": 1}))
+
+
+def test_irregular_steps_name_the_timestamp():
+    index = pd.DatetimeIndex(["2026-01-01 00:00", "2026-01-01 01:00", "2026-01-01 02:00", "2026-01-01 04:00"])
+    with pytest.raises(IrregularSeries, match="2026-01-01 04:00.*row 4"):
+        infer_step(index, "f.csv")
+    with pytest.raises(IrregularSeries, match="outside 5 minutes"):
+        infer_step(pd.date_range("2026-01-01", periods=5, freq="min"))
