@@ -1,12 +1,14 @@
-"""Annotations (incidents, policy launches, vendor changes) for the trend charts' markers.
+"""Annotations (incidents, policy launches, vendor changes) as markers on the trend charts.
 
-They live in the anomaly package's store beside the triage state; this module only asks it for
-the ones inside the charted window.
+They live in the anomaly package's store beside the triage state (added on an anomaly page or
+with `safetyops annotate`); a chart shows those starting inside its window that concern the
+filtered categories and regions (or all of them).
 """
 from __future__ import annotations
 
 import pandas as pd
 
+from dashboards.anomaly_data import annotations
 from dashboards.filters import Filters
 from pipelines.config import Config
 
@@ -14,5 +16,19 @@ COLUMNS = ("at", "label", "kind")
 
 
 def annotations_in_window(config: Config, filters: Filters) -> pd.DataFrame:
-    """Columns at (timestamp), label, kind; empty until the anomaly store provides annotations."""
-    return pd.DataFrame(columns=list(COLUMNS))
+    frame = annotations(config)
+    if frame.empty:
+        return pd.DataFrame(columns=list(COLUMNS))
+    at = pd.to_datetime(frame["start_at"], utc=True, format="ISO8601")
+    day = at.dt.date
+    keep = pd.Series(True, index=frame.index)
+    if filters.date_from:
+        keep &= day >= filters.date_from
+    if filters.date_to:
+        keep &= day <= filters.date_to
+    for column, wanted in (("abuse_category", filters.abuse_category), ("region", filters.region)):
+        if wanted and column in frame.columns:
+            keep &= frame[column].isna() | frame[column].isin(wanted)
+    local = at.dt.tz_convert(config.reporting_timezone).dt.tz_localize(None)   # charts run in the reporting zone
+    out = pd.DataFrame({"at": local, "label": frame["label"], "kind": frame["kind"]})
+    return out[keep].reset_index(drop=True)

@@ -7,6 +7,7 @@ import dash
 from dash import dcc, html
 
 from dashboards import panels  # noqa: F401  (registers every panel)
+from dashboards.callbacks import anomalies as anomaly_callbacks
 from dashboards.callbacks import chrome, filter_sync, tickets
 from dashboards.callbacks import panels as panel_callbacks
 from dashboards.components import REFRESH_TICK, THEME_STORE, filter_bar, header
@@ -31,6 +32,6 @@ def create_app(config: Config) -> dash.Dash:
         html.Main(dash.page_container, className="main"),
     ], className="app")
     attach_state(app.server, AppState(config=config, data=DataAccess(config, make_cache(app.server, config))))
-    for module in (filter_sync, panel_callbacks, chrome, tickets):
+    for module in (filter_sync, panel_callbacks, chrome, tickets, anomaly_callbacks):
         module.register(app)
     return app

@@ -105,9 +105,10 @@ def page(title: str, search: str, panels: list[str | tuple[str, bool]], intro: s
 def page_param_choice(key: str, label: str, options: list[tuple[str, str]], value: str | None) -> html.Div:
     """A page's own view switch (e.g. split by region/vendor/priority), kept in the URL as `key`."""
     values = [v for v, _ in options]
+    # the default rides on the id so the URL can leave it out (and a fresh render changes nothing)
     return html.Div([
         html.Span(label, className="muted"),
-        dcc.RadioItems(id={"type": "page-param", "key": key}, inline=True,
+        dcc.RadioItems(id={"type": "page-param", "key": key, "default": values[0]}, inline=True,
                        options=[{"label": text, "value": v} for v, text in options],
                        value=value if value in values else values[0], className="radio"),
     ], className="page-param")

@@ -73,3 +73,9 @@ def window(con, config: Config, metric: str, filters: Filters, by: tuple[str, ..
 def targets(config: Config) -> dict[str, float]:
     """The same targets kpi_summary reports (config [metrics.targets])."""
     return {k: float(v) for k, v in config.raw.get("metrics", {}).get("targets", {}).items()}
+
+
+def ticket_sample(con, config: Config, metric_filters: tuple, date_from: dt.date, date_to: dt.date,
+                  limit: int) -> tuple[pd.DataFrame, int]:
+    """First tickets of a slice given directly as metrics filters (may name dims the bar lacks, e.g. queue)."""
+    return tickets.ticket_rows(con, config, metric_filters, date_from, date_to, offset=0, limit=limit)

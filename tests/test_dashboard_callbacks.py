@@ -229,3 +229,11 @@ def test_banner_reports_refresh_outcome(empty):
                                                       (2, "dark", "light"), (1, "bogus", "dark")])
 def test_theme_toggle(clicks, theme, expected):
     assert toggle_theme(clicks, theme) == expected
+
+
+def test_page_switch_writes_only_non_default_values():
+    from dashboards.callbacks.filter_sync import page_param_search
+    assert page_param_search("?region=BR", ["status", "severity"], ["open", "all"], ["open", "all"]) == "?region=BR"
+    assert page_param_search("?region=BR&status=new", ["status"], ["resolved"], ["open"]) == \
+        "?region=BR&status=resolved"
+    assert page_param_search("?status=new", ["status"], ["open"], ["open"]) == ""

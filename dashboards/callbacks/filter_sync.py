@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
 
 from dash import ALL, Input, Output, State, callback_context, no_update
 
@@ -62,11 +63,11 @@ def sync_filters(trigger: str | None, search: str | None, controls: Controls,
     return (new_search, *unchanged)
 
 
-def page_param_search(search: str | None, keys: list[str], values: list) -> str:
-    """The URL after a page's own switch changed: filter keys untouched, the page keys replaced."""
-    from urllib.parse import parse_qsl, urlencode
+def page_param_search(search: str | None, keys: list[str], values: list, defaults: list) -> str:
+    """The URL after a page's own switch changed: filter keys untouched, the page keys replaced;
+    a switch at its default is left out of the URL."""
     pairs = [(k, v) for k, v in parse_qsl((search or "").lstrip("?")) if k not in keys]
-    pairs += [(k, str(v)) for k, v in zip(keys, values) if v not in (None, "")]
+    pairs += [(k, str(v)) for k, v, d in zip(keys, values, defaults) if v not in (None, "") and v != d]
     return "?" + urlencode(pairs) if pairs else ""
 
 
@@ -117,11 +118,11 @@ def register(app) -> None:
         return nav_hrefs(search)
 
     @app.callback(Output(LOCATION_ID, "search", allow_duplicate=True),
-                  Input({"type": "page-param", "key": ALL}, "value"),
-                  State({"type": "page-param", "key": ALL}, "id"), State(LOCATION_ID, "search"),
+                  Input({"type": "page-param", "key": ALL, "default": ALL}, "value"),
+                  State({"type": "page-param", "key": ALL, "default": ALL}, "id"), State(LOCATION_ID, "search"),
                   prevent_initial_call=True)
     def _page_param(values, ids, search):
-        new = page_param_search(search, [i["key"] for i in ids], values)
+        new = page_param_search(search, [i["key"] for i in ids], values, [i["default"] for i in ids])
         return new if new != (search or "") else no_update
 
     for dim in FILTER_DIMS:

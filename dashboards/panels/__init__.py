@@ -1,2 +1,4 @@
 """Every page's panels; importing this package registers them all."""
-from dashboards.panels import abuse, backlog, health, overview, response, tickets, vendors  # noqa: F401
+from dashboards.panels import (  # noqa: F401
+    abuse, anomalies, backlog, health, overview, response, tickets, vendors,
+)
