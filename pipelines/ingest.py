@@ -19,7 +19,7 @@ from pipelines import readers
 from pipelines.config import Config
 from pipelines.errors import InputError
 from pipelines.mapping import Mapping
-from pipelines.normalize import NormalizePlan, build_plan
+from pipelines.normalize import build_plan
 from pipelines.progress import QueryProgress
 from pipelines.sources import is_milestone_extract, mapping_for
 from pipelines.sql_files import run_sql_file
@@ -119,13 +119,14 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) -> reade
 
 def _load(con, path: Path, sha: str, mapping: Mapping, zone: str | None, config: Config,
           progress: bool, started_at: datetime) -> LoadResult:
-    with QueryProgress(con, f"reading {path.name}", enabled=progress):
-        raw = _read(con, path, mapping)
+    raw = _read(con, path, mapping)
     plan = build_plan(mapping, raw.header, zone, config.hash_key, config.taxonomy, config.category_aliases)
-    with QueryProgress(con, f"normalising {path.name}", enabled=progress):
+    with QueryProgress(con, f"reading and normalising {path.name}", enabled=progress):
         con.execute(plan.sql, plan.params)
+    if raw.streamed:
+        raw.parser_rejects = readers.parser_rejects(con, "ingest_checked")
     load_run_id = con.execute("SELECT nextval('load_run_ids')").fetchall()[0][0]
-    _write_rejects(con, load_run_id, path, raw, plan, config.hash_key)
+    _write_rejects(con, load_run_id, path, raw.parser_rejects)
     params = {"source": mapping.name, "load_run_id": load_run_id}
     with QueryProgress(con, f"upserting {path.name}", enabled=progress):
         run_sql_file(con, "pipelines", "stage_accepted.sql", params)
@@ -168,38 +169,17 @@ def record_load_run(con: duckdb.DuckDBPyConnection, r: LoadResult, started_at: d
          datetime.now(timezone.utc), r.status, r.timezone])
 
 
-def _write_rejects(con, load_run_id: int, path: Path, raw: readers.RawInput, plan: NormalizePlan,
-                   hash_key: str) -> None:
-    """Parser rejects and rule rejects, with the raw record minus text and with reporters hashed."""
-    if raw.parser_rejects:
+def _write_rejects(con, load_run_id: int, path: Path, parser_rejects: list[readers.ParserReject]) -> None:
+    """Parser rejects and rule rejects; the raw record was redacted by the normalising statement."""
+    if parser_rejects:
         con.executemany(
             "INSERT INTO rejected_rows VALUES (?, ?, ?, ?, NULL, NULL, ?)",
-            [[load_run_id, path.name, r.line, r.reason, _redacted_line(r.raw)] for r in raw.parser_rejects])
-    raw_json = _raw_record_json(raw.header, plan)
+            [[load_run_id, path.name, r.line, r.reason, _redacted_line(r.raw)] for r in parser_rejects])
     con.execute(
-        f"""INSERT INTO rejected_rows
-            SELECT $load_run_id, $file_name, c.line_number, c.reject_reason, c.reject_column,
-                   c.reject_value, {raw_json}
-            FROM ingest_checked AS c JOIN raw_input AS r ON r.{readers.LINE} = c.line_number
-            WHERE c.reject_reason IS NOT NULL""",
-        {"load_run_id": load_run_id, "file_name": path.name, **({"hash_key": hash_key} if "$hash_key" in raw_json else {})})
-
-
-def _raw_record_json(header: list[str], plan: NormalizePlan) -> str:
-    parts = []
-    for col in header:
-        if col in plan.text_columns:
-            continue
-        value = f"r.{readers.quote_ident(col)}"
-        if col in plan.reporter_columns:
-            # The same keyed hash as reporter_hash, so a rejected row can still be matched up.
-            value = f"sha256($hash_key || chr(31) || lower(trim({value})))"
-        parts.append(f"'{_json_key(col)}', {value}")
-    return f"CAST(json_object({', '.join(parts)}) AS VARCHAR)" if parts else "NULL"
-
-
-def _json_key(col: str) -> str:
-    return col.replace("'", "''")
+        """INSERT INTO rejected_rows
+           SELECT $load_run_id, $file_name, line_number, reject_reason, reject_column, reject_value, raw_record
+           FROM ingest_checked WHERE reject_reason IS NOT NULL""",
+        {"load_run_id": load_run_id, "file_name": path.name})
 
 
 def _redacted_line(line: str) -> str:
@@ -216,6 +196,7 @@ def _store_text(con: duckdb.DuckDBPyConnection, source: str) -> None:
 
 
 def _drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for name in ("raw_input", "ingest_checked", "ingest_latest", "ingest_counts", "ingest_rejects",
-                 "ingest_reject_scans"):
+    readers.drop_raw_input(con)
+    con.execute("DROP VIEW IF EXISTS ingest_latest")
+    for name in ("ingest_checked", "ingest_superseded", "ingest_counts", "ingest_rejects", "ingest_reject_scans"):
         con.execute(f"DROP TABLE IF EXISTS {name}")

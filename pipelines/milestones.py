@@ -32,6 +32,7 @@ def ingest_milestones(con: duckdb.DuckDBPyConnection, path: Path, sha: str, star
             else f"CAST(NULL AS VARCHAR) AS {name}" for name, c in COLUMNS.items())
         con.execute(f"CREATE OR REPLACE TEMP TABLE milestone_raw AS SELECT {readers.LINE} AS line_number, "
                     f"{select} FROM raw_input")
+        raw.parser_rejects = readers.parser_rejects(con, "milestone_raw")
         load_run_id = con.execute("SELECT nextval('load_run_ids')").fetchall()[0][0]
         params = {"load_run_id": load_run_id, "file_name": path.name}
         run_sql_file(con, "pipelines", "load_milestones.sql", params)
@@ -55,7 +56,8 @@ def ingest_milestones(con: duckdb.DuckDBPyConnection, path: Path, sha: str, star
         con.execute("ROLLBACK")
         raise
     finally:
-        for t in ("raw_input", "milestone_raw", "milestone_checked", "ingest_rejects", "ingest_reject_scans"):
+        readers.drop_raw_input(con)
+        for t in ("milestone_raw", "milestone_checked", "ingest_rejects", "ingest_reject_scans"):
             con.execute(f"DROP TABLE IF EXISTS {t}")
     result.seconds = time.monotonic() - started
     return result

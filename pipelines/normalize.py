@@ -26,8 +26,6 @@ class NormalizePlan:
     sql: str
     params: dict = field(default_factory=dict)
     absent_columns: list[str] = field(default_factory=list)   # mapped, optional, not in the file
-    text_columns: list[str] = field(default_factory=list)     # never copied into rejected_rows
-    reporter_columns: list[str] = field(default_factory=list)  # hashed in rejected_rows
 
 
 class _Params:
@@ -84,12 +82,28 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
         return f"CAST({p.bind(mapping.defaults.get(name, fallback))} AS VARCHAR)"
 
     select_fields = ",\n            ".join(f"{expr} AS raw_{name}" for name, expr in picks.items())
+    text_columns = builder.columns_of(("subject", "description"))
+    reporter_columns = builder.columns_of(("reporter",))
+    kept_columns = [c for c in header if c not in text_columns]
+    raw_row = (f"struct_pack({', '.join(f'{quote_ident(c)} := {quote_ident(c)}' for c in kept_columns)})"
+               if kept_columns else "NULL")
+
+    def raw_record() -> str:
+        """The rejected row as JSON for rejected_rows: text dropped, reporter ids hashed."""
+        parts = []
+        for col in kept_columns:
+            value = f"raw_row.{quote_ident(col)}"
+            if col in reporter_columns:
+                value = f"sha256({key} || chr(31) || lower(trim({value})))"
+            parts.append(f"{p.bind(col)}, {value}")
+        return f"CAST(json_object({', '.join(parts)}) AS VARCHAR)" if parts else "NULL"
     csat_text = mapped("csat") if "csat" in mapping.values else "raw_csat"
     sql = f"""
 CREATE OR REPLACE TEMP TABLE ingest_checked AS
 WITH source_fields AS (
     SELECT {LINE} AS line_number,
-            {select_fields}
+            {select_fields},
+            {raw_row} AS raw_row
     FROM raw_input
 ),
 parsed AS (
@@ -174,6 +188,7 @@ checked AS (
 SELECT
     line_number,
     reject_reason,
+    CASE WHEN reject_reason IS NOT NULL THEN {raw_record()} END AS raw_record,
     CASE reject_reason
         WHEN 'missing ticket id' THEN 'ticket_id'
         WHEN 'missing created_at' THEN 'created_at'
@@ -253,9 +268,7 @@ SELECT
     resolved_any_at IS NULL AND status_value IN ('solved', 'closed') AS is_solved_without_date
 FROM checked
 """
-    return NormalizePlan(sql=sql, params=bound_params(sql, p.values), absent_columns=absent,
-                         text_columns=builder.columns_of(("subject", "description")),
-                         reporter_columns=builder.columns_of(("reporter",)))
+    return NormalizePlan(sql=sql, params=bound_params(sql, p.values), absent_columns=absent)
 
 
 class _FieldExpressions:

@@ -1,9 +1,10 @@
-"""Reading an input file into a temporary all-text table `raw_input` with a line number per row.
+"""Reading an input file as a temporary all-text view `raw_input` with a line number per row.
 
 Every reader produces the same shape, one VARCHAR column per input column plus `__line`
 (CSV: header = line 1, a quoted value spanning lines counts once; JSON: the record's position), so
-normalisation is one SQL path for every source. Rows the CSV parser itself cannot split (too many
-or too few columns, unterminated quotes) come back as `ParserReject`s with their line.
+normalisation is one SQL path for every source. The view streams: the file is scanned once, by
+the normalising statement. Rows the CSV parser itself cannot split (too many or too few columns,
+unterminated quotes) come back afterwards from `parser_rejects` with their line.
 """
 from __future__ import annotations
 
@@ -32,11 +33,12 @@ class ParserReject:
     raw: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class RawInput:
     header: list[str]
-    n_rows: int
+    n_rows: int                          # -1 while streamed (not yet scanned)
     parser_rejects: list[ParserReject]
+    streamed: bool = False               # raw_input is a view: parser rejects come after the scan
 
 
 def sniff_header(path: Path) -> list[str]:
@@ -72,36 +74,60 @@ def file_kind(path: Path) -> str:
 
 
 def load_csv(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
+    """Define `raw_input` as a view over the file; the normalising statement streams through it.
+
+    The parser's own rejects are known only once that statement has run: call
+    `parser_rejects(con)` afterwards.
+    """
     header = sniff_header(path)
     _check_header(path, header)
-    con.execute("DROP TABLE IF EXISTS raw_input")
-    con.execute("DROP TABLE IF EXISTS ingest_rejects")
-    con.execute("DROP TABLE IF EXISTS ingest_reject_scans")
-    # Explicit dialect: the sniffer guesses wrong on files whose first rows are malformed.
+    for name in ("ingest_rejects", "ingest_reject_scans"):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+    drop_raw_input(con)
     try:
         _scan_csv(con, path)
+        header_read = [r[0] for r in con.execute("DESCRIBE raw_input").fetchall()][1:]
     except duckdb.Error as exc:
         raise UnreadableFile(f"{path}: cannot read as CSV: {str(exc).splitlines()[0]}") from exc
-    rejects = [ParserReject(int(line), _parser_reason(err, msg), (raw or "").strip("\r\n"))
-               for line, err, msg, raw in con.execute(
-                   "SELECT line, error_type, error_message, csv_line FROM ingest_rejects ORDER BY line").fetchall()]
-    header_read = [r[0] for r in con.execute("DESCRIBE raw_input").fetchall()][1:]
-    if rejects:
-        _renumber_lines_after_rejects(con, [r.line for r in rejects])
-    n = con.execute("SELECT count(*) FROM raw_input").fetchall()[0][0]
-    return RawInput(header_read, n, _dedupe(rejects))
+    return RawInput(header_read, -1, [], streamed=True)
 
 
 def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    # Explicit dialect: the sniffer guesses wrong on files whose first rows are malformed.
+    # The path is inlined as a quoted literal because a view cannot hold a bound parameter.
     con.execute(
-        f"""CREATE TEMP TABLE raw_input AS
+        f"""CREATE TEMP VIEW raw_input AS
             SELECT row_number() OVER () + 1 AS {LINE}, *
-            FROM read_csv($path, all_varchar = true, header = true, delim = ',', quote = '"',
-                          escape = '"', strict_mode = true, store_rejects = true,
+            FROM read_csv({_sql_string(str(path))}, all_varchar = true, header = true, delim = ',',
+                          quote = '"', escape = '"', strict_mode = true, store_rejects = true,
                           rejects_table = 'ingest_rejects', rejects_scan = 'ingest_reject_scans',
-                          ignore_errors = true, normalize_names = false)""",
-        {"path": str(path)},
-    )
+                          ignore_errors = true, normalize_names = false)""")
+
+
+def parser_rejects(con: duckdb.DuckDBPyConnection, table: str) -> list[ParserReject]:
+    """After the scan ran: the records the CSV parser could not split, and the true line numbers
+    of the rows in `table` (numbered as if no record had been skipped) restored."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'ingest_rejects'").fetchall()[0][0]
+    if not exists:
+        return []
+    rejects = [ParserReject(int(line), _parser_reason(err, msg), (raw or "").strip("\r\n"))
+               for line, err, msg, raw in con.execute(
+                   "SELECT line, error_type, error_message, csv_line FROM ingest_rejects ORDER BY line").fetchall()]
+    if rejects:
+        _renumber_lines_after_rejects(con, table, [r.line for r in rejects])
+    return _dedupe(rejects)
+
+
+def drop_raw_input(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.unregister("raw_input")
+    except duckdb.Error:
+        pass
+    con.execute("DROP VIEW IF EXISTS raw_input")
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _check_header(path: Path, header: list[str]) -> None:
@@ -128,7 +154,7 @@ def _dedupe(rejects: list[ParserReject]) -> list[ParserReject]:
     return list(seen.values())
 
 
-def _renumber_lines_after_rejects(con: duckdb.DuckDBPyConnection, reject_lines: list[int]) -> None:
+def _renumber_lines_after_rejects(con: duckdb.DuckDBPyConnection, table: str, reject_lines: list[int]) -> None:
     """Good rows were numbered 2..n+1 as if no record had been skipped; map them to file lines.
 
     With rejected lines l_1 < l_2 < ..., good row r (1-based) sits on line r + 1 + #{j : l_j - j <= r}.
@@ -136,7 +162,7 @@ def _renumber_lines_after_rejects(con: duckdb.DuckDBPyConnection, reject_lines: 
     lines = sorted(set(reject_lines))
     thresholds = [line - j for j, line in enumerate(lines, start=1)]
     con.execute(
-        f"UPDATE raw_input SET {LINE} = {LINE} + len(list_filter($t, lambda x: x <= {LINE} - 1))",
+        f"UPDATE {table} SET line_number = line_number + len(list_filter($t, lambda x: x <= line_number - 1))",
         {"t": thresholds},
     )
 
@@ -162,12 +188,11 @@ def _load_typed(con: duckdb.DuckDBPyConnection, scan: str, path: Path, first_lin
             exprs.append(f"array_to_string({ident}, '|') AS {ident}")
         else:
             exprs.append(f"CAST({ident} AS VARCHAR) AS {ident}")
-    con.execute("DROP TABLE IF EXISTS raw_input")
+    drop_raw_input(con)
     con.execute(
-        f"CREATE TEMP TABLE raw_input AS SELECT row_number() OVER () + {first_line - 1} AS {LINE}, "
-        f"{', '.join(exprs)} FROM {scan}", {"path": str(path)})
-    n = con.execute("SELECT count(*) FROM raw_input").fetchall()[0][0]
-    return RawInput([c[0] for c in cols], n, [])
+        f"CREATE TEMP VIEW raw_input AS SELECT row_number() OVER () + {first_line - 1} AS {LINE}, "
+        f"{', '.join(exprs)} FROM {scan.replace('$path', _sql_string(str(path)))}")
+    return RawInput([c[0] for c in cols], -1, [], streamed=True)
 
 
 def load_zendesk_json(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
@@ -189,10 +214,8 @@ def load_zendesk_json(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
     header = sorted({k for r in rows for k in r if k not in (LINE, "custom_fields")})
     table = pa.table({LINE: pa.array([r[LINE] for r in rows], pa.int64()),
                       **{h: pa.array([r.get(h) for r in rows], pa.string()) for h in header}})
-    con.execute("DROP TABLE IF EXISTS raw_input")
-    con.register("zendesk_json_rows", table)
-    con.execute("CREATE TEMP TABLE raw_input AS SELECT * FROM zendesk_json_rows")
-    con.unregister("zendesk_json_rows")
+    drop_raw_input(con)
+    con.register("raw_input", table)
     return RawInput(header, len(rows), rejects)
 
 

@@ -22,6 +22,7 @@ from filelock import FileLock, Timeout
 from pipelines.errors import SafetyopsError
 
 SCHEMA_VERSION = "1"
+DEFAULT_WRITER_MEMORY = os.environ.get("SAFETYOPS_WRITER_MEMORY", "1GB")
 
 
 class WarehouseBusy(SafetyopsError):
@@ -110,10 +111,13 @@ def writer_lock(db_path: Path, timeout: float = -1) -> Iterator[None]:
 
 
 @contextmanager
-def writing(db_path: Path, timeout: float = -1, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def writing(db_path: Path, timeout: float = -1, fresh: bool = False,
+            memory_limit: str | None = DEFAULT_WRITER_MEMORY) -> Iterator[duckdb.DuckDBPyConnection]:
     """Build the next warehouse beside the live one and swap it in when the block succeeds.
 
     `fresh=True` starts from an empty warehouse instead of a copy (a full rebuild).
+    `memory_limit` caps DuckDB's buffers for the load (it spills to `<db>.next.tmp` beyond it), so
+    a 10M-row file loads in bounded memory next to a running dashboard.
     """
     db_path = Path(db_path)
     with writer_lock(db_path, timeout):
@@ -123,6 +127,8 @@ def writing(db_path: Path, timeout: float = -1, fresh: bool = False) -> Iterator
         if db_path.exists() and not fresh:
             shutil.copyfile(db_path, nxt)
         con = _configure(duckdb.connect(str(nxt)))
+        if memory_limit:
+            con.execute(f"SET memory_limit = '{_checked_size(memory_limit)}'")
         try:
             ensure_schema(con)
             yield con
@@ -135,6 +141,14 @@ def writing(db_path: Path, timeout: float = -1, fresh: bool = False) -> Iterator
         _fsync(nxt)
         os.replace(nxt, db_path)
         _fsync_dir(db_path.parent)
+
+
+def _checked_size(text: str) -> str:
+    """A DuckDB size like '1GB' or '800MB' (it is formatted into SET, so only digits and a unit)."""
+    import re
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", text.strip()):
+        raise ValueError(f"memory limit {text!r} must look like 1GB or 800MB")
+    return text.strip()
 
 
 def _remove_quietly(p: Path) -> None:

@@ -1,14 +1,26 @@
--- Grain: one row per ticket_id of the file being loaded: its newest version within the file
--- (latest updated_at, the later line on a tie). Older in-file versions count as stale.
-CREATE OR REPLACE TEMP TABLE ingest_latest AS
+-- Grain: one row per line of the file that lost to a newer version of the same ticket in the
+-- same file (latest updated_at wins, the later line on a tie). Only duplicated keys are ranked,
+-- so a file of unique tickets costs one narrow aggregate, not a window over every column.
+CREATE OR REPLACE TEMP TABLE ingest_superseded AS
 WITH accepted AS (
-    SELECT * FROM ingest_checked WHERE reject_reason IS NULL
+    SELECT line_number, ticket_id, updated_at FROM ingest_checked WHERE reject_reason IS NULL
+),
+duplicated_keys AS (
+    SELECT ticket_id FROM accepted GROUP BY ticket_id HAVING count(*) > 1
 ),
 ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY ticket_id ORDER BY updated_at DESC, line_number DESC) AS version_rank
-    FROM accepted
+    SELECT a.line_number,
+           row_number() OVER (PARTITION BY a.ticket_id ORDER BY a.updated_at DESC, a.line_number DESC) AS version_rank
+    FROM accepted AS a SEMI JOIN duplicated_keys AS d ON d.ticket_id = a.ticket_id
 )
-SELECT * EXCLUDE (version_rank) FROM ranked WHERE version_rank = 1;
+SELECT line_number FROM ranked WHERE version_rank > 1;
+
+-- Grain: one row per ticket_id of the file: its newest version within the file.
+CREATE OR REPLACE TEMP VIEW ingest_latest AS
+SELECT c.*
+FROM ingest_checked AS c
+ANTI JOIN ingest_superseded AS s ON s.line_number = c.line_number
+WHERE c.reject_reason IS NULL;
 
 -- Grain: one row; how the file's tickets compare with the warehouse before the upsert.
 CREATE OR REPLACE TEMP TABLE ingest_counts AS

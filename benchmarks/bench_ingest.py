@@ -1,0 +1,176 @@
+"""Ingest benchmark: our loader vs plain DuckDB and pandas on the same files, in the same run.
+
+    .venv/bin/python benchmarks/bench_ingest.py --rows 1000000
+    .venv/bin/python benchmarks/bench_ingest.py --rows 10000000 --skip-pandas
+
+For each format (canonical CSV, Zendesk CSV) it measures, each case in a fresh subprocess so
+peak RSS belongs to that case alone:
+  safetyops   `ingest_file` into a new warehouse, through the swap-in writer (copy + rename)
+  duckdb      CREATE TABLE t AS SELECT * FROM read_csv(file)          (no validation at all)
+  pandas      read_csv + the normalisation an analyst would write (to_datetime, maps, checks)
+and the incremental case: a 100k-row file (half updates, half new tickets) into the warehouse
+that holds the full file, against the full load's time.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "benchmarks" / "_work"
+
+CHILD_PRELUDE = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+t0 = time.perf_counter()
+"""
+CHILD_EPILOGUE = """
+seconds = time.perf_counter() - t0
+print(json.dumps({"seconds": seconds, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+SAFETYOPS_CASE = """
+from pipelines.config import load_config
+from pipelines.ingest import ingest_file
+from pipelines.warehouse import writing
+config = load_config(None, {db!r})
+with writing(config.db_path, fresh={fresh}) as con:
+    result = ingest_file(con, {path!r}, config, timezone_name="UTC", force=True)
+assert result.rows_read == result.rows_loaded + result.rows_rejected
+print(json.dumps({{"rows_read": result.rows_read, "rows_rejected": result.rows_rejected,
+                  "rows_updated": result.rows_updated, "rows_inserted": result.rows_inserted}}), file=sys.stderr)
+"""
+
+DUCKDB_CASE = """
+import duckdb
+con = duckdb.connect({db!r})
+con.execute("CREATE OR REPLACE TABLE t AS SELECT * FROM read_csv(?)", [{path!r}])
+con.close()
+"""
+
+PANDAS_CASES = {
+    "canonical": """
+import pandas as pd
+df = pd.read_csv({path!r}, dtype=str, keep_default_na=False)
+for col in ["created_at", "updated_at", "first_response_at", "resolved_at"]:
+    df[col] = pd.to_datetime(df[col].replace("", None), utc=True, errors="coerce", format="ISO8601")
+for col in ["escalated", "high_profile"]:
+    df[col] = df[col].str.lower().map({{"true": True, "false": False}})
+df["reopen_count"] = pd.to_numeric(df["reopen_count"], errors="coerce")
+df["qa_score"] = pd.to_numeric(df["qa_score"], errors="coerce")
+df["csat"] = pd.to_numeric(df["csat"], errors="coerce")
+df["tags"] = df["tags"].str.split("|")
+bad = df["created_at"].isna() | (df["resolved_at"] < df["created_at"]) | (df["reopen_count"] < 0)
+df = df[~bad].sort_values("updated_at").drop_duplicates(["ticket_id"], keep="last")
+df.to_parquet({out!r})
+""",
+    "zendesk": """
+import pandas as pd
+df = pd.read_csv({path!r}, dtype=str, keep_default_na=False)
+ts = lambda s: pd.to_datetime(s.replace("", None), format="%Y-%m-%d %H:%M:%S", errors="coerce").dt.tz_localize("UTC")
+df["created_at"] = ts(df["Created at"]); df["updated_at"] = ts(df["Updated at"]); df["resolved_at"] = ts(df["Solved at"])
+df.loc[df["resolved_at"] < pd.Timestamp("1970-01-01", tz="UTC"), "resolved_at"] = pd.NaT
+df["first_response_at"] = df["created_at"] + pd.to_timedelta(pd.to_numeric(df["First reply time in minutes"], errors="coerce"), unit="m")
+df["status"] = df["Status"].str.lower().replace({{"hold": "on_hold"}})
+df["priority"] = df["Priority"].str.lower().replace({{"": "normal"}})
+df["abuse_category"] = df["Abuse category [list]"].str.lower().str.replace(" ", "_").str.replace("-", "_")
+df["escalated"] = df["Tags"].str.split(" ").apply(lambda t: "escalated" in t)
+df["high_profile"] = df["High profile [flag]"].eq("Yes")
+df["csat"] = pd.to_numeric(df["Satisfaction Score"], errors="coerce")
+df["reopen_count"] = pd.to_numeric(df["Reopens"], errors="coerce")
+bad = df["created_at"].isna() | (df["resolved_at"] < df["created_at"]) | (df["reopen_count"] < 0)
+df = df[~bad].sort_values("updated_at").drop_duplicates(["Id"], keep="last")
+df[["Id", "created_at", "updated_at", "first_response_at", "resolved_at", "status", "priority", "abuse_category",
+    "escalated", "high_profile", "csat", "reopen_count"]].to_parquet({out!r})
+""",
+}
+
+INCREMENTAL_FILE_SQL = """
+COPY (
+    WITH picked AS (SELECT * FROM read_csv($src, all_varchar = true) USING SAMPLE 50000 ROWS (reservoir, 7)),
+    updates AS (
+        SELECT * REPLACE (strftime(CAST(updated_at AS TIMESTAMPTZ) + INTERVAL 30 DAY, '%Y-%m-%dT%H:%M:%SZ') AS updated_at)
+        FROM picked
+    ),
+    new_ones AS (SELECT * REPLACE ('INC-' || ticket_id AS ticket_id) FROM picked)
+    SELECT * FROM updates UNION ALL SELECT * FROM new_ones
+) TO '{out}' (HEADER, DELIMITER ',')
+"""
+
+
+def run_child(body: str) -> dict:
+    code = CHILD_PRELUDE.format(root=str(ROOT)) + body + CHILD_EPILOGUE
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-4000:])
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    if proc.stderr.strip().startswith("{"):
+        result.update(json.loads(proc.stderr.strip().splitlines()[-1]))
+    return result
+
+
+def make_inputs(rows: int) -> dict[str, Path]:
+    from sample_data.generator import generate_export
+    from sample_data.plan import SampleOptions
+    days = 365
+    folder = WORK / f"exports_{rows}"
+    files = {"canonical": folder / "tickets_canonical.csv", "zendesk": folder / "tickets_zendesk.csv"}
+    if not all(f.exists() for f in files.values()):
+        t0 = time.perf_counter()
+        generate_export(folder, SampleOptions(days=days, per_day=max(1, rows // days), seed=7,
+                                              formats=("canonical", "zendesk"), export_timezone="UTC"))
+        print(f"generated {rows:,} tickets in {time.perf_counter() - t0:.1f} s", flush=True)
+    return files
+
+
+def bench(rows: int, skip_pandas: bool) -> dict:
+    import duckdb
+    files = make_inputs(rows)
+    out: dict = {"rows_requested": rows, "python": platform.python_version(), "duckdb": duckdb.__version__,
+                 "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores", "formats": {}}
+    for fmt, path in files.items():
+        db = WORK / f"wh_{fmt}_{rows}.duckdb"
+        for stale in (db, Path(str(db) + ".next")):
+            stale.unlink(missing_ok=True)
+        ours = run_child(SAFETYOPS_CASE.format(db=str(db), path=str(path), fresh=True))
+        plain = run_child(DUCKDB_CASE.format(db=str(WORK / f"plain_{fmt}.duckdb"), path=str(path)))
+        (WORK / f"plain_{fmt}.duckdb").unlink(missing_ok=True)
+        entry = {"file_mb": path.stat().st_size / 2**20, "safetyops": ours, "duckdb_plain": plain,
+                 "ratio_vs_duckdb": ours["seconds"] / plain["seconds"]}
+        if not skip_pandas:
+            entry["pandas"] = run_child(PANDAS_CASES[fmt].format(path=str(path), out=str(WORK / "pandas_out.parquet")))
+        if fmt == "canonical":
+            inc = WORK / f"incremental_{rows}.csv"
+            duckdb.execute(INCREMENTAL_FILE_SQL.format(out=str(inc)), {"src": str(path)})
+            entry["incremental_100k"] = run_child(SAFETYOPS_CASE.format(db=str(db), path=str(inc), fresh=False))
+            entry["incremental_share_of_full_load"] = entry["incremental_100k"]["seconds"] / ours["seconds"]
+        for case in ("safetyops", "duckdb_plain", "pandas"):
+            if case in entry:
+                entry[case]["rows_per_second"] = ours.get("rows_read", rows) / entry[case]["seconds"]
+        out["formats"][fmt] = entry
+        print(json.dumps({fmt: entry}, indent=1), flush=True)
+        db.unlink(missing_ok=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument("--out", type=Path, help="write the figures as JSON here")
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    result = bench(args.rows, args.skip_pandas)
+    out = args.out or ROOT / "benchmarks" / "results" / f"ingest_{args.rows}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2))
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
