@@ -6,9 +6,9 @@ import pandas as pd
 
 from metrics.errors import InvalidQuery
 from metrics.facts import Extent
-from metrics.marts import mart_is_current
+from metrics.marts import additive_mart_for, mart_is_current
 from metrics.periods import WINDOW, Window
-from metrics.registry import MART_DIMENSIONS, METRICS
+from metrics.registry import METRICS
 from metrics.sqltext import compose, dims_sql, fetch_df, filters_sql, render
 
 _QUANTILES = {"frt_p50": ("frt", 0.5), "frt_p90": ("frt", 0.9), "ttr_p50": ("ttr", 0.5), "ttr_p90": ("ttr", 0.9)}
@@ -23,7 +23,8 @@ def compute(con: duckdb.DuckDBPyConnection, query, config, window: Window, facts
     params["no_dims"] = not by
     if metric.kind == "percentile":
         params["measure"], params["quantile"] = _QUANTILES[query.metric]
-        return _percentiles(con, by, filters, params)
+        return _percentiles(con, by, filters, params,
+                            _percentile_source(con, config, window, facts, source))
     if metric.kind == "snapshot":
         return _breach_risk(con, by, filters, params, window, facts)
     frame = _additive(con, metric.sql_file, by, filters, params,
@@ -58,25 +59,33 @@ def _effective_dims_and_filters(query):
     return by, filters
 
 
-def _cells_source(con, config, window, facts, by, filters, source) -> str:
-    mart_ok = (window.grain != "hour"
-               and set(by) <= set(MART_DIMENSIONS)
-               and {d for d, _ in filters} <= set(MART_DIMENSIONS))
+def _cells_source(con, config, window, facts, by, filters, source) -> tuple[str, str | None]:
+    """(cells SQL file, mart table or None): the smallest current daily mart that can answer."""
+    mart = additive_mart_for({*by, *(d for d, _ in filters)}) if window.grain != "hour" else None
     if source == "tickets":
-        return "cells_from_tickets.sql"
-    if source == "mart":
-        if not mart_ok or not mart_is_current(con, config, facts):
-            raise InvalidQuery("the daily mart cannot answer this query (hour grain, queue, or mart "
-                               "missing/stale: run `safetyops refresh`)")
-        return "cells_from_mart.sql"
-    if mart_ok and mart_is_current(con, config, facts):
-        return "cells_from_mart.sql"
-    return "cells_from_tickets.sql"
+        return "cells_from_tickets.sql", None
+    usable = mart is not None and mart_is_current(con, config, facts)
+    if source == "mart" and not usable:
+        raise InvalidQuery("the daily mart cannot answer this query (hour grain, queue, or marts "
+                           "missing/stale: run `safetyops metrics build-marts` or `safetyops refresh`)")
+    return ("cells_from_mart.sql", mart) if usable else ("cells_from_tickets.sql", None)
 
 
-def _additive(con, family_file, by, filters, params, cells_file) -> pd.DataFrame:
+def _percentile_source(con, config, window, facts, source) -> str:
+    if source == "tickets" or window.grain == "hour":
+        if source == "mart":
+            raise InvalidQuery("percentiles at hour grain are computed from tickets only")
+        return "percentile_values_from_tickets.sql"
+    usable = mart_is_current(con, config, facts)
+    if source == "mart" and not usable:
+        raise InvalidQuery("the marts are missing or stale: run `safetyops metrics build-marts`")
+    return "percentile_values_from_facts.sql" if usable else "percentile_values_from_tickets.sql"
+
+
+def _additive(con, family_file, by, filters, params, cells_source) -> pd.DataFrame:
+    cells_file, mart = cells_source
     where, filter_params = filters_sql(filters)
-    tokens = {"dims": dims_sql(by), "filters": where,
+    tokens = {"dims": dims_sql(by), "filters": where, "mart": mart or "",
               "other_dims": dims_sql(tuple(d for d in by if d != "abuse_category"))}
     sql = compose(
         [("calendar", render("calendar.sql", tokens)),
@@ -87,10 +96,12 @@ def _additive(con, family_file, by, filters, params, cells_file) -> pd.DataFrame
     return fetch_df(con, sql, {**params, **filter_params})
 
 
-def _percentiles(con, by, filters, params) -> pd.DataFrame:
+def _percentiles(con, by, filters, params, values_file) -> pd.DataFrame:
     where, filter_params = filters_sql(filters)
     tokens = {"dims": dims_sql(by), "filters": where}
-    sql = compose([("calendar", render("calendar.sql", tokens))], render("percentiles.sql", tokens))
+    sql = compose([("calendar", render("calendar.sql", tokens)),
+                   ("scoped_tickets", render(values_file, tokens))],
+                  render("percentiles.sql", tokens))
     return fetch_df(con, sql, {**params, **filter_params})
 
 

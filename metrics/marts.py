@@ -1,15 +1,19 @@
 """Pre-aggregated tables the dashboard reads, rebuilt by the refresh inside the writable warehouse.
 
 mart_daily: one row per local day (reporting zone) x region x language x vendor x abuse_category
-x priority x channel x high_profile, holding the additive components of cells_from_tickets.sql
-(n_created, n_solved, n_escalated, n_reopened, n_sla_decided, n_sla_met, sum_qa/n_qa,
-sum_csat/n_csat, and the backlog and age-band deltas). Every count, ratio and backlog metric is a
-sum of these, so run_query reads the mart and gets the same numbers as from tickets.
-Percentiles cannot be summed: they are always computed exactly from tickets with the filters applied.
-
-mart_meta: what the mart was built from (as_of, ticket count, reporting zone, SLA targets). The
-mart is used only while all of these still match, so it can never serve stale or differently
-defined numbers: a missing or stale mart just means run_query reads tickets.
+  x priority x channel x high_profile, holding the additive components of cells_from_tickets.sql
+  (n_created, n_solved, n_escalated, n_reopened, n_sla_decided, n_sla_met, sum_qa/n_qa,
+  sum_csat/n_csat, and the backlog and age-band deltas). Every count, ratio and backlog metric is
+  a sum of these, so run_query reads the mart and gets the same numbers as from tickets.
+mart_daily_vendor / mart_daily_region_category / mart_daily_core: roll-ups of mart_daily over
+  fewer dimensions (registry.MART_ROLLUPS); a query reads the smallest one that keeps its
+  dimensions and filters.
+mart_ticket_facts: one row per ticket with its local creation day and response times.
+  Percentiles cannot be summed, so they are computed exactly from these per-ticket rows (or from
+  tickets for hour grain), with the filters applied.
+mart_meta: what the marts were built from (as_of, ticket count, reporting zone, SLA targets). The
+  marts are used only while all of these still match, so they can never serve stale or
+  differently defined numbers: a missing or stale mart just means run_query reads tickets.
 """
 from __future__ import annotations
 
@@ -19,11 +23,11 @@ import json
 import duckdb
 
 from metrics.facts import Extent, extent
-from metrics.registry import MART_DIMENSIONS
+from metrics.registry import ADDITIVE_MARTS, FACTS_MART, MART_DIMENSIONS, MART_ROLLUPS
 from metrics.sqltext import dims_sql, render, used_params
 
-MART_VERSION = "1"
-MART_TABLES = ("mart_daily", "mart_meta")
+MART_VERSION = "2"
+MART_TABLES = (*(name for name, _ in ADDITIVE_MARTS), FACTS_MART, "mart_meta")
 _ALL_TIME_START = dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc)
 _ALL_TIME_END = dt.datetime(2200, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -48,20 +52,34 @@ def build_marts(con: duckdb.DuckDBPyConnection, config) -> dict[str, int]:
         **{f"sla_{p}_minutes": config.sla_frt_minutes[p] for p in ("urgent", "high", "normal", "low")},
     }
     cells = render("cells_from_tickets.sql", {"dims": dims_sql(MART_DIMENSIONS), "filters": ""})
-    sql = render("mart_daily.sql", {"cells": cells})
-    con.execute(sql, used_params(sql, params))
-    con.execute(render("mart_meta.sql", {}))
+    _run(con, render("mart_daily.sql", {"cells": cells}), params)
+    for name, dims in MART_ROLLUPS:
+        _run(con, render("mart_rollup.sql", {"mart": name, "dims": dims_sql(dims)}), params)
+    _run(con, render("mart_ticket_facts.sql", {}), params)
+    _run(con, render("mart_meta.sql", {}), params)
     con.executemany("INSERT INTO mart_meta VALUES (?, ?)", list(fingerprint(config, facts).items()))
     return {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in MART_TABLES}
 
 
+def _run(con, sql: str, params: dict) -> None:
+    con.execute(sql, used_params(sql, params))
+
+
 def mart_is_current(con: duckdb.DuckDBPyConnection, config, facts: Extent | None = None) -> bool:
-    """True when mart_daily exists and was built from this warehouse state with this config."""
+    """True when every mart exists and was built from this warehouse state with this config."""
     present = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('mart_daily', 'mart_meta') "
-        "AND schema_name = current_schema()"
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = current_schema() "
+        "AND list_contains($names, table_name)", {"names": list(MART_TABLES)}
     ).fetchall()[0][0]
-    if present != 2:
+    if present != len(MART_TABLES):
         return False
     stored = dict(con.execute("SELECT key, value FROM mart_meta").fetchall())
     return stored == fingerprint(config, facts or extent(con))
+
+
+def additive_mart_for(dims) -> str | None:
+    """The smallest daily mart that keeps all of these dimensions, or None."""
+    for name, kept in ADDITIVE_MARTS:
+        if set(dims) <= set(kept):
+            return name
+    return None

@@ -10,8 +10,20 @@ from dataclasses import dataclass
 DIMENSIONS = ("region", "language", "vendor", "abuse_category", "queue", "priority", "channel", "high_profile")
 GRAINS = ("hour", "day", "week", "month")
 # The dimensions the daily mart keeps; `queue` is left out because it multiplies the mart's size
-# for a dimension the pages do not slice by. Queries on queue read tickets directly.
+# for a dimension the pages do not slice by. Additive queries on queue read tickets directly.
 MART_DIMENSIONS = ("region", "language", "vendor", "abuse_category", "priority", "channel", "high_profile")
+# Roll-ups of mart_daily (same columns, fewer dimensions), smallest first: a query reads the first
+# one that keeps every dimension it groups or filters by. The full mart is far sparser than its
+# roll-ups (seven dimensions multiply into more cells per day than there are tickets).
+MART_ROLLUPS = (
+    ("mart_daily_vendor", ("vendor", "priority", "high_profile")),
+    ("mart_daily_region_category", ("region", "abuse_category", "high_profile")),
+    ("mart_daily_core", ("region", "abuse_category", "vendor", "priority", "high_profile")),
+)
+ADDITIVE_MARTS = (*MART_ROLLUPS, ("mart_daily", MART_DIMENSIONS))
+# One row per ticket with its local creation day and response times: exact percentiles at day
+# grain and coarser without converting time zones per query. Keeps every dimension.
+FACTS_MART = "mart_ticket_facts"
 
 
 @dataclass(frozen=True)

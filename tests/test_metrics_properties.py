@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrics.marts import build_marts, mart_is_current
+from metrics.marts import additive_mart_for, build_marts, mart_is_current
 from metrics.query import MetricQuery, run_query
+from metrics.registry import ADDITIVE_MARTS
 from tests.metrics_fixtures import cfg, ticket, warehouse
 
 START = dt.datetime(2026, 3, 25, tzinfo=dt.timezone.utc)     # spans Berlin's 2026-03-29 DST change
@@ -125,12 +126,13 @@ def test_shares_sum_to_one_and_rates_are_shares(rows, tz, grain):
 
 ADDITIVE = ("inflow", "solved", "backlog", "backlog_age_lt_1d", "backlog_age_1_3d", "backlog_age_3_7d",
             "backlog_age_gt_7d", "sla_frt_attainment", "escalation_rate", "reopen_rate", "category_share",
-            "qa_avg", "csat_avg", "high_profile_inflow")
+            "qa_avg", "csat_avg", "high_profile_inflow", "frt_p50", "frt_p90", "ttr_p50", "ttr_p90")
 
 
 @SETTINGS
 @given(rows=tickets(), tz=st.sampled_from(ZONES), grain=st.sampled_from(("day", "week", "month")),
-       by=st.sampled_from(((), ("region",), ("region", "abuse_category"), ("priority",))),
+       by=st.sampled_from(((), ("region",), ("region", "abuse_category"), ("priority",),
+                           ("region", "priority"), ("abuse_category", "language"))),
        region=st.sampled_from((None, "BR")))
 def test_mart_gives_the_same_numbers_as_tickets(rows, tz, grain, by, region):
     con = warehouse(rows)
@@ -151,7 +153,7 @@ def test_mart_goes_stale_when_data_or_config_changes():
     counts = build_marts(con, config)
     # day rows: created 03-01 and 03-02 (the second also holds the first's 1-day crossing), then
     # the crossings 1d 03-03, 3d 03-04 and 03-05, 7d 03-08 and 03-09 (both tickets still open)
-    assert counts["mart_daily"] == 7
+    assert counts["mart_daily"] == 7 and counts["mart_ticket_facts"] == 2
     assert mart_is_current(con, config)
     assert not mart_is_current(con, cfg("UTC"))
     con.execute("INSERT INTO tickets SELECT * REPLACE ('late' AS ticket_id, created_at + INTERVAL 3 DAY AS created_at,"
@@ -163,12 +165,28 @@ def test_mart_goes_stale_when_data_or_config_changes():
 
 
 def test_auto_reads_the_mart_when_current(monkeypatch):
-    con = warehouse([ticket("2026-03-01 10:00")])
+    con = warehouse([ticket("2026-03-01 10:00", first_response_at="2026-03-01 10:30")])
     build_marts(con, cfg())
-    con.execute("DELETE FROM mart_daily")     # a mart that disagrees shows which source auto used
+    for name, _ in ADDITIVE_MARTS:            # marts that disagree show which source auto used
+        con.execute(f"DELETE FROM {name}")
+    con.execute("UPDATE mart_ticket_facts SET frt_minutes = 999")
     frame = run_query(con, MetricQuery("inflow"), cfg())
     assert frame["value"].sum() == 0.0
+    assert run_query(con, MetricQuery("frt_p50"), cfg())["value"].tolist() == [999.0]
+    assert run_query(con, MetricQuery("frt_p50", grain="hour"), cfg())["value"].dropna().tolist() == [30.0]
     # queue is not in the mart: read from tickets
     assert run_query(con, MetricQuery("inflow", by=("queue",)), cfg())["value"].sum() == 1.0
     with pytest.raises(Exception, match="mart cannot answer"):
         run_query(con, MetricQuery("inflow", grain="hour"), cfg(), source="mart")
+
+
+@pytest.mark.parametrize("dims, mart", [
+    ((), "mart_daily_vendor"),
+    (("vendor", "high_profile"), "mart_daily_vendor"),
+    (("region", "abuse_category"), "mart_daily_region_category"),
+    (("region", "priority"), "mart_daily_core"),
+    (("language",), "mart_daily"),
+    (("queue",), None),
+])
+def test_smallest_mart_that_keeps_the_dimensions(dims, mart):
+    assert additive_mart_for(dims) == mart

@@ -1,9 +1,10 @@
--- Grain: one row per reporting period x requested dimensions, summed from mart_daily; the same
+-- Grain: one row per reporting period x requested dimensions, summed from a daily mart (mart_daily
+-- or a roll-up of it, named from a fixed list); the same
 -- columns and meaning as cells_from_tickets.sql. Days before the window fold into its first period
 -- as the opening balance (state columns only), exactly as the ticket-level query does.
 WITH scoped_days AS (
     SELECT *
-    FROM mart_daily
+    FROM @mart@
     WHERE day < $end_local
       @filters@
 ),
