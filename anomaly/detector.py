@@ -66,13 +66,22 @@ def _count_band(mu: np.ndarray, phi: np.ndarray, s: DetectorSettings):
     return lower, upper, n, p
 
 
-def _count_tails(x: np.ndarray, n: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """P(X >= x) and P(X <= x) under NB(n, p)."""
+def _count_tails(x: np.ndarray, n: np.ndarray, p: np.ndarray, mu: np.ndarray,
+                 sd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """P(X >= x) and P(X <= x) under NB(n, p).
+
+    The exact incomplete-beta tail is costly, so it is computed only beyond one sd from the mean,
+    where a verdict or a score can depend on it; nearer the mean a normal approximation is plenty.
+    """
     xs = np.nan_to_num(x)
+    z = (xs - mu) / sd
+    up, down = stats.norm.sf(z - 0.5 / sd), stats.norm.cdf(z + 0.5 / sd)
+    hi, lo = z > 1.0, z < -1.0
     with np.errstate(all="ignore"):
         # NB cdf in closed form: P(X <= k) = I_p(n, k + 1); real-valued n (nbdtr truncates it).
-        up = np.where(xs <= 0, 1.0, special.betaincc(n, np.maximum(xs, 1.0), p))
-        down = special.betainc(n, np.maximum(xs, 0) + 1, p)
+        up[hi] = special.betaincc(n[hi], np.maximum(xs[hi], 1.0), p[hi])
+        down[lo] = special.betainc(n[lo], np.maximum(xs[lo], 0) + 1, p[lo])
+    up[xs <= 0] = 1.0
     return up, down
 
 
@@ -138,7 +147,7 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
         mu_d = np.maximum(mu_d, MU_FLOOR)
         stat_lo, stat_hi, n, p = _count_band(mu_d, base.scale ** 2, s)
         sd_all = np.sqrt(base.scale ** 2 * count_variance(mu_d, s))
-        p_up, p_down = _count_tails(values, n, p)
+        p_up, p_down = _count_tails(values, n, p, mu_d, sd_all)
     else:
         sd = sd_all = np.where(defined, base.scale, 1.0)
         z = stats.norm.isf(s.alpha)
