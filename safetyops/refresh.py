@@ -26,7 +26,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
+import pandas as pd
 
+from metrics.facts import as_of
 from metrics.marts import build_marts
 from pipelines.config import Config
 from pipelines.errors import SafetyopsError
@@ -41,6 +43,7 @@ log = logging.getLogger("safetyops.refresh")
 
 PAUSE_ENV = "SAFETYOPS_TEST_PAUSE_AT"
 PAUSE_SECONDS_ENV = "SAFETYOPS_TEST_PAUSE_SECONDS"
+DEFAULT_LOOKBACK_HOURS = 48.0
 PAUSE_STEPS = ("locked", "loaded", "marts", "detected", "recorded", "swapped", "moved")
 
 # Errors that belong to one input file (move it to failed/ and go on). Anything else (disk full,
@@ -179,10 +182,27 @@ def _detect(con: duckdb.DuckDBPyConnection, config: Config, summary: RefreshSumm
     result = run_detection(con, config)
     summary.counts.n_anomalies_new = int(_field(result, "n_new"))
     summary.counts.n_anomalies_updated = int(_field(result, "n_updated"))
-    summary.new_high_or_critical = list(_field(result, "new_high_or_critical") or [])
+    urgent = list(_field(result, "new_high_or_critical") or [])
+    summary.new_high_or_critical = recent_only(urgent, as_of(con), webhook_lookback_hours(config))
+    if len(urgent) > len(summary.new_high_or_critical):
+        log.info("webhook: %d new high/critical alerts start more than %g h before as_of (a backfill of "
+                 "history); only the %d recent ones are posted", len(urgent), webhook_lookback_hours(config),
+                 len(summary.new_high_or_critical))
     log.info("detection: %d new anomalies (%d high or critical), %d updated",
              summary.counts.n_anomalies_new, len(summary.new_high_or_critical),
              summary.counts.n_anomalies_updated)
+
+
+def webhook_lookback_hours(config: Config) -> float:
+    """[refresh] webhook_lookback_hours (default 48): older alerts are history, not news."""
+    return float(config.raw.get("refresh", {}).get("webhook_lookback_hours", DEFAULT_LOOKBACK_HOURS))
+
+
+def recent_only(anomalies: list[dict], as_of_at: dt.datetime | None, hours: float) -> list[dict]:
+    if as_of_at is None:
+        return []
+    cutoff = pd.Timestamp(as_of_at) - pd.Timedelta(hours=hours)
+    return [a for a in anomalies if pd.Timestamp(a["start_at"]) >= cutoff]
 
 
 def _field(result, name: str):

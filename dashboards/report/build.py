@@ -78,7 +78,7 @@ def report_context(con, config, week: ReportWeek, filters, moment: dt.datetime) 
         "title": f"Weekly safety-support report {week.label}",
         "period": f"{week.monday:%a %d %b %Y} – {week.sunday:%a %d %b %Y}",
         "timezone": config.reporting_timezone,
-        "scope": [{"dim": dim, "values": ", ".join(values)} for dim, values in filters],
+        "scope": [{"dim": dim, "value_text": ", ".join(values)} for dim, values in filters],
         "is_partner_report": bool(filters),
         "data_as_of": moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
         "kpis": sections.headline_kpis(con, config, week, filters),

@@ -46,6 +46,9 @@ def daily_flow(df: pd.DataFrame) -> Markup:
 def weekly_line(df: pd.DataFrame, div_id: str, y_title: str, target: float | None = None,
                 dim: str | None = None) -> Markup:
     fig = time_lines(df, dim, THEME, grain="week", y_title=y_title, drill=False)
+    if len(df):
+        # ticks on the Mondays the points stand for (plotly's own weekly ticks fall on Sundays)
+        fig.update_xaxes(tick0=pd.Timestamp(df["period_start"].min()), dtick=7 * 86_400_000, tickformat="%d %b")
     if target is not None:
         target_line(fig, target, "target")
     return to_div(fig, div_id)

@@ -1,0 +1,149 @@
+"""The weekly report file: self-contained, escaped, deterministic, numbers from the metrics layer."""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+
+import pytest
+from markupsafe import escape
+
+from dashboards.formatting import format_value
+from dashboards.report.build import build_weekly_report, write_weekly_report
+from dashboards.report.weeks import BadWeek, default_week, parse_week
+from metrics.errors import UnknownFilterValue
+from pipelines.warehouse import connect_read
+from tests.report_fixtures import (HOSTILE_QUEUE, HOSTILE_REGION, HOSTILE_VENDOR, NETWORK_REFERENCE, WEEK,
+                                   build_report_warehouse, without_plotly_js)
+
+MAX_BYTES = 6 * 1024 * 1024
+T1 = dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.timezone.utc)
+T2 = dt.datetime(2026, 11, 25, 9, 30, 15, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    config = build_report_warehouse(tmp_path_factory.mktemp("report"))
+    con = connect_read(config.db_path)
+    yield config, con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def report(warehouse):
+    config, con = warehouse
+    return build_weekly_report(con, config, week=WEEK, generated_at=T1)
+
+
+def test_no_network_resource_and_plotly_inlined_once(report):
+    rest = without_plotly_js(report)
+    assert NETWORK_REFERENCE.findall(rest) == []
+    assert len(report.encode("utf-8")) <= MAX_BYTES
+    n_divs = len(re.findall(r'<div id="fig-[a-z-]+" class="plotly-graph-div"', rest))
+    assert n_divs == rest.count("Plotly.newPlot(") == 7
+    assert "mathjax" not in rest.lower()
+
+
+def test_data_strings_are_escaped(report):
+    rest = without_plotly_js(report)
+    for raw in (HOSTILE_VENDOR, HOSTILE_REGION, HOSTILE_QUEUE, "<b>x</b>"):
+        assert raw not in rest
+    assert HOSTILE_REGION.upper() not in rest          # the loader upper-cases region codes
+    # shown as text in the tables (vendor scorecard, SLA by region)
+    assert str(escape(HOSTILE_VENDOR)) in rest
+    assert str(escape(HOSTILE_REGION.upper())) in rest
+    # the only <script> tags are the bundle and one per chart
+    assert len(re.findall(r"<script\b", rest)) == 1 + rest.count("Plotly.newPlot(")
+
+
+def test_deterministic_except_generated_at(warehouse, report):
+    config, con = warehouse
+    again = build_weekly_report(con, config, week=WEEK, generated_at=T2)
+    changed = [line for line in difflib.unified_diff(report.splitlines(), again.splitlines(), lineterm="", n=0)
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert changed and all(T1.strftime("%Y-%m-%d %H:%M:%S") in line or T2.strftime("%Y-%m-%d %H:%M:%S") in line
+                           for line in changed)
+    assert again.replace(T2.strftime("%Y-%m-%d %H:%M:%S"), T1.strftime("%Y-%m-%d %H:%M:%S")) == report
+
+
+def _tile(report: str, metric: str) -> str:
+    match = re.search(rf'data-metric="{metric}">\s*<div class="name">[^<]*</div>\s*<div class="value">([^<]*)</div>',
+                      report)
+    assert match, metric
+    return match.group(1)
+
+
+def test_headline_numbers_match_hand_counts(warehouse, report):
+    config, con = warehouse
+    week = parse_week(WEEK)
+    start = dt.datetime.combine(week.monday, dt.time(), dt.timezone.utc)
+    end = start + dt.timedelta(days=7)
+    inflow, prev_inflow, solved = con.execute(
+        "SELECT count(*) FILTER (WHERE created_at >= $s AND created_at < $e), "
+        "count(*) FILTER (WHERE created_at >= $s - INTERVAL 7 DAY AND created_at < $s), "
+        "count(*) FILTER (WHERE resolved_at >= $s AND resolved_at < $e) FROM tickets",
+        {"s": start, "e": end}).fetchall()[0]
+    backlog = con.execute("SELECT count(*) FROM tickets WHERE created_at < $e AND (resolved_at IS NULL OR "
+                          "resolved_at >= $e)", {"e": end}).fetchall()[0][0]
+    assert _tile(report, "inflow") == format_value(inflow, "tickets")
+    assert _tile(report, "solved") == format_value(solved, "tickets")
+    assert _tile(report, "backlog") == format_value(backlog, "tickets")
+    change = f"{(inflow / prev_inflow - 1) * 100:+.1f}% vs {prev_inflow:,}"
+    assert change in report
+    assert "target 90.0%" in report
+
+
+def test_filtered_partner_report_shows_only_its_vendor(warehouse):
+    config, con = warehouse
+    vendors = [r[0] for r in con.execute("SELECT DISTINCT vendor FROM tickets ORDER BY 1").fetchall()]
+    mine = "Harbor Ops"
+    text = without_plotly_js(build_weekly_report(con, config, week=WEEK, filters=(("vendor", (mine,)),),
+                                                 generated_at=T1))
+    assert "Scope: vendor = Harbor Ops" in text
+    for other in vendors:
+        if other != mine:
+            assert str(escape(other)) not in text, other
+    n = con.execute("SELECT count(*) FROM tickets WHERE vendor = ? AND created_at >= '2026-06-15' "
+                    "AND created_at < '2026-06-22'", [mine]).fetchall()[0][0]
+    assert _tile(text, "inflow") == format_value(n, "tickets")
+    assert "hostile.csv" not in text           # no file list in a partner report
+
+
+def test_bad_week_and_filter_are_input_errors(warehouse):
+    config, con = warehouse
+    with pytest.raises(BadWeek, match="2026-W60"):
+        build_weekly_report(con, config, week="2026-W60")
+    with pytest.raises(BadWeek, match="like 2026-W47"):
+        build_weekly_report(con, config, week="last week")
+    with pytest.raises(UnknownFilterValue, match="nobody"):
+        build_weekly_report(con, config, week=WEEK, filters=(("vendor", ("nobody",)),))
+
+
+@pytest.mark.parametrize("day, week", [
+    (dt.date(2026, 6, 29), "2026-W26"),     # Monday: the week that just ended
+    (dt.date(2026, 6, 28), "2026-W25"),     # Sunday: its own week is not complete yet
+    (dt.date(2026, 1, 1), "2025-W52"),      # ISO year differs from the calendar year
+    (dt.date(2021, 1, 10), "2020-W53"),
+])
+def test_default_week_is_last_complete_week(day, week, tmp_path):
+    from pipelines.config import load_config
+    from pipelines.warehouse import writing
+    from tests.ticket_factory import insert_tickets, ticket
+    config = load_config(None, str(tmp_path / "w.duckdb"))
+    with writing(config.db_path) as con:
+        insert_tickets(con, [ticket(f"{day.isoformat()} 12:00")])
+    con = connect_read(config.db_path)
+    try:
+        assert default_week(con, config) == week
+    finally:
+        con.close()
+
+
+def test_write_is_atomic_and_leaves_no_temp_file(warehouse, tmp_path):
+    config, con = warehouse
+    out = tmp_path / "out" / "w.html"
+    out.parent.mkdir()
+    out.write_text("old report", encoding="utf-8")
+    write_weekly_report(con, config, week=WEEK, out_path=out, generated_at=T1)
+    assert out.read_text(encoding="utf-8") == build_weekly_report(con, config, week=WEEK, generated_at=T1)
+    assert [p.name for p in out.parent.iterdir()] == ["w.html"]
