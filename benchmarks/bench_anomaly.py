@@ -31,7 +31,7 @@ def bench_matrix(n_series: int, days: int) -> float:
     weekly = np.where(index.day_of_week.to_numpy() >= 5, 0.7, 1.0)[:, None]
     levels = rng.lognormal(3, 1.5, n_series)[None, :]
     values = rng.poisson(levels * weekly).astype(float)
-    spikes = rng.integers(60, days, n_series)
+    spikes = rng.integers(min(60, days // 2), days, n_series)
     values[spikes, np.arange(n_series)] *= 3
     s = DetectorSettings()
     t0 = time.perf_counter()
