@@ -34,5 +34,9 @@ def dimension_values(con: duckdb.DuckDBPyConnection, dim: str) -> list[str]:
     (dim,) = check_dims((dim,))
     if dim == "high_profile":
         return ["false", "true"]
-    rows = con.execute(render("dimension_values.sql", {"dims": dims_sql((dim,))})).fetchall()
-    return [r[0] for r in rows]
+    from metrics.marts import marts_match_data   # marts imports this module
+    if marts_match_data(con):
+        sql, params = render("dimension_values_from_mart.sql", {}), {"dim": dim}
+    else:
+        sql, params = render("dimension_values.sql", {"dims": dims_sql((dim,))}), {}
+    return [r[0] for r in con.execute(sql, params).fetchall()]

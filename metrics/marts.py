@@ -11,6 +11,7 @@ mart_daily_vendor / mart_daily_region_category / mart_daily_core: roll-ups of ma
 mart_ticket_facts: one row per ticket with its local creation day and response times.
   Percentiles cannot be summed, so they are computed exactly from these per-ticket rows (or from
   tickets for hour grain), with the filters applied.
+mart_dimension_values: one row per dimension x value (filter validation without a scan).
 mart_meta: what the marts were built from (as_of, ticket count, reporting zone, SLA targets). The
   marts are used only while all of these still match, so they can never serve stale or
   differently defined numbers: a missing or stale mart just means run_query reads tickets.
@@ -27,16 +28,22 @@ from metrics.registry import ADDITIVE_MARTS, FACTS_MART, MART_DIMENSIONS, MART_R
 from metrics.sqltext import dims_sql, render, used_params
 
 MART_VERSION = "2"
-MART_TABLES = (*(name for name, _ in ADDITIVE_MARTS), FACTS_MART, "mart_meta")
+MART_TABLES = (*(name for name, _ in ADDITIVE_MARTS), FACTS_MART, "mart_dimension_values", "mart_meta")
 _ALL_TIME_START = dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc)
 _ALL_TIME_END = dt.datetime(2200, 1, 1, tzinfo=dt.timezone.utc)
 
 
-def fingerprint(config, facts: Extent) -> dict[str, str]:
+def fingerprint_data(facts: Extent) -> dict[str, str]:
     return {
         "mart_version": MART_VERSION,
         "as_of": facts.as_of.isoformat() if facts.n_tickets else "",
         "n_tickets": str(facts.n_tickets),
+    }
+
+
+def fingerprint(config, facts: Extent) -> dict[str, str]:
+    return {
+        **fingerprint_data(facts),
         "reporting_timezone": config.reporting_timezone,
         "sla_frt_minutes": json.dumps(dict(sorted(config.sla_frt_minutes.items()))),
     }
@@ -56,6 +63,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, config) -> dict[str, int]:
     for name, dims in MART_ROLLUPS:
         _run(con, render("mart_rollup.sql", {"mart": name, "dims": dims_sql(dims)}), params)
     _run(con, render("mart_ticket_facts.sql", {}), params)
+    _run(con, render("mart_dimension_values.sql", {}), params)
     _run(con, render("mart_meta.sql", {}), params)
     con.executemany("INSERT INTO mart_meta VALUES (?, ?)", list(fingerprint(config, facts).items()))
     return {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in MART_TABLES}
@@ -67,14 +75,28 @@ def _run(con, sql: str, params: dict) -> None:
 
 def mart_is_current(con: duckdb.DuckDBPyConnection, config, facts: Extent | None = None) -> bool:
     """True when every mart exists and was built from this warehouse state with this config."""
+    stored = _stored_fingerprint(con)
+    return stored is not None and stored == fingerprint(config, facts or extent(con))
+
+
+def marts_match_data(con: duckdb.DuckDBPyConnection, facts: Extent | None = None) -> bool:
+    """True when the marts were built from this warehouse state (config aside: for facts such as
+    dimension values that do not depend on the reporting zone or SLA targets)."""
+    stored = _stored_fingerprint(con)
+    if stored is None:
+        return False
+    now = fingerprint_data(facts or extent(con))
+    return all(stored.get(k) == v for k, v in now.items())
+
+
+def _stored_fingerprint(con) -> dict[str, str] | None:
     present = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE schema_name = current_schema() "
         "AND list_contains($names, table_name)", {"names": list(MART_TABLES)}
     ).fetchall()[0][0]
     if present != len(MART_TABLES):
-        return False
-    stored = dict(con.execute("SELECT key, value FROM mart_meta").fetchall())
-    return stored == fingerprint(config, facts or extent(con))
+        return None
+    return dict(con.execute("SELECT key, value FROM mart_meta").fetchall())
 
 
 def additive_mart_for(dims) -> str | None:

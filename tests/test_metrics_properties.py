@@ -190,3 +190,14 @@ def test_auto_reads_the_mart_when_current(monkeypatch):
 ])
 def test_smallest_mart_that_keeps_the_dimensions(dims, mart):
     assert additive_mart_for(dims) == mart
+
+
+def test_dimension_values_from_mart_follow_the_data():
+    con = warehouse([ticket("2026-03-01 10:00", region="BR"), ticket("2026-03-01 11:00", region="US")])
+    build_marts(con, cfg())
+    from metrics.query import dimension_values
+    assert dimension_values(con, "region") == ["BR", "US"]
+    con.execute("UPDATE mart_dimension_values SET dim_value = 'XX' WHERE dim_value = 'US'")
+    assert dimension_values(con, "region") == ["BR", "XX"]      # read from the mart while current
+    con.execute("INSERT INTO tickets SELECT * REPLACE ('n2' AS ticket_id, 'DE' AS region) FROM tickets LIMIT 1")
+    assert dimension_values(con, "region") == ["BR", "DE", "US"]  # stale mart: straight from tickets
