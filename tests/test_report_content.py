@@ -109,6 +109,28 @@ def test_filtered_partner_report_shows_only_its_vendor(warehouse):
     assert "hostile.csv" not in text           # no file list in a partner report
 
 
+def test_week_without_tickets_or_anomalies_renders_empty_sections(warehouse):
+    config, con = warehouse
+    text = without_plotly_js(build_weekly_report(con, config, week="2026-W02", generated_at=T1))
+    assert _tile(text, "inflow") == "0"
+    assert "No anomalies were flagged this week." in text
+    assert "No vendor had tickets this week." in text
+    assert "No tickets in either week." in text
+
+
+def test_anomalies_section_lists_the_weeks_alerts_most_severe_first(warehouse, report):
+    config, con = warehouse
+    week = parse_week(WEEK)
+    start = dt.datetime.combine(week.monday, dt.time(), dt.timezone.utc)
+    expected = con.execute("SELECT count(*) FROM anomalies WHERE start_at < $e AND end_at >= $s",
+                           {"s": start, "e": start + dt.timedelta(days=7)}).fetchall()[0][0]
+    assert expected > 0
+    shown = re.findall(r'<span class="sev sev-([a-z]+)">', report)
+    assert len(shown) == min(expected, 40)
+    rank = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+    assert [rank[s] for s in shown] == sorted(rank[s] for s in shown)
+
+
 def test_bad_week_and_filter_are_input_errors(warehouse):
     config, con = warehouse
     with pytest.raises(BadWeek, match="2026-W60"):

@@ -50,9 +50,11 @@ def week_anomalies(con, config, week: ReportWeek, filters) -> dict:
     start_ts, end_ts = pd.Timestamp(start_at), pd.Timestamp(end_at)
     starts = pd.to_datetime(frame["start_at"], utc=True)
     ends = pd.to_datetime(frame["end_at"], utc=True)
-    frame = frame[(starts < end_ts) & (ends >= start_ts)].copy()
+    frame = frame.loc[(starts < end_ts) & (ends >= start_ts)].copy()
     frame["dims"] = [json.loads(d) for d in frame["dims_json"]]
-    frame = frame[[_in_scope(d, filters) for d in frame["dims"]]]
+    # a Series, not a list: an empty list would select zero *columns*
+    in_scope = pd.Series([_in_scope(d, filters) for d in frame["dims"]], index=frame.index, dtype=bool)
+    frame = frame.loc[in_scope]
     frame["rank"] = frame["severity"].map(SEVERITY_RANK).fillna(9)
     frame["neg_score"] = -frame["score"].fillna(0)
     frame["neg_excess"] = -frame["excess"].fillna(0).abs()
