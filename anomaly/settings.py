@@ -24,7 +24,7 @@ class DetectorSettings:
     # the last `level_days` days, so the weekly shape survives a change of level.
     seasonal_weeks: int = 4
     min_seasonal_weeks: int = 2
-    level_days: float = 1.0           # window of the level median for sub-daily steps
+    level_days: float = 2.0           # window of the level median for sub-daily steps
     level_days_daily: float = 7.0     # ... and for daily steps (a whole week: weekday shape cancels)
     smooth_minutes: float = 60.0      # sub-hourly series: smooth the seasonal reference over an hour
     scale_days: float = 14.0          # window of the MAD of residuals
@@ -45,7 +45,7 @@ class DetectorSettings:
     novelty_days: float = 3.0         # must also beat the largest standardised rise of these days; 0 = off
     novelty_factor: float = 1.0       # ... times this factor
     # Alerts.
-    merge_gap_minutes: float = 120.0  # anomalous points closer than this form one alert
+    merge_gap_minutes: float = 360.0  # anomalous points closer than this form one alert
     merge_gap_steps: int = 1          # ... and never fewer steps than this
     score_log10_cap: float = 12.0     # score = -log10(p) / cap, clipped to [0, 1]
     # Severity: both the tail probability and the excess volume must reach a level.
