@@ -122,3 +122,22 @@ def test_busy_warehouse_raises_at_once_and_touches_nothing(config):
     assert err.value.exit_code == 75
     assert [p.name for p in config.inbox_dir.iterdir()] == ["a.csv"]
     assert not config.refresh_status_path.exists()
+
+
+def test_report_failure_after_swap_keeps_the_refresh_and_is_loud(config_file):
+    """The report folder cannot be created (a file is in the way): the warehouse is still refreshed
+    and inputs archived, but the run fails (exit 1) and the status file says why."""
+    from pipelines.config import load_config
+    from safetyops.refresh import AfterSwapFailed
+    text = config_file.read_text(encoding="utf-8").replace('reports = "reports"', 'reports = "blocker/reports"')
+    config_file.write_text(text, encoding="utf-8")
+    config = load_config(config_file)
+    (config_file.parent / "blocker").write_text("not a folder", encoding="utf-8")
+    write_csv(config.inbox_dir / "a.csv", tickets_between(START, 14, 5))
+    with pytest.raises(AfterSwapFailed, match="weekly report") as err:
+        run_refresh(config, report=True)
+    assert err.value.exit_code == 1
+    assert ticket_counts(config.db_path) == (70, 70)
+    assert list(config.inbox_dir.iterdir()) == []
+    status = read_status(config.refresh_status_path)
+    assert status["status"] == "failed" and "weekly report" in status["error"]
