@@ -22,6 +22,7 @@ from dashboards.state import current_state
 from tests.dashboard_fixtures import config_for, sample_rows, write_warehouse
 
 RANGE = (dt.date(2026, 3, 1), dt.date(2026, 3, 28))
+KNOWN = {"region": ["BR", "US"], "vendor": ["acme"]}
 
 
 @pytest.fixture(scope="module")
@@ -54,20 +55,24 @@ def controls(**kw) -> Controls:
 
 def test_url_sets_the_controls():
     out = sync_filters(LOCATION_ID, "?from=2026-03-02&to=2026-03-09&region=BR&high_profile=true",
-                       controls(), RANGE)
+                       controls(), RANGE, KNOWN)
     assert out[0] is no_update
     assert out[1:3] == ("2026-03-02", "2026-03-09")
     assert out[3] == ["BR"]            # region is the first dimension
-    assert out[-1] == "true"
+    assert out[9] == "true"
+    # the region dropdown gets its options in the same response, URL-only values included
+    assert out[10] == [{"label": "BR", "value": "BR"}, {"label": "US", "value": "US"}]
+    out = sync_filters(LOCATION_ID, "?region=ZZ", controls(), RANGE, KNOWN)
+    assert [o["value"] for o in out[10]] == ["BR", "US", "ZZ"]
 
 
 def test_url_without_dates_shows_the_default_window():
-    out = sync_filters(None, "", controls(), RANGE)
+    out = sync_filters(None, "", controls(), RANGE, KNOWN)
     assert out[1:3] == ("2026-03-01", "2026-03-28")
 
 
 def test_control_change_writes_the_url_and_keeps_page_keys():
-    out = sync_filters("f-vendor", "?status=new", controls(dims={"vendor": ["acme"]}), RANGE)
+    out = sync_filters("f-vendor", "?status=new", controls(dims={"vendor": ["acme"]}), RANGE, KNOWN)
     assert Filters.from_search(out[0]) == Filters(date_from=RANGE[0], date_to=RANGE[1], vendor=("acme",))
     assert "status=new" in out[0]
     assert all(v is no_update for v in out[1:])
@@ -75,12 +80,12 @@ def test_control_change_writes_the_url_and_keeps_page_keys():
 
 def test_unchanged_controls_do_not_push_history():
     search = "?from=2026-03-01&to=2026-03-28"
-    out = sync_filters("f-region", search, controls(), RANGE)
+    out = sync_filters("f-region", search, controls(), RANGE, KNOWN)
     assert out[0] is no_update
 
 
 def test_reset_clears_filters_but_not_page_keys():
-    out = sync_filters("f-reset", "?region=BR&status=new", controls(dims={"region": ["BR"]}), RANGE)
+    out = sync_filters("f-reset", "?region=BR&status=new", controls(dims={"region": ["BR"]}), RANGE, KNOWN)
     assert out[0] == "?status=new"
     assert out[3] == []
 

@@ -48,19 +48,29 @@ def url_from_controls(search: str | None, controls: Controls) -> str:
 
 
 def sync_filters(trigger: str | None, search: str | None, controls: Controls,
-                 default_range: tuple[dt.date, dt.date]) -> tuple:
-    """Returns (search, *control values) with no_update where nothing must change."""
-    unchanged = (no_update,) * len(controls.as_tuple())
+                 default_range: tuple[dt.date, dt.date], known: dict[str, list[str]]) -> tuple:
+    """Returns (search, *control values, *dropdown options) with no_update where nothing changes.
+
+    Options are sent together with the values they must contain: a dropdown whose value arrives
+    before its options drops it, which would silently widen a copied link's view.
+    """
+    unchanged = (no_update,) * (len(controls.as_tuple()) + len(FILTER_DIMS))
     if trigger == "f-reset":
         new_search = merge_search(search, Filters())
         cleared = controls_from_url("", default_range)
-        return (new_search if new_search != (search or "") else no_update, *cleared.as_tuple())
+        return (new_search if new_search != (search or "") else no_update, *cleared.as_tuple(),
+                *_options(cleared, known))
     if trigger is None or trigger == LOCATION_ID:
-        return (no_update, *controls_from_url(search, default_range).as_tuple())
+        shown = controls_from_url(search, default_range)
+        return (no_update, *shown.as_tuple(), *_options(shown, known))
     new_search = url_from_controls(search, controls)
     if Filters.from_search(new_search) == Filters.from_search(search):
         return (no_update, *unchanged)
     return (new_search, *unchanged)
+
+
+def _options(controls: Controls, known: dict[str, list[str]]) -> list[list[dict]]:
+    return [filter_options(known.get(d, []), controls.dims.get(d)) for d in FILTER_DIMS]
 
 
 def page_param_search(search: str | None, keys: list[str], values: list, defaults: list) -> str:
@@ -81,6 +91,14 @@ def filter_options(values: list[str], selected: list[str] | None) -> list[dict]:
     """Dropdown options: the warehouse's values plus anything the URL selected (kept visible)."""
     keep = sorted(set(values) | set(selected or []))
     return [{"label": v, "value": v} for v in keep]
+
+
+def known_values_now() -> dict[str, list[str]]:
+    state = current_state()
+    try:
+        return {d: state.data.read(queries.dimension_options, d) for d in FILTER_DIMS}
+    except SafetyopsError:
+        return {}
 
 
 def default_range_now() -> tuple[dt.date, dt.date]:
@@ -105,12 +123,16 @@ def register(app) -> None:
     control_inputs = [Input("f-date", "start_date"), Input("f-date", "end_date"),
                       *[Input(f"f-{d}", "value") for d in FILTER_DIMS], Input("f-high_profile", "value")]
 
-    @app.callback(Output(LOCATION_ID, "search"), *control_outputs,
+    option_outputs = [Output(f"f-{d}", "options") for d in FILTER_DIMS]
+
+    @app.callback(Output(LOCATION_ID, "search"), *control_outputs, *option_outputs,
                   Input(LOCATION_ID, "search"), *control_inputs, Input("f-reset", "n_clicks"))
     def _sync(search, start, end, *rest):
         *dim_values, hp, _reset = rest
         controls = Controls(start, end, dict(zip(FILTER_DIMS, dim_values)), hp or "all")
-        return sync_filters(_trigger(), search, controls, default_range_now())
+        trigger = _trigger()
+        known = known_values_now() if trigger in (None, LOCATION_ID, "f-reset") else {}
+        return sync_filters(trigger, search, controls, default_range_now(), known)
 
     @app.callback(Output({"type": "nav", "path": ALL}, "href"),
                   Input(LOCATION_ID, "search"))
@@ -125,16 +147,3 @@ def register(app) -> None:
         new = page_param_search(search, [i["key"] for i in ids], values, [i["default"] for i in ids])
         return new if new != (search or "") else no_update
 
-    for dim in FILTER_DIMS:
-        _register_options(app, dim)
-
-
-def _register_options(app, dim: str) -> None:
-    @app.callback(Output(f"f-{dim}", "options"), Input("refresh-tick", "n_intervals"),
-                  State(f"f-{dim}", "value"))
-    def _options(_tick, selected):
-        try:
-            values = current_state().data.read(queries.dimension_options, dim)
-        except SafetyopsError:
-            values = []
-        return filter_options(values, selected)

@@ -32,7 +32,7 @@ def layout(**query):
             id="tickets-grid", rowModelType="infinite", columnDefs=[_column(c) for c in COLUMNS],
             defaultColDef={"resizable": True, "minWidth": 90},
             dashGridOptions={"cacheBlockSize": 100, "maxBlocksInCache": 20, "rowBuffer": 0,
-                             "infiniteInitialRowCount": 1, "overlayNoRowsTemplate": "No tickets match"},
+                             "infiniteInitialRowCount": 1},
             style={"height": "620px"}, className="ag-theme-quartz",
         ),
         dcc.Store(id="tickets-query", data={"search": search}),

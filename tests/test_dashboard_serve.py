@@ -1,0 +1,57 @@
+"""`safetyops serve` runs gunicorn workers that answer pages and callbacks, and stop on SIGTERM."""
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from tests.dashboard_fixtures import config_for, free_port, sample_rows, write_warehouse
+
+pytestmark = pytest.mark.slow
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"serve exited early: {proc.stdout.read()}")
+        try:
+            if requests.get(url, timeout=15).status_code == 200:
+                return
+        except requests.RequestException:   # not listening yet, or a worker still booting
+            pass
+        time.sleep(0.3)
+    raise AssertionError("serve did not answer in time")
+
+
+def test_serve_answers_pages_and_callbacks(tmp_path):
+    cfg = config_for(tmp_path)
+    write_warehouse(cfg.db_path, sample_rows())
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "safetyops.cli", "--config", str(cfg.path), "serve", "--port", str(port),
+         "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/", proc)
+        for path in ("/", "/vendors", "/tickets?region=BR"):
+            assert requests.get(base + path, timeout=10).status_code == 200
+        deps = requests.get(base + "/_dash-dependencies", timeout=10).json()
+        (output,) = [d["output"] for d in deps if '"type":"block"' in d["output"]]
+        panel = {"name": "vendor-scorecard", "type": "block-query"}
+        resp = requests.post(base + "/_dash-update-component", timeout=30, json={
+            "output": output, "outputs": {"id": {"name": "vendor-scorecard", "type": "block"}, "property": "children"},
+            "inputs": [{"id": panel, "property": "data", "value": {"search": "?from=2026-02-01&to=2026-02-28"}},
+                       {"id": "theme-store", "property": "data", "value": "light"}],
+            "state": [{"id": panel, "property": "id", "value": panel}], "changedPropIds": []})
+        assert resp.status_code == 200
+        assert "acme" in resp.text and "globex" in resp.text
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out
+    assert f"http://127.0.0.1:{port}/ (2 workers" in out
