@@ -60,11 +60,19 @@ def connect_memory() -> duckdb.DuckDBPyConnection:
 
 
 def connect_read(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the live warehouse read-only. Safe while a writer builds the next one beside it."""
+    """Open the live warehouse read-only. Safe while a writer builds the next one beside it.
+
+    The file is ATTACHed to a fresh in-memory database rather than opened with connect(path):
+    DuckDB's Python module caches one database instance per path, so connect(path) while an older
+    connection is open would hand back the file from before the last swap.
+    """
     if not Path(db_path).exists():
         raise WarehouseMissing(f"{db_path}: no warehouse yet; run `safetyops ingest` or "
                                "`safetyops refresh` first")
-    return _configure(duckdb.connect(str(db_path), read_only=True))
+    con = _configure(duckdb.connect(":memory:"))
+    con.execute("ATTACH ? AS warehouse (READ_ONLY)", [str(db_path)])
+    con.execute("USE warehouse")
+    return con
 
 
 def lock_path(db_path: Path) -> Path:

@@ -169,11 +169,6 @@ def test_dashboard_connections_never_fail_during_refreshes(loaded, config_file):
         assert counts and set(counts) <= {60, 80, 100, 120}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DuckDB's Python instance cache: duckdb.connect(path) while another connection to that path is "
-    "open in the same process returns the already-open database, i.e. the file from before the swap. "
-    "Fix in pipelines.warehouse.connect_read: connect(':memory:') + ATTACH path (READ_ONLY) + USE. "
-    "Reported to the lead; remove this marker when fixed."))
 def test_connect_read_sees_swapped_file_while_an_old_connection_is_open(loaded, config_file):
     old = connect_read(loaded.db_path)
     try:
