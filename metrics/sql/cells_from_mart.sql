@@ -9,9 +9,20 @@ WITH scoped_days AS (
       @filters@
 ),
 placed_days AS (
+    -- days before the window carry state (backlog, age bands) only: blank their flows
     SELECT
-        *,
-        day < $first_period AS is_opening,
+        * REPLACE (
+            CASE WHEN day < $first_period THEN NULL ELSE n_created END AS n_created,
+            CASE WHEN day < $first_period THEN NULL ELSE n_solved END AS n_solved,
+            CASE WHEN day < $first_period THEN NULL ELSE n_escalated END AS n_escalated,
+            CASE WHEN day < $first_period THEN NULL ELSE n_reopened END AS n_reopened,
+            CASE WHEN day < $first_period THEN NULL ELSE n_sla_decided END AS n_sla_decided,
+            CASE WHEN day < $first_period THEN NULL ELSE n_sla_met END AS n_sla_met,
+            CASE WHEN day < $first_period THEN NULL ELSE sum_qa END AS sum_qa,
+            CASE WHEN day < $first_period THEN NULL ELSE n_qa END AS n_qa,
+            CASE WHEN day < $first_period THEN NULL ELSE sum_csat END AS sum_csat,
+            CASE WHEN day < $first_period THEN NULL ELSE n_csat END AS n_csat
+        ),
         CASE WHEN day < $first_period OR $is_window THEN $first_period
              ELSE date_trunc($trunc_part, day) END AS period_start
     FROM scoped_days
@@ -19,16 +30,16 @@ placed_days AS (
 SELECT
     period_start
     @dims@,
-    coalesce(sum(n_created) FILTER (WHERE NOT is_opening), 0) AS n_created,
-    coalesce(sum(n_solved) FILTER (WHERE NOT is_opening), 0) AS n_solved,
-    coalesce(sum(n_escalated) FILTER (WHERE NOT is_opening), 0) AS n_escalated,
-    coalesce(sum(n_reopened) FILTER (WHERE NOT is_opening), 0) AS n_reopened,
-    coalesce(sum(n_sla_decided) FILTER (WHERE NOT is_opening), 0) AS n_sla_decided,
-    coalesce(sum(n_sla_met) FILTER (WHERE NOT is_opening), 0) AS n_sla_met,
-    coalesce(sum(sum_qa) FILTER (WHERE NOT is_opening), 0) AS sum_qa,
-    coalesce(sum(n_qa) FILTER (WHERE NOT is_opening), 0) AS n_qa,
-    coalesce(sum(sum_csat) FILTER (WHERE NOT is_opening), 0) AS sum_csat,
-    coalesce(sum(n_csat) FILTER (WHERE NOT is_opening), 0) AS n_csat,
+    coalesce(sum(n_created), 0) AS n_created,
+    coalesce(sum(n_solved), 0) AS n_solved,
+    coalesce(sum(n_escalated), 0) AS n_escalated,
+    coalesce(sum(n_reopened), 0) AS n_reopened,
+    coalesce(sum(n_sla_decided), 0) AS n_sla_decided,
+    coalesce(sum(n_sla_met), 0) AS n_sla_met,
+    coalesce(sum(sum_qa), 0) AS sum_qa,
+    coalesce(sum(n_qa), 0) AS n_qa,
+    coalesce(sum(sum_csat), 0) AS sum_csat,
+    coalesce(sum(n_csat), 0) AS n_csat,
     coalesce(sum(d_backlog), 0) AS d_backlog,
     coalesce(sum(d_aged_1d), 0) AS d_aged_1d,
     coalesce(sum(d_aged_3d), 0) AS d_aged_3d,

@@ -20,12 +20,25 @@ WITH scoped_tickets AS (
             WHEN 'high'   THEN $sla_high_minutes
             WHEN 'normal' THEN $sla_normal_minutes
             WHEN 'low'    THEN $sla_low_minutes
-        END AS BIGINT)) AS sla_target_at
+        END AS BIGINT)) AS sla_target_at,
+        1 AS is_combo
         @dims@
     FROM tickets
     WHERE created_at < $end_at
       AND (resolved_at IS NULL OR resolved_at >= $start_at)
       @filters@
+),
+-- Events carry a small integer for their dimension values instead of the strings themselves:
+-- grouping many events by one integer is about twice as fast as by seven strings.
+dim_combos AS (
+    SELECT row_number() OVER () AS combo_id, *
+    FROM (SELECT DISTINCT is_combo @dims@ FROM scoped_tickets) AS distinct_combos
+),
+keyed_tickets AS (
+    SELECT s.created_at, s.first_response_at, s.resolved_at, s.escalated, s.reopen_count,
+           s.qa_score, s.csat, s.sla_target_at, c.combo_id
+    FROM scoped_tickets AS s
+    JOIN dim_combos AS c USING (is_combo @dims@)
 ),
 created_events AS (
     SELECT
@@ -40,9 +53,9 @@ created_events AS (
         CAST(qa_score IS NOT NULL AS INTEGER) AS n_qa,
         csat AS sum_csat,
         CAST(csat IS NOT NULL AS INTEGER) AS n_csat,
-        1 AS d_backlog
-        @dims@
-    FROM scoped_tickets
+        1 AS d_backlog,
+        combo_id
+    FROM keyed_tickets
 ),
 resolved_events AS (
     -- leaving the backlog also leaves whichever age band the ticket had reached
@@ -52,27 +65,27 @@ resolved_events AS (
         -1 AS d_backlog,
         -CAST(resolved_at >= created_at + INTERVAL 24 HOUR AS INTEGER) AS d_aged_1d,
         -CAST(resolved_at >= created_at + INTERVAL 72 HOUR AS INTEGER) AS d_aged_3d,
-        -CAST(resolved_at >= created_at + INTERVAL 168 HOUR AS INTEGER) AS d_aged_7d
-        @dims@
-    FROM scoped_tickets
+        -CAST(resolved_at >= created_at + INTERVAL 168 HOUR AS INTEGER) AS d_aged_7d,
+        combo_id
+    FROM keyed_tickets
     WHERE resolved_at IS NOT NULL
 ),
 -- A ticket counts as aged >= A at period end E when created_at + A <= E. Timestamps are whole
 -- microseconds, so shifting the event 1 microsecond earlier turns "<= E" into the "< E" rule
 -- every other event follows.
 aged_1d_events AS (
-    SELECT created_at + INTERVAL 24 HOUR - INTERVAL 1 MICROSECOND AS event_at, 1 AS d_aged_1d @dims@
-    FROM scoped_tickets
+    SELECT created_at + INTERVAL 24 HOUR - INTERVAL 1 MICROSECOND AS event_at, 1 AS d_aged_1d, combo_id
+    FROM keyed_tickets
     WHERE resolved_at IS NULL OR resolved_at >= created_at + INTERVAL 24 HOUR
 ),
 aged_3d_events AS (
-    SELECT created_at + INTERVAL 72 HOUR - INTERVAL 1 MICROSECOND AS event_at, 1 AS d_aged_3d @dims@
-    FROM scoped_tickets
+    SELECT created_at + INTERVAL 72 HOUR - INTERVAL 1 MICROSECOND AS event_at, 1 AS d_aged_3d, combo_id
+    FROM keyed_tickets
     WHERE resolved_at IS NULL OR resolved_at >= created_at + INTERVAL 72 HOUR
 ),
 aged_7d_events AS (
-    SELECT created_at + INTERVAL 168 HOUR - INTERVAL 1 MICROSECOND AS event_at, 1 AS d_aged_7d @dims@
-    FROM scoped_tickets
+    SELECT created_at + INTERVAL 168 HOUR - INTERVAL 1 MICROSECOND AS event_at, 1 AS d_aged_7d, combo_id
+    FROM keyed_tickets
     WHERE resolved_at IS NULL OR resolved_at >= created_at + INTERVAL 168 HOUR
 ),
 all_events AS (
@@ -83,31 +96,47 @@ all_events AS (
     UNION ALL BY NAME SELECT * FROM aged_7d_events
 ),
 placed_events AS (
+    -- before the window only state (backlog, age bands) counts; flows there are blanked out here
+    -- rather than with FILTER clauses in the aggregate, which are several times slower
     SELECT
-        *,
-        event_at < $start_at AS is_opening,
+        * REPLACE (
+            CASE WHEN event_at < $start_at THEN NULL ELSE n_created END AS n_created,
+            CASE WHEN event_at < $start_at THEN NULL ELSE n_solved END AS n_solved,
+            CASE WHEN event_at < $start_at THEN NULL ELSE n_escalated END AS n_escalated,
+            CASE WHEN event_at < $start_at THEN NULL ELSE n_reopened END AS n_reopened,
+            CASE WHEN event_at < $start_at THEN NULL ELSE n_sla_decided END AS n_sla_decided,
+            CASE WHEN event_at < $start_at THEN NULL ELSE n_sla_met END AS n_sla_met,
+            CASE WHEN event_at < $start_at THEN NULL ELSE sum_qa END AS sum_qa,
+            CASE WHEN event_at < $start_at THEN NULL ELSE n_qa END AS n_qa,
+            CASE WHEN event_at < $start_at THEN NULL ELSE sum_csat END AS sum_csat,
+            CASE WHEN event_at < $start_at THEN NULL ELSE n_csat END AS n_csat
+        ),
         CASE WHEN event_at < $start_at OR $is_window THEN $first_period
              ELSE date_trunc($trunc_part, timezone($tz, event_at)) END AS period_start
     FROM all_events
     WHERE event_at < $end_at
+),
+summed_cells AS (
+    SELECT
+        period_start,
+        combo_id,
+        coalesce(sum(n_created), 0) AS n_created,
+        coalesce(sum(n_solved), 0) AS n_solved,
+        coalesce(sum(n_escalated), 0) AS n_escalated,
+        coalesce(sum(n_reopened), 0) AS n_reopened,
+        coalesce(sum(n_sla_decided), 0) AS n_sla_decided,
+        coalesce(sum(n_sla_met), 0) AS n_sla_met,
+        coalesce(sum(sum_qa), 0) AS sum_qa,
+        coalesce(sum(n_qa), 0) AS n_qa,
+        coalesce(sum(sum_csat), 0) AS sum_csat,
+        coalesce(sum(n_csat), 0) AS n_csat,
+        coalesce(sum(d_backlog), 0) AS d_backlog,
+        coalesce(sum(d_aged_1d), 0) AS d_aged_1d,
+        coalesce(sum(d_aged_3d), 0) AS d_aged_3d,
+        coalesce(sum(d_aged_7d), 0) AS d_aged_7d
+    FROM placed_events
+    GROUP BY period_start, combo_id
 )
-SELECT
-    period_start
-    @dims@,
-    -- flows count inside the window only; the opening balance carries state, not flow
-    coalesce(sum(n_created) FILTER (WHERE NOT is_opening), 0) AS n_created,
-    coalesce(sum(n_solved) FILTER (WHERE NOT is_opening), 0) AS n_solved,
-    coalesce(sum(n_escalated) FILTER (WHERE NOT is_opening), 0) AS n_escalated,
-    coalesce(sum(n_reopened) FILTER (WHERE NOT is_opening), 0) AS n_reopened,
-    coalesce(sum(n_sla_decided) FILTER (WHERE NOT is_opening), 0) AS n_sla_decided,
-    coalesce(sum(n_sla_met) FILTER (WHERE NOT is_opening), 0) AS n_sla_met,
-    coalesce(sum(sum_qa) FILTER (WHERE NOT is_opening), 0) AS sum_qa,
-    coalesce(sum(n_qa) FILTER (WHERE NOT is_opening), 0) AS n_qa,
-    coalesce(sum(sum_csat) FILTER (WHERE NOT is_opening), 0) AS sum_csat,
-    coalesce(sum(n_csat) FILTER (WHERE NOT is_opening), 0) AS n_csat,
-    coalesce(sum(d_backlog), 0) AS d_backlog,
-    coalesce(sum(d_aged_1d), 0) AS d_aged_1d,
-    coalesce(sum(d_aged_3d), 0) AS d_aged_3d,
-    coalesce(sum(d_aged_7d), 0) AS d_aged_7d
-FROM placed_events
-GROUP BY period_start @dims@
+SELECT summed_cells.* EXCLUDE (combo_id) @dims@
+FROM summed_cells
+JOIN dim_combos USING (combo_id)
