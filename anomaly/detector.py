@@ -111,19 +111,27 @@ def _continue_runs(candidates: np.ndarray, onsets: np.ndarray, gap: int) -> np.n
     return out
 
 
-def _novelty_limits(values, mu, sd, defined, step_seconds, s: DetectorSettings):
-    """Band edges at the largest standardised rise (and fall) of the last `novelty_days`.
+def _past_extremes(a: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    frame = pd.DataFrame(a, copy=False).rolling(window, min_periods=1)
+    return _shift(frame.min().to_numpy(), 1), _shift(frame.max().to_numpy(), 1)
+
+
+def _novelty_limits(values, mu, sd, defined, step_seconds, s: DetectorSettings, is_counts: bool):
+    """Onset thresholds: the largest rise (and fall) of the last `novelty_days`, times a factor.
 
     Real streams are burstier than any count model: a burst is news only when it beats the bursts
-    this series had recently. Only past points count, so the alert's own start is not affected.
+    this series had recently. For counts a rise is the ratio (x+1)/(mu+1), so a night-time burst is
+    compared with other bursts by how many times expected, not by raw counts; other series use the
+    standardised residual. Only past points count, so an alert's own start is not affected.
     """
-    z = np.where(defined, (np.nan_to_num(values) - mu) / sd, np.nan)
     window = steps_per(s.novelty_days * DAY_SECONDS, step_seconds)
-    frame = pd.DataFrame(z, copy=False).rolling(window, min_periods=1)
-    z_hi = _shift(frame.max().to_numpy(), 1)
-    z_lo = _shift(frame.min().to_numpy(), 1)
+    x = np.nan_to_num(values)
     f = s.novelty_factor
-    return mu + sd * f * np.minimum(z_lo, 0.0), mu + sd * f * np.maximum(z_hi, 0.0)
+    if is_counts and s.novelty_metric == "ratio":
+        lo, hi = _past_extremes(np.where(defined, np.log((x + 1) / (mu + 1)), np.nan), window)
+        return (mu + 1) * np.exp(f * np.minimum(lo, 0.0)) - 1, (mu + 1) * np.exp(f * np.maximum(hi, 0.0)) - 1
+    lo, hi = _past_extremes(np.where(defined, (x - mu) / sd, np.nan), window)
+    return mu + sd * f * np.minimum(lo, 0.0), mu + sd * f * np.maximum(hi, 0.0)
 
 
 def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings,
@@ -164,7 +172,7 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
     below = defined & (x < lower) & (s.direction in ("down", "both"))
     if s.novelty_days > 0:
         # Onsets must also beat recent bursts; points that continue a started alert need not.
-        nov_lo, nov_hi = _novelty_limits(values, mu_d, sd_all, defined, step_seconds, s)
+        nov_lo, nov_hi = _novelty_limits(values, mu_d, sd_all, defined, step_seconds, s, is_counts)
         gap = merge_gap_steps(step_seconds, s)
         above = _continue_runs(above, above & ~(x <= nov_hi), gap)
         below = _continue_runs(below, below & ~(x >= nov_lo), gap)

@@ -44,6 +44,7 @@ class DetectorSettings:
     sustained_alpha: float = 0.01
     novelty_days: float = 3.0         # must also beat the largest standardised rise of these days; 0 = off
     novelty_factor: float = 1.0       # ... times this factor
+    novelty_metric: str = "ratio"     # counts: rise as (x+1)/(mu+1); "z": standardised residual
     # Alerts.
     merge_gap_minutes: float = 360.0  # anomalous points closer than this form one alert
     merge_gap_steps: int = 1          # ... and never fewer steps than this
@@ -58,6 +59,8 @@ class DetectorSettings:
         if self.count_model not in COUNT_MODELS:
             raise SettingsError(f"[detection] count_model = {self.count_model!r}; "
                                 f"valid: {', '.join(COUNT_MODELS)}")
+        if self.novelty_metric not in ("ratio", "z"):
+            raise SettingsError(f"[detection] novelty_metric = {self.novelty_metric!r}; valid: ratio, z")
         if not 0 < self.alpha < 0.5:
             raise SettingsError(f"[detection] alpha = {self.alpha!r} must be between 0 and 0.5")
         if self.seasonal_weeks < 1 or self.min_seasonal_weeks < 1:
