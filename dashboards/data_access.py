@@ -65,6 +65,30 @@ class DataAccess:
             self.cache.set(key, pickle.dumps(value))
         return value
 
+    def memo(self, parts: tuple, compute: Callable[[], Any]) -> Any:
+        """A rendered panel, cached per warehouse version and triage-store state (`parts` names it)."""
+        if self.cache is None:
+            return compute()
+        text = f"render|{self.config.db_path}|{self.version_key()}|{self.triage_key()}|{parts!r}"
+        key = "so:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+        hit = self.cache.get(key)
+        if hit is not None:
+            return pickle.loads(hit)
+        value = compute()
+        self.cache.set(key, pickle.dumps(value))
+        return value
+
+    def triage_key(self) -> str:
+        """Changes whenever triage or annotations are written (SQLite in WAL mode: file + -wal)."""
+        stamps = []
+        for path in (self.config.triage_path, Path(str(self.config.triage_path) + "-wal")):
+            try:
+                st = path.stat()
+                stamps.append(f"{st.st_mtime_ns}-{st.st_size}")
+            except FileNotFoundError:
+                stamps.append("none")
+        return "/".join(stamps)
+
     def read_uncached(self, fn: Callable[..., Any], *args: Any) -> Any:
         with self.connections.cursor() as con:
             return fn(con, self.config, *args)

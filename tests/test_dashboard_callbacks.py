@@ -242,3 +242,21 @@ def test_page_switch_writes_only_non_default_values():
     assert page_param_search("?region=BR&status=new", ["status"], ["resolved"], ["open"]) == \
         "?region=BR&status=resolved"
     assert page_param_search("?status=new", ["status"], ["open"], ["open"]) == ""
+
+
+def test_rendered_panels_are_cached_until_triage_or_data_change(sample):
+    from dashboards.callbacks.panels import cached_block, cached_graph
+    state, _rows = sample
+    store = {"search": "?from=2026-02-01&to=2026-02-07"}
+    from plotly.utils import PlotlyJSONEncoder
+    as_json = lambda fig: json.dumps(fig, cls=PlotlyJSONEncoder, sort_keys=True)  # noqa: E731
+    first = as_json(cached_graph(state, "overview-inflow", store, "light"))
+    assert as_json(cached_graph(state, "overview-inflow", store, "light")) == first
+    assert as_json(cached_graph(state, "overview-inflow", store, "dark")) != first   # theme is in the key
+    key_before = state.data.triage_key()
+    from dashboards.anomaly_data import add_annotation as add
+    add(state.config, "2026-02-03", None, "launch X", "launch", None, None, None)
+    assert state.data.triage_key() != key_before
+    with_marker = cached_graph(state, "overview-inflow", store, "light")
+    assert "launch X" in str(with_marker["layout"].get("annotations"))
+    assert "Key figures" not in str(cached_block(state, "overview-kpis", store, "light"))

@@ -109,18 +109,33 @@ def _annotations(state: AppState, ctx: PanelContext):
     return annotations_in_window(state.config, ctx.filters)
 
 
+def cached_graph(state: AppState, name: str, store: dict | None, theme: str | None):
+    """The figure as JSON, drawn once per (panel, URL, theme, warehouse version, triage state)."""
+    draw = lambda: render_graph(state, name, store, theme).to_plotly_json()  # noqa: E731
+    if not get_panel(name).cacheable:
+        return draw()
+    return state.data.memo(("graph", name, (store or {}).get("search", ""), normalise_theme(theme)), draw)
+
+
+def cached_block(state: AppState, name: str, store: dict | None, theme: str | None):
+    draw = lambda: render_block(state, name, store, theme)  # noqa: E731
+    if not get_panel(name).cacheable:
+        return draw()
+    return state.data.memo(("block", name, (store or {}).get("search", ""), normalise_theme(theme)), draw)
+
+
 def register(app) -> None:
     @app.callback(Output({"type": "graph", "name": MATCH}, "figure"),
                   Input({"type": "graph-query", "name": MATCH}, "data"), Input(THEME_STORE, "data"),
                   State({"type": "graph-query", "name": MATCH}, "id"))
     def _graph(store, theme, store_id):
-        return render_graph(current_state(), store_id["name"], store, theme)
+        return cached_graph(current_state(), store_id["name"], store, theme)
 
     @app.callback(Output({"type": "block", "name": MATCH}, "children"),
                   Input({"type": "block-query", "name": MATCH}, "data"), Input(THEME_STORE, "data"),
                   State({"type": "block-query", "name": MATCH}, "id"))
     def _block(store, theme, store_id):
-        return render_block(current_state(), store_id["name"], store, theme)
+        return cached_block(current_state(), store_id["name"], store, theme)
 
     @app.callback(Output({"type": "download", "name": MATCH}, "data"),
                   Input({"type": "csv", "name": MATCH}, "n_clicks"), State(LOCATION_ID, "search"),

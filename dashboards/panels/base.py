@@ -49,6 +49,7 @@ class Panel:
     height: int = 340
     note: str = ""                   # one line under the title saying what is counted
     empty_text: str = "No tickets match these filters"
+    cacheable: bool = True           # False when the drawing depends on the clock
 
 
 PANELS: dict[str, Panel] = {}

@@ -67,5 +67,5 @@ def render_freshness(df: pd.DataFrame, ctx: PanelContext):
 
 
 register(Panel("health-freshness", "Freshness per source", load_freshness, render_freshness, kind="block",
-               is_empty=lambda df: df.empty, empty_text="Nothing loaded yet",
+               is_empty=lambda df: df.empty, empty_text="Nothing loaded yet", cacheable=False,
                note=f"Red: no load for more than {STALE_HOURS} hours."))
