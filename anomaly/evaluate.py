@@ -42,6 +42,7 @@ class SampleReport:
     n_series: int
     months: float
     missed: list                   # ids of target spikes not found
+    paged: dict                    # the same figures for alerts of severity >= medium only
 
 
 def default_nab_dir() -> Path | None:
@@ -69,7 +70,8 @@ def _overlaps(row, start, end) -> bool:
     return row["start_at"] < end and row["end_at"] + step > start
 
 
-def score_sample(rows: list[dict], truth: dict, n_series: dict[str, int], days: float) -> SampleReport:
+def score_sample(rows: list[dict], truth: dict, n_series: dict[str, int], days: float,
+                 paged: bool = True) -> SampleReport:
     alerts = pd.DataFrame([r for r in rows if r["family"] in FAMILIES])
     spikes = truth.get("spikes", [])
     found, delays, missed = [], [], []
@@ -96,6 +98,11 @@ def score_sample(rows: list[dict], truth: dict, n_series: dict[str, int], days: 
         n_false = int(sum(a not in matched_alerts for a in fam_alerts["anomaly_id"])) if len(fam_alerts) else 0
         false_rate[fam] = n_false / max(n_series.get(fam, 0) * months, 1e-9)
     n_target = sum(t for _, t in found)
+    paged_figures = {}
+    if paged:
+        sub = score_sample([r for r in rows if r["severity"] != "low"], truth, n_series, days, paged=False)
+        paged_figures = {"recall_target": sub.recall_target, "precision": sub.precision,
+                         "n_alerts": sub.n_alerts, "false_per_series_month": sub.false_per_series_month}
     return SampleReport(
         n_spikes=len(spikes), n_target=n_target,
         recall_all=sum(f for f, _ in found) / max(len(spikes), 1),
@@ -103,7 +110,8 @@ def score_sample(rows: list[dict], truth: dict, n_series: dict[str, int], days: 
         precision=len(matched_alerts) / n_alerts if n_alerts else 1.0,
         false_per_series_month=false_rate,
         median_delay_hours=float(pd.Series(delays).median()) if delays else float("nan"),
-        n_alerts=n_alerts, n_series=sum(n_series.get(f, 0) for f in FAMILIES), months=months, missed=missed)
+        n_alerts=n_alerts, n_series=sum(n_series.get(f, 0) for f in FAMILIES), months=months, missed=missed,
+        paged=paged_figures)
 
 
 def evaluate_sample(sample_dir: Path, config) -> SampleReport:
@@ -143,4 +151,6 @@ def format_sample(r: SampleReport) -> str:
         f"  false alerts per series-month: {fr}",
         f"  median detection delay: {r.median_delay_hours:.1f} h",
         f"  missed target spikes: {', '.join(r.missed) or 'none'}",
-    ])
+    ] + ([f"  severity >= medium only: recall (target) {r.paged['recall_target']:.2f}, precision "
+          f"{r.paged['precision']:.2f} of {r.paged['n_alerts']} alerts, false alerts per series-month "
+          + ", ".join(f"{k} {v:.3f}" for k, v in r.paged["false_per_series_month"].items())] if r.paged else []))

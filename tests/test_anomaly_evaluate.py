@@ -1,0 +1,62 @@
+"""Evaluation: spike matching on hand-made alerts, and the evaluate command on NAB."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from anomaly.evaluate import score_sample
+from safetyops.cli import main
+
+NAB = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "nab_realtweets"
+
+
+def alert(aid, family, cat, region, start, end, severity="high"):
+    return {"anomaly_id": aid, "family": family, "abuse_category": cat, "region": region,
+            "grain": "hour" if family == "counts_hourly" else "day", "severity": severity,
+            "start_at": pd.Timestamp(start, tz="UTC"), "end_at": pd.Timestamp(end, tz="UTC")}
+
+
+TRUTH = {"days": 61, "spikes": [
+    {"id": "s1", "abuse_category": "spam", "region": "BR", "start": "2026-03-10T14:00:00Z",
+     "end": "2026-03-11T14:00:00Z", "multiplier": 3.0, "baseline_per_day": 100},
+    {"id": "s2", "abuse_category": "spam", "region": "US", "start": "2026-03-20T00:00:00Z",
+     "end": "2026-03-21T00:00:00Z", "multiplier": 2.0, "baseline_per_day": 50},
+    {"id": "s3", "abuse_category": "self_harm", "region": "JP", "start": "2026-03-25T00:00:00Z",
+     "end": "2026-03-26T00:00:00Z", "multiplier": 1.2, "baseline_per_day": 50},
+]}
+
+
+def test_spike_matching_recall_precision_false_rate_and_delay():
+    rows = [
+        alert("a", "counts_hourly", "spam", "BR", "2026-03-10 16:00", "2026-03-10 20:00"),  # s1, 3 h late
+        alert("b", "counts_daily", "spam", "BR", "2026-03-10", "2026-03-11"),               # s1 again
+        alert("c", "counts_hourly", "spam", "US", "2026-03-01 03:00", "2026-03-01 03:00", "low"),  # false
+        alert("d", "counts_hourly", "spam", "BR", "2026-03-11 14:00", "2026-03-11 15:00", "low"),  # after s1: false
+        alert("e", "share_daily", "spam", "US", "2026-03-20", "2026-03-20"),                 # other family: ignored
+    ]
+    r = score_sample(rows, TRUTH, {"counts_hourly": 10, "counts_daily": 10}, days=61)
+    assert (r.n_spikes, r.n_target) == (3, 2)
+    assert r.recall_target == 0.5 and r.recall_all == pytest.approx(1 / 3)
+    assert r.precision == pytest.approx(2 / 4)
+    months = 61 / 30.44
+    assert r.false_per_series_month["counts_hourly"] == pytest.approx(2 / (10 * months))
+    assert r.false_per_series_month["counts_daily"] == 0
+    assert r.median_delay_hours == pytest.approx(3.0)
+    assert r.missed == ["s2"]
+    assert r.paged["precision"] == 1.0 and r.paged["n_alerts"] == 2
+
+
+@pytest.mark.skipif(not NAB.exists(), reason="shared NAB dataset not present")
+def test_evaluate_command_scores_nab_and_checks_its_scorer(capsys, config_file):
+    assert main(["--config", str(config_file), "anomaly", "evaluate", "--nab", str(NAB)]) == 0
+    out = capsys.readouterr().out
+    score = float(re.search(r"normalised score: ([\d.]+)", out).group(1))
+    assert 0 <= score <= 100
+    for det in ("numenta", "twitterADVec"):
+        ours, published = re.search(rf"scorer check {det}: re-scored ([\d.]+) vs NAB's per-file results ([\d.]+)",
+                                    out).groups()
+        assert ours == published
+    assert len(re.findall(r"Twitter_volume_\w+\.csv", out)) == 10
