@@ -12,9 +12,9 @@ mart_ticket_facts: one row per ticket with its local creation day and response t
   Percentiles cannot be summed, so they are computed exactly from these per-ticket rows (or from
   tickets for hour grain), with the filters applied.
 mart_dimension_values: one row per dimension x value (filter validation without a scan).
-mart_meta: what the marts were built from (as_of, ticket count, reporting zone, SLA targets). The
-  marts are used only while all of these still match, so they can never serve stale or
-  differently defined numbers: a missing or stale mart just means run_query reads tickets.
+mart_meta: what the marts were built from (as_of, ticket count, load runs, reporting zone, SLA
+  targets). The marts are used only while all of these still match, so they can never serve
+  stale or differently defined numbers: a missing or stale mart just means run_query reads tickets.
 """
 from __future__ import annotations
 
@@ -27,23 +27,25 @@ from metrics.facts import Extent, extent
 from metrics.registry import ADDITIVE_MARTS, FACTS_MART, MART_DIMENSIONS, MART_ROLLUPS
 from metrics.sqltext import dims_sql, render, used_params
 
-MART_VERSION = "2"
+MART_VERSION = "3"
 MART_TABLES = (*(name for name, _ in ADDITIVE_MARTS), FACTS_MART, "mart_dimension_values", "mart_meta")
 _ALL_TIME_START = dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc)
 _ALL_TIME_END = dt.datetime(2200, 1, 1, tzinfo=dt.timezone.utc)
 
 
-def fingerprint_data(facts: Extent) -> dict[str, str]:
+def fingerprint_data(con, facts: Extent) -> dict[str, str]:
+    n_loads, last_load = con.execute(render("load_state.sql", {})).fetchall()[0]
     return {
         "mart_version": MART_VERSION,
         "as_of": facts.as_of.isoformat() if facts.n_tickets else "",
         "n_tickets": str(facts.n_tickets),
+        "load_runs": f"{n_loads}:{last_load}",
     }
 
 
-def fingerprint(config, facts: Extent) -> dict[str, str]:
+def fingerprint(con, config, facts: Extent) -> dict[str, str]:
     return {
-        **fingerprint_data(facts),
+        **fingerprint_data(con, facts),
         "reporting_timezone": config.reporting_timezone,
         "sla_frt_minutes": json.dumps(dict(sorted(config.sla_frt_minutes.items()))),
     }
@@ -65,7 +67,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, config) -> dict[str, int]:
     _run(con, render("mart_ticket_facts.sql", {}), params)
     _run(con, render("mart_dimension_values.sql", {}), params)
     _run(con, render("mart_meta.sql", {}), params)
-    con.executemany("INSERT INTO mart_meta VALUES (?, ?)", list(fingerprint(config, facts).items()))
+    con.executemany("INSERT INTO mart_meta VALUES (?, ?)", list(fingerprint(con, config, facts).items()))
     return {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in MART_TABLES}
 
 
@@ -76,7 +78,7 @@ def _run(con, sql: str, params: dict) -> None:
 def mart_is_current(con: duckdb.DuckDBPyConnection, config, facts: Extent | None = None) -> bool:
     """True when every mart exists and was built from this warehouse state with this config."""
     stored = _stored_fingerprint(con)
-    return stored is not None and stored == fingerprint(config, facts or extent(con))
+    return stored is not None and stored == fingerprint(con, config, facts or extent(con))
 
 
 def marts_match_data(con: duckdb.DuckDBPyConnection, facts: Extent | None = None) -> bool:
@@ -85,7 +87,7 @@ def marts_match_data(con: duckdb.DuckDBPyConnection, facts: Extent | None = None
     stored = _stored_fingerprint(con)
     if stored is None:
         return False
-    now = fingerprint_data(facts or extent(con))
+    now = fingerprint_data(con, facts or extent(con))
     return all(stored.get(k) == v for k, v in now.items())
 
 

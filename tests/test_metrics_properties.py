@@ -201,3 +201,13 @@ def test_dimension_values_from_mart_follow_the_data():
     assert dimension_values(con, "region") == ["BR", "XX"]      # read from the mart while current
     con.execute("INSERT INTO tickets SELECT * REPLACE ('n2' AS ticket_id, 'DE' AS region) FROM tickets LIMIT 1")
     assert dimension_values(con, "region") == ["BR", "DE", "US"]  # stale mart: straight from tickets
+
+
+def test_a_new_load_run_makes_the_marts_stale():
+    # an out-of-order load can change a ticket without moving as_of or the ticket count
+    con = warehouse([ticket("2026-03-01 10:00"), ticket("2026-03-02 10:00")])
+    build_marts(con, cfg())
+    assert mart_is_current(con, cfg())
+    con.execute("INSERT INTO load_runs VALUES (1, 'f.csv', 'f.csv', 'abc', 'canonical', 1, 1, 0, 1, 0, 0, "
+                "now(), now(), 'loaded', 'UTC')")
+    assert not mart_is_current(con, cfg())
