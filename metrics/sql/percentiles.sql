@@ -4,17 +4,19 @@
 -- cells cannot be merged, so this never reads the additive marts. Dense over the combinations
 -- with tickets created in the window (always one without dimensions); value NULL and n = 0 where
 -- the period has none.
-WITH combos AS (
-    SELECT DISTINCT 1 AS is_combo @dims@ FROM scoped_tickets
-    UNION BY NAME
-    SELECT 1 AS is_combo WHERE $no_dims
-),
-cells AS (
+WITH cells AS (
     SELECT period_start @dims@,
            quantile_cont(measure_value, $quantile) AS value,
            count(measure_value) AS n
     FROM scoped_tickets
     GROUP BY period_start @dims@
+),
+-- every group of created tickets is a cell (n may be 0), so the combinations come from the
+-- cells rather than from a second pass over the tickets
+combos AS (
+    SELECT DISTINCT 1 AS is_combo @dims@ FROM cells
+    UNION BY NAME
+    SELECT 1 AS is_combo WHERE $no_dims
 ),
 grid AS (
     SELECT calendar.period_start, combos.*
