@@ -53,9 +53,8 @@ def _effective_dims_and_filters(query):
         # the share of spam within BR is spam / all of BR: filter categories after sharing
         filters = tuple(f for f in filters if f[0] != "abuse_category")
     if query.metric == "high_profile_inflow":
-        wanted = dict(filters).get("high_profile", ("true",))
-        filters = tuple(f for f in filters if f[0] != "high_profile")
-        filters += (("high_profile", tuple(v for v in wanted if v == "true") or ("none",)),)
+        # ANDed with any high_profile filter of the caller's (high_profile=false gives 0)
+        filters += (("high_profile", ("true",)),)
     return by, filters
 
 

@@ -39,9 +39,10 @@ def run_query(con: duckdb.DuckDBPyConnection, query: MetricQuery, config: Config
               source: str = "auto") -> pd.DataFrame:
     """One row per period x dimension values: period_start, *by, value, n [, previous_value, change].
 
-    source="auto" reads the daily mart when it can answer exactly (additive metric, grain >= day,
-    dimensions and filters the mart keeps, mart built from this very warehouse state), else
-    tickets; "tickets"/"mart" force one (tests use this to prove both give the same numbers).
+    source="auto" reads the marts when they were built from this very warehouse state and config
+    and the grain is day or coarser: additive metrics from the smallest daily mart that keeps the
+    query's dimensions and filters, percentiles from the per-ticket facts mart; otherwise tickets.
+    "tickets"/"mart" force one (tests use this to prove both give the same numbers).
     """
     query = validate(con, query)
     if source not in SOURCES:

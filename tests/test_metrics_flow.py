@@ -74,6 +74,9 @@ def test_high_profile_view_is_a_filter(con):
     hp = daily(con, "backlog", filters=(("high_profile", ("true",)),))
     assert rows(hp, "value") == [(1.0,)] * 4          # only t5
     assert rows(daily(con, "high_profile_inflow"), "value") == [(0.0,)] * 4
+    assert rows(daily(con, "high_profile_inflow", filters=(("high_profile", ("false",)),)), "value") == [(0.0,)] * 4
+    weekly = MetricQuery("high_profile_inflow", grain="month", date_from=day("2026-02-01"), date_to=day("2026-02-28"))
+    assert rows(run_query(con, weekly, cfg()), "value") == [(1.0,)]      # t5, created 02-20
 
 
 def test_two_dimensions(con):
