@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 
+import pandas as pd
 import pytest
 from dash import no_update
 
@@ -260,3 +261,18 @@ def test_rendered_panels_are_cached_until_triage_or_data_change(sample):
     with_marker = cached_graph(state, "overview-inflow", store, "light")
     assert "launch X" in str(with_marker["layout"].get("annotations"))
     assert "Key figures" not in str(cached_block(state, "overview-kpis", store, "light"))
+
+
+def test_movers_compare_the_latest_complete_week(sample):
+    from dashboards.callbacks.panels import load_panel
+    state, rows = sample
+    _panel, _ctx, df = load_panel(state, "abuse-movers", "?from=2026-02-02&to=2026-02-23")   # ends on a Monday
+
+    def count(cat, first, last):
+        return sum(1 for r in rows if r["abuse_category"] == cat and first <= r["created_at"].date() <= last)
+
+    assert {pd.Timestamp(p).date() for p in df["period_start"]} == {dt.date(2026, 2, 16)}
+    for r in df.itertuples():
+        assert r.value == count(r.abuse_category, dt.date(2026, 2, 16), dt.date(2026, 2, 22))
+        assert r.previous_value == count(r.abuse_category, dt.date(2026, 2, 9), dt.date(2026, 2, 15))
+    assert list(df["abs_change"]) == sorted(df["abs_change"], reverse=True)

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode
 from dash import ALL, Input, Output, State, callback_context, no_update
 
 from dashboards import queries
-from dashboards.components import LOCATION_ID, NAV, nav_link_id
+from dashboards.components import LOCATION_ID, NAV
 from dashboards.filters import FILTER_DIMS, Filters, merge_search
 from dashboards.state import current_state
 from pipelines.errors import SafetyopsError

@@ -7,5 +7,6 @@ dash.register_page(__name__, path="/abuse", name="Abuse trends", title="Abuse tr
 
 def layout(**query):
     return page("Abuse trends", search_from_query(query),
-                ["abuse-heatmap", "abuse-movers", ("abuse-stacked", True), "abuse-share", "abuse-multiples"],
+                ["abuse-heatmap", "abuse-movers", ("abuse-stacked", True), "abuse-share",
+                 ("abuse-multiples", True)],
                 intro="Which kinds of abuse are reported where, and what is moving.")

@@ -57,22 +57,23 @@ def render_multiples(df: pd.DataFrame, ctx: PanelContext):
             line={"color": category_color(str(cat))},
             customdata=[drill_fragment({"abuse_category": cat}, p) for p in part["period_start"]],
         ), row=i // cols + 1, col=i % cols + 1)
-    apply_theme(fig, ctx.theme)
-    fig.update_layout(height=max(260, 190 * rows))
-    return fig
+    return apply_theme(fig, ctx.theme)
 
 
 register(Panel("abuse-multiples", "Each category on its own scale", load_daily_by_category, render_multiples,
-               height=600, note="Small multiples: a rise in a small category stays visible."))
+               height=780, note="Small multiples: a rise in a small category stays visible."))
 
 
 def load_movers(ctx: PanelContext) -> pd.DataFrame:
     weekly = ctx.read(queries.series, "inflow", ctx.filters, "week", ("abuse_category",), "previous")
     if weekly.empty:
         return weekly
-    # the latest week with tickets: a window ending on a Monday would otherwise compare an empty week
+    # the latest complete week with tickets: a window ending on a Monday would otherwise compare
+    # one day against a full week
     totals = weekly.groupby("period_start")["value"].sum()
-    busy = totals[totals > 0]
+    ends = pd.to_datetime(totals.index) + pd.Timedelta(days=6)
+    complete = totals[(ends.date <= ctx.filters.date_to) & (totals.values > 0)]
+    busy = complete if len(complete) else totals[totals > 0]
     latest = busy.index.max() if len(busy) else totals.index.max()
     last = weekly[weekly["period_start"] == latest].copy()
     last["change_pct"] = [(v / p - 1) if p else math.nan for v, p in zip(last["value"], last["previous_value"])]
@@ -93,7 +94,7 @@ def render_movers(df: pd.DataFrame, ctx: PanelContext):
 
 register(Panel("abuse-movers", "Biggest movers week over week", load_movers, render_movers,
                is_empty=lambda df: df.empty or float(df["value"].sum() + df["previous_value"].fillna(0).sum()) == 0,
-               note="Latest week with tickets in the window vs the week before (ISO weeks, Monday start)."))
+               note="Latest complete week in the window vs the week before (ISO weeks, Monday start)."))
 
 
 def load_share(ctx: PanelContext) -> pd.DataFrame:

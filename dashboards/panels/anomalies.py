@@ -11,7 +11,7 @@ from dashboards import anomaly_data as ad
 from dashboards import queries
 from dashboards.annotations_feed import annotations_in_window
 from dashboards.formatting import format_value
-from dashboards.figures import annotation_markers, plain
+from dashboards.figures import annotation_markers
 from dashboards.filters import FILTER_DIMS, Filters
 from dashboards.panels.base import Panel, PanelContext, register
 from dashboards.panels.tables import data_table

@@ -52,7 +52,9 @@ def sparkline(ctx: PanelContext, metric: str) -> dict:
 def tile(row, ctx: PanelContext) -> html.Div:
     info = queries.metric_info(row.metric)
     vs_prev = format_change(row.value, row.previous_value, info.unit)
-    prev_class = judge(row.value, row.previous_value, info.direction)
+    # a change that rounds to zero is not coloured as a gain or a loss
+    prev_class = "neutral" if vs_prev.lstrip("+-").startswith("0.0") else \
+        judge(row.value, row.previous_value, info.direction)
     children = [
         html.Div(KPI_LABELS.get(row.metric, row.metric), className="tile-label"),
         html.Div(format_value(row.value, info.unit), className="tile-value"),

@@ -5,7 +5,7 @@ import pandas as pd
 
 from dashboards import queries
 from dashboards.figures import bars, target_line, time_lines, top_values
-from dashboards.panels.base import Panel, PanelContext, no_tickets, register
+from dashboards.panels.base import Panel, PanelContext, register
 from dashboards.panels.tables import data_table
 
 BY_CHOICES = ("region", "vendor", "priority")
