@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from anomaly import triage
+from anomaly.contributors import DEFAULT_MIN_SHARE, contributors
 from anomaly.detect import load_events
 from anomaly.scan import family_settings
 from anomaly.series import scan_families
@@ -57,6 +58,11 @@ def get_anomaly(con, config, anomaly_id: str, context_buckets: int = 24 * 7) -> 
     row = frame.iloc[0].to_dict()
     row["contributors"] = json.loads(row.pop("contributors_json") or "[]")
     row["dims"] = json.loads(row.pop("dims_json"))
+    if not row["contributors"] and row["metric"] == "inflow":
+        step = pd.Timedelta(hours=1) if row["grain"] == "hour" else pd.Timedelta(days=1)
+        min_share = float(config.detection.get("contributor_min_share", DEFAULT_MIN_SHARE))
+        row["contributors"] = [c.to_dict() for c in contributors(
+            con, row["dims"], pd.Timestamp(row["start_at"]), pd.Timestamp(row["end_at"]) + step, min_share)]
     state = triage.get_states(config.triage_path, [anomaly_id]).get(anomaly_id, {})
     row["triage"] = {"status": state.get("status", "new"), "note": state.get("note"),
                      "who": state.get("who"), "updated_at": state.get("updated_at")}

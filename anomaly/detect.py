@@ -122,7 +122,9 @@ def run_detection(con, config, settings: DetectorSettings | None = None) -> Dete
         elif r["family"] != "mix_daily":
             r["contributors_json"] = old["contributors_json"]   # unchanged alert: reuse the drill-down
     for r, f in pairs:
-        if f is None or r["anomaly_id"] not in changed_ids or f.unit != "tickets":
+        # Low-severity alerts get their drill-down on demand (api.get_anomaly): ranking costs a
+        # scan of the series' tickets, and most low alerts are never opened.
+        if f is None or r["anomaly_id"] not in changed_ids or f.unit != "tickets" or r["severity"] == "low":
             continue
         step = pd.Timedelta(hours=1) if f.grain == "hour" else pd.Timedelta(days=1)
         cons = contributors(con, f.key, r["start_at"], r["end_at"] + step, min_share)

@@ -162,10 +162,15 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
         stat_lo, stat_hi = mu_d - z * sd, mu_d + z * sd
         zx = (np.nan_to_num(values) - mu_d) / sd
         p_up, p_down = stats.norm.sf(zx), stats.norm.cdf(zx)
+    nonnegative = is_counts or bool(np.all(np.nan_to_num(values) >= 0))
+    if nonnegative:
+        # Counts, minutes and shares cannot go below zero, whatever the additive baseline says.
+        mu = np.maximum(mu, 0.0)
+        stat_lo = np.maximum(stat_lo, 0.0)
     size_lo, size_hi = _size_limits(np.where(defined, mu, 0.0), s)
     upper = np.maximum(stat_hi, size_hi)
     lower = np.minimum(stat_lo, size_lo)
-    if is_counts:
+    if nonnegative:
         lower = np.maximum(lower, 0.0)
     x = np.nan_to_num(values)
     above = defined & (x > upper) & (s.direction in ("up", "both"))
