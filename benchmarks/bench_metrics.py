@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import platform
 import resource
 import statistics
@@ -31,6 +32,7 @@ import duckdb  # noqa: E402
 
 from metrics.marts import build_marts  # noqa: E402
 from metrics.query import MetricQuery, run_query  # noqa: E402
+from metrics.scorecards import kpi_summary, vendor_scorecard  # noqa: E402
 from pipelines.config import Config  # noqa: E402
 from pipelines.warehouse import connect_read, ensure_schema  # noqa: E402
 
@@ -41,7 +43,12 @@ BY = ("region", "abuse_category")
 
 
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident set (VmHWM). ru_maxrss would carry the parent's peak across
+    fork + exec, so every phase runs in its own process and reads /proc instead."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def timed(fn, repeat: int) -> tuple[float, float, object]:
@@ -85,7 +92,16 @@ def bench_marts(db: Path, config: Config) -> dict:
     con.execute("CHECKPOINT")
     seconds = time.perf_counter() - t0
     con.close()
-    return {"seconds": seconds, "rows": counts, "peak_rss_mb": peak_rss_mb()}
+    return {"seconds": round(seconds, 3), "tickets_per_second": round(n_tickets(db) / seconds),
+            "rows": counts, "peak_rss_mb": peak_rss_mb()}
+
+
+def n_tickets(db: Path) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM tickets").fetchall()[0][0]
+    finally:
+        con.close()
 
 
 def bench_queries(db: Path, config: Config, rows: int, repeat: int) -> dict:
@@ -107,12 +123,20 @@ def bench_queries(db: Path, config: Config, rows: int, repeat: int) -> dict:
         first, median, frame = timed(lambda q=query, s=source: run_query(con, q, config, source=s), repeat)
         out[name] = {"first_seconds": round(first, 4), "seconds": round(median, 4),
                      "rows_per_second": round(rows / median), "result_rows": len(frame)}
-        print(f"  {name:55s} {median:8.3f} s  ({len(frame)} rows)", flush=True)
+        print(f"  {name:55s} {median:8.3f} s  ({len(frame)} rows)", file=sys.stderr, flush=True)
+    week = (dt.date(2026, 10, 25), dt.date(2026, 10, 31))
+    for name, fn in {
+        "dashboard_kpi_summary_7d": lambda: kpi_summary(con, config, *week),
+        "dashboard_vendor_scorecard_7d": lambda: vendor_scorecard(con, config, *week),
+    }.items():
+        first, median, _ = timed(fn, repeat)
+        out[name] = {"first_seconds": round(first, 4), "seconds": round(median, 4)}
+        print(f"  {name:55s} {median:8.3f} s", file=sys.stderr, flush=True)
     raw_sql = ("SELECT day, sum(n_created) AS inflow, sum(n_sla_met) / sum(n_sla_decided) AS sla "
                "FROM mart_daily WHERE day >= TIMESTAMP '2026-08-03' AND region = 'BR' GROUP BY day ORDER BY day")
     first, median, _ = timed(lambda: con.execute(raw_sql).fetchall(), repeat)
     out["dashboard_raw_mart_sql_day_BR"] = {"first_seconds": round(first, 4), "seconds": round(median, 4)}
-    print(f"  {'dashboard_raw_mart_sql_day_BR':55s} {median:8.3f} s", flush=True)
+    print(f"  {'dashboard_raw_mart_sql_day_BR':55s} {median:8.3f} s", file=sys.stderr, flush=True)
     out["peak_rss_mb"] = peak_rss_mb()
     con.close()
     return out
@@ -153,11 +177,13 @@ def backlog(dims):
     resolved = pd.DataFrame({"day": local_day(df.loc[done, "resolved_at"]), "delta": -1,
                              **{d: df.loc[done, d] for d in dims}})
     events = pd.concat([created, resolved]).groupby(["day", *dims])["delta"].sum()
-    wide = events.unstack(dims, fill_value=0).asfreq("D", fill_value=0) if False else events.unstack(dims, fill_value=0)
+    wide = events.unstack(dims, fill_value=0)
     return wide.sort_index().cumsum()
 step("backlog_day_region_category", lambda: backlog(["region", "abuse_category"]))
 step("backlog_day_region", lambda: backlog(["region"]))
-timings["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM:"):
+        timings["peak_rss_mb"] = int(line.split()[1]) / 1024
 print(json.dumps(timings))
 """
 
@@ -174,6 +200,28 @@ def bench_pandas(parquet: Path, tz: str) -> dict:
     return {k: round(v, 4) for k, v in timings.items()}
 
 
+def run_phase(args, phase: str) -> dict:
+    """Run one phase in a fresh process so its peak RSS is its own."""
+    cmd = [sys.executable, __file__, "--phase", phase, "--rows", str(args.rows), "--days", str(args.days),
+           "--seed", str(args.seed), "--repeat", str(args.repeat), "--timezone", args.timezone]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    sys.stdout.write(proc.stderr)
+    if proc.returncode != 0:
+        raise SystemExit(f"phase {phase} failed:\n{proc.stdout}{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def phase_main(args, db: Path, parquet: Path, config: Config) -> dict:
+    if args.phase == "generate":
+        return {"seconds": round(generate(db, args.rows, args.seed, args.days), 3), "peak_rss_mb": peak_rss_mb()}
+    if args.phase == "marts":
+        return bench_marts(db, config)
+    if args.phase == "queries":
+        return bench_queries(db, config, args.rows, args.repeat)
+    export_parquet(db, parquet)
+    return bench_pandas(parquet, args.timezone)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
@@ -183,25 +231,31 @@ def main() -> None:
     ap.add_argument("--timezone", default="Europe/Berlin")
     ap.add_argument("--skip-pandas", action="store_true")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results_metrics.json")
+    ap.add_argument("--phase", choices=("generate", "marts", "queries", "pandas"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     db = WORK / f"metrics_{args.rows}.duckdb"
     parquet = WORK / f"metrics_{args.rows}.parquet"
     config = Config(db_path=db, reporting_timezone=args.timezone)
+    if args.phase:
+        print(json.dumps(phase_main(args, db, parquet, config), default=str))
+        return
     result = {"rows": args.rows, "days": args.days, "timezone": args.timezone, "seed": args.seed,
+              "repeat": args.repeat,
               "machine": {"python": platform.python_version(), "duckdb": duckdb.__version__,
-                          "cpus": __import__("os").cpu_count()}}
+                          "cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()}}
     print(f"generating {args.rows:,} tickets ...", flush=True)
-    result["generate_seconds"] = round(generate(db, args.rows, args.seed, args.days), 3)
+    result["generate"] = run_phase(args, "generate")
     print("building marts ...", flush=True)
-    result["build_marts"] = bench_marts(db, config)
-    print(f"  build_marts {result['build_marts']['seconds']:.2f} s {result['build_marts']['rows']}", flush=True)
+    result["build_marts"] = run_phase(args, "marts")
+    marts = result["build_marts"]
+    print(f"  build_marts {marts['seconds']:.2f} s, peak RSS {marts['peak_rss_mb']} MB, rows {marts['rows']}",
+          flush=True)
     print("queries ...", flush=True)
-    result["queries"] = bench_queries(db, config, args.rows, args.repeat)
+    result["queries"] = run_phase(args, "queries")
     if not args.skip_pandas:
-        export_parquet(db, parquet)
         print("pandas ...", flush=True)
-        result["pandas"] = bench_pandas(parquet, args.timezone)
+        result["pandas"] = run_phase(args, "pandas")
         result["speedup_vs_pandas"] = {
             m: round(result["pandas"][f"total_{m}_day_region_category"]
                      / result["queries"][f"show_{m}_day_region_category"]["seconds"], 1)
@@ -209,6 +263,7 @@ def main() -> None:
         result["speedup_vs_pandas"]["backlog_day_region"] = round(
             result["pandas"]["total_backlog_day_region"] / result["queries"]["show_backlog_day_region"]["seconds"], 1)
         print(f"  pandas {result['pandas']}\n  speedup {result['speedup_vs_pandas']}", flush=True)
+    result["machine"]["load_average_at_end"] = os.getloadavg()
     args.out.write_text(json.dumps(result, indent=2, default=str) + "\n")
     print(f"wrote {args.out}")
 

@@ -14,6 +14,7 @@ class Extent:
     as_of: dt.datetime | None       # latest timestamp of any kind on any ticket
     data_start: dt.datetime | None  # earliest created_at
     n_tickets: int
+    load_state: str = ""            # "<load runs>:<latest load id>"
 
 
 def extent(con: duckdb.DuckDBPyConnection) -> Extent:

@@ -33,19 +33,18 @@ _ALL_TIME_START = dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc)
 _ALL_TIME_END = dt.datetime(2200, 1, 1, tzinfo=dt.timezone.utc)
 
 
-def fingerprint_data(con, facts: Extent) -> dict[str, str]:
-    n_loads, last_load = con.execute(render("load_state.sql", {})).fetchall()[0]
+def fingerprint_data(facts: Extent) -> dict[str, str]:
     return {
         "mart_version": MART_VERSION,
         "as_of": facts.as_of.isoformat() if facts.n_tickets else "",
         "n_tickets": str(facts.n_tickets),
-        "load_runs": f"{n_loads}:{last_load}",
+        "load_runs": facts.load_state,
     }
 
 
-def fingerprint(con, config, facts: Extent) -> dict[str, str]:
+def fingerprint(config, facts: Extent) -> dict[str, str]:
     return {
-        **fingerprint_data(con, facts),
+        **fingerprint_data(facts),
         "reporting_timezone": config.reporting_timezone,
         "sla_frt_minutes": json.dumps(dict(sorted(config.sla_frt_minutes.items()))),
     }
@@ -54,6 +53,8 @@ def fingerprint(con, config, facts: Extent) -> dict[str, str]:
 def build_marts(con: duckdb.DuckDBPyConnection, config) -> dict[str, int]:
     """(Re)build the mart tables in this writable connection; returns their row counts."""
     facts = extent(con)
+    # no mart_meta while rebuilding: a half-built set of marts is never taken as current
+    con.execute("DROP TABLE IF EXISTS mart_meta")
     params = {
         "tz": config.reporting_timezone, "trunc_part": "day", "is_window": False,
         "first_period": dt.datetime(1900, 1, 1), "start_at": _ALL_TIME_START, "end_at": _ALL_TIME_END,
@@ -67,7 +68,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, config) -> dict[str, int]:
     _run(con, render("mart_ticket_facts.sql", {}), params)
     _run(con, render("mart_dimension_values.sql", {}), params)
     _run(con, render("mart_meta.sql", {}), params)
-    con.executemany("INSERT INTO mart_meta VALUES (?, ?)", list(fingerprint(con, config, facts).items()))
+    con.executemany("INSERT INTO mart_meta VALUES (?, ?)", list(fingerprint(config, facts).items()))
     return {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in MART_TABLES}
 
 
@@ -78,7 +79,7 @@ def _run(con, sql: str, params: dict) -> None:
 def mart_is_current(con: duckdb.DuckDBPyConnection, config, facts: Extent | None = None) -> bool:
     """True when every mart exists and was built from this warehouse state with this config."""
     stored = _stored_fingerprint(con)
-    return stored is not None and stored == fingerprint(con, config, facts or extent(con))
+    return stored is not None and stored == fingerprint(config, facts or extent(con))
 
 
 def marts_match_data(con: duckdb.DuckDBPyConnection, facts: Extent | None = None) -> bool:
@@ -87,18 +88,16 @@ def marts_match_data(con: duckdb.DuckDBPyConnection, facts: Extent | None = None
     stored = _stored_fingerprint(con)
     if stored is None:
         return False
-    now = fingerprint_data(con, facts or extent(con))
+    now = fingerprint_data(facts or extent(con))
     return all(stored.get(k) == v for k, v in now.items())
 
 
 def _stored_fingerprint(con) -> dict[str, str] | None:
-    present = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = current_schema() "
-        "AND list_contains($names, table_name)", {"names": list(MART_TABLES)}
-    ).fetchall()[0][0]
-    if present != len(MART_TABLES):
+    """mart_meta is written last, after every other mart, so its presence vouches for them."""
+    try:
+        return dict(con.execute("SELECT key, value FROM mart_meta").fetchall())
+    except duckdb.CatalogException:
         return None
-    return dict(con.execute("SELECT key, value FROM mart_meta").fetchall())
 
 
 def additive_mart_for(dims) -> str | None:

@@ -52,7 +52,7 @@ def run_query(con: duckdb.DuckDBPyConnection, query: MetricQuery, config: Config
         if not (query.date_from and query.date_to):
             return empty_frame(query)
         # no tickets, but an explicit window still lists its periods (with 0 where additive)
-        facts = Extent(as_of=_NO_DATA_AS_OF, data_start=None, n_tickets=0)
+        facts = Extent(as_of=_NO_DATA_AS_OF, data_start=None, n_tickets=0, load_state=facts.load_state)
     window = resolve_window(con, config, query, facts)
     if query.compare == "previous":
         return _with_previous(con, query, config, window, facts, source)
