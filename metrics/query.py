@@ -96,8 +96,11 @@ def resolve_window(con, config: Config, query: MetricQuery, facts: Extent) -> Wi
     tz = config.reporting_timezone
     date_from = query.date_from or local_date(con, tz, facts.data_start)
     date_to = query.date_to or local_date(con, tz, facts.as_of)
+    # one explicit end outside the data's range still makes a (possibly empty) window
     if query.date_from and not query.date_to and date_to < date_from:
         date_to = date_from
+    if query.date_to and not query.date_from and date_from > date_to:
+        date_from = date_to
     return make_window(con, tz, query.grain, date_from, date_to)
 
 

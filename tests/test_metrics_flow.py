@@ -114,6 +114,13 @@ def test_default_window_is_first_ticket_to_as_of(con):
     assert len(frame) == 14 and frame["value"].sum() == 6
 
 
+def test_one_sided_window_outside_the_data(con):
+    before = run_query(con, MetricQuery("backlog", date_to=day("2026-01-01")), cfg())
+    assert rows(before, "period_start", "value") == [("2026-01-01", 0.0)]
+    after = run_query(con, MetricQuery("backlog", date_from=day("2026-03-10")), cfg())
+    assert rows(after, "period_start", "value") == [("2026-03-10", 3.0)]     # t3 t4 t5 still open
+
+
 def test_compare_previous(con):
     frame = daily(con, "inflow", compare="previous")
     # the day before 03-01 (02-28) had no inflow
