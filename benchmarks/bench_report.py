@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/bench_report.py --rows 10000000 --out benchmarks/results/report_10000000.json
 
 A seeded synthetic year of tickets (benchmarks/sql/synthetic_tickets.sql, shared with
-bench_metrics.py) is written to benchmarks/_work/report_<rows>.duckdb; marts are built and
+bench_metrics.py) is written to benchmarks/_work/report/report_<rows>.duckdb; marts are built and
 detection runs (as the refresh does) inside one writing() block; then the report for the last
 complete week is built --repeat times from a read-only connection, unfiltered and for one vendor.
 Timings: first run and the median of the repeats. The report file is written once to check size.
@@ -29,7 +29,7 @@ from metrics.marts import build_marts  # noqa: E402
 from pipelines.config import Config  # noqa: E402
 from pipelines.warehouse import connect_read, writing  # noqa: E402
 
-WORK = ROOT / "benchmarks" / "_work"
+WORK = ROOT / "benchmarks" / "_work" / "report"   # own folder: other benchmarks clean theirs
 
 
 def _bench_metrics():
@@ -75,7 +75,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-detect", action="store_true", help="skip detection (anomaly section empty)")
-    ap.add_argument("--reuse", action="store_true", help="reuse benchmarks/_work/report_<rows>.duckdb")
+    ap.add_argument("--reuse", action="store_true", help="reuse benchmarks/_work/report/report_<rows>.duckdb")
     ap.add_argument("--out", type=Path, help="write the results as JSON here")
     args = ap.parse_args()
 

@@ -112,7 +112,7 @@ def run_refresh(config: Config, *, inbox: Path | None = None, report: bool | Non
     log.info("refresh started: %d file(s) in %s, warehouse %s", len(files), inbox or config.inbox_dir,
              config.db_path)
     try:
-        with writing(config.db_path, timeout=lock_timeout) as con:
+        with writing(config.db_path, timeout=lock_timeout, **writer_memory(config)) as con:
             pause_point("locked")
             _build_next(con, config, files, summary, progress)
             pause_point("recorded")
@@ -128,6 +128,14 @@ def run_refresh(config: Config, *, inbox: Path | None = None, report: bool | Non
     log.info("new warehouse swapped in: %s", config.db_path)
     pause_point("swapped")
     return _after_swap(config, summary, report)
+
+
+def writer_memory(config: Config) -> dict:
+    """[refresh] memory_limit (e.g. "4GB"): DuckDB's cap while building the next warehouse.
+    Unset: the writer's default (SAFETYOPS_WRITER_MEMORY or 1GB), sized for loading beside a
+    running dashboard; rebuilding marts over 10M tickets may need more."""
+    limit = config.raw.get("refresh", {}).get("memory_limit")
+    return {"memory_limit": str(limit)} if limit else {}
 
 
 def _build_next(con: duckdb.DuckDBPyConnection, config: Config, files: list[Path],
