@@ -103,7 +103,7 @@ def compute_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettin
     seasonal, n_weeks = seasonal_reference(history, step_seconds, s)
     seasonal_level = _past(seasonal, window, max(1, window // 2))
     # A pseudo-count keeps the ratio sane where the slot is near zero (nights, sparse categories).
-    pseudo = 1.0 if is_counts else 0.0
+    pseudo = s.seasonal_pseudo_count if is_counts else 0.0
     with np.errstate(all="ignore"):
         ratio = (seasonal + pseudo) / (seasonal_level + pseudo)
     ratio = np.where(np.isfinite(ratio), np.clip(ratio, 0.1, 10.0), 1.0)

@@ -26,6 +26,7 @@ class DetectorSettings:
     min_seasonal_weeks: int = 2
     level_days: float = 2.0           # window of the level median for sub-daily steps
     level_days_daily: float = 7.0     # ... and for daily steps (a whole week: weekday shape cancels)
+    seasonal_pseudo_count: float = 5.0  # shrinks the weekly ratio toward 1 where counts are small
     smooth_minutes: float = 60.0      # sub-hourly series: smooth the seasonal reference over an hour
     scale_days: float = 14.0          # window of the MAD of residuals
     tail_quantile: float = 0.0        # scale also >= this quantile of |residual| / its normal value; 0 = off
