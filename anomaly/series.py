@@ -111,12 +111,18 @@ def share_family(daily: SeriesFamily) -> SeriesFamily:
 
 
 def frt_family(con, config, from_at: datetime) -> SeriesFamily:
-    long = con.execute(sql_text("anomaly", "series_frt_p90.sql"),
-                       {"tz": config.reporting_timezone, "from_at": from_at}).df()
+    """frt_p90 per region x vendor per day, read through the metrics layer so the detector sees
+    exactly the numbers the pages and the report show."""
+    from metrics.query import MetricQuery, run_query
+    from_day = pd.Timestamp(from_at).tz_convert(config.reporting_timezone).date()
+    frame = run_query(con, MetricQuery("frt_p90", grain="day", by=("region", "vendor"), date_from=from_day), config)
+    frame = frame.dropna(subset=["value"])
     index = pd.DatetimeIndex([])
-    if not long.empty:
-        index = _complete_index(pd.Timestamp(long["bucket_at"].min()), _last_complete_end(con, config, "day"), "day")
-    keys, values = _pivot(long, "frt_p90_minutes", index, np.nan, ("region", "vendor"))
+    if not frame.empty:
+        index = _complete_index(pd.Timestamp(frame["period_start"].min()),
+                                _last_complete_end(con, config, "day"), "day")
+    long = frame.rename(columns={"period_start": "bucket_at", "region": "dim_a", "vendor": "dim_b"})
+    keys, values = _pivot(long, "value", index, np.nan, ("region", "vendor"))
     return SeriesFamily("frt_p90_daily", "frt_p90", "day", ("region", "vendor"), index, keys, values,
                         "minutes", {"count_model": "continuous", "direction": "both",
                                     "min_excess": 30.0, "min_rise_pct": 50.0})
