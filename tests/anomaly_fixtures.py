@@ -45,6 +45,9 @@ def tickets_frame(counts: pd.DataFrame, seed: int = 3) -> pd.DataFrame:
     })
     for col, default in defaults.items():
         out[col] = rows[col].to_numpy() if col in rows.columns else default
+    if "frt_minutes" in rows.columns:
+        out["first_response_at"] = created + pd.to_timedelta(rows["frt_minutes"].to_numpy(), unit="m")
+        out["updated_at"] = out["first_response_at"]
     out["escalated"] = False
     out["high_profile"] = False
     out["reopen_count"] = 0
@@ -77,3 +80,26 @@ def planted_spike_tickets(weeks: int = 6, spike_day: int = 37, seed: int = 5) ->
     other_region = pd.DataFrame({"bucket_at": index, "n": rng.poisson(weekly_cycle_means(index, 10.0)),
                                  "region": "US", "language": "en", "vendor": "in_house"})
     return tickets_frame(pd.concat(parts + [extra, extra_other, other_region], ignore_index=True), seed)
+
+
+def daily_mix_and_frt_tickets(days: int = 70, event_day: int = 60, seed: int = 9) -> pd.DataFrame:
+    """Region BR, four categories at steady shares, 200 tickets a day, answered in ~60 minutes.
+    On `event_day` the total stays flat but harassment's share triples (a mix shift), and vendor
+    'Bluepeak' answers in ~600 minutes (an ops spike in frt_p90)."""
+    rng = np.random.default_rng(seed)
+    cats = ("spam", "harassment", "impersonation", "hateful_conduct")
+    normal = np.array([0.5, 0.1, 0.2, 0.2])
+    shifted = np.array([0.3, 0.3, 0.2, 0.2])
+    parts = []
+    for d in range(days):
+        day = pd.Timestamp("2026-03-02") + pd.Timedelta(days=d)
+        counts = rng.multinomial(200, shifted if d == event_day else normal)
+        for cat, n in zip(cats, counts):
+            for vendor in ("in_house", "Bluepeak"):
+                slow = d == event_day and vendor == "Bluepeak"
+                hours = rng.integers(0, 24, n // 2)
+                parts.append(pd.DataFrame({
+                    "bucket_at": day + pd.to_timedelta(hours, unit="h"), "n": 1, "abuse_category": cat,
+                    "region": "BR", "vendor": vendor,
+                    "frt_minutes": rng.normal(600 if slow else 60, 5, n // 2).clip(1)}))
+    return tickets_frame(pd.concat(parts, ignore_index=True), seed)

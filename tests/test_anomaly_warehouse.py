@@ -165,3 +165,23 @@ def test_detect_and_list_cli(loaded, capsys):
 def test_triage_store_validates_status(tmp_path):
     with pytest.raises(triage.TriageError, match="valid: new, acknowledged"):
         triage.set_status(tmp_path / "t.sqlite", "abc", "done")
+
+
+def test_mix_shift_and_frt_spike_are_flagged(config):
+    from tests.anomaly_fixtures import daily_mix_and_frt_tickets
+    with writing(config.db_path, fresh=True) as con:
+        insert_frame(con, daily_mix_and_frt_tickets())
+    detect(config)
+    con = connect_read(config.db_path)
+    frame = list_anomalies(con, config)
+    con.close()
+    day = pd.Timestamp("2026-05-01", tz="UTC")          # event_day 60 after 2026-03-02
+    mix = frame[frame["family"] == "mix_daily"]
+    assert len(mix) == 1 and pd.Timestamp(mix.iloc[0]["start_at"]) == day
+    assert "harassment" in mix.iloc[0]["explanation"] and "IsolationForest" in mix.iloc[0]["explanation"]
+    share = frame[(frame["family"] == "share_daily") & (frame["series_key"] == "abuse_category=harassment|region=BR")]
+    assert [pd.Timestamp(t) for t in share["start_at"]] == [day]
+    frt = frame[frame["family"] == "frt_p90_daily"]
+    assert frt["series_key"].tolist() == ["region=BR|vendor=Bluepeak"]
+    assert pd.Timestamp(frt.iloc[0]["start_at"]) == day and frt.iloc[0]["direction"] == "up"
+    assert "first-response p90" in frt.iloc[0]["explanation"]
