@@ -169,3 +169,39 @@ def test_write_is_atomic_and_leaves_no_temp_file(warehouse, tmp_path):
     write_weekly_report(con, config, week=WEEK, out_path=out, generated_at=T1)
     assert out.read_text(encoding="utf-8") == build_weekly_report(con, config, week=WEEK, generated_at=T1)
     assert [p.name for p in out.parent.iterdir()] == ["w.html"]
+
+
+def test_data_quality_counts_the_weeks_loads_and_rejections(tmp_path):
+    """Files loaded during the report week (load time = now), with rows rejected by reason."""
+    from dashboards.report.weeks import week_of
+    from pipelines.config import load_config
+    from pipelines.ingest import ingest_file
+    from pipelines.warehouse import writing
+    from tests.refresh_fixtures import ticket_row, tickets_between, write_csv
+    config = load_config(None, str(tmp_path / "dq.duckdb"))
+    start = dt.datetime(2026, 11, 2, tzinfo=dt.timezone.utc)
+    good = write_csv(tmp_path / "good.csv", tickets_between(start, 3, 10))
+    bad_rows = [ticket_row(900 + i, start, prefix="B", priority="extreme") for i in range(3)]
+    bad_rows.append(ticket_row(990, start, prefix="B", created_at="not a time"))
+    mixed = write_csv(tmp_path / "mixed.csv", tickets_between(start, 1, 5, prefix="M") + bad_rows)
+    with writing(config.db_path) as con:
+        ingest_file(con, good, config)
+        ingest_file(con, mixed, config)
+        ingest_file(con, good, config)          # same sha256: not recorded again, not counted
+        reasons = dict(con.execute("SELECT reason, count(*) FROM rejected_rows GROUP BY 1").fetchall())
+    assert sum(reasons.values()) == 4
+    con = connect_read(config.db_path)
+    try:
+        now_week = week_of(dt.datetime.now(dt.timezone.utc).date()).label
+        text = without_plotly_js(build_weekly_report(con, config, week=now_week, generated_at=T1))
+        earlier = without_plotly_js(build_weekly_report(con, config, week="2026-W45", generated_at=T1))
+    finally:
+        con.close()
+    during = re.search(r"<td class=\"text\">During the week</td>((?:<td>[^<]*</td>){5})", text).group(1)
+    assert re.findall(r"<td>([^<]*)</td>", during) == ["2", "0", "39", "35", "4"]
+    for reason, n in reasons.items():
+        assert f'<tr><td class="text">{escape(reason)}</td><td>{n}</td><td>1</td></tr>' in text
+    assert "good.csv" in text and "mixed.csv" in text
+    during_before = re.search(r"<td class=\"text\">During the week</td>((?:<td>[^<]*</td>){5})", earlier).group(1)
+    assert re.findall(r"<td>([^<]*)</td>", during_before) == ["0", "0", "0", "0", "0"]
+    assert "Since the warehouse was built</td><td>2</td><td></td><td>39</td><td>35</td><td>4</td>" in earlier

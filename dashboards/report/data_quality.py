@@ -15,6 +15,11 @@ from pipelines.sql_files import bound_params
 from pipelines.warehouse import sql_text
 
 
+# every load ever recorded: the context for a week in which nothing was loaded
+ALL_TIME = {"start_at": dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc),
+            "end_at": dt.datetime(2200, 1, 1, tzinfo=dt.timezone.utc)}
+
+
 def week_bounds_utc(week: ReportWeek, tz: str) -> tuple[dt.datetime, dt.datetime]:
     """[Monday 00:00, next Monday 00:00) in the reporting zone, as UTC instants."""
     zone = ZoneInfo(tz)
@@ -36,6 +41,7 @@ def data_quality(con, config, week: ReportWeek, include_files: bool = True) -> d
     params = {"start_at": start_at, "end_at": end_at}
     totals = {r["status"]: r for r in _rows(con, "report_load_totals.sql", params)}
     loaded = totals.get("loaded", {})
+    ever = {r["status"]: r for r in _rows(con, "report_load_totals.sql", ALL_TIME)}.get("loaded", {})
     reasons = _rows(con, "report_rejects_by_reason.sql", params)
     files = _rows(con, "report_load_runs.sql", params) if include_files else []
     zone = ZoneInfo(config.reporting_timezone)
@@ -45,6 +51,10 @@ def data_quality(con, config, week: ReportWeek, include_files: bool = True) -> d
         "rows_read": format_value(loaded.get("n_rows_read", 0), "tickets"),
         "rows_loaded": format_value(loaded.get("n_rows_loaded", 0), "tickets"),
         "rows_rejected": format_value(loaded.get("n_rows_rejected", 0), "tickets"),
+        "all_time": {"n_files": int(ever.get("n_files", 0)),
+                     "rows_read": format_value(ever.get("n_rows_read", 0), "tickets"),
+                     "rows_loaded": format_value(ever.get("n_rows_loaded", 0), "tickets"),
+                     "rows_rejected": format_value(ever.get("n_rows_rejected", 0), "tickets")},
         "reasons": [{"reason": r["reason"], "n_rows": format_value(r["n_rows"], "tickets"),
                      "n_files": int(r["n_files"])} for r in reasons],
         "files": [{**f, "finished_local": f["finished_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M"),
