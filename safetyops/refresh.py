@@ -107,9 +107,12 @@ def run_refresh(config: Config, *, inbox: Path | None = None, report: bool | Non
     InputsFailed or AfterSwapFailed; each carries `.summary` when the run got the lock.
     """
     summary = RefreshSummary(started_at=utc_now())
-    files = inbox_mod.inbox_files(Path(inbox or config.inbox_dir))
+    inbox_dir = Path(inbox or config.inbox_dir)
+    if not inbox_dir.is_dir():
+        log.warning("inbox folder %s does not exist; nothing to load (marts and detection still run)", inbox_dir)
+    files = inbox_mod.inbox_files(inbox_dir)
     summary.counts.n_files = len(files)
-    log.info("refresh started: %d file(s) in %s, warehouse %s", len(files), inbox or config.inbox_dir,
+    log.info("refresh started: %d file(s) in %s, warehouse %s", len(files), inbox_dir,
              config.db_path)
     try:
         with writing(config.db_path, timeout=lock_timeout, **writer_memory(config)) as con:

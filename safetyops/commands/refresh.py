@@ -12,7 +12,7 @@ from safetyops.logs import configure_logging
 
 
 @click.command("refresh")
-@click.option("--inbox", "inbox_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--inbox", "inbox_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder to take new export files from (default: [refresh] inbox in the config).")
 @click.option("--report/--no-report", "report", default=None,
               help="Write the weekly report now / never (default: on [refresh] report_weekday only).")
