@@ -39,6 +39,7 @@ def base_params(config, window: Window, facts: Extent) -> dict:
     return {
         **window.params(config.reporting_timezone),
         "as_of": facts.as_of,
+        "fold_opening": True,
         "sla_urgent_minutes": sla["urgent"], "sla_high_minutes": sla["high"],
         "sla_normal_minutes": sla["normal"], "sla_low_minutes": sla["low"],
         "horizon_us": int(round(config.breach_risk_hours * 3600 * 1_000_000)),

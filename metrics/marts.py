@@ -56,13 +56,11 @@ def build_marts(con: duckdb.DuckDBPyConnection, config) -> dict[str, int]:
     # no mart_meta while rebuilding: a half-built set of marts is never taken as current
     con.execute("DROP TABLE IF EXISTS mart_meta")
     params = {
-        "tz": config.reporting_timezone, "trunc_part": "day", "is_window": False,
-        "first_period": dt.datetime(1900, 1, 1), "start_at": _ALL_TIME_START, "end_at": _ALL_TIME_END,
-        "as_of": facts.as_of or _ALL_TIME_START,
+        "tz": config.reporting_timezone, "trunc_part": "day", "is_window": False, "fold_opening": False,
+        "as_of": facts.as_of or _ALL_TIME_START, "data_start": facts.data_start or _ALL_TIME_START,
         **{f"sla_{p}_minutes": config.sla_frt_minutes[p] for p in ("urgent", "high", "normal", "low")},
     }
-    cells = render("cells_from_tickets.sql", {"dims": dims_sql(MART_DIMENSIONS), "filters": ""})
-    _run(con, render("mart_daily.sql", {"cells": cells}), params)
+    _build_mart_daily(con, params, has_tickets=facts.n_tickets > 0)
     for name, dims in MART_ROLLUPS:
         _run(con, render("mart_rollup.sql", {"mart": name, "dims": dims_sql(dims)}), params)
     _run(con, render("mart_ticket_facts.sql", {}), params)
@@ -70,6 +68,21 @@ def build_marts(con: duckdb.DuckDBPyConnection, config) -> dict[str, int]:
     _run(con, render("mart_meta.sql", {}), params)
     con.executemany("INSERT INTO mart_meta VALUES (?, ?)", list(fingerprint(config, facts).items()))
     return {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in MART_TABLES}
+
+
+def _build_mart_daily(con, params: dict, has_tickets: bool) -> None:
+    """One local month at a time: a whole year of seven-dimension cells at once can take
+    gigabytes of hash table; a month's slice a twelfth of it."""
+    _run(con, render("mart_daily_create.sql", {}), params)
+    if not has_tickets:
+        return
+    cells = render("cells_from_tickets.sql", {"dims": dims_sql(MART_DIMENSIONS), "filters": ""})
+    insert = render("mart_daily.sql", {"cells": cells})
+    for local_start, start_at, end_at in con.execute(render("mart_slices.sql", {}),
+                                                     used_params(render("mart_slices.sql", {}), params)).fetchall():
+        # the last slice is open-ended so nothing past the final month boundary is lost
+        _run(con, insert, {**params, "first_period": local_start, "start_at": start_at,
+                           "end_at": end_at or _ALL_TIME_END})
 
 
 def _run(con, sql: str, params: dict) -> None:

@@ -1,6 +1,7 @@
 -- Grain: one row per synthetic ticket (benchmark data), seeded and deterministic: every random
 -- draw is hash(row, seed, stream) so the same --rows/--seed gives the same warehouse.
--- Parameters: $rows, $seed, $start_at (TIMESTAMPTZ), $days.
+-- Parameters: $rows, $seed, $start_at (TIMESTAMPTZ), $days. Stored in creation order, as real
+-- exports load (ticket ids grow with time).
 INSERT INTO tickets
 WITH draws AS (
     SELECT
@@ -70,3 +71,5 @@ SELECT
     []::VARCHAR[] AS tags,
     0 AS load_run_id
 FROM timed
+-- exports arrive roughly in creation order, so the table is stored that way
+ORDER BY created_at

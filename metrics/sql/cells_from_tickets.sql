@@ -1,10 +1,12 @@
 -- Grain: one row per reporting period x requested dimensions, with the additive components every
 -- count, ratio and backlog metric is computed from. At day grain with all mart dimensions this is
 -- also the body of mart_daily, so the mart and a direct query cannot disagree.
--- Backlog is a running sum of events (+1 at created_at, -1 at resolved_at), never a join of tickets
--- against periods: events before the window are folded into its first period (the opening
--- balance), events at or after the window's end are dropped. An event belongs to the period with
--- start <= local time < next start, so "event < period end" is "event's period <= this period".
+-- Backlog is a running sum of events (+1 at created_at, -1 at resolved_at), never a join of
+-- tickets against periods: events before the window are folded into its first period (the
+-- opening balance; with $fold_opening = false they are dropped instead, which is how the daily
+-- mart is built one time slice at a time), events at or after the window's end are dropped. An
+-- event belongs to the period with start <= local time < next start, so "event < period end"
+-- is "event's period <= this period".
 WITH scoped_tickets AS (
     -- a ticket resolved before the window adds +1 and -1 to every running sum: leave it out
     SELECT
@@ -115,6 +117,8 @@ placed_events AS (
              ELSE date_trunc($trunc_part, timezone($tz, event_at)) END AS period_start
     FROM all_events
     WHERE event_at < $end_at
+      -- the daily mart is built in time slices: there, earlier events belong to earlier slices
+      AND ($fold_opening OR event_at >= $start_at)
 ),
 summed_cells AS (
     SELECT
