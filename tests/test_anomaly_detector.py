@@ -137,3 +137,17 @@ def test_irregular_steps_name_the_timestamp():
         infer_step(index, "f.csv")
     with pytest.raises(IrregularSeries, match="outside 5 minutes"):
         infer_step(pd.date_range("2026-01-01", periods=5, freq="min"))
+
+
+def test_calendar_file_toml_and_errors(tmp_path):
+    from anomaly.calendar import CalendarError, load_calendar_file
+    path = tmp_path / "events.toml"
+    path.write_text('[[event]]\nstart = "2026-12-25"\nlabel = "Christmas"\nkind = "holiday"\n\n'
+                    '[[event]]\nstart = "2026-03-01T10:00:00-03:00"\nend = "2026-03-01T18:00:00-03:00"\n'
+                    'label = "BR launch"\nkind = "launch"\nregion = "BR"\n', encoding="utf-8")
+    xmas, launch = load_calendar_file(path)
+    assert (xmas.start, xmas.end, xmas.action) == (pd.Timestamp("2026-12-25"), pd.Timestamp("2026-12-26"), "suppress")
+    assert (launch.start, launch.action, launch.region) == (pd.Timestamp("2026-03-01 13:00"), "label", "BR")
+    path.write_text('[[event]]\nstart = "someday"\nlabel = "x"\n', encoding="utf-8")
+    with pytest.raises(CalendarError, match="event 1: 'someday' is not a date"):
+        load_calendar_file(path)
