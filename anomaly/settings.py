@@ -85,8 +85,8 @@ class DetectorSettings:
 
 # Keys under [detection] that other modules read (series selection, calendar), not the detector.
 IGNORED_KEYS = frozenset({
-    "events_calendar", "series", "hourly", "daily", "by_language", "by_vendor", "mix",
-    "mix_contamination", "frt", "contributor_min_share", "history_days", "min_series_volume",
+    "events_calendar", "hourly", "daily", "by_language", "by_vendor", "share", "mix",
+    "mix_contamination", "frt", "contributor_min_share", "history_days",
 })
 
 
