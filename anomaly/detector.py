@@ -3,9 +3,15 @@
 Counts (ticket counts, mentions) use a negative-binomial predictive distribution whose mean is the
 baseline and whose variance is `phi * (mu + k*mu^2)`, with phi from the MAD of past standardised
 residuals. So a category going 0 -> 2 stays inside its band (Poisson noise), while 40 -> 160 is far
-outside. Continuous series (minutes, shares) use a normal band from the MAD. A point is an anomaly
-when it lies outside the band; the band already includes the minimum excess and minimum % rise,
-so what a user sees above the band is exactly what alerts.
+outside. Continuous series (minutes, shares) use a normal band from the MAD. The band already
+includes the minimum excess and minimum % rise.
+
+A point is an anomaly when it lies outside the band, with two refinements:
+- novelty: a new alert starts only where the rise also beats the largest rise of the last
+  `novelty_days` (bursty streams would otherwise page on every routine burst); points that continue
+  a started alert need not;
+- sustained: `sustained_hours` of consecutive points each with p <= `sustained_alpha` and half the
+  minimum rise alert even inside the band (+40% for days on a noisy daily series).
 """
 from __future__ import annotations
 
