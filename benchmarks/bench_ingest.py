@@ -25,13 +25,15 @@ ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "benchmarks" / "_work"
 
 CHILD_PRELUDE = """
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, {root!r})
 t0 = time.perf_counter()
 """
 CHILD_EPILOGUE = """
 seconds = time.perf_counter() - t0
-print(json.dumps({"seconds": seconds, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss across fork+exec, so it would include the parent's peak.
+hwm_kb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"seconds": seconds, "peak_rss_mb": hwm_kb / 1024}))
 """
 
 SAFETYOPS_CASE = """
