@@ -10,7 +10,7 @@ from anomaly import triage
 from anomaly.contributors import DEFAULT_MIN_SHARE, contributors
 from anomaly.detect import load_events
 from anomaly.scan import family_settings
-from anomaly.series import scan_families
+from anomaly.series import family_by_name
 from anomaly.settings import settings_from_config
 from anomaly.store import ensure_table
 from anomaly.triage import STATUSES, TriageError
@@ -77,9 +77,8 @@ def series_with_band(con, config, family_name: str, dims: dict, context_buckets:
     """bucket_at, value, expected, lower, upper, is_anomaly around an alert (empty for mix alerts)."""
     from anomaly.scan import calendar_masks
     from anomaly.detector import evaluate_points
-    for fam in scan_families(con, config):
-        if fam.name != family_name or dims not in fam.keys:
-            continue
+    fam = family_by_name(con, config, family_name)
+    if fam is not None and dims in fam.keys:
         col = fam.keys.index(dims)
         s = family_settings(fam, settings_from_config(config))
         sup = calendar_masks(fam, load_events(config))
@@ -88,12 +87,16 @@ def series_with_band(con, config, family_name: str, dims: dict, context_buckets:
                             suppress=None if sup is None else sup[:, [col]], is_counts=fam.unit == "tickets")
         out = pd.DataFrame({"bucket_at": fam.index, "value": fam.values[:, col], "expected": v.expected[:, 0],
                             "lower": v.lower[:, 0], "upper": v.upper[:, 0], "is_anomaly": v.is_anomaly[:, 0]})
-        lo = start_at.tz_localize(None) if start_at.tzinfo else start_at
-        hi = end_at.tz_localize(None) if end_at.tzinfo else end_at
+        zone = config.reporting_timezone if fam.grain == "day" else "UTC"   # buckets are naive in this zone
+        lo, hi = (_naive_in(t, zone) for t in (start_at, end_at))
         step = pd.Timedelta(seconds=fam.step_seconds)
         keep = (out["bucket_at"] >= lo - context_buckets * step) & (out["bucket_at"] <= hi + context_buckets * step)
         return out[keep].reset_index(drop=True)
     return pd.DataFrame(columns=["bucket_at", "value", "expected", "lower", "upper", "is_anomaly"])
+
+
+def _naive_in(ts: pd.Timestamp, zone: str) -> pd.Timestamp:
+    return ts.tz_convert(zone).tz_localize(None) if ts.tzinfo else ts
 
 
 def set_triage(config, anomaly_id: str, status: str, note: str | None = None, who: str | None = None) -> dict:

@@ -147,3 +147,22 @@ def scan_families(con, config) -> list[SeriesFamily]:
     if det.get("frt", True):
         out.append(frt_family(con, config, from_at))
     return [f for f in out if f.keys and len(f.index) > 1]
+
+
+FAMILY_DIMS = {"counts_hourly": ("hour", ("abuse_category", "region")),
+               "counts_daily": ("day", ("abuse_category", "region")),
+               "counts_daily_language": ("day", ("abuse_category", "language")),
+               "counts_daily_vendor": ("day", ("abuse_category", "vendor"))}
+
+
+def family_by_name(con, config, name: str) -> SeriesFamily | None:
+    """Build only the family a drill-down needs (the page must not pay for a full scan)."""
+    from_at = history_start(con, config)
+    if name in FAMILY_DIMS:
+        grain, dims = FAMILY_DIMS[name]
+        return count_family(con, config, grain, dims, from_at, name)
+    if name == "share_daily":
+        return share_family(count_family(con, config, "day", ("abuse_category", "region"), from_at, "counts_daily"))
+    if name == "frt_p90_daily":
+        return frt_family(con, config, from_at)
+    return None
