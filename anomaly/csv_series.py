@@ -74,7 +74,7 @@ def detect_csv(path: Path, time_col: str = "timestamp", value_col: str = "value"
                settings: DetectorSettings | None = None) -> pd.DataFrame:
     """One output row per input row: timestamp (as written), value, expected, lower, upper, score, is_anomaly."""
     series, raw_times = read_series_csv(path, time_col, value_col)
-    result = detect_series(series, settings, source=str(path))
+    result = detect_series(series, settings, source=str(path), first_line=2)   # line 1 is the header
     return pd.DataFrame({
         "timestamp": raw_times, "value": series.to_numpy(),
         "expected": result["expected"].to_numpy(), "lower": result["lower"].to_numpy(),

@@ -214,20 +214,25 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
     )
 
 
-def infer_step(index: pd.DatetimeIndex, source: str = "series") -> float:
+def infer_step(index: pd.DatetimeIndex, source: str = "series", first_line: int | None = None) -> float:
     """The regular step in seconds (5 minutes .. 1 day); names the first irregular timestamp."""
     if len(index) < 2:
         raise IrregularSeries(f"{source}: need at least 2 timestamps to infer the step, got {len(index)}")
     secs = np.diff(index.asi8).astype(float) / _ticks_per_second(index)
-    step = float(np.median(secs))
+    positive = secs[secs > 0]
+    if positive.size == 0:
+        raise IrregularSeries(f"{source}: timestamps never advance (all duplicates or descending)")
+    values, counts = np.unique(positive, return_counts=True)
+    step = float(values[np.argmax(counts)])   # the most common step; any other is the error
     if not 300 <= step <= 86_400:
         raise IrregularSeries(f"{source}: inferred step {step:g} s is outside 5 minutes .. 1 day")
     bad = np.nonzero(secs != step)[0]
     if bad.size:
         i = int(bad[0])
+        where = f"line {first_line + i + 1}" if first_line is not None else f"row {i + 2}"
         kind = "duplicate or out-of-order" if secs[i] <= 0 else "irregular"
         raise IrregularSeries(
-            f"{source}: {kind} step at {index[i + 1]} (row {i + 2}): {secs[i]:g} s after {index[i]}, "
+            f"{source}: {kind} step at {index[i + 1]} ({where}): {secs[i]:g} s after {index[i]}, "
             f"expected {step:g} s; resample to a regular step first")
     return step
 
@@ -239,7 +244,7 @@ def _ticks_per_second(index: pd.DatetimeIndex) -> float:
 
 def detect_series(series: pd.Series, settings: DetectorSettings | None = None,
                   exclude: np.ndarray | None = None, suppress: np.ndarray | None = None,
-                  source: str = "series") -> pd.DataFrame:
+                  source: str = "series", first_line: int | None = None) -> pd.DataFrame:
     """Run the detector on one series with a regular DatetimeIndex.
 
     Returns one row per input row: value, expected, lower, upper, p_value, score, is_anomaly, sign.
@@ -247,7 +252,7 @@ def detect_series(series: pd.Series, settings: DetectorSettings | None = None,
     s = settings or DetectorSettings()
     if not isinstance(series.index, pd.DatetimeIndex):
         raise IrregularSeries(f"{source}: the series needs a DatetimeIndex")
-    step = infer_step(series.index, source)
+    step = infer_step(series.index, source, first_line)
     v = evaluate_points(series.to_numpy(dtype=float, na_value=np.nan), step, s, exclude, suppress)
     return pd.DataFrame({
         "value": series.to_numpy(dtype=float, na_value=np.nan),

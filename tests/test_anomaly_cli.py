@@ -63,7 +63,7 @@ def test_detect_csv_custom_columns(tmp_path, capsys, config_file):
     ("timestamp,value\n2026-01-01 00:00,1\n2026-01-01 01:00,x\n", "line 3: value 'x' is not a number"),
     ("timestamp,value\n2026-01-01 00:00,1\nyesterday,2\n", "line 3: timestamp 'yesterday' is not a timestamp"),
     ("timestamp,value\n2026-01-01 00:00,1\n2026-01-01 01:00,2\n2026-01-01 03:00,2\n2026-01-01 04:00,2\n",
-     "irregular step at 2026-01-01 03:00:00 (row 3)"),
+     "irregular step at 2026-01-01 03:00:00 (line 4)"),
     ("time,value\n2026-01-01 00:00,1\n", "no column 'timestamp'"),
 ])
 def test_detect_csv_errors_name_file_line_and_value(tmp_path, capsys, config_file, body, message):
