@@ -17,7 +17,19 @@ from dashboards.connection import WarehouseConnections
 from pipelines.config import Config
 from pipelines.warehouse import file_version
 
-_MISS = object()
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def code_stamp() -> str:
+    """Identifies the deployed code: a cached result from older metric code is never served after
+    an upgrade (the file-system cache outlives restarts). Same value in every worker."""
+    h = hashlib.sha256()
+    for package in ("metrics", "anomaly", "dashboards"):
+        for path in sorted((ROOT / package).rglob("*")):
+            if path.suffix in (".py", ".sql") and path.is_file():
+                st = path.stat()
+                h.update(f"{path.relative_to(ROOT)}:{st.st_mtime_ns}:{st.st_size}".encode())
+    return h.hexdigest()[:16]
 
 
 def cache_dir_for(config: Config) -> Path:
@@ -44,6 +56,7 @@ class DataAccess:
         self.config = config
         self.connections = WarehouseConnections(config.db_path)
         self.cache = cache
+        self.code = code_stamp()
 
     def version_key(self) -> str:
         v = file_version(self.config.db_path)
@@ -69,7 +82,7 @@ class DataAccess:
         """A rendered panel, cached per warehouse version and triage-store state (`parts` names it)."""
         if self.cache is None:
             return compute()
-        text = f"render|{self.config.db_path}|{self.version_key()}|{self.triage_key()}|{parts!r}"
+        text = f"render|{self.code}|{self.config.db_path}|{self.version_key()}|{self.triage_key()}|{parts!r}"
         key = "so:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
         hit = self.cache.get(key)
         if hit is not None:
@@ -95,5 +108,5 @@ class DataAccess:
 
     def _key(self, fn: Callable, args: tuple) -> str:
         # repr of frozen dataclasses, tuples and dates is stable across processes
-        text = f"{fn.__module__}.{fn.__qualname__}|{self.config.db_path}|{self.version_key()}|{args!r}"
+        text = f"{self.code}|{fn.__module__}.{fn.__qualname__}|{self.config.db_path}|{self.version_key()}|{args!r}"
         return "so:" + hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -55,3 +55,24 @@ def test_serve_answers_pages_and_callbacks(tmp_path):
         out, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0, out
     assert f"http://127.0.0.1:{port}/ (2 workers" in out
+
+
+def test_app_py_uses_the_configured_warehouse(tmp_path, monkeypatch):
+    """`python app.py` builds the app from SAFETYOPS_CONFIG / SAFETYOPS_DB (module `server` is WSGI)."""
+    import importlib.util
+
+    from tests.conftest import REPO
+    cfg = config_for(tmp_path)
+    other = tmp_path / "elsewhere.duckdb"
+    write_warehouse(other, sample_rows(days=3))
+    monkeypatch.setenv("SAFETYOPS_CONFIG", str(cfg.path))
+    monkeypatch.setenv("SAFETYOPS_DB", str(other))
+    spec = importlib.util.spec_from_file_location("safetyops_app_entry", REPO / "app.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    client = module.server.test_client()
+    assert client.get("/").status_code == 200
+    from dashboards.state import current_state
+    with module.server.app_context():
+        assert current_state().config.db_path == other
+        assert current_state().config.path == cfg.path
