@@ -25,7 +25,14 @@ webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait as _Wait  # noqa: E402
+
+
+def WebDriverWait(driver, timeout, poll_frequency=0.2):  # noqa: N802  (drop-in for selenium's)
+    """Dash re-renders replace elements under our feet: a stale or missing element means 'not yet'."""
+    return _Wait(driver, timeout, poll_frequency=poll_frequency,
+                 ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
 
 ARTIFACTS = REPO / "test-artifacts"
 SAMPLE = REPO / "sample_data" / "small" / "tickets_canonical.csv"

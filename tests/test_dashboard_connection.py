@@ -88,3 +88,22 @@ def test_concurrent_readers_during_swaps(tmp_path):
     assert seen <= {1, 2, 3, 4}
     with conns.cursor() as con:
         assert count_tickets(con) == 4
+
+
+def test_default_views_are_drawn_ahead_for_a_new_version(tmp_path):
+    from dashboards.callbacks.panels import cached_graph
+    from dashboards.warmup import default_view_panels, warm_default_views
+    from tests.dashboard_fixtures import sample_rows
+    cfg = config_for(tmp_path)
+    write_warehouse(cfg.db_path, sample_rows(days=10))
+    app = create_app(cfg)
+    with app.server.app_context():
+        state = current_state()
+        names = default_view_panels()
+        assert "overview-kpis" in names and "abuse-heatmap" in names and "anomaly-series" not in names
+        assert warm_default_views(state) == len(names)
+        calls = []
+        original = state.data.read
+        state.data.read = lambda fn, *a: calls.append(fn) or original(fn, *a)
+        cached_graph(state, "abuse-heatmap", {"search": ""}, "light")
+        assert calls == []            # served from what the warm-up drew

@@ -10,6 +10,7 @@ from dash import Input, Output, State, html
 from dashboards import queries
 from dashboards.components import REFRESH_TICK, THEME_STORE
 from dashboards.state import AppState, current_state
+from dashboards.warmup import maybe_warm
 from pipelines.errors import SafetyopsError
 from pipelines.warehouse import WarehouseMissing
 
@@ -56,7 +57,9 @@ def toggle_theme(n_clicks: int | None, theme: str | None) -> str:
 def register(app) -> None:
     @app.callback(Output("data-banner", "children"), Input(REFRESH_TICK, "n_intervals"))
     def _banner(_tick):
-        return banner(current_state())
+        state = current_state()          # the banner's tick is the first to see a new warehouse
+        maybe_warm(state)
+        return banner(state)
 
     @app.callback(Output(THEME_STORE, "data"), Input("theme-toggle", "n_clicks"), State(THEME_STORE, "data"),
                   prevent_initial_call=True)
