@@ -67,3 +67,19 @@ def test_default_window_is_28_days_to_as_of():
     assert Filters().resolved_range(dt.date(2026, 3, 28)) == (dt.date(2026, 3, 1), dt.date(2026, 3, 28))
     f = Filters(date_from=dt.date(2026, 3, 10), date_to=dt.date(2026, 3, 1))
     assert f.resolved_range(None) == (dt.date(2026, 3, 1), dt.date(2026, 3, 10))
+
+
+@settings(max_examples=200, deadline=None)
+@given(filter_sets(), st.sampled_from(["", "?status=new", "?by=vendor&severity=high"]))
+def test_filter_bar_and_url_round_trip(f, own):
+    """Controls showing a URL write back the same URL; the URL read into controls gives them back."""
+    from dashboards.callbacks.filter_sync import controls_from_url, url_from_controls
+    window = (dt.date(2026, 3, 1), dt.date(2026, 3, 28))
+    pinned = f.with_values(date_from=f.date_from or window[0], date_to=f.date_to or window[1]) \
+        if (f.date_from or f.date_to) else f.with_values(date_from=window[0], date_to=window[1])
+    lo, hi = sorted((pinned.date_from, pinned.date_to))
+    pinned = pinned.with_values(date_from=lo, date_to=hi)
+    url = merge_search(own, pinned)
+    controls = controls_from_url(url, window)
+    assert Filters.from_search(url_from_controls(url, controls)) == pinned
+    assert page_params(url_from_controls(url, controls)) == page_params(own)
