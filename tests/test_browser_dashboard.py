@@ -218,3 +218,24 @@ def test_dark_theme_reaches_the_charts(site, browser):
     browser.find_element(By.ID, "theme-toggle").click()   # leave the light theme for other tests
     WebDriverWait(browser, 10).until(
         lambda d: d.execute_script("return document.documentElement.getAttribute('data-theme')") == "light")
+
+
+def test_drill_from_heatmap_cell(site, browser):
+    server, _cfg, _tmp = site
+    open_page(browser, server, "/abuse?from=2026-06-01&to=2026-06-28")
+    ticks = ("return Array.from(document.querySelectorAll('#card-abuse-heatmap .{axis}tick text'))"
+             ".sort((a, b) => a.getBoundingClientRect().{edge} - b.getBoundingClientRect().{edge})"
+             ".map(t => t.textContent)")
+    rows = browser.execute_script(ticks.format(axis="y", edge="top"))      # top to bottom on screen
+    cols = browser.execute_script(ticks.format(axis="x", edge="left"))     # left to right
+    drag = browser.find_element(By.CSS_SELECTOR, "#card-abuse-heatmap .nsewdrag")
+    w, h = drag.size["width"], drag.size["height"]
+    # the top-left cell: first row on top (reversed y axis), first column on the left
+    ActionChains(browser).move_to_element_with_offset(drag, -w / 2 + w / len(cols) / 2,
+                                                      -h / 2 + h / len(rows) / 2).click().perform()
+    WebDriverWait(browser, 20).until(lambda d: urlsplit(d.current_url).path == "/tickets")
+    q = query_of(browser)
+    assert (q["abuse_category"], q["region"]) == (rows[0], cols[0])
+    settle(browser)
+    assert f"abuse_category={rows[0]}" in browser.find_element(By.ID, "tickets-count").text
+    assert severe_logs(browser) == []
