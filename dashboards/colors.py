@@ -26,8 +26,6 @@ CATEGORY_COLORS: dict[str, str] = {
 _EXTRA_PALETTE = ("#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d",
                   "#31a354", "#756bb1", "#636363", "#fd8d3c", "#74c476")
 
-SEVERITY_COLORS = {"critical": "#7f0000", "high": "#d62728", "medium": "#ff7f0e", "low": "#1f77b4"}
-STATUS_GOOD, STATUS_WARN, STATUS_BAD = "#2ca02c", "#ff7f0e", "#d62728"
 
 
 def category_color(category: str) -> str:

@@ -7,7 +7,7 @@ de-duplicated and sorted) so that `Filters.from_search(f.to_search()) == f` for 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode
 
@@ -98,14 +98,6 @@ class Filters:
         pairs = self.to_pairs()
         return "?" + urlencode(pairs) if pairs else ""
 
-    def to_store(self) -> dict:
-        """JSON-friendly form kept in a page's dcc.Store."""
-        return {"search": self.to_search()}
-
-    @classmethod
-    def from_store(cls, data: Mapping | None) -> "Filters":
-        return cls.from_search((data or {}).get("search", ""))
-
     def metric_filters(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """The metrics layer's filter form: ((dim, (value, ...)), ...)."""
         out = [(d, getattr(self, d)) for d in FILTER_DIMS if getattr(self, d)]
@@ -167,5 +159,3 @@ def _parse_bool(value: str | None) -> bool | None:
         return False
     return None
 
-
-FILTER_FIELD_NAMES = tuple(f.name for f in fields(Filters))
