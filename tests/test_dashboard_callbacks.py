@@ -276,3 +276,10 @@ def test_movers_compare_the_latest_complete_week(sample):
         assert r.value == count(r.abuse_category, dt.date(2026, 2, 16), dt.date(2026, 2, 22))
         assert r.previous_value == count(r.abuse_category, dt.date(2026, 2, 9), dt.date(2026, 2, 15))
     assert list(df["abs_change"]) == sorted(df["abs_change"], reverse=True)
+
+
+def test_clearing_the_date_picker_returns_to_the_default_window():
+    out = sync_filters("f-date", "?from=2026-02-01&to=2026-02-10&region=BR",
+                       controls(start_date=None, end_date=None, dims={"region": ["BR"]}), RANGE, KNOWN)
+    assert Filters.from_search(out[0]) == Filters(region=("BR",))
+    assert out[1:3] == ("2026-03-01", "2026-03-28")

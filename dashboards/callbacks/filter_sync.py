@@ -64,9 +64,12 @@ def sync_filters(trigger: str | None, search: str | None, controls: Controls,
         shown = controls_from_url(search, default_range)
         return (no_update, *shown.as_tuple(), *_options(shown, known))
     new_search = url_from_controls(search, controls)
-    if Filters.from_search(new_search) == Filters.from_search(search):
-        return (no_update, *unchanged)
-    return (new_search, *unchanged)
+    changed = Filters.from_search(new_search) != Filters.from_search(search)
+    if not (controls.start_date and controls.end_date):
+        # a cleared date picker means "the default window": show that window again
+        shown = controls_from_url(new_search, default_range)
+        return (new_search if changed else no_update, *shown.as_tuple(), *(no_update,) * len(FILTER_DIMS))
+    return (new_search if changed else no_update, *unchanged)
 
 
 def _options(controls: Controls, known: dict[str, list[str]]) -> list[list[dict]]:
