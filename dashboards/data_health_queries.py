@@ -25,3 +25,7 @@ def rejections_by_reason(con, config: Config) -> pd.DataFrame:
 
 def source_freshness(con, config: Config, now: dt.datetime) -> pd.DataFrame:
     return con.execute(sql_text("dashboards", "health_freshness.sql"), {"now": now}).df()
+
+
+def rejected_sample(con, config: Config, limit: int = 100) -> pd.DataFrame:
+    return con.execute(sql_text("dashboards", "health_rejected_sample.sql"), {"limit": limit}).df()

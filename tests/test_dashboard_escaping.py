@@ -73,3 +73,25 @@ def test_csv_neutralises_formula_values(state):
     from dashboards.callbacks.panels import panel_csv
     content = panel_csv(state, "abuse-heatmap", "?from=2026-03-01&to=2026-03-07")["content"]
     assert "'=HYPERLINK" in content and "\n=HYPERLINK" not in content and ",=HYPERLINK" not in content
+
+
+def test_data_health_shows_rejected_values_as_text(tmp_path):
+    from safetyops.cli import main
+    from tests.conftest import REPO
+    cfg = config_for(tmp_path)
+    src = (REPO / "sample_data" / "small" / "tickets_canonical.csv").read_text(encoding="utf-8").splitlines()
+    header, row = src[0], src[1]
+    cols = header.split(",")
+    bad = row.split(",")
+    bad[cols.index("priority")] = "=cmd()"
+    (tmp_path / "bad.csv").write_text("\n".join([header, ",".join(bad), src[2]]) + "\n", encoding="utf-8")
+    main(["--config", str(cfg.path), "--quiet", "ingest", str(tmp_path / "bad.csv")])   # one row rejected
+    app = create_app(cfg)
+    with app.server.app_context():
+        st = current_state()
+        block = render_block(st, "health-rejected-rows", {"search": ""}, "light")
+        assert "=cmd()" in texts(block)
+        runs = render_block(st, "health-runs", {"search": ""}, "light")
+        assert "bad.csv" in texts(runs)
+        from dashboards.callbacks.panels import panel_csv
+        assert "'=cmd()" in panel_csv(st, "health-rejected-rows", "")["content"]

@@ -69,3 +69,11 @@ def render_freshness(df: pd.DataFrame, ctx: PanelContext):
 register(Panel("health-freshness", "Freshness per source", load_freshness, render_freshness, kind="block",
                is_empty=lambda df: df.empty, empty_text="Nothing loaded yet", cacheable=False,
                note=f"Red: no load for more than {STALE_HOURS} hours."))
+
+
+register(Panel("health-rejected-rows", "Latest rejected rows", lambda ctx: ctx.read(hq.rejected_sample),
+               lambda df, ctx: data_table(df, [("file_name", "file", ""), ("line_number", "line", ""),
+                                               ("reason", "reason", ""), ("column_name", "column", ""),
+                                               ("bad_value", "value", "")]),
+               kind="block", is_empty=lambda df: df.empty, empty_text="No rejected rows",
+               note="Up to 100, newest load first; the value is shown exactly as it arrived."))
