@@ -194,14 +194,14 @@ def _detect(con: duckdb.DuckDBPyConnection, config: Config, summary: RefreshSumm
     summary.counts.n_anomalies_new = int(_field(result, "n_new"))
     summary.counts.n_anomalies_updated = int(_field(result, "n_updated"))
     urgent = list(_field(result, "new_high_or_critical") or [])
-    summary.new_high_or_critical = recent_only(urgent, as_of(con), webhook_lookback_hours(config))
-    if len(urgent) > len(summary.new_high_or_critical):
-        log.info("webhook: %d new high/critical alerts start more than %g h before as_of (a backfill of "
-                 "history); only the %d recent ones are posted", len(urgent), webhook_lookback_hours(config),
-                 len(summary.new_high_or_critical))
+    hours = webhook_lookback_hours(config)
+    summary.new_high_or_critical = recent_only(urgent, as_of(con), hours)
     log.info("detection: %d new anomalies (%d high or critical), %d updated",
-             summary.counts.n_anomalies_new, len(summary.new_high_or_critical),
-             summary.counts.n_anomalies_updated)
+             summary.counts.n_anomalies_new, len(urgent), summary.counts.n_anomalies_updated)
+    if len(urgent) > len(summary.new_high_or_critical):
+        log.info("webhook: %d of the %d new high/critical alerts start more than %g h before as_of "
+                 "(history, e.g. a backfill) and are not posted", len(urgent) - len(summary.new_high_or_critical),
+                 len(urgent), hours)
 
 
 def webhook_lookback_hours(config: Config) -> float:
