@@ -49,6 +49,9 @@ class Config:
     detection: dict = field(default_factory=dict)   # passed to anomaly settings as overrides
     events_calendar: Path | None = None
     serve_workers: int = 2
+    # zone of naive export timestamps when --timezone is not given (cron): per source, then default
+    ingest_timezones: dict[str, str] = field(default_factory=dict)
+    ingest_timezone: str | None = None
     raw: dict = field(default_factory=dict)
 
     @property
@@ -126,6 +129,10 @@ def _build(data: dict, base: Path, cfg_path: Path | None, db_override: str | Non
     db_path = Path(db_override) if db_override else _resolve(base, wh.get("path"), Path("data/warehouse.duckdb"))
     mappings = {name: _resolve(base, p, Path(p)) for name, p in data.get("sources", {}).items()}
     events = ref.get("events_calendar") or data.get("detection", {}).get("events_calendar")
+    ing = data.get("ingest", {})
+    ingest_zones = {str(k): str(v) for k, v in ing.get("timezones", {}).items()}
+    for zone in list(ingest_zones.values()) + ([ing["timezone"]] if ing.get("timezone") else []):
+        _check_zone(zone, cfg_path, "[ingest]")
     return Config(
         path=cfg_path,
         db_path=db_path,
@@ -148,12 +155,14 @@ def _build(data: dict, base: Path, cfg_path: Path | None, db_override: str | Non
         detection=dict(data.get("detection", {})),
         events_calendar=_resolve(base, events, Path(events)) if events else None,
         serve_workers=int(srv.get("workers", 2)),
+        ingest_timezones=ingest_zones,
+        ingest_timezone=ing.get("timezone"),
         raw=data,
     )
 
 
-def _check_zone(tz: str, cfg_path: Path | None) -> None:
+def _check_zone(tz: str, cfg_path: Path | None, section: str = "[reporting]") -> None:
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"{cfg_path}: [reporting] timezone = {tz!r} is not a known IANA zone") from exc
+        raise ConfigError(f"{cfg_path}: {section} timezone = {tz!r} is not a known IANA zone") from exc

@@ -78,7 +78,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config
         from pipelines.milestones import ingest_milestones
         return ingest_milestones(con, path, sha, started_at, progress)
     mapping = mapping_for(path, source, mapping_path, config)
-    zone = _zone_for(path, mapping, timezone_name)
+    zone = _zone_for(path, mapping, timezone_name or _configured_zone(mapping, config))
     con.execute("BEGIN TRANSACTION")
     try:
         result = _load(con, path, sha, mapping, zone, config, progress, started_at)
@@ -92,6 +92,13 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config
     return result
 
 
+def _configured_zone(mapping: Mapping, config: Config) -> str | None:
+    """The config's zone for this source's naive timestamps ([ingest.timezones], then [ingest])."""
+    if not mapping.needs_timezone:
+        return None
+    return config.ingest_timezones.get(mapping.name) or config.ingest_timezone
+
+
 def _zone_for(path: Path, mapping: Mapping, timezone_name: str | None) -> str | None:
     if timezone_name:
         try:
@@ -103,7 +110,8 @@ def _zone_for(path: Path, mapping: Mapping, timezone_name: str | None) -> str | 
     if mapping.needs_timezone:
         raise TimezoneRequired(
             f"{path}: {mapping.name} exports carry local times with no UTC offset; pass "
-            "--timezone with the help desk's (or exporting user's) time zone, e.g. --timezone America/Sao_Paulo")
+            "--timezone with the help desk's (or exporting user's) time zone, e.g. --timezone America/Sao_Paulo, "
+            "or set it in the config: [ingest.timezones] " f"{mapping.name} = \"America/Sao_Paulo\"")
     return mapping.timezone
 
 

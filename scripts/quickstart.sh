@@ -1,14 +1,34 @@
 #!/usr/bin/env bash
-# From a fresh clone to the dashboard on sample data: install, generate a sample Zendesk-style
-# export and a canonical one, load them, build marts and detect anomalies, then serve on :8050.
+# From a fresh clone to the dashboard on sample data: install, write a config under data/,
+# generate a sample Zendesk export into the inbox and run the same refresh cron runs (load,
+# marts, detection, weekly report), then serve the dashboard on http://127.0.0.1:8050.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-export SAFETYOPS_DB=${SAFETYOPS_DB:-data/warehouse.duckdb}
-if [ ! -f "$SAFETYOPS_DB" ]; then
-  .venv/bin/safetyops sample --out data/sample --format canonical --days 120 --per-day 2000 --seed 7
-  .venv/bin/safetyops ingest data/sample/tickets_canonical.csv
-  .venv/bin/safetyops refresh --inbox data/empty-inbox
+export SAFETYOPS_CONFIG=${SAFETYOPS_CONFIG:-data/safetyops.toml}
+if [ ! -f "$SAFETYOPS_CONFIG" ]; then
+  mkdir -p "$(dirname "$SAFETYOPS_CONFIG")"
+  cat > "$SAFETYOPS_CONFIG" <<'TOML'
+# Written by scripts/quickstart.sh; paths are relative to this file.
+[warehouse]
+path = "warehouse.duckdb"
+[reporting]
+timezone = "America/Sao_Paulo"
+[ingest.timezones]
+zendesk = "America/Sao_Paulo"      # the sample Zendesk export's account zone
+[refresh]
+inbox = "inbox"
+archive = "archive"
+failed = "failed"
+reports = "reports"
+TOML
+fi
+if ! .venv/bin/safetyops status >/dev/null 2>&1; then
+  .venv/bin/safetyops sample --out data/sample --format zendesk --days 120 --per-day 2000 --seed 7 \
+    --export-timezone America/Sao_Paulo
+  mkdir -p data/inbox
+  cp data/sample/tickets_zendesk.csv data/inbox/
+  .venv/bin/safetyops refresh --report
 fi
 echo "safetyops: dashboard on http://127.0.0.1:8050 (Ctrl-C stops it)"
 exec .venv/bin/python app.py

@@ -288,3 +288,18 @@ hassrede = "hateful_conduct"
         ("trustdesk", "F-1", utc("2026-03-02 09:00:00"), "hateful_conduct", "DE", "Harbor Ops", True,
          ["eskaliert", "welle"])]
     assert one(memory_con, "SELECT reason, bad_value FROM rejected_rows") == ("unknown status", "verloren")
+
+
+@pytest.mark.parametrize("section, expected", [
+    ('[ingest]\ntimezone = "America/Sao_Paulo"\n', "2026-03-02 13:00:00"),
+    ('[ingest.timezones]\nzendesk = "Asia/Tokyo"\n', "2026-03-02 01:00:00"),
+    ('[ingest]\ntimezone = "UTC"\n[ingest.timezones]\nzendesk = "Asia/Tokyo"\n', "2026-03-02 01:00:00"),
+])
+def test_config_gives_the_zone_of_naive_exports_when_cron_passes_none(tmp_path, memory_con, config_file,
+                                                                       section, expected):
+    from pipelines.config import load_config
+    config_file.write_text(config_file.read_text() + section)
+    path = write_csv(tmp_path / "z.csv", ZENDESK_COLUMNS, [zendesk_row(**{"Created at": "2026-03-02 10:00:00",
+                                                                          "Updated at": "2026-03-02 10:00:00"})])
+    load(memory_con, path, load_config(config_file))
+    assert one(memory_con, "SELECT created_at FROM tickets")[0] == utc(expected)
