@@ -1,7 +1,7 @@
-"""Stopgap: plain read-only queries of the loader's bookkeeping (load_runs, rejected_rows).
+"""The Data health page's reads, as `fn(con, config, ...)` for the page's cached reader.
 
-These are facts about loads, not ticket metrics; they move to metrics/ when it offers a
-data-health function. SQL lives in dashboards/sql/.
+The queries themselves are `pipelines.health`'s, shared with `safetyops status` and the report,
+so the three agree; these named wrappers exist because the cache keys on the function's name.
 """
 from __future__ import annotations
 
@@ -9,23 +9,23 @@ import datetime as dt
 
 import pandas as pd
 
+from pipelines import health
 from pipelines.config import Config
-from pipelines.warehouse import sql_text
 
 LOAD_RUN_LIMIT = 200
 
 
 def load_runs(con, config: Config, limit: int = LOAD_RUN_LIMIT) -> pd.DataFrame:
-    return con.execute(sql_text("dashboards", "health_load_runs.sql"), {"limit": limit}).df()
+    return health.recent_load_runs(con, limit)
 
 
 def rejections_by_reason(con, config: Config) -> pd.DataFrame:
-    return con.execute(sql_text("dashboards", "health_rejections.sql")).df()
+    return health.rejections_by_reason(con)
 
 
 def source_freshness(con, config: Config, now: dt.datetime) -> pd.DataFrame:
-    return con.execute(sql_text("dashboards", "health_freshness.sql"), {"now": now}).df()
+    return health.source_freshness(con, now)
 
 
 def rejected_sample(con, config: Config, limit: int = 100) -> pd.DataFrame:
-    return con.execute(sql_text("dashboards", "health_rejected_sample.sql"), {"limit": limit}).df()
+    return health.rejected_sample(con, limit)

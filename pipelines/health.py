@@ -4,6 +4,8 @@ Read by `safetyops status`, the Data health page and the weekly report, so the t
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import duckdb
 import pandas as pd
 
@@ -16,18 +18,25 @@ def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None
     return con.execute(sql, bound_params(sql, params or {})).df()
 
 
-def source_freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per source: tickets, newest created/updated, last load, files, rows read/rejected."""
-    return _query(con, "health_sources.sql")
+def source_freshness(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> pd.DataFrame:
+    """One row per source: tickets, newest created/updated, last load and file, loads, rows read /
+    loaded / rejected, and hours since the last load (against `now`, default the wall clock)."""
+    return _query(con, "health_sources.sql", {"now": now or datetime.now(timezone.utc)})
 
 
 def recent_load_runs(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
+    """One row per input file loaded (or skipped as already loaded), newest first."""
     return _query(con, "health_load_runs.sql", {"limit": limit})
 
 
 def rejections_by_reason(con: duckdb.DuckDBPyConnection, load_run_id: int | None = None) -> pd.DataFrame:
-    """One row per file × reason with a count, the first line and an example value."""
+    """One row per reason × column: rows, loads, and the file, line and value of an example."""
     return _query(con, "health_rejections.sql", {"load_run_id": load_run_id})
+
+
+def rejected_sample(con: duckdb.DuckDBPyConnection, limit: int = 100) -> pd.DataFrame:
+    """The latest rejected rows (newest load first) with line, reason, column and value."""
+    return _query(con, "health_rejected_sample.sql", {"limit": limit})
 
 
 def as_of(con: duckdb.DuckDBPyConnection):

@@ -60,7 +60,7 @@ def load_freshness(ctx: PanelContext) -> pd.DataFrame:
 def render_freshness(df: pd.DataFrame, ctx: PanelContext):
     return data_table(_stamp(df, ("last_load_at",)), [
         ("source", "source", ""), ("last_load_at", "last load", ""), ("hours_since_load", "hours since", "hours"),
-        ("last_file", "last file", ""), ("n_loads", "loads", "tickets"), ("rows_loaded", "rows loaded", "tickets"),
+        ("last_file", "last file", ""), ("n_loads", "loads", "tickets"), ("n_tickets", "tickets", "tickets"), ("rows_loaded", "rows loaded", "tickets"),
         ("rows_rejected", "rows rejected", "tickets")],
         cell_class=lambda row, f: ("bad" if (row.get(f) or 0) > STALE_HOURS else "good")
         if f == "hours_since_load" else None)
