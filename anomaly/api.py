@@ -75,16 +75,12 @@ def get_anomaly(con, config, anomaly_id: str, context_buckets: int = 24 * 7) -> 
 def series_with_band(con, config, family_name: str, dims: dict, context_buckets: int,
                      start_at: pd.Timestamp, end_at: pd.Timestamp) -> pd.DataFrame:
     """bucket_at, value, expected, lower, upper, is_anomaly around an alert (empty for mix alerts)."""
-    from anomaly.scan import calendar_masks
-    from anomaly.detector import evaluate_points
+    from anomaly.scan import calendar_masks, family_verdicts
     fam = family_by_name(con, config, family_name)
     if fam is not None and dims in fam.keys:
         col = fam.keys.index(dims)
         s = family_settings(fam, settings_from_config(config))
-        sup = calendar_masks(fam, load_events(config))
-        v = evaluate_points(fam.values[:, [col]], fam.step_seconds, s,
-                            exclude=None if sup is None else sup[:, [col]],
-                            suppress=None if sup is None else sup[:, [col]], is_counts=fam.unit == "tickets")
+        v = family_verdicts(fam, s, calendar_masks(fam, load_events(config)), cols=[col], share_units=True)
         out = pd.DataFrame({"bucket_at": fam.index, "value": fam.values[:, col], "expected": v.expected[:, 0],
                             "lower": v.lower[:, 0], "upper": v.upper[:, 0], "is_anomaly": v.is_anomaly[:, 0]})
         zone = config.reporting_timezone if fam.grain == "day" else "UTC"   # buckets are naive in this zone

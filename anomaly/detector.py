@@ -22,7 +22,7 @@ import pandas as pd
 from scipy import special, stats
 
 from anomaly.alerts import alert_runs, merge_gap_steps
-from anomaly.baseline import DAY_SECONDS, _shift, compute_baseline, count_variance, steps_per
+from anomaly.baseline import DAY_SECONDS, Baseline, _shift, compute_baseline, count_variance, steps_per
 from anomaly.settings import DetectorSettings
 from pipelines.errors import InputError
 
@@ -142,18 +142,21 @@ def _novelty_limits(values, mu, sd, defined, step_seconds, s: DetectorSettings, 
 
 def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings,
                     exclude: np.ndarray | None = None, suppress: np.ndarray | None = None,
-                    is_counts: bool | None = None) -> Verdicts:
+                    is_counts: bool | None = None, baseline: Baseline | None = None) -> Verdicts:
     """Verdicts for `values[t, series]`. `exclude` points never feed the baseline (known events);
-    `suppress` points never alert."""
+    `suppress` points never alert. A caller with its own expectation (category shares: expected
+    share x the day's region inflow) passes `baseline`; `exclude` then only matters to that caller."""
     values = np.asarray(values, dtype=float)
     if values.ndim == 1:
         values = values[:, None]
     if is_counts is None:
         is_counts = s.count_model == "counts" or (s.count_model == "auto" and looks_like_counts(values))
-    history = values.copy()
-    if exclude is not None:
-        history[np.asarray(exclude, dtype=bool)] = np.nan
-    base = compute_baseline(history, step_seconds, s, is_counts)
+    base = baseline
+    if base is None:
+        history = values.copy()
+        if exclude is not None:
+            history[np.asarray(exclude, dtype=bool)] = np.nan
+        base = compute_baseline(history, step_seconds, s, is_counts)
     mu = base.expected
     defined = ~np.isnan(mu) & ~np.isnan(values) & np.isfinite(base.scale)
     mu_d = np.where(defined, mu, 1.0)

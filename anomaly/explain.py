@@ -44,6 +44,12 @@ def explain(f: FoundAlert) -> str:
         pct = "new volume" if math.isinf(a.rise_pct) else f"{a.rise_pct:+.0f}%"
         size = (f"{_fmt(a.observed, unit)} tickets vs {_fmt(a.expected, unit)} expected "
                 f"({pct}, {a.excess:+,.0f} tickets)")
+    elif f.tickets is not None:
+        t = f.tickets
+        pct = "n/a" if math.isinf(a.rise_pct) else f"{a.rise_pct:+.0f}%"
+        size = (f"{_fmt(a.peak_value, unit)} vs {_fmt(a.peak_expected, unit)} expected at the peak ({pct}); "
+                f"{_fmt(t.observed, 'tickets')} tickets vs {_fmt(t.expected, 'tickets')} expected at the usual "
+                f"share of the region's inflow ({t.excess:+,.0f} tickets)")
     else:
         pct = "n/a" if math.isinf(a.rise_pct) else f"{a.rise_pct:+.0f}%"
         size = f"{_fmt(a.peak_value, unit)} vs {_fmt(a.peak_expected, unit)} expected ({pct})"

@@ -11,6 +11,7 @@ from anomaly.calendar import Event, event_masks, labels_between
 from anomaly.detector import Verdicts, evaluate_points
 from anomaly.series import SeriesFamily
 from anomaly.settings import DetectorSettings
+from anomaly.share import as_share_alert, in_share_units, share_count_verdicts
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class FoundAlert:
     labels: tuple[str, ...]    # calendar events with action=label overlapping the alert
     seasonal_weeks: int        # past weeks behind the baseline at the peak (0 = level only)
     settings: DetectorSettings
+    tickets: Alert | None = None   # share alerts: the same alert in tickets (what it rests on)
 
     @property
     def series_key(self) -> str:
@@ -44,22 +46,41 @@ def calendar_masks(family: SeriesFamily, events: list[Event]) -> np.ndarray | No
     return mask if mask.any() else None
 
 
+def family_verdicts(family: SeriesFamily, s: DetectorSettings, suppress: np.ndarray | None = None,
+                    cols: list[int] | None = None, share_units: bool = False) -> Verdicts:
+    """Verdicts for the family's columns `cols` (all by default). Shares are tested as counts: the
+    verdicts are in tickets unless `share_units` (charts) asks for shares."""
+    pick = slice(None) if cols is None else cols
+    sup = None if suppress is None else suppress[:, pick]
+    if family.counts is not None:
+        v = share_count_verdicts(family.counts[:, pick], family.totals[:, pick], family.step_seconds, s, sup)
+        return in_share_units(v, family.totals[:, pick]) if share_units else v
+    return evaluate_points(family.values[:, pick], family.step_seconds, s, exclude=sup, suppress=sup,
+                           is_counts=family.unit == "tickets")
+
+
+def _column_alerts(family: SeriesFamily, v: Verdicts, col: int, s: DetectorSettings) -> list[tuple[Alert, Alert | None]]:
+    """(alert as stored, the same alert in tickets for share alerts) for one column."""
+    on_counts = family.counts is not None
+    values = family.counts[:, col] if on_counts else family.values[:, col]
+    alerts = build_alerts(family.index, values, v.expected[:, col], v.lower[:, col], v.upper[:, col],
+                          v.p_value[:, col], v.score[:, col], v.is_anomaly[:, col], v.sign[:, col],
+                          family.step_seconds, v.is_counts, s)
+    if not on_counts:
+        return [(a, None) for a in alerts]
+    return [(as_share_alert(a, family.index, family.values[:, col], family.totals[:, col]), a) for a in alerts]
+
+
 def scan_family(family: SeriesFamily, base: DetectorSettings, events: list[Event]) -> tuple[Verdicts, list[FoundAlert]]:
     s = family_settings(family, base)
-    suppress = calendar_masks(family, events)
-    is_counts = family.unit == "tickets"
-    v = evaluate_points(family.values, family.step_seconds, s, exclude=suppress, suppress=suppress,
-                        is_counts=is_counts)
+    v = family_verdicts(family, s, calendar_masks(family, events))
     found = []
     for col in np.flatnonzero(v.is_anomaly.any(axis=0)):
-        alerts = build_alerts(family.index, family.values[:, col], v.expected[:, col], v.lower[:, col],
-                              v.upper[:, col], v.p_value[:, col], v.score[:, col], v.is_anomaly[:, col],
-                              v.sign[:, col], family.step_seconds, is_counts, s)
         key = family.keys[col]
-        for a in alerts:
+        for a, tickets in _column_alerts(family, v, col, s):
             peak_row = family.index.get_loc(a.peak_at)
             found.append(FoundAlert(
                 family=family.name, metric=family.metric, grain=family.grain, unit=family.unit, key=key,
                 alert=a, labels=tuple(labels_between(events, key, a.start, a.end)),
-                seasonal_weeks=int(v.seasonal_weeks[peak_row, col]), settings=s))
+                seasonal_weeks=int(v.seasonal_weeks[peak_row, col]), settings=s, tickets=tickets))
     return v, found

@@ -35,6 +35,9 @@ class SeriesFamily:
     values: np.ndarray         # [bucket, series]
     unit: str                  # tickets | share | minutes
     overrides: dict = field(default_factory=dict)   # detector settings for this family
+    # Shares only: the category's tickets and its region's inflow behind each share, [bucket, series].
+    counts: np.ndarray | None = None
+    totals: np.ndarray | None = None
 
     @property
     def step_seconds(self) -> int:
@@ -97,7 +100,10 @@ def count_family(con, config, grain: str, dims: tuple[str, str], from_at: dateti
 
 
 def share_family(daily: SeriesFamily) -> SeriesFamily:
-    """Category share of its region's daily inflow, from the category x region daily counts."""
+    """Category share of its region's daily inflow, from the category x region daily counts.
+
+    The values are shares (what the pages show); the counts and region totals behind them go along,
+    because the detector tests a share as a count (anomaly/share.py)."""
     regions = np.array([k["region"] for k in daily.keys])
     totals = np.zeros_like(daily.values)
     for region in np.unique(regions):
@@ -106,8 +112,8 @@ def share_family(daily: SeriesFamily) -> SeriesFamily:
     with np.errstate(all="ignore"):
         shares = np.where(totals > 0, daily.values / totals, np.nan)
     return SeriesFamily("share_daily", "category_share", "day", daily.dims, daily.index, daily.keys,
-                        shares, "share", {"count_model": "continuous", "min_excess": 0.03,
-                                          "min_rise_pct": 30.0, "direction": "up"})
+                        shares, "share", {"count_model": "counts", "direction": "up"},
+                        counts=daily.values, totals=totals)
 
 
 def frt_family(con, config, from_at: datetime) -> SeriesFamily:

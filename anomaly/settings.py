@@ -46,6 +46,11 @@ class DetectorSettings:
     novelty_days: float = 3.0         # must also beat the largest standardised rise of these days; 0 = off
     novelty_factor: float = 1.0       # ... times this factor
     novelty_metric: str = "ratio"     # counts: rise as (x+1)/(mu+1); "z": standardised residual
+    # Category share of region inflow: tested as a count (anomaly/share.py), and only on days with
+    # at least this many tickets of the category and of the whole region (a share of a handful of
+    # tickets is noise however far it moves).
+    share_min_count: float = 10.0
+    share_min_region_inflow: float = 50.0
     # Alerts.
     merge_gap_minutes: float = 360.0  # anomalous points closer than this form one alert
     merge_gap_steps: int = 1          # ... and never fewer steps than this
