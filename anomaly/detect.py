@@ -3,6 +3,10 @@
 Called by `safetyops detect` and by the refresh job, inside a `pipelines.warehouse.writing()`
 connection. New = never reported before (the triage store remembers every id, so a rebuilt
 warehouse does not re-announce old alerts); updated = same id (same series and start) that grew.
+
+`run_detection` only reads the triage store: it returns the new ids, and the caller records them
+with `mark_reported` once the warehouse holding them is live and they have been announced. Marking
+them inside the writing block would lose them for good when the run dies before the swap.
 """
 from __future__ import annotations
 
@@ -31,6 +35,7 @@ class DetectionSummary:
     new_high_or_critical: list[dict] = field(default_factory=list)
     n_total: int = 0
     n_series: int = 0
+    new_ids: list[str] = field(default_factory=list)   # for mark_reported, after the swap
 
 
 def load_events(config) -> list[Event]:
@@ -130,11 +135,19 @@ def run_detection(con, config, settings: DetectorSettings | None = None) -> Dete
         cons = contributors(con, f.key, r["start_at"], r["end_at"] + step, min_share)
         r["contributors_json"] = dumps([c.to_dict() for c in cons])
     replace_all(con, rows)
-    fresh = triage.mark_seen(config.triage_path, [r["anomaly_id"] for r in rows])
+    new_ids = triage.unseen(config.triage_path, [r["anomaly_id"] for r in rows])
+    fresh = set(new_ids)
     states = triage.get_states(config.triage_path, fresh)
     urgent = [{k: r[k] for k in ("anomaly_id", "series_key", "family", "severity", "start_at", "explanation")}
               for r in rows if r["anomaly_id"] in fresh and r["severity"] in URGENT
               and states.get(r["anomaly_id"], {}).get("status", "new") == "new"]
     n_updated = sum(1 for r in rows if r["anomaly_id"] in changed_ids and r["anomaly_id"] not in fresh)
     return DetectionSummary(n_new=len(fresh), n_updated=n_updated, new_high_or_critical=urgent,
-                            n_total=len(rows), n_series=n_series)
+                            n_total=len(rows), n_series=n_series, new_ids=new_ids)
+
+
+def mark_reported(config, new_ids: list[str]) -> None:
+    """Record alerts as reported, so no later run announces them as new. Call it only after the
+    warehouse that holds them has been swapped in and they have been announced (printed, posted)."""
+    if new_ids:
+        triage.mark_seen(config.triage_path, new_ids)

@@ -77,6 +77,16 @@ def history(path: Path, anomaly_id: str) -> list[dict]:
     return [dict(r) for r in rows]
 
 
+def unseen(path: Path, ids: Iterable[str]) -> list[str]:
+    """The ids never recorded by `mark_seen`, in input order (reads only)."""
+    ids = list(dict.fromkeys(ids))
+    if not Path(path).exists():
+        return ids
+    with connect(path) as con:
+        known = {r[0] for r in con.execute("SELECT anomaly_id FROM seen")}
+    return [i for i in ids if i not in known]
+
+
 def mark_seen(path: Path, ids: Iterable[str]) -> set[str]:
     """Record ids as reported; returns those never seen before."""
     ids = list(dict.fromkeys(ids))

@@ -10,6 +10,10 @@ with a reason), so:
     next run skips them as duplicates and archives them: nothing is lost or counted twice.
 Then (Mondays, or --report) the weekly report is written from a read-only connection, and new
 high/critical anomalies go to the webhook. A webhook failure is logged, never fatal.
+Only after that are this run's new alerts recorded as reported (the triage store's `seen`, outside
+the warehouse): a run killed before the swap or before the post leaves them unreported, and the
+next run announces and posts them. (A run killed between the post and the recording posts them
+again next time: at least once, never lost.)
 
 Test hook: SAFETYOPS_TEST_PAUSE_AT=<step> makes the job log "test hook: pausing at <step>" and
 sleep (SAFETYOPS_TEST_PAUSE_SECONDS, default 300) at that step, so tests can SIGKILL it there.
@@ -84,6 +88,7 @@ class RefreshSummary:
     counts: RunCounts = field(default_factory=RunCounts)
     files: list[FileOutcome] = field(default_factory=list)
     new_high_or_critical: list[dict] = field(default_factory=list)
+    unreported_ids: list[str] = field(default_factory=list)   # new alerts, recorded after the post
     report_path: Path | None = None
     webhook: PostResult | None = None
 
@@ -193,6 +198,7 @@ def _detect(con: duckdb.DuckDBPyConnection, config: Config, summary: RefreshSumm
     result = run_detection(con, config)
     summary.counts.n_anomalies_new = int(_field(result, "n_new"))
     summary.counts.n_anomalies_updated = int(_field(result, "n_updated"))
+    summary.unreported_ids = list(_field(result, "new_ids") or [])
     urgent = list(_field(result, "new_high_or_critical") or [])
     hours = webhook_lookback_hours(config)
     summary.new_high_or_critical = recent_only(urgent, as_of(con), hours)
@@ -250,6 +256,11 @@ def _after_swap(config: Config, summary: RefreshSummary, report: bool | None) ->
             problems.append(f"weekly report: {type(exc).__name__}: {exc}")
             log.error("weekly report failed: %s: %s", type(exc).__name__, exc)
     summary.webhook = notify(config, summary.new_high_or_critical)
+    try:
+        mark_reported(config, summary.unreported_ids)
+    except Exception as exc:  # noqa: BLE001 - they will be announced again next run: say so
+        problems.append(f"recording reported alerts: {type(exc).__name__}: {exc}")
+        log.error("could not record the new alerts as reported (next run announces them again): %s", exc)
     if problems:
         summary.error = "; ".join(filter(None, [summary.error, *problems]))
         summary.status = STATUS_FAILED
@@ -298,6 +309,15 @@ def write_report(config: Config) -> Path | None:
         con.close()
     log.info("weekly report %s written to %s", week, out)
     return out
+
+
+def mark_reported(config: Config, ids: list[str]) -> None:
+    """Record this run's new alerts as reported, now that their warehouse is live and the webhook
+    has had them."""
+    if not ids:
+        return
+    from anomaly.detect import mark_reported as record
+    record(config, ids)
 
 
 def notify(config: Config, anomalies: list[dict]) -> PostResult | None:

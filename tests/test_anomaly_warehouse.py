@@ -9,7 +9,7 @@ import pytest
 from anomaly import triage
 from anomaly.api import get_anomaly, list_anomalies
 from anomaly.contributors import contributors
-from anomaly.detect import run_detection
+from anomaly.detect import mark_reported, run_detection
 from pipelines.warehouse import connect_read, writing
 from safetyops.cli import main
 from tests.anomaly_fixtures import insert_frame, planted_spike_tickets
@@ -25,8 +25,11 @@ def loaded(config):
 
 
 def detect(config):
+    """What `safetyops detect` does: detect in the next warehouse, record the new alerts after the swap."""
     with writing(config.db_path) as con:
-        return run_detection(con, config)
+        summary = run_detection(con, config)
+    mark_reported(config, summary.new_ids)
+    return summary
 
 
 def hourly_spike(frame: pd.DataFrame) -> pd.Series:

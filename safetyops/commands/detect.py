@@ -12,13 +12,15 @@ from safetyops.context import db_option, pass_app
 @pass_app
 def command(app, timeout: float) -> None:
     """Scan all series (counts, shares, frt_p90, category mix) and store alerts."""
-    from anomaly.detect import run_detection
+    from anomaly.detect import mark_reported, run_detection
     from pipelines.warehouse import WarehouseMissing, writing
     config = app.config
     if not config.db_path.exists():
         raise WarehouseMissing(f"{config.db_path}: no warehouse yet; run `safetyops ingest` first")
     with writing(config.db_path, timeout=timeout) as con:
         summary = run_detection(con, config)
+    # Only now is the new warehouse live: alerts marked before the swap were lost if it failed.
+    mark_reported(config, summary.new_ids)
     click.echo(f"{summary.n_new} new, {summary.n_updated} updated, {summary.n_total} alerts in total "
                f"over {summary.n_series} series")
     for a in summary.new_high_or_critical:
