@@ -38,8 +38,10 @@ def series(con, config: Config, metric: str, filters: Filters, grain: str = "day
     return mq.run_query(con, q, config)
 
 
-def kpis(con, config: Config, filters: Filters) -> pd.DataFrame:
-    return scorecards.kpi_summary(con, config, filters.date_from, filters.date_to, filters.metric_filters())
+def kpis(con, config: Config, filters: Filters, metrics: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """kpi_summary for the filter window; `metrics` (a tuple: part of the cache key) limits it."""
+    return scorecards.kpi_summary(con, config, filters.date_from, filters.date_to, filters.metric_filters(),
+                                  metrics=metrics)
 
 
 def scorecard(con, config: Config, filters: Filters) -> pd.DataFrame:

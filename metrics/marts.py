@@ -81,7 +81,9 @@ def _build_mart_daily(con, params: dict, has_tickets: bool) -> None:
     for local_start, start_at, end_at in con.execute(render("mart_slices.sql", {}),
                                                      used_params(render("mart_slices.sql", {}), params)).fetchall():
         # the last slice is open-ended so nothing past the final month boundary is lost
+        # (last_period/last_at only split whole windows: never used here, where is_window is false)
         _run(con, insert, {**params, "first_period": local_start, "start_at": start_at,
+                           "last_period": local_start, "last_at": start_at,
                            "end_at": end_at or _ALL_TIME_END})
 
 

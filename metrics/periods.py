@@ -14,7 +14,9 @@ import duckdb
 
 from metrics.errors import InvalidQuery
 
-WINDOW = "window"   # internal grain: the whole [date_from, date_to] as one period (KPI tiles, scorecards)
+# internal grain: the whole [date_from, date_to] as one period (KPI tiles, scorecards); with
+# compare="previous" the equal-length window before it is a second period of the same query
+WINDOW = "window"
 STEPS = {"hour": "1 hour", "day": "1 day", "week": "7 days", "month": "1 month", WINDOW: "1 day"}
 
 
@@ -26,6 +28,7 @@ class Window:
     end_local: dt.datetime      # local end of the last period (exclusive)
     start_at: dt.datetime       # first_period as a UTC instant
     end_at: dt.datetime         # end_local as a UTC instant
+    last_at: dt.datetime | None = None   # last_period as a UTC instant (None: same as start_at)
 
     def params(self, tz: str) -> dict:
         return {
@@ -35,11 +38,18 @@ class Window:
             "end_local": self.end_local,
             "start_at": self.start_at,
             "end_at": self.end_at,
-            "step": STEPS[self.grain],
+            "last_at": self.start_at if self.last_at is None else self.last_at,
+            "step": self._step(),
             "is_window": self.grain == WINDOW,
             # date_trunc needs a valid part even where the window branch is taken
             "trunc_part": "day" if self.grain == WINDOW else self.grain,
         }
+
+    def _step(self) -> str:
+        # a pair of whole windows (see with_previous_window) steps by the window's length
+        if self.grain == WINDOW and self.last_period > self.first_period:
+            return f"{(self.last_period - self.first_period).days} days"
+        return STEPS[self.grain]
 
 
 def period_floor(moment: dt.datetime, grain: str) -> dt.datetime:
@@ -80,11 +90,27 @@ def make_window(con: duckdb.DuckDBPyConnection, tz: str, grain: str,
         first = period_floor(start_day, grain)
         last = period_floor(end_day + dt.timedelta(days=1) - dt.timedelta(hours=1), grain)
         end_local = shift_period(last, grain, 1)
-    start_at, end_at = con.execute(
-        "SELECT timezone($tz, $first_local), timezone($tz, $end_local)",
-        {"tz": tz, "first_local": first, "end_local": end_local},
-    ).fetchall()[0]
-    return Window(grain, first, last, end_local, start_at, end_at)
+    start_at, last_at, end_at = _utc_instants(con, tz, first, last, end_local)
+    return Window(grain, first, last, end_local, start_at, end_at, last_at)
+
+
+def with_previous_window(con: duckdb.DuckDBPyConnection, tz: str, window: Window) -> Window:
+    """A whole window and the equal-length window before it, as the two periods of one query.
+
+    The earlier window becomes the first period and the given one the last, so every metric
+    family computes both in one pass with the same SQL that computes one window alone.
+    """
+    if window.grain != WINDOW or window.last_period != window.first_period:
+        raise InvalidQuery("a previous window pairs with a single whole window only")
+    first = window.first_period - (window.end_local - window.first_period)
+    start_at, last_at, end_at = _utc_instants(con, tz, first, window.first_period, window.end_local)
+    return Window(WINDOW, first, window.first_period, window.end_local, start_at, end_at, last_at)
+
+
+def _utc_instants(con, tz: str, *local_moments: dt.datetime) -> tuple[dt.datetime, ...]:
+    names = [f"m{i}" for i in range(len(local_moments))]
+    sql = "SELECT " + ", ".join(f"timezone($tz, ${n})" for n in names)
+    return tuple(con.execute(sql, {"tz": tz, **dict(zip(names, local_moments))}).fetchall()[0])
 
 
 def local_date(con: duckdb.DuckDBPyConnection, tz: str, moment: dt.datetime) -> dt.date:

@@ -13,7 +13,7 @@ import pandas as pd
 from metrics.errors import InvalidQuery, UnknownFilterValue, UnknownGrain, UnknownMetric
 from metrics.facts import Extent, as_of, dimension_values, extent  # noqa: F401  (part of the API)
 from metrics.families import compute
-from metrics.periods import WINDOW, Window, local_date, make_window, shift_period
+from metrics.periods import WINDOW, Window, local_date, make_window, shift_period, with_previous_window
 from metrics.registry import GRAINS, METRICS
 from metrics.sqltext import check_dims
 from pipelines.config import Config
@@ -21,6 +21,7 @@ from pipelines.config import Config
 COMPARE_MODES = ("previous",)
 SOURCES = ("auto", "tickets", "mart")
 _NO_DATA_AS_OF = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+SNAPSHOT_METRICS = tuple(name for name, m in METRICS.items() if m.kind == "snapshot")
 
 
 @dataclass(frozen=True)
@@ -127,10 +128,13 @@ def output_dims(query: MetricQuery) -> tuple[str, ...]:
 
 
 def _with_previous(con, query, config, window, facts, source) -> pd.DataFrame:
-    """Add the previous period's value of the same dimensions, and value - previous (change)."""
-    tz = config.reporting_timezone
-    first = shift_period(window.first_period, window.grain, -1)
-    extended = make_window(con, tz, window.grain, first.date(), (window.end_local - dt.timedelta(days=1)).date())
+    """Add the previous period's value of the same dimensions, and value - previous (change).
+
+    At the whole-window grain the previous period is the window of equal length just before it.
+    """
+    if query.metric in SNAPSHOT_METRICS and window.grain == WINDOW:
+        raise InvalidQuery(f"{query.metric} is a snapshot at as_of: it has no previous window")
+    extended = _extended_window(con, config.reporting_timezone, window)
     frame = _finish(compute(con, query, config, extended, facts, source), query)
     dims = list(output_dims(query))
     grouped = frame.groupby(dims, sort=False, dropna=False)["value"] if dims else frame["value"]
@@ -138,6 +142,14 @@ def _with_previous(con, query, config, window, facts, source) -> pd.DataFrame:
     frame = frame[frame["period_start"] >= pd.Timestamp(window.first_period)].reset_index(drop=True)
     frame["change"] = frame["value"] - frame["previous_value"]
     return frame
+
+
+def _extended_window(con, tz: str, window: Window) -> Window:
+    """The window with one more period in front (the previous one)."""
+    if window.grain == WINDOW:
+        return with_previous_window(con, tz, window)
+    first = shift_period(window.first_period, window.grain, -1)
+    return make_window(con, tz, window.grain, first.date(), (window.end_local - dt.timedelta(days=1)).date())
 
 
 def parse_filters(texts) -> tuple[tuple[str, tuple[str, ...]], ...]:

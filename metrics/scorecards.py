@@ -9,7 +9,7 @@ import pandas as pd
 
 from metrics.errors import InvalidQuery
 from metrics.periods import WINDOW
-from metrics.query import MetricQuery, run_query
+from metrics.query import SNAPSHOT_METRICS, MetricQuery, run_query
 from metrics.registry import METRICS
 from pipelines.config import Config
 
@@ -28,28 +28,48 @@ def window_value(con, config: Config, metric: str, date_from: dt.date, date_to: 
 
 
 def kpi_summary(con: duckdb.DuckDBPyConnection, config: Config, date_from: dt.date, date_to: dt.date,
-                filters=()) -> pd.DataFrame:
+                filters=(), metrics: tuple[str, ...] | None = None) -> pd.DataFrame:
     """One row per metric: metric, value, n, previous_value (the equal-length window before), target.
 
+    `metrics` picks which of KPI_METRICS to compute (default: all of them), rows in the order
+    given; each costs one query for both windows (breach_risk, a snapshot at as_of: two).
     Targets come from the optional config table [metrics.targets] (e.g. sla_frt_attainment = 0.95);
     NaN where none is set. The high-profile view is filters=(("high_profile", ("true",)),).
     """
     _check_range(date_from, date_to)
-    length = date_to - date_from + dt.timedelta(days=1)
-    prev_from, prev_to = date_from - length, date_from - dt.timedelta(days=1)
+    names = _kpi_names(metrics)
     targets = config.raw.get("metrics", {}).get("targets", {})
     rows = []
-    for name in KPI_METRICS:
+    for name in names:
+        value, n, previous = _window_and_previous(con, config, name, date_from, date_to, filters)
+        rows.append({"metric": name, "value": value, "n": n, "previous_value": previous,
+                     "target": float(targets.get(name, math.nan))})
+    return pd.DataFrame(rows, columns=["metric", "value", "n", "previous_value", "target"])
+
+
+def _kpi_names(metrics) -> tuple[str, ...]:
+    if metrics is None:
+        return KPI_METRICS
+    names = (metrics,) if isinstance(metrics, str) else tuple(metrics)
+    unknown = [m for m in names if m not in KPI_METRICS]
+    if unknown:
+        raise InvalidQuery(f"no whole-window KPI for {', '.join(unknown)}; valid: {', '.join(KPI_METRICS)}")
+    return tuple(dict.fromkeys(names))
+
+
+def _window_and_previous(con, config: Config, name: str, date_from: dt.date, date_to: dt.date,
+                         filters) -> tuple[float, int, float]:
+    """(value, n, previous window's value) of one metric over [date_from, date_to]."""
+    if name in SNAPSHOT_METRICS:
+        # a snapshot lands in whichever window holds as_of: ask each window on its own
+        length = date_to - date_from + dt.timedelta(days=1)
         now = window_value(con, config, name, date_from, date_to, filters)
-        before = window_value(con, config, name, prev_from, prev_to, filters)
-        rows.append({
-            "metric": name,
-            "value": _single(now, "value"),
-            "n": int(_single(now, "n", 0)),
-            "previous_value": _single(before, "value"),
-            "target": float(targets.get(name, math.nan)),
-        })
-    return pd.DataFrame(rows)
+        before = window_value(con, config, name, date_from - length, date_from - dt.timedelta(days=1), filters)
+        return _single(now, "value"), int(_single(now, "n", 0)), _single(before, "value")
+    query = MetricQuery(name, grain=WINDOW, filters=tuple(filters), date_from=date_from, date_to=date_to,
+                        compare="previous")
+    both = run_query(con, query, config)
+    return _single(both, "value"), int(_single(both, "n", 0)), _single(both, "previous_value")
 
 
 def vendor_scorecard(con: duckdb.DuckDBPyConnection, config: Config, date_from: dt.date, date_to: dt.date,

@@ -20,10 +20,8 @@ KPI_LABELS = {
 
 
 def load_kpis(ctx: PanelContext) -> pd.DataFrame:
-    df = ctx.read(queries.kpis, ctx.filters)
-    df = df[df["metric"].isin(KPI_METRICS)].copy()
-    order = {m: i for i, m in enumerate(KPI_METRICS)}
-    return df.sort_values("metric", key=lambda s: s.map(order)).reset_index(drop=True)
+    """Only the tiles' metrics, in tile order (kpi_summary keeps the order it is given)."""
+    return ctx.read(queries.kpis, ctx.filters, KPI_METRICS)
 
 
 def kpis_empty(df: pd.DataFrame) -> bool:
@@ -98,10 +96,10 @@ def load_sla_trend(ctx: PanelContext) -> pd.DataFrame:
 def render_sla_trend(df: pd.DataFrame, ctx: PanelContext):
     fig = time_lines(df, None, ctx.theme, y_title="SLA attainment")
     fig.update_yaxes(tickformat=".0%")
-    kpi = ctx.read(queries.kpis, ctx.filters)
-    target = kpi.loc[kpi["metric"] == "sla_frt_attainment", "target"]
-    if len(target):
-        target_line(fig, target.iloc[0], "target")
+    # the target alone, from config: no need to compute the KPIs for it
+    target = queries.targets(ctx.config).get("sla_frt_attainment")
+    if target is not None:
+        target_line(fig, target, "target")
     return fig
 
 

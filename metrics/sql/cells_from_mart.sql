@@ -23,7 +23,9 @@ placed_days AS (
             CASE WHEN day < $first_period THEN NULL ELSE sum_csat END AS sum_csat,
             CASE WHEN day < $first_period THEN NULL ELSE n_csat END AS n_csat
         ),
-        CASE WHEN day < $first_period OR $is_window THEN $first_period
+        -- whole windows: one period, or two (a window and the one before it, split at last_period)
+        CASE WHEN day < $first_period THEN $first_period
+             WHEN $is_window THEN (CASE WHEN day >= $last_period THEN $last_period ELSE $first_period END)
              ELSE date_trunc($trunc_part, day) END AS period_start
     FROM scoped_days
 )

@@ -113,7 +113,9 @@ placed_events AS (
             CASE WHEN event_at < $start_at THEN NULL ELSE sum_csat END AS sum_csat,
             CASE WHEN event_at < $start_at THEN NULL ELSE n_csat END AS n_csat
         ),
-        CASE WHEN event_at < $start_at OR $is_window THEN $first_period
+        -- whole windows: one period, or two (a window and the one before it, split at last_at)
+        CASE WHEN event_at < $start_at THEN $first_period
+             WHEN $is_window THEN (CASE WHEN event_at >= $last_at THEN $last_period ELSE $first_period END)
              ELSE date_trunc($trunc_part, timezone($tz, event_at)) END AS period_start
     FROM all_events
     WHERE event_at < $end_at

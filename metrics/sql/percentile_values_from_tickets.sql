@@ -2,7 +2,8 @@
 -- measure (frt: first_response_at - created_at in minutes; ttr: resolved_at - created_at in hours;
 -- NULL where the ticket has no first response / resolution).
 SELECT
-    CASE WHEN $is_window THEN $first_period
+    -- whole windows: one period, or two (a window and the one before it, split at last_at)
+    CASE WHEN $is_window THEN (CASE WHEN created_at >= $last_at THEN $last_period ELSE $first_period END)
          ELSE date_trunc($trunc_part, timezone($tz, created_at)) END AS period_start
     @dims@,
     CASE WHEN $measure = 'frt' THEN frt_minutes ELSE ttr_hours END AS measure_value

@@ -1,0 +1,51 @@
+"""Overview KPI tiles ask the metrics layer for their seven metrics only, and show the same numbers
+the full summary (the CLI's `metrics summary`) gives for them."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dashboards.app import create_app
+from dashboards.callbacks.panels import load_panel, render_block, render_graph
+from dashboards.panels.overview import KPI_METRICS as TILE_METRICS
+from dashboards.state import current_state
+from metrics.scorecards import kpi_summary
+from pipelines.warehouse import connect_read
+from tests.dashboard_fixtures import config_for, sample_rows, write_warehouse
+
+SEARCHES = ("?from=2026-02-08&to=2026-02-14", "?from=2026-03-01&to=2026-03-10&region=BR",
+            "?from=2026-02-15&to=2026-02-21&high_profile=true")
+
+
+@pytest.fixture(scope="module")
+def state(tmp_path_factory):
+    cfg = config_for(tmp_path_factory.mktemp("tiles"))
+    write_warehouse(cfg.db_path, sample_rows())
+    app = create_app(cfg)
+    with app.server.app_context():
+        yield current_state()
+
+
+@pytest.mark.parametrize("search", SEARCHES)
+def test_tiles_are_the_seven_metrics_with_the_full_summarys_numbers(state, search):
+    _panel, ctx, tiles = load_panel(state, "overview-kpis", search)
+    assert tiles["metric"].tolist() == list(TILE_METRICS)
+    con = connect_read(state.config.db_path)
+    try:
+        full = kpi_summary(con, state.config, ctx.filters.date_from, ctx.filters.date_to,
+                           ctx.filters.metric_filters()).set_index("metric")
+    finally:
+        con.close()
+    assert full.loc["inflow", "value"] > 0                      # the window holds tickets
+    pd.testing.assert_frame_equal(tiles.set_index("metric"), full.loc[list(TILE_METRICS)])
+
+
+def test_one_tile_per_metric_in_order(state):
+    block = render_block(state, "overview-kpis", {"search": SEARCHES[0]}, "light")
+    assert [t.to_plotly_json()["props"]["data-metric"] for t in block.children] == list(TILE_METRICS)
+
+
+def test_sla_trend_still_draws_the_configured_target(state):
+    fig = render_graph(state, "overview-sla", {"search": SEARCHES[0]}, "light")
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert [s.y0 for s in lines] == [0.6]                       # [metrics.targets] in config_for
