@@ -203,7 +203,6 @@ def load_zendesk_json(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
     rows = []
     for line, t in tickets:
         flat = _flatten(t)
-        flat["custom_fields"] = None
         for cf in t.get("custom_fields") or []:
             if isinstance(cf, dict) and "id" in cf:
                 flat[f"custom_fields.{cf['id']}"] = _text(cf.get("value"))
@@ -211,7 +210,7 @@ def load_zendesk_json(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
             flat[f"metric_set.{key}"] = value
         flat[LINE] = line
         rows.append(flat)
-    header = sorted({k for r in rows for k in r if k not in (LINE, "custom_fields")})
+    header = sorted({k for r in rows for k in r if k != LINE})
     table = pa.table({LINE: pa.array([r[LINE] for r in rows], pa.int64()),
                       **{h: pa.array([r.get(h) for r in rows], pa.string()) for h in header}})
     drop_raw_input(con)
@@ -221,12 +220,11 @@ def load_zendesk_json(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
 
 def _read_zendesk_records(path: Path) -> tuple[list[tuple[int, dict]], list[dict], list[ParserReject]]:
     text = path.read_text(encoding="utf-8-sig")
-    stripped = text.lstrip()
-    if stripped.startswith("{") and '"tickets"' in stripped[:2000] and _is_single_document(stripped):
-        try:
-            doc = json.loads(stripped)
-        except json.JSONDecodeError as exc:
-            raise UnreadableFile(f"{path}: line {exc.lineno}: invalid JSON: {exc.msg}") from exc
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError:
+        doc = None                     # not one document: one ticket (or metric set) per line
+    if isinstance(doc, dict):
         tickets = doc.get("tickets")
         if not isinstance(tickets, list):
             raise UnreadableFile(f'{path}: expected {{"tickets": [...]}}, found keys {sorted(doc)}')
@@ -253,14 +251,6 @@ def _read_zendesk_records(path: Path) -> tuple[list[tuple[int, dict]], list[dict
         else:
             rejects.append(ParserReject(i, "record is not a JSON object", line[:2000]))
     return good, metric_sets, rejects
-
-
-def _is_single_document(text: str) -> bool:
-    try:
-        json.loads(text)
-        return True
-    except json.JSONDecodeError:
-        return False
 
 
 def _flatten(obj: dict, prefix: str = "") -> dict[str, str | None]:

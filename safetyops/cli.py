@@ -10,8 +10,8 @@ from pipelines.errors import SafetyopsError
 from safetyops.context import AppContext
 
 # Module names under safetyops.commands; each defines `command`.
-COMMANDS = ("sample", "ingest", "metrics", "detect", "anomalies", "anomaly", "report",
-            "refresh", "serve", "annotate", "status")
+COMMANDS = ("sample", "ingest", "status", "metrics", "detect", "anomalies", "anomaly", "annotate",
+            "report", "refresh", "serve")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -28,13 +28,7 @@ def cli(ctx: click.Context, db_path: str | None, config_path: str | None, quiet:
 
 def _register() -> None:
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"safetyops.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"safetyops.commands.{name}":
-                continue   # command not built yet in this checkout
-            raise
-        cli.add_command(module.command)
+        cli.add_command(importlib.import_module(f"safetyops.commands.{name}").command)
 
 
 _register()
@@ -42,7 +36,8 @@ _register()
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        cli.main(args=argv, prog_name="safetyops", standalone_mode=False)
+        # without standalone mode click returns a command's ctx.exit(code) instead of exiting
+        result = cli.main(args=argv, prog_name="safetyops", standalone_mode=False)
     except SafetyopsError as exc:
         click.echo(f"error: {exc}", err=True)
         return exc.exit_code
@@ -54,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
-    return 0
+    return result if isinstance(result, int) else 0
 
 
 if __name__ == "__main__":

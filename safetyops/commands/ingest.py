@@ -1,7 +1,6 @@
 """`safetyops ingest PATH...`: load help-desk exports into the warehouse."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -77,7 +76,3 @@ def format_summary(r: LoadResult) -> str:
         lines.append("  mapped columns not in this file (left blank): " + ", ".join(r.absent_columns))
     lines.append(f"  {r.seconds:.2f} s ({r.rows_read / max(r.seconds, 1e-9):,.0f} rows/s), load run {r.load_run_id}")
     return "\n".join(lines)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(command())
