@@ -128,3 +128,16 @@ def test_rejected_raw_record_hashes_reporters_and_drops_text(tmp_path, memory_co
     assert raw["Priority"] == "Mega"
     dump = str(memory_con.execute("SELECT * FROM rejected_rows").fetchall())
     assert "victim@example.com" not in dump and "1 Main St" not in dump
+
+
+@pytest.mark.parametrize("store_text, expected", [(False, []), (True, [("1", "my address is 1 Main St")])])
+def test_ticket_text_is_stored_only_when_the_config_says_so(tmp_path, memory_con, config_file, store_text, expected):
+    from pipelines.config import load_config
+    from tests.ingest_fixtures import ZENDESK_COLUMNS, zendesk_row
+    config_file.write_text(config_file.read_text().replace(
+        '[privacy]\n', f'[privacy]\nstore_ticket_text = {str(store_text).lower()}\n'))
+    path = write_csv(tmp_path / "z.csv", ZENDESK_COLUMNS, [zendesk_row(Subject="my address is 1 Main St")])
+    load(memory_con, path, load_config(config_file), timezone_name="UTC")
+    assert memory_con.execute("SELECT ticket_id, subject FROM ticket_text").fetchall() == expected
+    everything_else = str(memory_con.execute("SELECT * FROM tickets").fetchall())
+    assert "Main St" not in everything_else
