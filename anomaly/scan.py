@@ -59,7 +59,8 @@ def family_verdicts(family: SeriesFamily, s: DetectorSettings, suppress: np.ndar
                            is_counts=family.unit == "tickets")
 
 
-def _column_alerts(family: SeriesFamily, v: Verdicts, col: int, s: DetectorSettings) -> list[tuple[Alert, Alert | None]]:
+def _column_alerts(family: SeriesFamily, v: Verdicts, col: int,
+                   s: DetectorSettings) -> list[tuple[Alert, Alert | None]]:
     """(alert as stored, the same alert in tickets for share alerts) for one column."""
     on_counts = family.counts is not None
     values = family.counts[:, col] if on_counts else family.values[:, col]
