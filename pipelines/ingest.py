@@ -128,7 +128,8 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) -> reade
 def _load(con, path: Path, sha: str, mapping: Mapping, zone: str | None, config: Config,
           progress: bool, started_at: datetime) -> LoadResult:
     raw = _read(con, path, mapping)
-    plan = build_plan(mapping, raw.header, zone, config.hash_key, config.taxonomy, config.category_aliases)
+    plan = build_plan(mapping, raw.header, zone, config.hash_key, config.taxonomy, config.category_aliases,
+                      keep_text=config.store_ticket_text)
     with QueryProgress(con, f"reading and normalising {path.name}", enabled=progress):
         con.execute(plan.sql, plan.params)
     if raw.streamed:

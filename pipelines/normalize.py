@@ -41,7 +41,10 @@ class _Params:
 
 
 def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_key: str,
-               taxonomy: tuple[str, ...], category_aliases: dict[str, str]) -> NormalizePlan:
+               taxonomy: tuple[str, ...], category_aliases: dict[str, str],
+               keep_text: bool = False) -> NormalizePlan:
+    """The normalising statement for one file. Ticket text (subject, description) is carried
+    only when `keep_text` (the config allows storing it); otherwise it never leaves raw_input."""
     p = _Params()
     absent: list[str] = []
     builder = _FieldExpressions(mapping, header, p, absent)
@@ -52,8 +55,9 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
         "ticket_id", "created_at", "updated_at", "first_response_at", "resolved_at",
         "first_response_minutes", "resolution_hours", "status", "priority", "channel",
         "abuse_category", "region", "language", "vendor", "queue", "agent_id", "agent",
-        "escalated", "high_profile", "reopen_count", "qa_score", "csat", "reporter_hash", "reporter",
-        "subject", "description")}
+        "escalated", "high_profile", "reopen_count", "qa_score", "csat", "reporter_hash", "reporter")}
+    for name in ("subject", "description"):
+        picks[name] = builder.text(name) if keep_text else "CAST(NULL AS VARCHAR)"
     picks["tags"] = builder.tag_list()
 
     category_map = {t: t for t in taxonomy}
