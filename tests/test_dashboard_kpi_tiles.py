@@ -49,3 +49,32 @@ def test_sla_trend_still_draws_the_configured_target(state):
     fig = render_graph(state, "overview-sla", {"search": SEARCHES[0]}, "light")
     lines = [s for s in fig.layout.shapes if s.type == "line"]
     assert [s.y0 for s in lines] == [0.6]                       # [metrics.targets] in config_for
+
+
+@pytest.mark.parametrize("search", SEARCHES)
+def test_vendor_scorecard_colours_match_the_full_summary(state, search):
+    """The scorecard judges vendors against all vendors together: it now asks kpi_summary for the
+    judged metrics only, and must colour every cell as it did with the full summary."""
+    from dashboards import queries
+    from dashboards.panels.tables import data_table
+    from dashboards.panels.vendors import SCORE_COLUMNS, cell_judgement
+    panel, ctx, card = load_panel(state, "vendor-scorecard", search)
+    con = connect_read(state.config.db_path)
+    try:
+        full = kpi_summary(con, state.config, ctx.filters.date_from, ctx.filters.date_to,
+                           ctx.filters.metric_filters())
+    finally:
+        con.close()
+    overall, targets = dict(zip(full["metric"], full["value"])), queries.targets(state.config)
+    expected = data_table(card, SCORE_COLUMNS,
+                          cell_class=lambda row, field: cell_judgement(field, row.get(field), targets, overall))
+    shown = as_json(render_block(state, "vendor-scorecard", {"search": search}, "light"))
+    assert shown == as_json(expected)
+    assert "good" in shown or "bad" in shown or "warn" in shown      # some cell is judged
+
+
+def as_json(component) -> str:
+    import json
+
+    from plotly.utils import PlotlyJSONEncoder
+    return json.dumps(component, cls=PlotlyJSONEncoder, sort_keys=True)

@@ -17,6 +17,8 @@ SCORE_COLUMNS = [("vendor", "vendor", ""), ("inflow", "inflow", "tickets"), ("fr
                  ("reopen_rate", "reopen", "share"), ("escalation_rate", "escalation", "share"),
                  ("qa_avg", "QA", "score"), ("csat_avg", "CSAT", "score"), ("backlog", "backlog", "tickets")]
 # Without a configured target a vendor is compared with all vendors together; within 10% is fine.
+# (Counts are not judged, so only these need the all-vendors figure.)
+JUDGED_METRICS = tuple(f for f, _, _ in SCORE_COLUMNS if f not in ("vendor", "inflow", "backlog"))
 TOLERANCE = 0.10
 
 
@@ -46,7 +48,7 @@ def cell_judgement(field: str, value, targets: dict, overall: dict) -> str | Non
 
 def render_scorecard(df: pd.DataFrame, ctx: PanelContext):
     targets = queries.targets(ctx.config)
-    kpi = ctx.read(queries.kpis, ctx.filters)
+    kpi = ctx.read(queries.kpis, ctx.filters, JUDGED_METRICS)
     overall = dict(zip(kpi["metric"], kpi["value"]))
     return data_table(df, SCORE_COLUMNS,
                       cell_class=lambda row, field: cell_judgement(field, row.get(field), targets, overall))
