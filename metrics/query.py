@@ -37,18 +37,19 @@ class MetricQuery:
 
 
 def run_query(con: duckdb.DuckDBPyConnection, query: MetricQuery, config: Config,
-              source: str = "auto") -> pd.DataFrame:
+              source: str = "auto", facts: Extent | None = None) -> pd.DataFrame:
     """One row per period x dimension values: period_start, *by, value, n [, previous_value, change].
 
     source="auto" reads the marts when they were built from this very warehouse state and config
     and the grain is day or coarser: additive metrics from the smallest daily mart that keeps the
     query's dimensions and filters, percentiles from the per-ticket facts mart; otherwise tickets.
     "tickets"/"mart" force one (tests use this to prove both give the same numbers).
+    `facts`: extent(con), when a caller running many queries on one connection already has it.
     """
     query = validate(con, query)
     if source not in SOURCES:
         raise InvalidQuery(f"unknown source {source!r}; valid: {', '.join(SOURCES)}")
-    facts = extent(con)
+    facts = extent(con) if facts is None else facts
     if facts.as_of is None:
         if not (query.date_from and query.date_to):
             return empty_frame(query)

@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from metrics.errors import InvalidQuery
+from metrics.facts import Extent, extent
 from metrics.periods import WINDOW
 from metrics.query import SNAPSHOT_METRICS, MetricQuery, run_query
 from metrics.registry import METRICS
@@ -20,11 +21,11 @@ SCORECARD_METRICS = ("inflow", "frt_p50", "frt_p90", "sla_frt_attainment", "reop
 
 
 def window_value(con, config: Config, metric: str, date_from: dt.date, date_to: dt.date,
-                 filters=(), by: tuple[str, ...] = ()) -> pd.DataFrame:
+                 filters=(), by: tuple[str, ...] = (), facts: Extent | None = None) -> pd.DataFrame:
     """One metric over [date_from, date_to] as a single period (backlog: at the window's end)."""
     query = MetricQuery(metric, grain=WINDOW, by=by, filters=tuple(filters),
                         date_from=date_from, date_to=date_to)
-    return run_query(con, query, config)
+    return run_query(con, query, config, facts=facts)
 
 
 def kpi_summary(con: duckdb.DuckDBPyConnection, config: Config, date_from: dt.date, date_to: dt.date,
@@ -39,9 +40,10 @@ def kpi_summary(con: duckdb.DuckDBPyConnection, config: Config, date_from: dt.da
     _check_range(date_from, date_to)
     names = _kpi_names(metrics)
     targets = config.raw.get("metrics", {}).get("targets", {})
+    facts = extent(con)     # one look at the warehouse's extent for all the queries below
     rows = []
     for name in names:
-        value, n, previous = _window_and_previous(con, config, name, date_from, date_to, filters)
+        value, n, previous = _window_and_previous(con, config, name, date_from, date_to, filters, facts)
         rows.append({"metric": name, "value": value, "n": n, "previous_value": previous,
                      "target": float(targets.get(name, math.nan))})
     return pd.DataFrame(rows, columns=["metric", "value", "n", "previous_value", "target"])
@@ -58,17 +60,18 @@ def _kpi_names(metrics) -> tuple[str, ...]:
 
 
 def _window_and_previous(con, config: Config, name: str, date_from: dt.date, date_to: dt.date,
-                         filters) -> tuple[float, int, float]:
+                         filters, facts: Extent) -> tuple[float, int, float]:
     """(value, n, previous window's value) of one metric over [date_from, date_to]."""
     if name in SNAPSHOT_METRICS:
         # a snapshot lands in whichever window holds as_of: ask each window on its own
         length = date_to - date_from + dt.timedelta(days=1)
-        now = window_value(con, config, name, date_from, date_to, filters)
-        before = window_value(con, config, name, date_from - length, date_from - dt.timedelta(days=1), filters)
+        now = window_value(con, config, name, date_from, date_to, filters, facts=facts)
+        before = window_value(con, config, name, date_from - length, date_from - dt.timedelta(days=1), filters,
+                              facts=facts)
         return _single(now, "value"), int(_single(now, "n", 0)), _single(before, "value")
     query = MetricQuery(name, grain=WINDOW, filters=tuple(filters), date_from=date_from, date_to=date_to,
                         compare="previous")
-    both = run_query(con, query, config)
+    both = run_query(con, query, config, facts=facts)
     return _single(both, "value"), int(_single(both, "n", 0)), _single(both, "previous_value")
 
 
@@ -78,8 +81,9 @@ def vendor_scorecard(con: duckdb.DuckDBPyConnection, config: Config, date_from: 
     escalation_rate, qa_avg, csat_avg over tickets created in the window, and backlog at its end."""
     _check_range(date_from, date_to)
     merged = None
+    facts = extent(con)
     for name in SCORECARD_METRICS:
-        frame = window_value(con, config, name, date_from, date_to, filters, by=("vendor",))
+        frame = window_value(con, config, name, date_from, date_to, filters, by=("vendor",), facts=facts)
         frame = frame[["vendor", "value"]].rename(columns={"value": name})
         merged = frame if merged is None else merged.merge(frame, on="vendor", how="outer")
     merged = merged.fillna({"inflow": 0.0, "backlog": 0.0})
