@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pandas as pd
 
+from anomaly.settings import settings_from_config
 from pipelines.warehouse import sql_text
 
 # Identifiers that may be put into series SQL: the ticket dimensions, nothing else.
@@ -122,7 +123,9 @@ def frt_family(con, config, from_at: datetime) -> SeriesFamily:
     from metrics.query import MetricQuery, run_query
     from_day = pd.Timestamp(from_at).tz_convert(config.reporting_timezone).date()
     frame = run_query(con, MetricQuery("frt_p90", grain="day", by=("region", "vendor"), date_from=from_day), config)
+    min_tickets = settings_from_config(config).frt_min_tickets
     frame = frame.dropna(subset=["value"])
+    frame = frame[frame["n"] >= min_tickets]
     index = pd.DatetimeIndex([])
     if not frame.empty:
         index = _complete_index(pd.Timestamp(frame["period_start"].min()),

@@ -51,6 +51,9 @@ class DetectorSettings:
     # tickets is noise however far it moves).
     share_min_count: float = 10.0
     share_min_region_inflow: float = 50.0
+    # First-response p90 per region x vendor: a day's p90 over fewer answered tickets than this is
+    # not a statistic to alert on (one slow reply is the p90 of three); such days get no verdict.
+    frt_min_tickets: float = 20.0
     # Alerts.
     merge_gap_minutes: float = 360.0  # anomalous points closer than this form one alert
     merge_gap_steps: int = 1          # ... and never fewer steps than this

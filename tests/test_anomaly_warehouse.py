@@ -188,3 +188,25 @@ def test_mix_shift_and_frt_spike_are_flagged(config):
     assert frt["series_key"].tolist() == ["region=BR|vendor=Bluepeak"]
     assert pd.Timestamp(frt.iloc[0]["start_at"]) == day and frt.iloc[0]["direction"] == "up"
     assert "first-response p90" in frt.iloc[0]["explanation"]
+
+
+def test_a_slow_reply_among_a_handful_of_tickets_is_not_an_frt_alert(config):
+    """A p90 over three answers is one reply: it must not page anyone, however slow it was."""
+    import numpy as np
+
+    from tests.anomaly_fixtures import daily_mix_and_frt_tickets, tickets_frame
+    rng = np.random.default_rng(3)
+    days = pd.Timestamp("2026-03-02") + pd.to_timedelta(np.repeat(np.arange(70), 3), unit="D")
+    minutes = rng.normal(45, 5, len(days)).clip(1)
+    minutes[60 * 3] = 5000.0                                # one very slow reply on day 60
+    tiny = tickets_frame(pd.DataFrame({"bucket_at": days + pd.Timedelta(hours=10), "n": 1,
+                                       "abuse_category": "spam", "region": "FR", "vendor": "Tiny",
+                                       "frt_minutes": minutes}), 5)
+    tiny["ticket_id"] = "tiny-" + tiny["ticket_id"].astype(str)
+    with writing(config.db_path, fresh=True) as con:
+        insert_frame(con, pd.concat([daily_mix_and_frt_tickets(), tiny], ignore_index=True))
+    detect(config)
+    con = connect_read(config.db_path)
+    frt = list_anomalies(con, config, family="frt_p90_daily")
+    con.close()
+    assert frt["series_key"].tolist() == ["region=BR|vendor=Bluepeak"]   # the real spike, not FR x Tiny
