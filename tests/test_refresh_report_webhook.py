@@ -1,5 +1,8 @@
-"""A refresh over the committed sample: detection runs, the report is written, the webhook is
-posted to a real local server, and a failing webhook does not fail the refresh."""
+"""A refresh over a generated export with planted spikes: detection runs, the report is written,
+the webhook is posted to a real local server, and a failing webhook does not fail the refresh.
+
+Not the committed small sample: its spikes add about ten tickets, which rightly raise no high or
+critical alert, and the webhook only carries those."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,10 +14,20 @@ import pytest
 from pipelines.config import load_config
 from safetyops.refresh import recent_only, run_refresh
 from tests.refresh_fixtures import open_uncached
-from tests.report_fixtures import SAMPLE
+from sample_data.generator import generate_export
+from sample_data.plan import SampleOptions
 from tests.test_refresh_webhook import Hook
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def spiky_export(tmp_path_factory):
+    """60 days x 1,500 tickets from 2026-05-01 (ends Monday 2026-06-29); two planted spikes of
+    +150 to +200 tickets that the detector rates high."""
+    folder = tmp_path_factory.mktemp("spiky")
+    generate_export(folder, SampleOptions(days=60, per_day=1500, seed=7))
+    return folder / "tickets_canonical.csv"
 
 
 def config_with_hook(config_file, url: str, lookback_hours: float):
@@ -25,11 +38,11 @@ def config_with_hook(config_file, url: str, lookback_hours: float):
     return load_config(config_file)
 
 
-def test_refresh_writes_report_and_survives_a_failing_webhook(config_file):
+def test_refresh_writes_report_and_survives_a_failing_webhook(config_file, spiky_export):
     with Hook([500]) as hook:
         config = config_with_hook(config_file, hook.url, lookback_hours=24 * 365)
         config.inbox_dir.mkdir(parents=True)
-        shutil.copy(SAMPLE, config.inbox_dir / "tickets.csv")
+        shutil.copy(spiky_export, config.inbox_dir / "tickets.csv")
         summary = run_refresh(config, report=True)
     assert summary.status == "ok"
     assert summary.new_high_or_critical, "the sample's spikes should give high/critical alerts"
@@ -50,11 +63,11 @@ def test_refresh_writes_report_and_survives_a_failing_webhook(config_file):
     assert status_doc["status"] == "ok" and status_doc["error"] is None
 
 
-def test_webhook_posts_once_and_not_again_for_known_alerts(config_file):
+def test_webhook_posts_once_and_not_again_for_known_alerts(config_file, spiky_export):
     with Hook([200]) as hook:
         config = config_with_hook(config_file, hook.url, lookback_hours=24 * 365)
         config.inbox_dir.mkdir(parents=True)
-        shutil.copy(SAMPLE, config.inbox_dir / "tickets.csv")
+        shutil.copy(spiky_export, config.inbox_dir / "tickets.csv")
         first = run_refresh(config, report=False)
         second = run_refresh(config, report=False)
     assert first.webhook is not None and first.webhook.ok
