@@ -30,13 +30,15 @@ def as_of(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
     return extent(con).as_of
 
 
-def dimension_values(con: duckdb.DuckDBPyConnection, dim: str) -> list[str]:
-    """The distinct values of one dimension in the warehouse, sorted ('false'/'true' for high_profile)."""
+def dimension_values(con: duckdb.DuckDBPyConnection, dim: str, facts: Extent | None = None) -> list[str]:
+    """The distinct values of one dimension in the warehouse, sorted ('false'/'true' for high_profile).
+
+    `facts`: extent(con) if the caller already has it (saves a look at the tickets)."""
     (dim,) = check_dims((dim,))
     if dim == "high_profile":
         return ["false", "true"]
     from metrics.marts import marts_match_data   # marts imports this module
-    if marts_match_data(con):
+    if marts_match_data(con, facts):
         sql, params = render("dimension_values_from_mart.sql", {}), {"dim": dim}
     else:
         sql, params = render("dimension_values.sql", {"dims": dims_sql((dim,))}), {}

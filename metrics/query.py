@@ -46,10 +46,10 @@ def run_query(con: duckdb.DuckDBPyConnection, query: MetricQuery, config: Config
     "tickets"/"mart" force one (tests use this to prove both give the same numbers).
     `facts`: extent(con), when a caller running many queries on one connection already has it.
     """
-    query = validate(con, query)
+    facts = extent(con) if facts is None else facts
+    query = validate(con, query, facts)
     if source not in SOURCES:
         raise InvalidQuery(f"unknown source {source!r}; valid: {', '.join(SOURCES)}")
-    facts = extent(con) if facts is None else facts
     if facts.as_of is None:
         if not (query.date_from and query.date_to):
             return empty_frame(query)
@@ -61,7 +61,7 @@ def run_query(con: duckdb.DuckDBPyConnection, query: MetricQuery, config: Config
     return _finish(compute(con, query, config, window, facts, source), query)
 
 
-def validate(con: duckdb.DuckDBPyConnection, query: MetricQuery) -> MetricQuery:
+def validate(con: duckdb.DuckDBPyConnection, query: MetricQuery, facts: Extent | None = None) -> MetricQuery:
     """Check names against the registry and the allow-list and values against the warehouse."""
     if query.metric not in METRICS:
         raise UnknownMetric(query.metric, tuple(METRICS))
@@ -72,18 +72,18 @@ def validate(con: duckdb.DuckDBPyConnection, query: MetricQuery) -> MetricQuery:
         raise InvalidQuery(f"dimension listed twice in --by: {', '.join(query.by)}")
     if query.compare is not None and query.compare not in COMPARE_MODES:
         raise InvalidQuery(f"unknown compare mode {query.compare!r}; valid: {', '.join(COMPARE_MODES)}")
-    filters = normalize_filters(con, query.filters)
+    filters = normalize_filters(con, query.filters, facts)
     return replace(query, by=tuple(query.by), filters=filters)
 
 
-def normalize_filters(con, filters) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def normalize_filters(con, filters, facts: Extent | None = None) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Merge repeated dimensions (region=BR, region=MX -> region in (BR, MX)); check every value."""
     merged: dict[str, list[str]] = {}
     for dim, values in filters:
         (dim,) = check_dims((dim,))
         if isinstance(values, str):
             values = (values,)
-        valid = dimension_values(con, dim)
+        valid = dimension_values(con, dim, facts)
         for value in values:
             text = str(value).strip().lower() if dim == "high_profile" else str(value)
             if text not in valid:
