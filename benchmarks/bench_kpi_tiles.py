@@ -6,7 +6,8 @@
 Starts `safetyops serve` (bench_dashboard.start_server) with a config that turns the default-view
 warm-up off and points the panel cache at an empty temporary folder, then posts the
 `overview-kpis` block callback (tiles + sparklines) once for each of --windows distinct date
-windows (7 days, shifted by one day each), one request at a time: every request is a cache miss,
+windows (--days long, default 28 like the filter bar's default; shifted by one day each), one
+request at a time: every request is a cache miss,
 so the figure is the cost of kpi_summary and the sparklines, plus HTTP and JSON on loopback.
 """
 from __future__ import annotations
@@ -53,20 +54,20 @@ def post_tiles(r: Replayer, comp: dict) -> dict | None:
                   [{"id": ident, "property": "id", "value": ident}], [])
 
 
-def windows(end: dt.date, n: int) -> list[str]:
-    """n + WARM_UP distinct 7-day windows ending 1, 2, ... days before `end` (never the default one)."""
+def windows(end: dt.date, n: int, days: int) -> list[str]:
+    """n + WARM_UP distinct windows of `days` days ending 1, 2, ... days before `end` (never the default)."""
     out = []
     for i in range(1, n + WARM_UP + 1):
         e = end - dt.timedelta(days=i)
-        out.append(f"?from={(e - dt.timedelta(days=6)).isoformat()}&to={e.isoformat()}")
+        out.append(f"?from={(e - dt.timedelta(days=days - 1)).isoformat()}&to={e.isoformat()}")
     return out
 
 
-def run(url: str, n: int) -> dict:
+def run(url: str, n: int, days: int) -> dict:
     r = Replayer(url)
     bar = r.filter_bar("/", "")
     end = dt.date.fromisoformat(bar["response"]["f-date"]["end_date"])
-    searches = windows(end, n)
+    searches = windows(end, n, days)
     seconds = []
     for i, search in enumerate(searches):
         comp = kpi_store(r, search)
@@ -89,6 +90,7 @@ def main() -> None:
     src.add_argument("--rows", type=int)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--windows", type=int, default=40)
+    ap.add_argument("--days", type=int, default=28, help="window length (the filter bar's default: 28)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--label", default="", help="recorded with the figures (e.g. before/after)")
     ap.add_argument("--out", type=Path)
@@ -101,11 +103,11 @@ def main() -> None:
         load_before = os.getloadavg()
         proc, url = start_server(db, args.workers)
         try:
-            result = run(url, args.windows)
+            result = run(url, args.windows, args.days)
         finally:
             proc.terminate()
             proc.wait(timeout=30)
-    result.update(label=args.label, db=str(db), workers=args.workers,
+    result.update(label=args.label, db=str(db), workers=args.workers, days=args.days,
                   loadavg_before=[round(x, 2) for x in load_before],
                   loadavg_after=[round(x, 2) for x in os.getloadavg()])
     print(json.dumps(result))
