@@ -1,7 +1,7 @@
 """Detector settings: one dataclass with defaults, overridable from `[detection]` in the config.
 
 The defaults are chosen for ticket counts (hourly and daily) and are the ones every evaluation in
-benchmarks/README_anomaly.md uses; nothing is tuned per dataset.
+benchmarks/README.md (anomaly section) uses; nothing is tuned per dataset.
 """
 from __future__ import annotations
 

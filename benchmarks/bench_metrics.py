@@ -2,7 +2,7 @@
 pandas code an analyst would write, on the same synthetic year of tickets in the same run.
 
     .venv/bin/python benchmarks/bench_metrics.py --rows 1000000
-    .venv/bin/python benchmarks/bench_metrics.py --rows 10000000 --out benchmarks/results_metrics_10m.json
+    .venv/bin/python benchmarks/bench_metrics.py --rows 10000000 --out benchmarks/results/metrics_10000000.json
 
 Tickets are generated inside DuckDB by a seeded SQL generator (benchmarks/sql/synthetic_tickets.sql),
 then: build_marts; run_query for inflow, backlog, frt_p90 and sla_frt_attainment by day x region x
