@@ -40,18 +40,6 @@ def _bench_metrics():
     return module
 
 
-def timed(fn, repeat: int) -> tuple[float, float, object]:
-    t0 = time.perf_counter()
-    result = fn()
-    first = time.perf_counter() - t0
-    runs = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        runs.append(time.perf_counter() - t0)
-    return first, (statistics.median(runs) if runs else first), result
-
-
 def prepare(db: Path, rows: int, seed: int, days: int, detect: bool, config: Config) -> dict:
     generate_seconds = _bench_metrics().generate(db, rows, seed, days)
     t0 = time.perf_counter()
@@ -93,7 +81,7 @@ def main() -> None:
         vendor = con.execute("SELECT vendor FROM tickets GROUP BY vendor ORDER BY count(*) DESC, vendor "
                              "LIMIT 1").fetchall()[0][0]
         for name, filters in (("weekly", ()), ("weekly_one_vendor", (("vendor", (vendor,)),))):
-            first, median, text = timed(lambda f=filters: build_weekly_report(con, config, week=week, filters=f),
+            first, median, text = _bench_metrics().timed(lambda f=filters: build_weekly_report(con, config, week=week, filters=f),
                                         args.repeat)
             results[name] = {"week": week, "first_seconds": round(first, 3), "seconds": round(median, 3),
                              "bytes": len(text.encode("utf-8"))}

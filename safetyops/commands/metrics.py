@@ -85,14 +85,7 @@ def show(app, name, by, grain, date_from, date_to, where, high_profile, compare,
 @pass_app
 def scorecard(app, date_from, date_to, where, high_profile, fmt) -> None:
     """Vendor scorecard: one row per vendor (default: the last 7 days up to as_of)."""
-    filters = parse_filters(where) + ((HIGH_PROFILE,) if high_profile else ())
-    con = connect_read(app.config.db_path)
-    try:
-        date_from, date_to = _range(con, app.config, date_from, date_to)
-        frame = vendor_scorecard(con, app.config, date_from, date_to, filters) if date_from else pd.DataFrame()
-    finally:
-        con.close()
-    _emit(frame, fmt)
+    _emit(_over_window(app, vendor_scorecard, date_from, date_to, where, high_profile), fmt)
 
 
 @command.command("summary")
@@ -105,14 +98,19 @@ def scorecard(app, date_from, date_to, where, high_profile, fmt) -> None:
 @pass_app
 def summary(app, date_from, date_to, where, high_profile, fmt) -> None:
     """Every metric over one window, with the previous window of equal length (default: last 7 days)."""
+    _emit(_over_window(app, kpi_summary, date_from, date_to, where, high_profile), fmt)
+
+
+def _over_window(app, table_fn, date_from, date_to, where, high_profile) -> pd.DataFrame:
+    """`table_fn(con, config, from, to, filters)` over the chosen window (default: the last 7 days
+    up to as_of), or an empty table when the warehouse holds no tickets."""
     filters = parse_filters(where) + ((HIGH_PROFILE,) if high_profile else ())
     con = connect_read(app.config.db_path)
     try:
         date_from, date_to = _range(con, app.config, date_from, date_to)
-        frame = kpi_summary(con, app.config, date_from, date_to, filters) if date_from else pd.DataFrame()
+        return table_fn(con, app.config, date_from, date_to, filters) if date_from else pd.DataFrame()
     finally:
         con.close()
-    _emit(frame, fmt)
 
 
 @command.command("build-marts")
