@@ -8,13 +8,14 @@ mart_daily: one row per local day (reporting zone) x region x language x vendor 
 mart_daily_vendor / mart_daily_region_category / mart_daily_core: roll-ups of mart_daily over
   fewer dimensions (registry.MART_ROLLUPS); a query reads the smallest one that keeps its
   dimensions and filters.
-mart_ticket_facts: one row per ticket with its local creation day and response times.
+mart_ticket_facts: one row per ticket (key, local creation and resolution days, response times).
   Percentiles cannot be summed, so they are computed exactly from these per-ticket rows (or from
   tickets for hour grain), with the filters applied.
 mart_dimension_values: one row per dimension x value (filter validation without a scan).
 mart_meta: what the marts were built from (as_of, ticket count, load runs, reporting zone, SLA
   targets). The marts are used only while all of these still match, so they can never serve
   stale or differently defined numbers: a missing or stale mart just means run_query reads tickets.
+update_marts: after loads, rebuilds only the local months the loads touched (metrics/mart_update.py).
 """
 from __future__ import annotations
 
@@ -27,10 +28,13 @@ from metrics.facts import Extent, extent
 from metrics.registry import ADDITIVE_MARTS, FACTS_MART, MART_DIMENSIONS, MART_ROLLUPS
 from metrics.sqltext import dims_sql, render, used_params
 
-MART_VERSION = "3"
+MART_VERSION = "4"   # 4: mart_ticket_facts keeps source, ticket_id and resolved_day
 MART_TABLES = (*(name for name, _ in ADDITIVE_MARTS), FACTS_MART, "mart_dimension_values", "mart_meta")
 _ALL_TIME_START = dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc)
 _ALL_TIME_END = dt.datetime(2200, 1, 1, tzinfo=dt.timezone.utc)
+# bounds of the month-sliceable statements (facts by instant, roll-ups by local day) for a full build
+_ALL_TIME = {"start_at": _ALL_TIME_START, "end_at": _ALL_TIME_END,
+             "local_start": dt.datetime(1900, 1, 1), "local_end": dt.datetime(2200, 1, 1)}
 
 
 def fingerprint_data(facts: Extent) -> dict[str, str]:
@@ -55,40 +59,74 @@ def build_marts(con: duckdb.DuckDBPyConnection, config) -> dict[str, int]:
     facts = extent(con)
     # no mart_meta while rebuilding: a half-built set of marts is never taken as current
     con.execute("DROP TABLE IF EXISTS mart_meta")
-    params = {
+    params = {**build_params(config, facts), **_ALL_TIME}
+    _build_mart_daily(con, params, has_tickets=facts.n_tickets > 0)
+    for name, dims in MART_ROLLUPS:
+        run(con, render("mart_rollup.sql", {"mart": name, "rows": rollup_rows_sql(dims)}), params)
+    run(con, render("mart_ticket_facts.sql", {"rows": render("mart_ticket_facts_rows.sql", {})}), params)
+    write_dimension_values_and_meta(con, config, facts, params)
+    return mart_row_counts(con)
+
+
+def update_marts(con: duckdb.DuckDBPyConnection, config, changed_load_run_ids) -> dict:
+    """Bring the marts up to date after the loads `changed_load_run_ids`, rebuilding only the local
+    months they touched (build_marts when that is not shown safe). See metrics/mart_update.py."""
+    from metrics.mart_update import update_marts as _update   # mart_update builds on this module
+    return _update(con, config, changed_load_run_ids)
+
+
+def build_params(config, facts: Extent) -> dict:
+    return {
         "tz": config.reporting_timezone, "trunc_part": "day", "is_window": False, "fold_opening": False,
         "as_of": facts.as_of or _ALL_TIME_START, "data_start": facts.data_start or _ALL_TIME_START,
         **{f"sla_{p}_minutes": config.sla_frt_minutes[p] for p in ("urgent", "high", "normal", "low")},
     }
-    _build_mart_daily(con, params, has_tickets=facts.n_tickets > 0)
-    for name, dims in MART_ROLLUPS:
-        _run(con, render("mart_rollup.sql", {"mart": name, "dims": dims_sql(dims)}), params)
-    _run(con, render("mart_ticket_facts.sql", {}), params)
-    _run(con, render("mart_dimension_values.sql", {}), params)
-    _run(con, render("mart_meta.sql", {}), params)
+
+
+def rollup_rows_sql(dims) -> str:
+    return render("mart_rollup_rows.sql", {"dims": dims_sql(dims)})
+
+
+def daily_insert_sql() -> str:
+    cells = render("cells_from_tickets.sql", {"dims": dims_sql(MART_DIMENSIONS), "filters": ""})
+    return render("mart_daily.sql", {"cells": cells})
+
+
+def insert_daily_slice(con, insert_sql: str, params: dict, local_start, start_at, end_at) -> None:
+    # last_period/last_at only split whole windows: never used here, where is_window is false
+    run(con, insert_sql, {**params, "first_period": local_start, "start_at": start_at,
+                          "last_period": local_start, "last_at": start_at, "end_at": end_at})
+
+
+def write_dimension_values_and_meta(con, config, facts: Extent, params: dict) -> None:
+    """The marts not sliced by month, then mart_meta last (its presence vouches for the rest)."""
+    run(con, render("mart_dimension_values.sql", {}), params)
+    run(con, render("mart_meta.sql", {}), params)
     con.executemany("INSERT INTO mart_meta VALUES (?, ?)", list(fingerprint(config, facts).items()))
+
+
+def mart_row_counts(con) -> dict[str, int]:
     return {name: con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] for name in MART_TABLES}
 
 
 def _build_mart_daily(con, params: dict, has_tickets: bool) -> None:
     """One local month at a time: a whole year of seven-dimension cells at once can take
     gigabytes of hash table; a month's slice a twelfth of it."""
-    _run(con, render("mart_daily_create.sql", {}), params)
+    run(con, render("mart_daily_create.sql", {}), params)
     if not has_tickets:
         return
-    cells = render("cells_from_tickets.sql", {"dims": dims_sql(MART_DIMENSIONS), "filters": ""})
-    insert = render("mart_daily.sql", {"cells": cells})
+    insert = daily_insert_sql()
     for local_start, start_at, end_at in con.execute(render("mart_slices.sql", {}),
                                                      used_params(render("mart_slices.sql", {}), params)).fetchall():
         # the last slice is open-ended so nothing past the final month boundary is lost
-        # (last_period/last_at only split whole windows: never used here, where is_window is false)
-        _run(con, insert, {**params, "first_period": local_start, "start_at": start_at,
-                           "last_period": local_start, "last_at": start_at,
-                           "end_at": end_at or _ALL_TIME_END})
+        insert_daily_slice(con, insert, params, local_start, start_at, end_at or _ALL_TIME_END)
 
 
-def _run(con, sql: str, params: dict) -> None:
+def run(con, sql: str, params: dict) -> None:
     con.execute(sql, used_params(sql, params))
+
+
+
 
 
 def mart_is_current(con: duckdb.DuckDBPyConnection, config, facts: Extent | None = None) -> bool:

@@ -1,6 +1,7 @@
 """`safetyops refresh`: the unattended job cron runs every N minutes.
 
-One run: take the inbox files (sorted by name), load each, rebuild the marts and run detection,
+One run: take the inbox files (sorted by name), load each, update the marts (only the months the
+loads touched, metrics.marts.update_marts) and run detection,
 all inside ONE `writing()` block, so the dashboard sees either the old warehouse or the complete
 new one. Only after the new file is swapped in are the inputs moved (archive/<date>/ or failed/
 with a reason), so:
@@ -33,7 +34,7 @@ import duckdb
 import pandas as pd
 
 from metrics.facts import as_of
-from metrics.marts import build_marts
+from metrics.marts import update_marts
 from pipelines.config import Config
 from pipelines.errors import SafetyopsError
 from pipelines.ingest import LoadResult, ingest_file
@@ -152,8 +153,12 @@ def _build_next(con: duckdb.DuckDBPyConnection, config: Config, files: list[Path
     for path in files:
         summary.files.append(load_one(con, path, config, summary.counts, progress))
     pause_point("loaded")
-    rows = build_marts(con, config)
-    log.info("marts rebuilt: %s", ", ".join(f"{name} {n:,} rows" for name, n in sorted(rows.items())))
+    loaded_ids = [f.result.load_run_id for f in summary.files if f.status == "loaded" and f.result]
+    marts = update_marts(con, config, loaded_ids)
+    how = (f"months {', '.join(marts['months']) or 'none'} rebuilt" if marts["mode"] == "incremental"
+           else f"full rebuild ({marts['reason']})")
+    log.info("marts updated, %s: %s", how,
+             ", ".join(f"{name} {n:,} rows" for name, n in sorted(marts["rows"].items())))
     pause_point("marts")
     _detect(con, config, summary)
     pause_point("detected")
