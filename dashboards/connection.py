@@ -5,10 +5,8 @@ reading the old inode, so every borrow compares `file_version()` and opens the n
 changed. The old connection is closed once the last request using it has finished: closing a
 DuckDB connection also kills cursors derived from it.
 
-Why not `pipelines.warehouse.connect_read`: DuckDB caches one database instance per path in a
-process, so `duckdb.connect(path)` while the old connection is still open hands back the *old*
-(replaced) file. Attaching the file read-only to a fresh in-memory database gives each file
-version its own instance.
+Each file version gets its own DuckDB instance (`connect_read` attaches the file to a fresh
+in-memory database); cursors need the catalog and settings again, hence `configure_cursor`.
 """
 from __future__ import annotations
 
@@ -19,21 +17,17 @@ from typing import Iterator
 
 import duckdb
 
-from pipelines.warehouse import FileVersion, WarehouseMissing, file_version
+from pipelines.warehouse import WAREHOUSE_ALIAS, FileVersion, WarehouseMissing, connect_read, file_version
 
-_ALIAS = "warehouse"
+_ALIAS = WAREHOUSE_ALIAS
 
 
 def open_version(db_path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to whatever file is at db_path now (its own DuckDB instance)."""
-    con = duckdb.connect(":memory:")
-    quoted = str(db_path).replace("'", "''")   # ATTACH takes no bound parameters; the path is config
     try:
-        con.execute(f"ATTACH '{quoted}' AS {_ALIAS} (READ_ONLY)")
+        return connect_read(db_path)
     except duckdb.IOException as exc:
-        con.close()
         raise WarehouseMissing(f"{db_path}: cannot open the warehouse read-only: {exc}") from exc
-    return con
 
 
 def configure_cursor(cur: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

@@ -22,6 +22,7 @@ from filelock import FileLock, Timeout
 from pipelines.errors import SafetyopsError
 
 SCHEMA_VERSION = "1"
+WAREHOUSE_ALIAS = "warehouse"   # the catalog name read-only connections attach the file under
 DEFAULT_WRITER_MEMORY = os.environ.get("SAFETYOPS_WRITER_MEMORY", "1GB")
 
 
@@ -70,8 +71,8 @@ def connect_read(db_path: Path) -> duckdb.DuckDBPyConnection:
         raise WarehouseMissing(f"{db_path}: no warehouse yet; run `safetyops ingest` or "
                                "`safetyops refresh` first")
     con = _configure(duckdb.connect(":memory:"))
-    con.execute("ATTACH ? AS warehouse (READ_ONLY)", [str(db_path)])
-    con.execute("USE warehouse")
+    con.execute(f"ATTACH ? AS {WAREHOUSE_ALIAS} (READ_ONLY)", [str(db_path)])
+    con.execute(f"USE {WAREHOUSE_ALIAS}")
     return con
 
 

@@ -35,12 +35,16 @@ register(Panel("abuse-heatmap", "Category × region", load_heatmap, render_heatm
 
 
 def load_daily_by_category(ctx: PanelContext) -> pd.DataFrame:
+    """Daily inflow per abuse category (also the Overview's trend)."""
     return ctx.read(queries.series, "inflow", ctx.filters, "day", ("abuse_category",))
 
 
+def render_stacked_categories(df: pd.DataFrame, ctx: PanelContext):
+    return time_lines(df, "abuse_category", ctx.theme, y_title="tickets", stacked=True, limit=20)
+
+
 register(Panel(
-    "abuse-stacked", "Inflow by category (stacked)", load_daily_by_category,
-    lambda df, ctx: time_lines(df, "abuse_category", ctx.theme, y_title="tickets", stacked=True, limit=20),
+    "abuse-stacked", "Inflow by category (stacked)", load_daily_by_category, render_stacked_categories,
     trend=True, height=420, note="Tickets created per day; each category keeps its colour on every page."))
 
 

@@ -7,6 +7,7 @@ from dash import dcc, html
 from dashboards import queries
 from dashboards.figures import time_lines, target_line
 from dashboards.formatting import format_change, format_value, is_missing, judge
+from dashboards.panels.abuse import load_daily_by_category, render_stacked_categories
 from dashboards.panels.base import Panel, PanelContext, register
 from dashboards.theme import palette
 
@@ -79,13 +80,8 @@ register(Panel("overview-kpis", "Key figures", load_kpis, render_kpis, kind="blo
                note="Selected period vs the previous period of equal length, and vs target."))
 
 
-def load_inflow_by_category(ctx: PanelContext) -> pd.DataFrame:
-    return ctx.read(queries.series, "inflow", ctx.filters, "day", ("abuse_category",))
-
-
 register(Panel(
-    "overview-inflow", "Inflow by abuse category", load_inflow_by_category,
-    lambda df, ctx: time_lines(df, "abuse_category", ctx.theme, y_title="tickets", stacked=True, limit=20),
+    "overview-inflow", "Inflow by abuse category", load_daily_by_category, render_stacked_categories,
     trend=True, note="Tickets created per day; click a point for the tickets."))
 
 
