@@ -9,7 +9,9 @@ includes the minimum excess and minimum % rise.
 A point is an anomaly when it lies outside the band, with two refinements:
 - novelty: a new alert starts only where the rise also beats the largest rise of the last
   `novelty_days` (bursty streams would otherwise page on every routine burst); points that continue
-  a started alert need not;
+  a started alert need not. Within `novelty_days` after an alert, a new onset must also bring more
+  excess than that alert's peak: the rise is a ratio to expected, expected falls at night, so the
+  tail of an evening burst would otherwise re-fire as a "bigger" one once the merge gap has passed;
 - sustained: `sustained_hours` of consecutive points each with p <= `sustained_alpha` and half the
   minimum rise alert even inside the band (+40% for days on a noisy daily series).
 """
@@ -117,6 +119,29 @@ def _continue_runs(candidates: np.ndarray, onsets: np.ndarray, gap: int) -> np.n
     return out
 
 
+def _novel_runs(candidates: np.ndarray, onset_ok: np.ndarray, excess: np.ndarray, gap: int,
+                window: int) -> np.ndarray:
+    """Keep each run of candidates (gaps <= gap) from its first onset on. An onset is a candidate
+    with `onset_ok` (it beats the recent rises) that, while an alert already raised on the series
+    ended less than `window` points ago, also brings more excess than that alert's peak did."""
+    out = np.zeros_like(candidates)
+    for col in np.flatnonzero(onset_ok.any(axis=0)):
+        raised: list[tuple[int, float]] = []   # (last point, peak excess) of the alerts kept so far
+        ex = np.nan_to_num(excess[:, col], nan=-np.inf)
+        for first, last in alert_runs(candidates[:, col], gap):
+            onset = None
+            for t in np.flatnonzero(onset_ok[first:last + 1, col]) + first:
+                bar = max((e for end, e in raised if end >= t - window), default=-np.inf)
+                if ex[t] > bar:
+                    onset = int(t)
+                    break
+            if onset is not None:
+                seg = slice(onset, last + 1)
+                out[seg, col] = candidates[seg, col]
+                raised.append((last, float(np.max(np.where(candidates[seg, col], ex[seg], -np.inf)))))
+    return out
+
+
 def _past_extremes(a: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
     frame = pd.DataFrame(a, copy=False).rolling(window, min_periods=1)
     return _shift(frame.min().to_numpy(), 1), _shift(frame.max().to_numpy(), 1)
@@ -188,8 +213,14 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
         # Onsets must also beat recent bursts; points that continue a started alert need not.
         nov_lo, nov_hi = _novelty_limits(values, mu_d, sd_all, defined, step_seconds, s, is_counts)
         gap = merge_gap_steps(step_seconds, s)
-        above = _continue_runs(above, above & ~(x <= nov_hi), gap)
-        below = _continue_runs(below, below & ~(x >= nov_lo), gap)
+        if s.novelty_decay:
+            window = steps_per(s.novelty_days * DAY_SECONDS, step_seconds)
+            ex = np.where(defined, x - mu_d, np.nan)
+            above = _novel_runs(above, above & ~(x <= nov_hi), ex, gap, window)
+            below = _novel_runs(below, below & ~(x >= nov_lo), -ex, gap, window)
+        else:
+            above = _continue_runs(above, above & ~(x <= nov_hi), gap)
+            below = _continue_runs(below, below & ~(x >= nov_lo), gap)
     if s.direction == "up":
         p_dir = p_up
     elif s.direction == "down":

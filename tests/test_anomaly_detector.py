@@ -151,3 +151,23 @@ def test_calendar_file_toml_and_errors(tmp_path):
     path.write_text('[[event]]\nstart = "someday"\nlabel = "x"\n', encoding="utf-8")
     with pytest.raises(CalendarError, match="event 1: 'someday' is not a date"):
         load_calendar_file(path)
+
+
+@pytest.mark.parametrize("night_value, n_alerts", [
+    (110.0, 1),   # the evening burst's tail: more times the night baseline, fewer extra tickets
+    (230.0, 2),   # a second burst that brings more extra tickets than the first: news
+])
+def test_a_burst_does_not_re_fire_at_night_unless_it_brings_more_tickets(night_value, n_alerts):
+    """The novelty ratio compares x/expected, and expected falls at night: without the excess
+    test, what is left of an evening burst after the merge gap re-fires as a new alert."""
+    series = hourly_counts(weeks=6, level=40)
+    burst = pd.Timestamp("2026-02-11 16:00")            # a Wednesday afternoon (expected ~52)
+    series[burst] = series[burst + pd.Timedelta(hours=1)] = 200.0
+    night = burst + pd.Timedelta(hours=10)              # 02:00, expected ~19, 9 h after the burst
+    series[night] = night_value
+    alerts = alerts_of(series)
+    assert [a.start for a in alerts] == [burst, night][:n_alerts]
+    # The rule it replaces (ratio novelty only) raised the tail as a second alert.
+    old = alerts_of(series, DetectorSettings(novelty_decay=False))
+    assert [a.start for a in old] == [burst, night]
+
