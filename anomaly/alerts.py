@@ -3,6 +3,8 @@
 Anomalous points closer than the merge gap form one alert, so a spike that lasts six hours is one
 alert that grows, not six. Severity needs both significance (tail probability) and volume (excess
 tickets, or % change for non-count series): a tiny category with a freak probability stays low.
+Significance is that of the peak point or of all the alert's points together (Stouffer), whichever
+is stronger, so three days at +50% rank by their joint evidence, not by their best single day.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from anomaly.settings import DetectorSettings
 
@@ -69,6 +72,22 @@ def severity(p_value: float, excess: float, rise_pct: float, is_counts: bool, s:
     return SEVERITIES[max(0, min(sig_rank, vol_rank, 4) - 1)]
 
 
+def combined_p(p_value: np.ndarray) -> float:
+    """One tail probability for a stretch of points: Stouffer's sum of their normal scores.
+
+    Three days each at p = 1e-4 are far stronger evidence than any one of them; the peak point's p
+    alone undersells a spike that lasts. Every point of the stretch counts, flagged or not, so the
+    points inside the band pull the evidence down; each point's score is clipped to [-3, 37.5] so one
+    empty bucket (p = 1 for counts) cannot cancel a burst, and p = 1e-300 stays finite.
+    """
+    p = np.asarray(p_value, dtype=float)
+    p = p[~np.isnan(p)]
+    if p.size == 0:
+        return 1.0
+    z = np.clip(stats.norm.isf(np.clip(p, 1e-300, 1.0)), -3.0, 37.5)
+    return float(stats.norm.sf(z.sum() / math.sqrt(z.size)))
+
+
 def build_alerts(index: pd.DatetimeIndex, values: np.ndarray, expected: np.ndarray, lower: np.ndarray,
                  upper: np.ndarray, p_value: np.ndarray, score: np.ndarray, is_anomaly: np.ndarray,
                  sign: np.ndarray, step_seconds: float, is_counts: bool,
@@ -88,13 +107,17 @@ def build_alerts(index: pd.DatetimeIndex, values: np.ndarray, expected: np.ndarr
         excess = observed - exp_total
         rise = 100 * excess / exp_total if exp_total > 0 else math.inf
         p_min = float(p_value[peak])
+        # Significance of the alert: its peak point or all its points together, whichever is stronger.
+        # Not for direction "both": its p is the smaller of the two tails, so noise would add evidence.
+        combine = s.severity_combined and s.direction != "both"
+        p_sev = min(p_min, combined_p(p_value[span])) if combine else p_min
         alerts.append(Alert(
             start=index[first], end=index[last], peak_at=index[peak],
             peak_value=float(values[peak]), peak_expected=float(expected[peak]),
             observed=observed, expected=exp_total, excess=excess, rise_pct=rise,
             lower=float(lower[peak]), upper=float(upper[peak]), p_value=p_min,
             score=float(np.max(score[flagged])),
-            severity=severity(p_min, excess, rise, is_counts, s),
+            severity=severity(p_sev, excess, rise, is_counts, s),
             direction="up" if sign[peak] > 0 else "down",
             n_points=int(flagged.size), is_open=(len(index) - 1 - last) <= gap,
         ))

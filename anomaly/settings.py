@@ -62,6 +62,7 @@ class DetectorSettings:
     # Severity: both the tail probability and the excess volume must reach a level.
     severity_p: tuple[float, ...] = (1e-4, 1e-6, 1e-9, 1e-12)
     severity_excess: tuple[float, ...] = (5.0, 25.0, 100.0, 500.0)
+    severity_combined: bool = True    # significance = the stronger of the peak point and all points together
 
     def __post_init__(self) -> None:
         if self.direction not in DIRECTIONS:

@@ -171,3 +171,30 @@ def test_a_burst_does_not_re_fire_at_night_unless_it_brings_more_tickets(night_v
     old = alerts_of(series, DetectorSettings(novelty_decay=False))
     assert [a.start for a in old] == [burst, night]
 
+
+@pytest.mark.parametrize("p_values, expected", [
+    ([1e-5], 1e-5),                      # one point: its own p
+    ([1e-4, 1e-4, 1e-4], 5.9e-11),       # three days at 1e-4 are far stronger than any one
+    ([1e-4, 0.5, 0.5, 0.5], 3.2e-2),     # points inside the band pull the evidence down
+    ([1e-6, 1.0], 0.11),                  # an empty bucket (p = 1) counts as z = -3, not -inf
+    ([np.nan, 1e-5], 1e-5),              # no verdict: left out
+    ([], 1.0),
+])
+def test_combined_p_is_stouffers_over_the_alert(p_values, expected):
+    from anomaly.alerts import combined_p
+    assert combined_p(np.array(p_values, dtype=float)) == pytest.approx(expected, rel=0.05)
+
+
+def test_a_rise_that_lasts_days_gets_the_severity_of_its_combined_evidence():
+    """Three weekdays at +50% on a 200-a-day series: each day alone is p ~ 1e-5 (low), together
+    they are overwhelming, and 300 extra tickets make it high, not low."""
+    series = daily_counts(days=120, level=200)
+    start = 100 + (7 - series.index[100].day_of_week) % 7    # a Monday
+    days = series.index[start:start + 3]
+    series[days] = 300.0
+    s = DetectorSettings()
+    alerts = alerts_of(series, s)
+    assert [(a.start, a.end) for a in alerts] == [(days[0], days[-1])]
+    assert 1e-7 < alerts[0].p_value < 1e-4       # the peak day alone: low
+    assert alerts[0].severity == "high"
+    assert alerts_of(series, DetectorSettings(severity_combined=False))[0].severity == "low"
