@@ -79,13 +79,17 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config
         return ingest_milestones(con, path, sha, started_at, progress)
     mapping = mapping_for(path, source, mapping_path, config)
     zone = _zone_for(path, mapping, timezone_name or _configured_zone(mapping, config))
-    con.execute("BEGIN TRANSACTION")
     try:
-        result = _load(con, path, sha, mapping, zone, config, progress, started_at)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        # Normalising fills temp tables only, so it runs before the warehouse transaction: rows
+        # committed there are numbered by position, which is how they get their line numbers.
+        staged = _normalise(con, path, mapping, zone, config, progress)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            result = _load(con, path, sha, mapping, zone, config, progress, started_at, staged)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
     finally:
         _drop_temp_tables(con)
     result.seconds = time.monotonic() - started
@@ -125,15 +129,29 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) -> reade
     return readers.load_csv(con, path)
 
 
-def _load(con, path: Path, sha: str, mapping: Mapping, zone: str | None, config: Config,
-          progress: bool, started_at: datetime) -> LoadResult:
+@dataclass
+class _Staged:
+    """A file read and normalised into the temp view `ingest_checked`, not yet in the warehouse."""
+    raw: readers.RawInput
+    absent_columns: list[str]
+
+
+def _normalise(con, path: Path, mapping: Mapping, zone: str | None, config: Config, progress: bool) -> _Staged:
     raw = _read(con, path, mapping)
     plan = build_plan(mapping, raw.header, zone, config.hash_key, config.taxonomy, config.category_aliases,
-                      keep_text=config.store_ticket_text)
+                      keep_text=config.store_ticket_text, line_expression=readers.line_expression(raw))
+    con.execute("SET preserve_insertion_order = true")   # line numbers come from row positions
     with QueryProgress(con, f"reading and normalising {path.name}", enabled=progress):
         con.execute(plan.sql, plan.params)
     if raw.streamed:
-        raw.parser_rejects = readers.parser_rejects(con, "ingest_checked")
+        raw.parser_rejects = readers.parser_rejects(con)
+    readers.number_rows(con, raw, "ingest_normalised", "ingest_checked")
+    return _Staged(raw, sorted(set(plan.absent_columns)))
+
+
+def _load(con, path: Path, sha: str, mapping: Mapping, zone: str | None, config: Config,
+          progress: bool, started_at: datetime, staged: _Staged) -> LoadResult:
+    raw = staged.raw
     load_run_id = con.execute("SELECT nextval('load_run_ids')").fetchall()[0][0]
     _write_rejects(con, load_run_id, path, raw.parser_rejects)
     params = {"source": mapping.name, "load_run_id": load_run_id}
@@ -158,7 +176,7 @@ def _load(con, path: Path, sha: str, mapping: Mapping, zone: str | None, config:
         rows_read=n_checked + len(raw.parser_rejects), rows_loaded=rows_loaded,
         rows_inserted=n_inserted, rows_updated=n_updated,
         rows_stale=n_stale_wh + (rows_loaded - n_latest), rows_rejected=rows_rejected,
-        load_run_id=load_run_id, timezone=zone, absent_columns=sorted(set(plan.absent_columns)),
+        load_run_id=load_run_id, timezone=zone, absent_columns=staged.absent_columns,
     )
     result.top_reasons = [tuple(r) for r in con.execute(
         "SELECT reason, count(*) AS n FROM rejected_rows WHERE load_run_id = ? GROUP BY reason "
@@ -207,5 +225,6 @@ def _store_text(con: duckdb.DuckDBPyConnection, source: str) -> None:
 def _drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
     readers.drop_raw_input(con)
     con.execute("DROP VIEW IF EXISTS ingest_latest")
-    for name in ("ingest_checked", "ingest_superseded", "ingest_counts", "ingest_rejects", "ingest_reject_scans"):
+    con.execute("DROP VIEW IF EXISTS ingest_checked")
+    for name in ("ingest_normalised", "ingest_superseded", "ingest_counts", "ingest_rejects", "ingest_reject_scans"):
         con.execute(f"DROP TABLE IF EXISTS {name}")

@@ -22,7 +22,6 @@ def ingest_milestones(con: duckdb.DuckDBPyConnection, path: Path, sha: str, star
                       progress: bool):
     from pipelines.ingest import LoadResult, record_load_run
     started = time.monotonic()
-    con.execute("BEGIN TRANSACTION")
     try:
         with QueryProgress(con, f"reading {path.name}", enabled=progress):
             raw = readers.load_csv(con, path)
@@ -30,34 +29,40 @@ def ingest_milestones(con: duckdb.DuckDBPyConnection, path: Path, sha: str, star
         select = ", ".join(
             f"NULLIF(trim({readers.quote_ident(by_lower[c])}), '') AS {name}" if c in by_lower
             else f"CAST(NULL AS VARCHAR) AS {name}" for name, c in COLUMNS.items())
-        con.execute(f"CREATE OR REPLACE TEMP TABLE milestone_raw AS SELECT {readers.LINE} AS line_number, "
-                    f"{select} FROM raw_input")
-        raw.parser_rejects = readers.parser_rejects(con, "milestone_raw")
-        load_run_id = con.execute("SELECT nextval('load_run_ids')").fetchall()[0][0]
-        params = {"load_run_id": load_run_id, "file_name": path.name}
-        run_sql_file(con, "pipelines", "load_milestones.sql", params)
-        if raw.parser_rejects:
-            con.executemany("INSERT INTO rejected_rows VALUES (?, ?, ?, ?, NULL, NULL, ?)",
-                            [[load_run_id, path.name, r.line, r.reason, r.raw[:4000]] for r in raw.parser_rejects])
-        n_read, n_rejected = con.execute(
-            "SELECT count(*), count(*) FILTER (WHERE reject_reason IS NOT NULL) FROM milestone_checked").fetchall()[0]
-        apply_first_responses(con)
-        result = LoadResult(
-            path=str(path), source=SOURCE, sha256=sha, status="loaded",
-            rows_read=n_read + len(raw.parser_rejects), rows_loaded=n_read - n_rejected,
-            rows_inserted=n_read - n_rejected, rows_rejected=n_rejected + len(raw.parser_rejects),
-            load_run_id=load_run_id)
-        result.top_reasons = [tuple(r) for r in con.execute(
-            "SELECT reason, count(*) n FROM rejected_rows WHERE load_run_id = ? GROUP BY reason ORDER BY n DESC",
-            [load_run_id]).fetchall()]
-        record_load_run(con, result, started_at)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        con.execute(f"CREATE OR REPLACE TEMP TABLE milestone_rows AS SELECT {readers.line_expression(raw)} "
+                    f"AS line_number, {select} FROM raw_input")
+        raw.parser_rejects = readers.parser_rejects(con)
+        readers.number_rows(con, raw, "milestone_rows", "milestone_raw")
+        # Only the temp tables above exist so far; the warehouse changes from here on, in one
+        # transaction (the rows above were committed first so that their positions number them).
+        con.execute("BEGIN TRANSACTION")
+        try:
+            load_run_id = con.execute("SELECT nextval('load_run_ids')").fetchall()[0][0]
+            params = {"load_run_id": load_run_id, "file_name": path.name}
+            run_sql_file(con, "pipelines", "load_milestones.sql", params)
+            if raw.parser_rejects:
+                con.executemany("INSERT INTO rejected_rows VALUES (?, ?, ?, ?, NULL, NULL, ?)",
+                                [[load_run_id, path.name, r.line, r.reason, r.raw[:4000]] for r in raw.parser_rejects])
+            n_read, n_rejected = con.execute(
+                "SELECT count(*), count(*) FILTER (WHERE reject_reason IS NOT NULL) FROM milestone_checked").fetchall()[0]
+            apply_first_responses(con)
+            result = LoadResult(
+                path=str(path), source=SOURCE, sha256=sha, status="loaded",
+                rows_read=n_read + len(raw.parser_rejects), rows_loaded=n_read - n_rejected,
+                rows_inserted=n_read - n_rejected, rows_rejected=n_rejected + len(raw.parser_rejects),
+                load_run_id=load_run_id)
+            result.top_reasons = [tuple(r) for r in con.execute(
+                "SELECT reason, count(*) n FROM rejected_rows WHERE load_run_id = ? GROUP BY reason ORDER BY n DESC",
+                [load_run_id]).fetchall()]
+            record_load_run(con, result, started_at)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
     finally:
         readers.drop_raw_input(con)
-        for t in ("milestone_raw", "milestone_checked", "ingest_rejects", "ingest_reject_scans"):
+        con.execute("DROP VIEW IF EXISTS milestone_raw")
+        for t in ("milestone_rows", "milestone_checked", "ingest_rejects", "ingest_reject_scans"):
             con.execute(f"DROP TABLE IF EXISTS {t}")
     result.seconds = time.monotonic() - started
     return result

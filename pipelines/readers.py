@@ -1,10 +1,13 @@
-"""Reading an input file as a temporary all-text view `raw_input` with a line number per row.
+"""Reading an input file as a temporary all-text view `raw_input`.
 
-Every reader produces the same shape, one VARCHAR column per input column plus `__line`
-(CSV: header = line 1, a quoted value spanning lines counts once; JSON: the record's position), so
-normalisation is one SQL path for every source. The view streams: the file is scanned once, by
-the normalising statement. Rows the CSV parser itself cannot split (too many or too few columns,
-unterminated quotes) come back afterwards from `parser_rejects` with their line.
+Every reader produces the same shape, one VARCHAR column per input column, so normalisation is
+one SQL path for every source. The view streams: the file is scanned once, by the normalising
+statement, which runs in parallel. Line numbers are not computed during that scan (a
+`row_number() OVER ()` there would force the whole pass onto one thread): the normalised rows are
+stored in file order, and `number_rows` derives each row's line from its position (CSV: header =
+line 1, a quoted value spanning lines counts once; JSON: the record's position). Rows the CSV
+parser itself cannot split (too many or too few columns, unterminated quotes) come back afterwards
+from `parser_rejects` with their line.
 """
 from __future__ import annotations
 
@@ -39,6 +42,38 @@ class RawInput:
     n_rows: int                          # -1 while streamed (not yet scanned)
     parser_rejects: list[ParserReject]
     streamed: bool = False               # raw_input is a view: parser rejects come after the scan
+    numbered: bool = False               # raw_input carries its own line numbers in LINE
+    first_line: int = 2                  # line of the first record when numbered from position
+
+
+def line_expression(raw: RawInput) -> str:
+    """What the normalising statement selects as line_number: the reader's own numbers, or NULL
+    to be filled in from the row's position by `number_rows`."""
+    return LINE if raw.numbered else "CAST(NULL AS BIGINT)"
+
+
+def number_rows(con: duckdb.DuckDBPyConnection, raw: RawInput, table: str, view: str) -> None:
+    """Define `view` as `table` with each row's line in the file.
+
+    `table` was written by one INSERT/CREATE from the scan with insertion order preserved, so a
+    row's rowid is its position among the records the parser accepted; each record the parser
+    skipped before it moves it one line down. The shifts are literal integers because a view
+    cannot hold a bound parameter.
+    """
+    if raw.numbered:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {table}")
+        return
+    line = f"rowid + {int(raw.first_line)}"
+    shifts = _line_shifts([r.line for r in raw.parser_rejects], raw.first_line)
+    if shifts:
+        line += f" + len(list_filter([{', '.join(str(int(t)) for t in shifts)}], lambda x: x <= rowid + 1))"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * REPLACE ({line} AS line_number) FROM {table}")
+
+
+def _line_shifts(reject_lines: list[int], first_line: int) -> list[int]:
+    """With skipped lines l_1 < l_2 < ..., the good record at position r (1-based) sits on line
+    r + first_line - 1 + #{j : l_j - j - (first_line - 2) <= r}."""
+    return [line - j - (first_line - 2) for j, line in enumerate(sorted(set(reject_lines)), start=1)]
 
 
 def sniff_header(path: Path) -> list[str]:
@@ -86,7 +121,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
     drop_raw_input(con)
     try:
         _scan_csv(con, path)
-        header_read = [r[0] for r in con.execute("DESCRIBE raw_input").fetchall()][1:]
+        header_read = [r[0] for r in con.execute("DESCRIBE raw_input").fetchall()]
     except duckdb.Error as exc:
         raise UnreadableFile(f"{path}: cannot read as CSV: {str(exc).splitlines()[0]}") from exc
     return RawInput(header_read, -1, [], streamed=True)
@@ -97,25 +132,21 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     # The path is inlined as a quoted literal because a view cannot hold a bound parameter.
     con.execute(
         f"""CREATE TEMP VIEW raw_input AS
-            SELECT row_number() OVER () + 1 AS {LINE}, *
+            SELECT *
             FROM read_csv({_sql_string(str(path))}, all_varchar = true, header = true, delim = ',',
                           quote = '"', escape = '"', strict_mode = true, store_rejects = true,
                           rejects_table = 'ingest_rejects', rejects_scan = 'ingest_reject_scans',
                           ignore_errors = true, normalize_names = false)""")
 
 
-def parser_rejects(con: duckdb.DuckDBPyConnection, table: str) -> list[ParserReject]:
-    """After the scan ran: the records the CSV parser could not split, and the true line numbers
-    of the rows in `table` (numbered as if no record had been skipped) restored."""
+def parser_rejects(con: duckdb.DuckDBPyConnection) -> list[ParserReject]:
+    """After the scan ran: the records the CSV parser could not split, one per line."""
     exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'ingest_rejects'").fetchall()[0][0]
     if not exists:
         return []
-    rejects = [ParserReject(int(line), _parser_reason(err, msg), (raw or "").strip("\r\n"))
-               for line, err, msg, raw in con.execute(
-                   "SELECT line, error_type, error_message, csv_line FROM ingest_rejects ORDER BY line").fetchall()]
-    if rejects:
-        _renumber_lines_after_rejects(con, table, [r.line for r in rejects])
-    return _dedupe(rejects)
+    return _dedupe([ParserReject(int(line), _parser_reason(err, msg), (raw or "").strip("\r\n"))
+                    for line, err, msg, raw in con.execute(
+                        "SELECT line, error_type, error_message, csv_line FROM ingest_rejects ORDER BY line").fetchall()])
 
 
 def drop_raw_input(con: duckdb.DuckDBPyConnection) -> None:
@@ -154,28 +185,15 @@ def _dedupe(rejects: list[ParserReject]) -> list[ParserReject]:
     return list(seen.values())
 
 
-def _renumber_lines_after_rejects(con: duckdb.DuckDBPyConnection, table: str, reject_lines: list[int]) -> None:
-    """Good rows were numbered 2..n+1 as if no record had been skipped; map them to file lines.
-
-    With rejected lines l_1 < l_2 < ..., good row r (1-based) sits on line r + 1 + #{j : l_j - j <= r}.
-    """
-    lines = sorted(set(reject_lines))
-    thresholds = [line - j for j, line in enumerate(lines, start=1)]
-    con.execute(
-        f"UPDATE {table} SET line_number = line_number + len(list_filter($t, lambda x: x <= line_number - 1))",
-        {"t": thresholds},
-    )
-
-
 def load_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
-    return _load_typed(con, f"read_parquet($path)", path, first_line=1)
+    return _load_typed(con, "read_parquet($path)", path)
 
 
 def load_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
-    return _load_typed(con, "read_json($path, format = 'newline_delimited')", path, first_line=1)
+    return _load_typed(con, "read_json($path, format = 'newline_delimited')", path)
 
 
-def _load_typed(con: duckdb.DuckDBPyConnection, scan: str, path: Path, first_line: int) -> RawInput:
+def _load_typed(con: duckdb.DuckDBPyConnection, scan: str, path: Path) -> RawInput:
     """Typed formats: cast every column to text (lists joined with |) so one normaliser serves all."""
     try:
         cols = con.execute(f"DESCRIBE SELECT * FROM {scan}", {"path": str(path)}).fetchall()
@@ -190,9 +208,9 @@ def _load_typed(con: duckdb.DuckDBPyConnection, scan: str, path: Path, first_lin
             exprs.append(f"CAST({ident} AS VARCHAR) AS {ident}")
     drop_raw_input(con)
     con.execute(
-        f"CREATE TEMP VIEW raw_input AS SELECT row_number() OVER () + {first_line - 1} AS {LINE}, "
-        f"{', '.join(exprs)} FROM {scan.replace('$path', _sql_string(str(path)))}")
-    return RawInput([c[0] for c in cols], -1, [], streamed=True)
+        f"CREATE TEMP VIEW raw_input AS SELECT {', '.join(exprs)} "
+        f"FROM {scan.replace('$path', _sql_string(str(path)))}")
+    return RawInput([c[0] for c in cols], -1, [], streamed=True, first_line=1)
 
 
 def load_zendesk_json(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
@@ -215,7 +233,7 @@ def load_zendesk_json(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
                       **{h: pa.array([r.get(h) for r in rows], pa.string()) for h in header}})
     drop_raw_input(con)
     con.register("raw_input", table)
-    return RawInput(header, len(rows), rejects)
+    return RawInput(header, len(rows), rejects, numbered=True)
 
 
 def _read_zendesk_records(path: Path) -> tuple[list[tuple[int, dict]], list[dict], list[ParserReject]]:
