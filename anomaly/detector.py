@@ -107,62 +107,63 @@ def _sustained(hit: np.ndarray, k: int) -> np.ndarray:
     return np.nan_to_num(runs) >= k
 
 
-def _continue_runs(candidates: np.ndarray, onsets: np.ndarray, gap: int) -> np.ndarray:
-    """Keep candidate points from the first onset of each run of candidates (gaps <= gap) onward."""
-    out = np.zeros_like(candidates)
-    for col in np.flatnonzero(onsets.any(axis=0)):
-        for first, last in alert_runs(candidates[:, col], gap):
-            started = np.flatnonzero(onsets[first:last + 1, col])
-            if started.size:
-                seg = slice(first + int(started[0]), last + 1)
-                out[seg, col] = candidates[seg, col]
-    return out
+def _rise(values, mu, sd, defined, s: DetectorSettings, is_counts: bool) -> np.ndarray:
+    """How far each point rises above expected, NaN where there is no verdict; a fall is negative.
+
+    For counts the log ratio log((x+1)/(mu+1)), so a night-time burst is compared with other bursts
+    by how many times expected, not by raw counts; other series use the standardised residual.
+    """
+    x = np.nan_to_num(values)
+    if is_counts and s.novelty_metric == "ratio":
+        return np.where(defined, np.log((x + 1) / (mu + 1)), np.nan)
+    return np.where(defined, (x - mu) / sd, np.nan)
 
 
-def _novel_runs(candidates: np.ndarray, onset_ok: np.ndarray, excess: np.ndarray, gap: int,
-                window: int) -> np.ndarray:
-    """Keep each run of candidates (gaps <= gap) from its first onset on. An onset is a candidate
-    with `onset_ok` (it beats the recent rises) that, while an alert already raised on the series
-    ended less than `window` points ago, also brings more excess than that alert's peak did."""
+def _novel_runs(candidates: np.ndarray, rise: np.ndarray, excess: np.ndarray, gap: int, window: int,
+                s: DetectorSettings) -> np.ndarray:
+    """Keep each run of candidate points (gaps <= gap) from its first onset on, where an onset is a
+    candidate that
+    - rises more than `novelty_factor` x the largest rise of the previous `window` points (and 0): a
+      burst is news only when it beats the bursts this series had recently. With
+      `novelty_skip_alerts` the points of alerts already raised (onset .. last point) are left out
+      of that reference: an incident is not a routine burst, and must not make the series deaf to
+      the next one;
+    - with `novelty_decay`, while an alert raised on the series ended less than `window` points
+      ago, brings more excess than that alert's peak: the rise is relative to expected, expected
+      falls at night, so the tail of an evening burst would otherwise re-fire as a "bigger" one.
+    Only past points count, so an alert's start never moves when more data arrives.
+    """
     out = np.zeros_like(candidates)
-    for col in np.flatnonzero(onset_ok.any(axis=0)):
-        raised: list[tuple[int, float]] = []   # (last point, peak excess) of the alerts kept so far
+    if not candidates.any():
+        return out
+    ref_all = _shift(pd.DataFrame(rise, copy=False).rolling(window, min_periods=1).max().to_numpy(), 1)
+    for col in np.flatnonzero(candidates.any(axis=0)):
+        r, ref = rise[:, col], ref_all[:, col]
         ex = np.nan_to_num(excess[:, col], nan=-np.inf)
+        raised: list[tuple[int, int, float]] = []   # (onset, last point, peak excess) of kept alerts
         for first, last in alert_runs(candidates[:, col], gap):
             onset = None
-            for t in np.flatnonzero(onset_ok[first:last + 1, col]) + first:
-                bar = max((e for end, e in raised if end >= t - window), default=-np.inf)
-                if ex[t] > bar:
-                    onset = int(t)
-                    break
+            for t in np.flatnonzero(candidates[first:last + 1, col]) + first:
+                lo = max(0, t - window)
+                recent = [a for a in raised if a[1] >= lo]
+                best = ref[t]
+                if s.novelty_skip_alerts and recent:
+                    keep = np.ones(t - lo, dtype=bool)
+                    for on, end, _ in recent:
+                        keep[max(on, lo) - lo:end + 1 - lo] = False
+                    past = r[lo:t][keep]
+                    best = np.nanmax(past) if np.any(~np.isnan(past)) else np.nan
+                if r[t] <= s.novelty_factor * max(0.0, 0.0 if np.isnan(best) else best):
+                    continue
+                if s.novelty_decay and recent and ex[t] <= max(e for _, _, e in recent):
+                    continue
+                onset = int(t)
+                break
             if onset is not None:
                 seg = slice(onset, last + 1)
                 out[seg, col] = candidates[seg, col]
-                raised.append((last, float(np.max(np.where(candidates[seg, col], ex[seg], -np.inf)))))
+                raised.append((onset, last, float(np.max(np.where(candidates[seg, col], ex[seg], -np.inf)))))
     return out
-
-
-def _past_extremes(a: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
-    frame = pd.DataFrame(a, copy=False).rolling(window, min_periods=1)
-    return _shift(frame.min().to_numpy(), 1), _shift(frame.max().to_numpy(), 1)
-
-
-def _novelty_limits(values, mu, sd, defined, step_seconds, s: DetectorSettings, is_counts: bool):
-    """Onset thresholds: the largest rise (and fall) of the last `novelty_days`, times a factor.
-
-    Real streams are burstier than any count model: a burst is news only when it beats the bursts
-    this series had recently. For counts a rise is the ratio (x+1)/(mu+1), so a night-time burst is
-    compared with other bursts by how many times expected, not by raw counts; other series use the
-    standardised residual. Only past points count, so an alert's own start is not affected.
-    """
-    window = steps_per(s.novelty_days * DAY_SECONDS, step_seconds)
-    x = np.nan_to_num(values)
-    f = s.novelty_factor
-    if is_counts and s.novelty_metric == "ratio":
-        lo, hi = _past_extremes(np.where(defined, np.log((x + 1) / (mu + 1)), np.nan), window)
-        return (mu + 1) * np.exp(f * np.minimum(lo, 0.0)) - 1, (mu + 1) * np.exp(f * np.maximum(hi, 0.0)) - 1
-    lo, hi = _past_extremes(np.where(defined, (x - mu) / sd, np.nan), window)
-    return mu + sd * f * np.minimum(lo, 0.0), mu + sd * f * np.maximum(hi, 0.0)
 
 
 def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings,
@@ -211,16 +212,12 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
     below = defined & (x < lower) & (s.direction in ("down", "both"))
     if s.novelty_days > 0:
         # Onsets must also beat recent bursts; points that continue a started alert need not.
-        nov_lo, nov_hi = _novelty_limits(values, mu_d, sd_all, defined, step_seconds, s, is_counts)
+        rise = _rise(values, mu_d, sd_all, defined, s, is_counts)
+        excess = np.where(defined, x - mu_d, np.nan)
+        window = steps_per(s.novelty_days * DAY_SECONDS, step_seconds)
         gap = merge_gap_steps(step_seconds, s)
-        if s.novelty_decay:
-            window = steps_per(s.novelty_days * DAY_SECONDS, step_seconds)
-            ex = np.where(defined, x - mu_d, np.nan)
-            above = _novel_runs(above, above & ~(x <= nov_hi), ex, gap, window)
-            below = _novel_runs(below, below & ~(x >= nov_lo), -ex, gap, window)
-        else:
-            above = _continue_runs(above, above & ~(x <= nov_hi), gap)
-            below = _continue_runs(below, below & ~(x >= nov_lo), gap)
+        above = _novel_runs(above, rise, excess, gap, window, s)
+        below = _novel_runs(below, -rise, -excess, gap, window, s)
     if s.direction == "up":
         p_dir = p_up
     elif s.direction == "down":

@@ -172,6 +172,25 @@ def test_a_burst_does_not_re_fire_at_night_unless_it_brings_more_tickets(night_v
     assert [a.start for a in old] == [burst, night]
 
 
+
+@pytest.mark.parametrize("day_value, n_alerts", [
+    (250.0, 2),   # fewer times expected than the night incident, more extra tickets: news
+    (170.0, 1),   # fewer extra tickets than the incident 14 h earlier: its after-effect
+])
+def test_an_incident_does_not_set_the_novelty_bar_its_peak_excess_does(day_value, n_alerts):
+    """A night incident is many times the (low) night baseline. Before, its ratio was the bar every
+    later onset had to beat for novelty_days, so a bigger day-time wave the next afternoon (more
+    tickets, a smaller ratio to the day baseline) raised nothing."""
+    series = hourly_counts(weeks=6, level=40)
+    night = pd.Timestamp("2026-02-11 02:00")            # expected ~19
+    series[night] = 150.0
+    day = night + pd.Timedelta(hours=14)                # 16:00, expected ~52
+    series[day] = day_value
+    assert [a.start for a in alerts_of(series)] == [night, day][:n_alerts]
+    old = alerts_of(series, DetectorSettings(novelty_skip_alerts=False))
+    assert [a.start for a in old] == [night]
+
+
 @pytest.mark.parametrize("p_values, expected", [
     ([1e-5], 1e-5),                      # one point: its own p
     ([1e-4, 1e-4, 1e-4], 5.9e-11),       # three days at 1e-4 are far stronger than any one
