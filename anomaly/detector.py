@@ -17,6 +17,7 @@ A point is an anomaly when it lies outside the band, with two refinements:
 """
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -140,22 +141,23 @@ def _novel_runs(candidates: np.ndarray, rise: np.ndarray, excess: np.ndarray, ga
     for col in np.flatnonzero(candidates.any(axis=0)):
         r, ref = rise[:, col], ref_all[:, col]
         ex = np.nan_to_num(excess[:, col], nan=-np.inf)
-        raised: list[tuple[int, int, float]] = []   # (onset, last point, peak excess) of kept alerts
+        raised: deque[tuple[int, int, float]] = deque()   # (onset, last point, peak excess) of recent alerts
         for first, last in alert_runs(candidates[:, col], gap):
             onset = None
             for t in np.flatnonzero(candidates[first:last + 1, col]) + first:
                 lo = max(0, t - window)
-                recent = [a for a in raised if a[1] >= lo]
+                while raised and raised[0][1] < lo:      # t only grows: older alerts never matter again
+                    raised.popleft()
                 best = ref[t]
-                if s.novelty_skip_alerts and recent:
+                if s.novelty_skip_alerts and raised:
                     keep = np.ones(t - lo, dtype=bool)
-                    for on, end, _ in recent:
+                    for on, end, _ in raised:
                         keep[max(on, lo) - lo:end + 1 - lo] = False
                     past = r[lo:t][keep]
                     best = np.nanmax(past) if np.any(~np.isnan(past)) else np.nan
                 if r[t] <= s.novelty_factor * max(0.0, 0.0 if np.isnan(best) else best):
                     continue
-                if s.novelty_decay and recent and ex[t] <= max(e for _, _, e in recent):
+                if s.novelty_decay and raised and ex[t] <= max(e for _, _, e in raised):
                     continue
                 onset = int(t)
                 break
