@@ -9,7 +9,8 @@ includes the minimum excess and minimum % rise.
 A point is an anomaly when it lies outside the band, with two refinements:
 - novelty: a new alert starts only where the rise also beats the largest rise of the last
   `novelty_days` (bursty streams would otherwise page on every routine burst); points that continue
-  a started alert need not. Within `novelty_days` after an alert, a new onset must also bring more
+  a started alert need not. The points of alerts already raised are not routine bursts and are left
+  out of that reference. Within `novelty_days` after an alert, a new onset must also bring more
   excess than that alert's peak: the rise is a ratio to expected, expected falls at night, so the
   tail of an evening burst would otherwise re-fire as a "bigger" one once the merge gap has passed;
 - sustained: `sustained_hours` of consecutive points each with p <= `sustained_alpha` and half the
