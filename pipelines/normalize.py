@@ -21,6 +21,37 @@ TRUE_WORDS = ("true", "t", "yes", "y", "1")
 FALSE_WORDS = ("false", "f", "no", "n", "0")
 EPOCH = "1970-01-01 00:00:00+00"
 
+# Each rule's reason -> the canonical column it is about, and the raw value shown with it.
+REJECTED_FIELD = {
+    "missing ticket id": ("ticket_id", None),
+    "missing created_at": ("created_at", "raw_created_at"),
+    "unparseable created_at": ("created_at", "raw_created_at"),
+    "unparseable updated_at": ("updated_at", "raw_updated_at"),
+    "updated before created": ("updated_at", "raw_updated_at"),
+    "unparseable resolved_at": ("resolved_at", "coalesce(raw_resolved_at, raw_resolution_hours)"),
+    "resolved before created": ("resolved_at", "coalesce(raw_resolved_at, raw_resolution_hours)"),
+    "unparseable first_response_at": ("first_response_at", "coalesce(raw_first_response_at, raw_first_response_minutes)"),
+    "unparseable first response minutes": ("first_response_at",
+                                           "coalesce(raw_first_response_at, raw_first_response_minutes)"),
+    "first response before created": ("first_response_at",
+                                      "coalesce(raw_first_response_at, raw_first_response_minutes)"),
+    "missing status": ("status", "raw_status"),
+    "unknown status": ("status", "raw_status"),
+    "unknown priority": ("priority", "raw_priority"),
+    "invalid escalated flag": ("escalated", "raw_escalated"),
+    "invalid high_profile flag": ("high_profile", "raw_high_profile"),
+    "invalid reopen count": ("reopen_count", "raw_reopen_count"),
+    "negative reopen count": ("reopen_count", "raw_reopen_count"),
+    "invalid qa_score": ("qa_score", "raw_qa_score"),
+    "qa_score out of range 0-100": ("qa_score", "raw_qa_score"),
+    "invalid csat": ("csat", "raw_csat"),
+    "csat out of range 1-5": ("csat", "raw_csat"),
+}
+
+# Bits of load_detail.note_flags; load_notes.sql reads them with the same values.
+NOTE_FLAGS = {"category_unmapped": 1, "channel_unmapped": 2, "priority_defaulted": 4, "placeholder_date": 8,
+              "reopened_resolution_dropped": 16, "solved_without_date": 32}
+
 
 @dataclass
 class NormalizePlan:
@@ -104,7 +135,7 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
         return f"CAST(json_object({', '.join(parts)}) AS VARCHAR)" if parts else "NULL"
     csat_text = mapped("csat") if "csat" in mapping.values else "raw_csat"
     sql = f"""
-CREATE OR REPLACE TEMP TABLE ingest_normalised AS
+INSERT INTO tickets BY NAME
 WITH source_fields AS (
     SELECT {line_expression} AS line_number,
             {select_fields},
@@ -130,7 +161,7 @@ parsed AS (
         {mapped('queue')} AS queue_mapped,
         {boolean('escalated')} AS escalated_text,
         {boolean('high_profile')} AS high_profile_text,
-        TRY_CAST(raw_reopen_count AS BIGINT) AS reopen_parsed,
+        TRY_CAST(raw_reopen_count AS INTEGER) AS reopen_parsed,
         TRY_CAST(raw_qa_score AS DOUBLE) AS qa_parsed,
         {_blank_to_null(csat_text)} AS csat_text
     FROM source_fields
@@ -189,57 +220,33 @@ checked AS (
             WHEN NOT csat_parsed BETWEEN 1 AND 5 THEN 'csat out of range 1-5'
         END AS reject_reason
     FROM derived
+),
+noted AS (   -- what the load notes count: rows kept, but worth telling the analyst about
+    SELECT *,
+        CASE WHEN category_mapped IS NULL THEN {NOTE_FLAGS['category_unmapped']} ELSE 0 END
+        + CASE WHEN raw_channel IS NOT NULL AND channel_mapped IS NULL THEN {NOTE_FLAGS['channel_unmapped']} ELSE 0 END
+        + CASE WHEN raw_priority IS NULL THEN {NOTE_FLAGS['priority_defaulted']} ELSE 0 END
+        + CASE WHEN is_placeholder_resolved OR is_placeholder_first_response OR is_placeholder_updated
+               THEN {NOTE_FLAGS['placeholder_date']} ELSE 0 END
+        + CASE WHEN resolved_any_at IS NOT NULL AND status_value NOT IN ('solved', 'closed')
+               THEN {NOTE_FLAGS['reopened_resolution_dropped']} ELSE 0 END
+        + CASE WHEN resolved_any_at IS NULL AND status_value IN ('solved', 'closed')
+               THEN {NOTE_FLAGS['solved_without_date']} ELSE 0 END AS note_flags
+    FROM checked
 )
 SELECT
-    line_number,
-    reject_reason,
-    CASE WHEN reject_reason IS NOT NULL THEN {raw_record()} END AS raw_record,
-    CASE reject_reason
-        WHEN 'missing ticket id' THEN 'ticket_id'
-        WHEN 'missing created_at' THEN 'created_at'
-        WHEN 'unparseable created_at' THEN 'created_at'
-        WHEN 'unparseable updated_at' THEN 'updated_at'
-        WHEN 'updated before created' THEN 'updated_at'
-        WHEN 'unparseable resolved_at' THEN 'resolved_at'
-        WHEN 'resolved before created' THEN 'resolved_at'
-        WHEN 'unparseable first_response_at' THEN 'first_response_at'
-        WHEN 'unparseable first response minutes' THEN 'first_response_at'
-        WHEN 'first response before created' THEN 'first_response_at'
-        WHEN 'missing status' THEN 'status'
-        WHEN 'unknown status' THEN 'status'
-        WHEN 'unknown priority' THEN 'priority'
-        WHEN 'invalid escalated flag' THEN 'escalated'
-        WHEN 'invalid high_profile flag' THEN 'high_profile'
-        WHEN 'invalid reopen count' THEN 'reopen_count'
-        WHEN 'negative reopen count' THEN 'reopen_count'
-        WHEN 'invalid qa_score' THEN 'qa_score'
-        WHEN 'qa_score out of range 0-100' THEN 'qa_score'
-        WHEN 'invalid csat' THEN 'csat'
-        WHEN 'csat out of range 1-5' THEN 'csat'
-    END AS reject_column,
-    CASE
-        WHEN reject_reason IN ('missing created_at', 'unparseable created_at') THEN raw_created_at
-        WHEN reject_reason IN ('unparseable updated_at', 'updated before created') THEN raw_updated_at
-        WHEN reject_reason IN ('unparseable resolved_at', 'resolved before created')
-            THEN coalesce(raw_resolved_at, raw_resolution_hours)
-        WHEN reject_reason IN ('unparseable first_response_at', 'unparseable first response minutes',
-                               'first response before created')
-            THEN coalesce(raw_first_response_at, raw_first_response_minutes)
-        WHEN reject_reason IN ('unknown status', 'missing status') THEN raw_status
-        WHEN reject_reason = 'unknown priority' THEN raw_priority
-        WHEN reject_reason = 'invalid escalated flag' THEN raw_escalated
-        WHEN reject_reason = 'invalid high_profile flag' THEN raw_high_profile
-        WHEN reject_reason IN ('invalid reopen count', 'negative reopen count') THEN raw_reopen_count
-        WHEN reject_reason IN ('invalid qa_score', 'qa_score out of range 0-100') THEN raw_qa_score
-        WHEN reject_reason IN ('invalid csat', 'csat out of range 1-5') THEN raw_csat
-    END AS reject_value,
-    raw_ticket_id AS ticket_id,
-    created_at,
+    $source AS source,
+    -- A rejected row is stored only until the load moves it to rejected_rows, in the same
+    -- transaction; these placeholders keep the NOT NULL columns valid meanwhile.
+    coalesce(raw_ticket_id, '') AS ticket_id,
+    coalesce(created_at, TIMESTAMPTZ '{EPOCH}') AS created_at,
+    coalesce(greatest(coalesce(updated_given_at, created_at), created_at, coalesce(first_response_at, created_at),
+                      coalesce(resolved_any_at, created_at)), TIMESTAMPTZ '{EPOCH}') AS updated_at,
+    first_response_at,
     CASE WHEN status_value IN ('solved', 'closed') THEN coalesce(resolved_any_at, updated_given_at) END
         AS resolved_at,
-    first_response_at,
-    status_value AS status,
-    priority_value AS priority,
+    coalesce(status_value, '') AS status,
+    coalesce(priority_value, '') AS priority,
     coalesce(channel_mapped, CASE WHEN raw_channel IS NULL THEN {default('channel', 'other')} ELSE 'other' END)
         AS channel,
     coalesce(category_mapped, 'other') AS abuse_category,
@@ -252,26 +259,26 @@ SELECT
         AS agent_id,
     coalesce(escalated_text = 'true', false) AS escalated,
     coalesce(high_profile_text = 'true', false) AS high_profile,
-    CAST(coalesce(reopen_parsed, 0) AS INTEGER) AS reopen_count,
+    coalesce(reopen_parsed, 0) AS reopen_count,
     qa_parsed AS qa_score,
     csat_parsed AS csat,
     coalesce(raw_reporter_hash, sha256({key} || chr(31) || lower(raw_reporter))) AS reporter_hash,
     raw_tags AS tags,
-    raw_subject AS subject,
-    raw_description AS description,
-    greatest(coalesce(updated_given_at, created_at), created_at,
-             coalesce(first_response_at, created_at), coalesce(resolved_any_at, created_at)) AS updated_at,
-    -- what the load notes count (rows kept, but worth telling the analyst about)
-    raw_abuse_category AS note_category_raw,
-    category_mapped IS NULL AS is_category_unmapped,
-    raw_channel AS note_channel_raw,
-    raw_channel IS NOT NULL AND channel_mapped IS NULL AS is_channel_unmapped,
-    raw_priority IS NULL AS is_priority_defaulted,
-    coalesce(is_placeholder_resolved, false) OR coalesce(is_placeholder_first_response, false)
-        OR coalesce(is_placeholder_updated, false) AS is_placeholder_date,
-    resolved_any_at IS NOT NULL AND status_value NOT IN ('solved', 'closed') AS is_reopened_resolution_dropped,
-    resolved_any_at IS NULL AND status_value IN ('solved', 'closed') AS is_solved_without_date
-FROM checked
+    $load_run_id AS load_run_id,
+    CASE WHEN reject_reason IS NOT NULL OR note_flags > 0 OR raw_subject IS NOT NULL OR raw_description IS NOT NULL
+        THEN struct_pack(
+            line_number := line_number,
+            reject_reason := reject_reason,
+            reject_column := {_reject_column_case()},
+            reject_value := {_reject_value_case()},
+            raw_record := CASE WHEN reject_reason IS NOT NULL THEN {raw_record()} END,
+            note_flags := CAST(note_flags AS UTINYINT),
+            category_raw := CASE WHEN note_flags & {NOTE_FLAGS['category_unmapped']} <> 0 THEN raw_abuse_category END,
+            channel_raw := CASE WHEN note_flags & {NOTE_FLAGS['channel_unmapped']} <> 0 THEN raw_channel END,
+            subject := raw_subject,
+            description := raw_description)
+    END AS load_detail
+FROM noted
 """
     return NormalizePlan(sql=sql, params=bound_params(sql, p.values), absent_columns=absent)
 
@@ -338,8 +345,14 @@ class _FieldExpressions:
         if not cols:
             return "CAST([] AS VARCHAR[])"
         sep = self.p.bind(self.mapping.list_separator)
-        return (f"list_filter(string_split(lower(coalesce({_blank(cols[0])}, '')), {sep}), "
-                f"lambda t: trim(t) <> '')")
+        text = _blank(cols[0])
+        # Blank items can only come from a doubled, leading or trailing separator, or a space:
+        # other values skip the (costly) filter.
+        has_blank_items = (f"contains({text}, {sep} || {sep}) OR prefix({text}, {sep}) OR suffix({text}, {sep}) "
+                           f"OR ({sep} <> ' ' AND contains({text}, ' '))")
+        return (f"CASE WHEN {text} IS NULL THEN CAST([] AS VARCHAR[]) "
+                f"WHEN {has_blank_items} THEN list_filter(string_split(lower({text}), {sep}), lambda t: trim(t) <> '') "
+                f"ELSE string_split(lower({text}), {sep}) END")
 
 
 class _TimestampParser:
@@ -357,13 +370,25 @@ class _TimestampParser:
         kind = self.mapping.timestamps
         if kind == "offset":
             # An offset or Z is part of the canonical contract; a bare local time would be a guess.
-            return (f"CASE WHEN regexp_matches({column}, '(Z|z|[+-][0-9]{{2}}(:?[0-9]{{2}})?)$') "
+            # (The suffix test first: it spares most values the regular expression.)
+            return (f"CASE WHEN suffix({column}, 'Z') OR regexp_matches({column}, '(z|[+-][0-9]{{2}}(:?[0-9]{{2}})?)$') "
                     f"THEN TRY_CAST({column} AS TIMESTAMPTZ) END")
         parsed = (f"TRY_STRPTIME({self._fix_months(column)}, {self.formats})" if self.formats
                   else f"TRY_CAST({column} AS TIMESTAMP)")
         if kind == "utc":
             return f"timezone('UTC', {parsed})"
         return f"timezone({self.zone}, {parsed})"
+
+
+def _reject_column_case() -> str:
+    """The canonical column a reject reason is about (the reasons are this module's constants)."""
+    whens = " ".join(f"WHEN '{reason}' THEN '{column}'" for reason, (column, _) in REJECTED_FIELD.items())
+    return f"CASE reject_reason {whens} END"
+
+
+def _reject_value_case() -> str:
+    whens = " ".join(f"WHEN '{reason}' THEN {raw}" for reason, (_, raw) in REJECTED_FIELD.items() if raw)
+    return f"CASE reject_reason {whens} END"
 
 
 def _blank(col: str) -> str:

@@ -64,13 +64,13 @@ def number_rows(con: duckdb.DuckDBPyConnection, raw: RawInput, table: str, view:
         con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {table}")
         return
     line = f"rowid + {int(raw.first_line)}"
-    shifts = _line_shifts([r.line for r in raw.parser_rejects], raw.first_line)
+    shifts = line_shifts([r.line for r in raw.parser_rejects], raw.first_line)
     if shifts:
         line += f" + len(list_filter([{', '.join(str(int(t)) for t in shifts)}], lambda x: x <= rowid + 1))"
     con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * REPLACE ({line} AS line_number) FROM {table}")
 
 
-def _line_shifts(reject_lines: list[int], first_line: int) -> list[int]:
+def line_shifts(reject_lines: list[int], first_line: int) -> list[int]:
     """With skipped lines l_1 < l_2 < ..., the good record at position r (1-based) sits on line
     r + first_line - 1 + #{j : l_j - j - (first_line - 2) <= r}."""
     return [line - j - (first_line - 2) for j, line in enumerate(sorted(set(reject_lines)), start=1)]

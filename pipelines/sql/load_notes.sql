@@ -1,26 +1,29 @@
--- Grain: one row per note × column × raw value for the rows of this load that were kept.
+-- Grain: one row per note × column × raw value for the rows of this load that were kept (the
+-- rejected ones have left tickets already). The bits are NOTE_FLAGS in pipelines/normalize.py.
 INSERT INTO load_notes
-WITH kept AS (
-    SELECT * FROM ingest_checked WHERE reject_reason IS NULL
+WITH noted AS (
+    SELECT load_detail.note_flags AS note_flags, load_detail.category_raw, load_detail.channel_raw
+    FROM tickets
+    WHERE load_run_id = $load_run_id AND load_detail.note_flags > 0
 ),
 notes AS (
     SELECT 'abuse category not in taxonomy, counted as other' AS note, 'abuse_category' AS column_name,
-           coalesce(note_category_raw, '(blank)') AS raw_value, count(*) AS n_rows
-    FROM kept WHERE is_category_unmapped GROUP BY ALL
+           coalesce(category_raw, '(blank)') AS raw_value, count(*) AS n_rows
+    FROM noted WHERE note_flags & 1 <> 0 GROUP BY ALL
     UNION ALL
-    SELECT 'channel not mapped, counted as other', 'channel', note_channel_raw, count(*)
-    FROM kept WHERE is_channel_unmapped GROUP BY ALL
+    SELECT 'channel not mapped, counted as other', 'channel', channel_raw, count(*)
+    FROM noted WHERE note_flags & 2 <> 0 GROUP BY ALL
     UNION ALL
     SELECT 'blank priority, default used', 'priority', NULL, count(*)
-    FROM kept WHERE is_priority_defaulted GROUP BY ALL
+    FROM noted WHERE note_flags & 4 <> 0 GROUP BY ALL
     UNION ALL
     SELECT 'placeholder date before 1970 read as missing', NULL, NULL, count(*)
-    FROM kept WHERE is_placeholder_date GROUP BY ALL
+    FROM noted WHERE note_flags & 8 <> 0 GROUP BY ALL
     UNION ALL
     SELECT 'resolution date ignored: ticket is open again', 'resolved_at', NULL, count(*)
-    FROM kept WHERE is_reopened_resolution_dropped GROUP BY ALL
+    FROM noted WHERE note_flags & 16 <> 0 GROUP BY ALL
     UNION ALL
     SELECT 'solved without a solved date: updated_at used', 'resolved_at', NULL, count(*)
-    FROM kept WHERE is_solved_without_date GROUP BY ALL
+    FROM noted WHERE note_flags & 32 <> 0 GROUP BY ALL
 )
 SELECT $load_run_id, note, column_name, raw_value, n_rows FROM notes WHERE n_rows > 0;

@@ -29,6 +29,14 @@ CREATE TABLE IF NOT EXISTS tickets (
     tags               VARCHAR[],
     load_run_id        BIGINT      NOT NULL
 );
+-- load_detail: what the loader noted about the row (NULL for most rows). The load writes every
+-- line of a file here in one parallel pass; rejected lines and ticket text move to their own
+-- tables before the load commits, so a committed row keeps only note_flags (bits: see
+-- NOTE_FLAGS in pipelines/normalize.py), the unmapped raw category or channel, and the line.
+ALTER TABLE tickets ADD COLUMN IF NOT EXISTS load_detail
+    STRUCT(line_number BIGINT, reject_reason VARCHAR, reject_column VARCHAR, reject_value VARCHAR,
+           raw_record VARCHAR, note_flags UTINYINT, category_raw VARCHAR, channel_raw VARCHAR,
+           subject VARCHAR, description VARCHAR);
 
 -- Grain: one row per input file we were asked to load (skipped re-loads included).
 CREATE SEQUENCE IF NOT EXISTS load_run_ids START 1;

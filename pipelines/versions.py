@@ -1,0 +1,30 @@
+"""Newest version wins: after a load has inserted its rows, keep one row per (source, ticket_id).
+
+Only contested keys are ranked: the ones the file holds more than once, and (when the source has
+stored rows) the ones stored before. A first load of unique tickets costs one aggregate.
+"""
+from __future__ import annotations
+
+import duckdb
+
+from pipelines.sql_files import run_sql_file
+
+
+def keep_newest_versions(con: duckdb.DuckDBPyConnection, source: str, load_run_id: int) -> tuple[int, int]:
+    """Delete the losing versions; returns (this load's rows that lost: stale, stored rows that
+    lost to this load: replaced)."""
+    params = {"source": source, "load_run_id": load_run_id}
+    run_sql_file(con, "pipelines", "contested_in_file.sql", params)
+    if _has_stored_rows(con, source, load_run_id):
+        run_sql_file(con, "pipelines", "contested_with_stored.sql", params)
+    run_sql_file(con, "pipelines", "keep_newest_versions.sql", params)
+    n_stale, n_replaced = con.execute(
+        "SELECT count(*) FILTER (WHERE version_rank > 1 AND is_from_this_load), "
+        "count(*) FILTER (WHERE version_rank > 1 AND NOT is_from_this_load) FROM ingest_versions").fetchall()[0]
+    return n_stale, n_replaced
+
+
+def _has_stored_rows(con: duckdb.DuckDBPyConnection, source: str, load_run_id: int) -> bool:
+    return bool(con.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM tickets WHERE source = $source AND load_run_id < $load_run_id LIMIT 1)",
+        {"source": source, "load_run_id": load_run_id}).fetchall()[0][0])
