@@ -80,7 +80,7 @@ def apply_load(db: Path, n_load: int) -> dict:
     con.execute("DELETE FROM tickets AS t USING batch AS b WHERE t.source = b.source AND t.ticket_id = b.ticket_id")
     con.execute("INSERT INTO tickets BY NAME SELECT * FROM batch")
     con.execute("INSERT INTO load_runs VALUES (?, 'bench', 'bench', 'bench', 'canonical', ?, ?, ?, ?, 0, 0, "
-                "now(), now(), 'loaded', 'UTC')", [LOAD_RUN_ID, n_load, n_load, n_load - n_updates, n_updates])
+                "now(), now(), 'loaded', 'UTC', 1)", [LOAD_RUN_ID, n_load, n_load, n_load - n_updates, n_updates])
     con.execute("CHECKPOINT")
     con.close()
     return {"new": n_load - n_updates, "updated": n_updates}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -48,6 +49,7 @@ class LoadResult:
     seconds: float = 0.0
     load_run_id: int | None = None
     timezone: str | None = None
+    file_bytes: int | None = None
 
 
 def file_sha256(path: Path) -> str:
@@ -56,6 +58,13 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def may_have_been_loaded(con: duckdb.DuckDBPyConnection, file_bytes: int) -> bool:
+    """False when no loaded file had this size (so none had this content)."""
+    return bool(con.execute(
+        "SELECT count(*) FROM load_runs WHERE status = 'loaded' AND (file_bytes = ? OR file_bytes IS NULL)",
+        [file_bytes]).fetchall()[0][0])
 
 
 def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
@@ -72,23 +81,28 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config
         raise InputError(f"{path}: file not found")
     started = time.monotonic()
     started_at = datetime.now(timezone.utc)
-    sha = file_sha256(path)
-    if not force and already_loaded(con, sha):
-        return LoadResult(str(path), source, sha, "skipped", seconds=time.monotonic() - started)
-    if is_milestone_extract(path, source):
-        from pipelines.milestones import ingest_milestones
-        return ingest_milestones(con, path, sha, started_at, progress)
-    mapping = mapping_for(path, source, mapping_path, config)
-    zone = _zone_for(path, mapping, timezone_name or _configured_zone(mapping, config))
-    con.execute("BEGIN TRANSACTION")
-    try:
-        result = _load(con, path, sha, mapping, zone, config, progress, started_at)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        _drop_temp_tables(con)
+    file_bytes = path.stat().st_size
+    with ThreadPoolExecutor(max_workers=1) as hashing:
+        # The sha256 is computed while the file loads; it is waited for up front only when a
+        # file of this size was loaded before (a file of a new size cannot be a re-load).
+        digest = hashing.submit(file_sha256, path)
+        if not force and may_have_been_loaded(con, file_bytes) and already_loaded(con, digest.result()):
+            return LoadResult(str(path), source, digest.result(), "skipped",
+                              seconds=time.monotonic() - started, file_bytes=file_bytes)
+        if is_milestone_extract(path, source):
+            from pipelines.milestones import ingest_milestones
+            return ingest_milestones(con, path, digest.result(), started_at, progress)
+        mapping = mapping_for(path, source, mapping_path, config)
+        zone = _zone_for(path, mapping, timezone_name or _configured_zone(mapping, config))
+        con.execute("BEGIN TRANSACTION")
+        try:
+            result = _load(con, path, digest, mapping, zone, config, progress, started_at)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            _drop_temp_tables(con)
     result.seconds = time.monotonic() - started
     return result
 
@@ -126,7 +140,7 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) -> reade
     return readers.load_csv(con, path)
 
 
-def _load(con, path: Path, sha: str, mapping: Mapping, zone: str | None, config: Config,
+def _load(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, config: Config,
           progress: bool, started_at: datetime) -> LoadResult:
     """One parallel pass writes every line of the file into `tickets` (loader notes, rule
     rejects and kept text ride along in load_detail); then the few rows that need it are moved
@@ -155,8 +169,8 @@ def _load(con, path: Path, sha: str, mapping: Mapping, zone: str | None, config:
 
     rows_loaded = n_rows - n_rule_rejects
     result = LoadResult(
-        path=str(path), source=mapping.name, sha256=sha, status="loaded",
-        rows_read=n_rows + len(raw.parser_rejects), rows_loaded=rows_loaded,
+        path=str(path), source=mapping.name, sha256=digest.result(), status="loaded",
+        file_bytes=path.stat().st_size, rows_read=n_rows + len(raw.parser_rejects), rows_loaded=rows_loaded,
         rows_inserted=rows_loaded - n_stale - n_replaced, rows_updated=n_replaced, rows_stale=n_stale,
         rows_rejected=n_rule_rejects + len(raw.parser_rejects),
         load_run_id=load_run_id, timezone=zone, absent_columns=sorted(set(plan.absent_columns)),
@@ -185,10 +199,12 @@ def _move_rejected_rows(con: duckdb.DuckDBPyConnection, raw: readers.RawInput, p
 
 def record_load_run(con: duckdb.DuckDBPyConnection, r: LoadResult, started_at: datetime) -> None:
     con.execute(
-        "INSERT INTO load_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO load_runs (load_run_id, path, file_name, sha256, source, rows_read, rows_loaded, "
+        "rows_inserted, rows_updated, rows_stale, rows_rejected, started_at, finished_at, status, timezone, "
+        "file_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [r.load_run_id, str(Path(r.path).resolve()), Path(r.path).name, r.sha256, r.source, r.rows_read,
          r.rows_loaded, r.rows_inserted, r.rows_updated, r.rows_stale, r.rows_rejected, started_at,
-         datetime.now(timezone.utc), r.status, r.timezone])
+         datetime.now(timezone.utc), r.status, r.timezone, r.file_bytes or Path(r.path).stat().st_size])
 
 
 def _write_parser_rejects(con, load_run_id: int, path: Path, parser_rejects: list[readers.ParserReject]) -> None:

@@ -1,7 +1,9 @@
 """Newest version wins: after a load has inserted its rows, keep one row per (source, ticket_id).
 
-Only contested keys are ranked: the ones the file holds more than once, and (when the source has
-stored rows) the ones stored before. A first load of unique tickets costs one aggregate.
+Only contested keys are ranked: the ones the file holds more than once or, when the source has
+stored rows, every key of the load (one scan of the source then finds their stored versions:
+the join is built on the load's keys, so a small file into a big warehouse stays cheap). A first
+load of unique tickets costs one aggregate.
 """
 from __future__ import annotations
 
@@ -13,10 +15,9 @@ from pipelines.sql_files import run_sql_file
 def keep_newest_versions(con: duckdb.DuckDBPyConnection, source: str, load_run_id: int) -> tuple[int, int]:
     """Delete the losing versions; returns (this load's rows that lost: stale, stored rows that
     lost to this load: replaced)."""
-    params = {"source": source, "load_run_id": load_run_id}
-    run_sql_file(con, "pipelines", "contested_in_file.sql", params)
-    if _has_stored_rows(con, source, load_run_id):
-        run_sql_file(con, "pipelines", "contested_with_stored.sql", params)
+    params = {"source": source, "load_run_id": load_run_id,
+              "has_stored_rows": _has_stored_rows(con, source, load_run_id)}
+    run_sql_file(con, "pipelines", "contested_keys.sql", params)
     run_sql_file(con, "pipelines", "keep_newest_versions.sql", params)
     n_stale, n_replaced = con.execute(
         "SELECT count(*) FILTER (WHERE version_rank > 1 AND is_from_this_load), "

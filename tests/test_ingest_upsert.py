@@ -21,6 +21,22 @@ def test_same_file_twice_is_a_no_op_that_says_so(tmp_path, memory_con, config):
     assert one(memory_con, "SELECT count(*) FROM load_runs") == (1,)
 
 
+@pytest.mark.parametrize("earlier_size_known", [True, False])
+def test_a_different_file_of_the_same_size_is_loaded_and_the_same_file_is_not(tmp_path, memory_con, config,
+                                                                              earlier_size_known):
+    """The sha256 is waited for only when a file of the same size was loaded (or a load from
+    before sizes were recorded): either way the content decides."""
+    a = write_csv(tmp_path / "a.csv", CANONICAL_COLUMNS, [canonical_row(ticket_id="A1")])
+    b = write_csv(tmp_path / "b.csv", CANONICAL_COLUMNS, [canonical_row(ticket_id="B1")])
+    assert a.stat().st_size == b.stat().st_size and a.read_bytes() != b.read_bytes()
+    load(memory_con, a, config)
+    if not earlier_size_known:
+        memory_con.execute("UPDATE load_runs SET file_bytes = NULL")
+    assert [load(memory_con, f, config).status for f in (b, a)] == ["loaded", "skipped"]
+    assert one(memory_con, "SELECT string_agg(ticket_id, ',' ORDER BY ticket_id) FROM tickets") == ("A1,B1",)
+    assert one(memory_con, "SELECT min(file_bytes), max(file_bytes) FROM load_runs") == (a.stat().st_size,) * 2
+
+
 def test_force_reloads_but_an_equal_version_changes_nothing(tmp_path, memory_con, config):
     path = write_csv(tmp_path / "t.csv", CANONICAL_COLUMNS, [canonical_row()])
     load(memory_con, path, config)

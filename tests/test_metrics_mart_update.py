@@ -74,7 +74,7 @@ def load(draw):
 
 
 def apply_load(con, load_run_id: int, kind: str, payload) -> None:
-    con.execute("INSERT INTO load_runs VALUES (?, 'f', 'f', ?, ?, 1, 1, 0, 0, 0, 0, now(), now(), 'loaded', 'UTC')",
+    con.execute("INSERT INTO load_runs VALUES (?, 'f', 'f', ?, ?, 1, 1, 0, 0, 0, 0, now(), now(), 'loaded', 'UTC', 1)",
                 [load_run_id, f"sha{load_run_id}", kind])
     if kind == "milestones":
         con.executemany("INSERT INTO case_milestones VALUES ('salesforce', ?, 'First Response', ?, NULL, NULL, ?)",

@@ -209,5 +209,5 @@ def test_a_new_load_run_makes_the_marts_stale():
     build_marts(con, cfg())
     assert mart_is_current(con, cfg())
     con.execute("INSERT INTO load_runs VALUES (1, 'f.csv', 'f.csv', 'abc', 'canonical', 1, 1, 0, 1, 0, 0, "
-                "now(), now(), 'loaded', 'UTC')")
+                "now(), now(), 'loaded', 'UTC', 1)")
     assert not mart_is_current(con, cfg())

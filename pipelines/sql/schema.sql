@@ -58,6 +58,10 @@ CREATE TABLE IF NOT EXISTS load_runs (
     timezone        VARCHAR
 );
 
+-- file_bytes: the file's size, so a file of a size never loaded is known to be new without
+-- waiting for its sha256 (which is then computed while the file loads). NULL on older rows.
+ALTER TABLE load_runs ADD COLUMN IF NOT EXISTS file_bytes BIGINT;
+
 -- Grain: one row per input row that could not be loaded. line counts records, header = line 1.
 CREATE TABLE IF NOT EXISTS rejected_rows (
     load_run_id   BIGINT  NOT NULL,
