@@ -121,7 +121,9 @@ def _zone_for(path: Path, mapping: Mapping, timezone_name: str | None) -> str | 
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise InputError(f"--timezone {timezone_name!r} is not a known IANA zone "
                              "(e.g. America/Sao_Paulo, Europe/Dublin, UTC)") from exc
-        return timezone_name
+        # A zone given for several files applies to those with local times; timestamps that
+        # carry their offset (Salesforce, canonical, Zendesk JSON) are read as they say.
+        return timezone_name if mapping.timestamps == "naive" else None
     if mapping.needs_timezone:
         raise TimezoneRequired(
             f"{path}: {mapping.name} exports carry local times with no UTC offset; pass "

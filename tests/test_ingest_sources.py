@@ -303,3 +303,15 @@ def test_config_gives_the_zone_of_naive_exports_when_cron_passes_none(tmp_path, 
                                                                           "Updated at": "2026-03-02 10:00:00"})])
     load(memory_con, path, load_config(config_file))
     assert one(memory_con, "SELECT created_at FROM tickets")[0] == utc(expected)
+
+
+@pytest.mark.parametrize("columns, row, zone_reported", [
+    (ZENDESK_COLUMNS, zendesk_row(), "Europe/Dublin"),          # local times: read in the zone given
+    (CANONICAL_COLUMNS, canonical_row(), None),                 # offsets in the data: the zone is unused
+])
+def test_the_zone_reported_is_the_one_the_timestamps_were_read_in(tmp_path, memory_con, config, columns, row,
+                                                                  zone_reported):
+    path = write_csv(tmp_path / "f.csv", columns, [row])
+    result = load(memory_con, path, config, timezone_name="Europe/Dublin")
+    assert result.timezone == zone_reported
+    assert one(memory_con, "SELECT timezone FROM load_runs") == (zone_reported,)
