@@ -139,3 +139,23 @@ def test_multi_file_ingest_loads_the_good_files_when_one_is_bad(tmp_path, config
     assert code != 0
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT ticket_id FROM tickets").fetchall() == [("G",)]
+
+
+def test_a_warehouse_from_before_load_detail_is_upgraded_by_the_next_load(tmp_path, config):
+    """Files written by the first loader have no tickets.load_detail nor load_runs.file_bytes: the
+    next writer adds them, keeps the stored tickets, and settles versions against them."""
+    db = tmp_path / "wh.duckdb"
+    with writing(db) as con:
+        load(con, write_csv(tmp_path / "a.csv", CANONICAL_COLUMNS,
+                            [canonical_row(ticket_id="A", status="open", updated_at="2026-03-02T10:05:00Z")]), config)
+        con.execute("ALTER TABLE tickets DROP COLUMN load_detail")
+        con.execute("ALTER TABLE load_runs DROP COLUMN file_bytes")
+    with writing(db) as con:
+        result = load(con, write_csv(tmp_path / "b.csv", CANONICAL_COLUMNS, [
+            canonical_row(ticket_id="A", status="pending", updated_at="2026-03-03T10:05:00Z"),
+            canonical_row(ticket_id="B", abuse_category="no such category")]), config)
+    assert (result.rows_inserted, result.rows_updated) == (1, 1)
+    reader = connect_read(db)
+    assert reader.execute("SELECT ticket_id, status, load_detail.note_flags FROM tickets ORDER BY 1").fetchall() == [
+        ("A", "pending", None), ("B", "open", 1)]
+    assert reader.execute("SELECT count(file_bytes) FROM load_runs").fetchall() == [(1,)]
