@@ -146,8 +146,8 @@ def _load(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, c
           progress: bool, started_at: datetime) -> LoadResult:
     """One parallel pass writes every line of the file into `tickets` (loader notes, rule
     rejects and kept text ride along in load_detail); then the few rows that need it are moved
-    out or resolved against older versions. Writing once, straight into the table, is what keeps
-    a 10M-row load near the speed of DuckDB's own CSV load."""
+    out or resolved against older versions. Writing once, straight into the table, avoids a
+    staged copy that would be written twice (and spill past the writer's memory limit)."""
     raw = _read(con, path, mapping)
     load_run_id = con.execute("SELECT nextval('load_run_ids')").fetchall()[0][0]
     plan = build_plan(mapping, raw.header, zone, config.hash_key, config.taxonomy, config.category_aliases,
