@@ -150,3 +150,23 @@ def annotation_markers(fig: go.Figure, annotations: pd.DataFrame | None) -> go.F
                            showarrow=False, textangle=-90, xanchor="right", yanchor="top",
                            font={"size": 10, "color": "#7b8794"})
     return fig
+
+
+def band_trace(x: pd.Series, lower: pd.Series, upper: pd.Series, **style) -> go.Scatter:
+    """A shaded band between lower and upper, one closed shape per run of points where both are
+    known. Filling one trace to the next ('tonexty') across a gap draws diagonal slabs from the
+    last point before the gap to the first after it; separate shapes leave the gap empty."""
+    xs: list = []
+    ys: list = []
+    known = (lower.notna() & upper.notna()).to_numpy()
+    x, lower, upper = list(x), list(lower), list(upper)
+    start = None
+    for i, ok in enumerate(list(known) + [False]):
+        if ok and start is None:
+            start = i
+        elif not ok and start is not None:
+            run = range(start, i)
+            xs += [x[j] for j in run] + [x[j] for j in reversed(run)] + [x[start], None]
+            ys += [upper[j] for j in run] + [lower[j] for j in reversed(run)] + [upper[start], None]
+            start = None
+    return go.Scatter(x=xs, y=ys, mode="lines", fill="toself", line={"width": 0}, hoverinfo="skip", **style)

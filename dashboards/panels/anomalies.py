@@ -11,7 +11,7 @@ from dashboards import anomaly_data as ad
 from dashboards import queries
 from dashboards.annotations_feed import annotations_in_window
 from dashboards.formatting import format_value
-from dashboards.figures import annotation_markers
+from dashboards.figures import annotation_markers, band_trace
 from dashboards.filters import FILTER_DIMS, Filters
 from dashboards.panels.base import Panel, PanelContext, register
 from dashboards.panels.tables import data_table
@@ -108,10 +108,8 @@ def _local(ts, config) -> pd.Timestamp:
 def render_series(df: pd.DataFrame, ctx: PanelContext):
     detail = load_detail(ctx)
     fig = go.Figure([
-        go.Scatter(x=df["bucket_at"], y=df["upper"], mode="lines", line={"width": 0}, showlegend=False,
-                   hoverinfo="skip"),
-        go.Scatter(x=df["bucket_at"], y=df["lower"], mode="lines", line={"width": 0}, fill="tonexty",
-                   fillcolor="rgba(62,124,177,0.18)", name="expected band"),
+        band_trace(df["bucket_at"], df["lower"], df["upper"], fillcolor="rgba(62,124,177,0.18)",
+                   name="expected band"),
         go.Scatter(x=df["bucket_at"], y=df["expected"], mode="lines", line={"dash": "dash", "color": "#7b8794"},
                    name="expected"),
         go.Scatter(x=df["bucket_at"], y=df["value"], mode="lines+markers", line={"color": "#3e7cb1"},
