@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from pipelines.mapping import FieldSpec, Mapping
 from pipelines.readers import quote_ident
+from pipelines.reject_reasons import NOTE_FLAGS, reject_column_case, reject_value_case
 from pipelines.sql_files import bound_params
 
 STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
@@ -20,37 +21,6 @@ CHANNELS = ("web", "app", "email", "api", "phone", "chat", "other")
 TRUE_WORDS = ("true", "t", "yes", "y", "1")
 FALSE_WORDS = ("false", "f", "no", "n", "0")
 EPOCH = "1970-01-01 00:00:00+00"
-
-# Each rule's reason -> the canonical column it is about, and the raw value shown with it.
-REJECTED_FIELD = {
-    "missing ticket id": ("ticket_id", None),
-    "missing created_at": ("created_at", "raw_created_at"),
-    "unparseable created_at": ("created_at", "raw_created_at"),
-    "unparseable updated_at": ("updated_at", "raw_updated_at"),
-    "updated before created": ("updated_at", "raw_updated_at"),
-    "unparseable resolved_at": ("resolved_at", "coalesce(raw_resolved_at, raw_resolution_hours)"),
-    "resolved before created": ("resolved_at", "coalesce(raw_resolved_at, raw_resolution_hours)"),
-    "unparseable first_response_at": ("first_response_at", "coalesce(raw_first_response_at, raw_first_response_minutes)"),
-    "unparseable first response minutes": ("first_response_at",
-                                           "coalesce(raw_first_response_at, raw_first_response_minutes)"),
-    "first response before created": ("first_response_at",
-                                      "coalesce(raw_first_response_at, raw_first_response_minutes)"),
-    "missing status": ("status", "raw_status"),
-    "unknown status": ("status", "raw_status"),
-    "unknown priority": ("priority", "raw_priority"),
-    "invalid escalated flag": ("escalated", "raw_escalated"),
-    "invalid high_profile flag": ("high_profile", "raw_high_profile"),
-    "invalid reopen count": ("reopen_count", "raw_reopen_count"),
-    "negative reopen count": ("reopen_count", "raw_reopen_count"),
-    "invalid qa_score": ("qa_score", "raw_qa_score"),
-    "qa_score out of range 0-100": ("qa_score", "raw_qa_score"),
-    "invalid csat": ("csat", "raw_csat"),
-    "csat out of range 1-5": ("csat", "raw_csat"),
-}
-
-# Bits of load_detail.note_flags; load_notes.sql reads them with the same values.
-NOTE_FLAGS = {"category_unmapped": 1, "channel_unmapped": 2, "priority_defaulted": 4, "placeholder_date": 8,
-              "reopened_resolution_dropped": 16, "solved_without_date": 32}
 
 
 @dataclass
@@ -269,8 +239,8 @@ SELECT
         THEN struct_pack(
             line_number := line_number,
             reject_reason := reject_reason,
-            reject_column := {_reject_column_case()},
-            reject_value := {_reject_value_case()},
+            reject_column := {reject_column_case()},
+            reject_value := {reject_value_case()},
             raw_record := CASE WHEN reject_reason IS NOT NULL THEN {raw_record()} END,
             note_flags := CAST(note_flags AS UTINYINT),
             category_raw := CASE WHEN note_flags & {NOTE_FLAGS['category_unmapped']} <> 0 THEN raw_abuse_category END,
@@ -378,17 +348,6 @@ class _TimestampParser:
         if kind == "utc":
             return f"timezone('UTC', {parsed})"
         return f"timezone({self.zone}, {parsed})"
-
-
-def _reject_column_case() -> str:
-    """The canonical column a reject reason is about (the reasons are this module's constants)."""
-    whens = " ".join(f"WHEN '{reason}' THEN '{column}'" for reason, (column, _) in REJECTED_FIELD.items())
-    return f"CASE reject_reason {whens} END"
-
-
-def _reject_value_case() -> str:
-    whens = " ".join(f"WHEN '{reason}' THEN {raw}" for reason, (_, raw) in REJECTED_FIELD.items() if raw)
-    return f"CASE reject_reason {whens} END"
 
 
 def _blank(col: str) -> str:

@@ -1,5 +1,5 @@
 -- Grain: one row per note × column × raw value for the rows of this load that were kept (the
--- rejected ones have left tickets already). The bits are NOTE_FLAGS in pipelines/normalize.py.
+-- rejected ones have left tickets already). The bits are NOTE_FLAGS in pipelines/reject_reasons.py.
 INSERT INTO load_notes
 WITH noted AS (
     SELECT load_detail.note_flags AS note_flags, load_detail.category_raw, load_detail.channel_raw

@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS tickets (
 -- load_detail: what the loader noted about the row (NULL for most rows). The load writes every
 -- line of a file here in one parallel pass; rejected lines and ticket text move to their own
 -- tables before the load commits, so a committed row keeps only note_flags (bits: see
--- NOTE_FLAGS in pipelines/normalize.py), the unmapped raw category or channel, and the line.
+-- NOTE_FLAGS in pipelines/reject_reasons.py), the unmapped raw category or channel, and the line.
 ALTER TABLE tickets ADD COLUMN IF NOT EXISTS load_detail
     STRUCT(line_number BIGINT, reject_reason VARCHAR, reject_column VARCHAR, reject_value VARCHAR,
            raw_record VARCHAR, note_flags UTINYINT, category_raw VARCHAR, channel_raw VARCHAR,

@@ -1,0 +1,46 @@
+"""The reasons a row is rejected and the notes a kept row can carry, as the normalising statement
+writes them into tickets.load_detail (pipelines/normalize.py) and the load reads them back
+(move_rejected_rows.sql, load_notes.sql)."""
+from __future__ import annotations
+
+# Each rule's reason -> the canonical column it is about, and the raw value shown with it.
+REJECTED_FIELD = {
+    "missing ticket id": ("ticket_id", None),
+    "missing created_at": ("created_at", "raw_created_at"),
+    "unparseable created_at": ("created_at", "raw_created_at"),
+    "unparseable updated_at": ("updated_at", "raw_updated_at"),
+    "updated before created": ("updated_at", "raw_updated_at"),
+    "unparseable resolved_at": ("resolved_at", "coalesce(raw_resolved_at, raw_resolution_hours)"),
+    "resolved before created": ("resolved_at", "coalesce(raw_resolved_at, raw_resolution_hours)"),
+    "unparseable first_response_at": ("first_response_at", "coalesce(raw_first_response_at, raw_first_response_minutes)"),
+    "unparseable first response minutes": ("first_response_at",
+                                           "coalesce(raw_first_response_at, raw_first_response_minutes)"),
+    "first response before created": ("first_response_at",
+                                      "coalesce(raw_first_response_at, raw_first_response_minutes)"),
+    "missing status": ("status", "raw_status"),
+    "unknown status": ("status", "raw_status"),
+    "unknown priority": ("priority", "raw_priority"),
+    "invalid escalated flag": ("escalated", "raw_escalated"),
+    "invalid high_profile flag": ("high_profile", "raw_high_profile"),
+    "invalid reopen count": ("reopen_count", "raw_reopen_count"),
+    "negative reopen count": ("reopen_count", "raw_reopen_count"),
+    "invalid qa_score": ("qa_score", "raw_qa_score"),
+    "qa_score out of range 0-100": ("qa_score", "raw_qa_score"),
+    "invalid csat": ("csat", "raw_csat"),
+    "csat out of range 1-5": ("csat", "raw_csat"),
+}
+
+# Bits of load_detail.note_flags; load_notes.sql reads them with the same values.
+NOTE_FLAGS = {"category_unmapped": 1, "channel_unmapped": 2, "priority_defaulted": 4, "placeholder_date": 8,
+              "reopened_resolution_dropped": 16, "solved_without_date": 32}
+
+
+def reject_column_case() -> str:
+    """The canonical column a reject reason is about (the reasons are this module's constants)."""
+    whens = " ".join(f"WHEN '{reason}' THEN '{column}'" for reason, (column, _) in REJECTED_FIELD.items())
+    return f"CASE reject_reason {whens} END"
+
+
+def reject_value_case() -> str:
+    whens = " ".join(f"WHEN '{reason}' THEN {raw}" for reason, (_, raw) in REJECTED_FIELD.items() if raw)
+    return f"CASE reject_reason {whens} END"
