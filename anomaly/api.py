@@ -16,7 +16,9 @@ from anomaly.store import ensure_table
 from anomaly.triage import STATUSES, TriageError
 
 LIST_COLUMNS = ("anomaly_id", "severity", "status", "triage_status", "family", "series_key", "start_at",
-                "end_at", "observed", "expected", "excess", "rise_pct", "score", "labels", "explanation")
+                "end_at", "observed", "expected", "excess", "rise_pct", "score", "labels", "explanation",
+                "withdrawn_at", "withdrawn_reason", "replaced_by")
+WITHDRAWN_CHOICES = ("exclude", "include", "only")
 
 
 def _has_table(con) -> bool:
@@ -24,14 +26,34 @@ def _has_table(con) -> bool:
     return rows[0][0] > 0
 
 
+def _with_withdrawn_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A warehouse written before withdrawn alerts were kept has no such columns: none is withdrawn."""
+    for col in ("withdrawn_at", "withdrawn_reason", "replaced_by"):
+        if col not in frame.columns:
+            frame[col] = pd.Series([None] * len(frame), dtype=object, index=frame.index)
+    return frame
+
+
+def is_withdrawn(frame: pd.DataFrame) -> pd.Series:
+    return frame["withdrawn_at"].notna()
+
+
 def list_anomalies(con, config, status: str | None = None, severity: str | None = None,
-                   family: str | None = None, limit: int | None = None) -> pd.DataFrame:
-    """All alerts, newest first, with triage_status/note/who/triaged_at from the triage store."""
+                   family: str | None = None, limit: int | None = None,
+                   withdrawn: str = "exclude") -> pd.DataFrame:
+    """Alerts, newest first, with triage_status/note/who/triaged_at from the triage store.
+
+    `withdrawn`: alerts a later run no longer raised (withdrawn_at set) are left out by default;
+    "include" lists them too, "only" lists nothing else."""
     if status is not None and status not in STATUSES:
         raise TriageError(f"status {status!r}; valid: {', '.join(STATUSES)}")
+    if withdrawn not in WITHDRAWN_CHOICES:
+        raise TriageError(f"withdrawn {withdrawn!r}; valid: {', '.join(WITHDRAWN_CHOICES)}")
     if not _has_table(con):
         return pd.DataFrame(columns=list(LIST_COLUMNS))
-    frame = con.execute("SELECT * FROM anomalies ORDER BY start_at DESC, score DESC").df()
+    frame = _with_withdrawn_columns(con.execute("SELECT * FROM anomalies ORDER BY start_at DESC, score DESC").df())
+    if withdrawn != "include":
+        frame = frame[is_withdrawn(frame) == (withdrawn == "only")].reset_index(drop=True)
     states = triage.get_states(config.triage_path)
     frame["triage_status"] = [states.get(i, {}).get("status", "new") for i in frame["anomaly_id"]]
     frame["triage_note"] = [states.get(i, {}).get("note") for i in frame["anomaly_id"]]
@@ -55,7 +77,8 @@ def get_anomaly(con, config, anomaly_id: str, context_buckets: int = 24 * 7) -> 
     frame = con.execute("SELECT * FROM anomalies WHERE anomaly_id = $id", {"id": anomaly_id}).df()
     if frame.empty:
         return None
-    row = frame.iloc[0].to_dict()
+    row = _with_withdrawn_columns(frame).iloc[0].to_dict()
+    row["withdrawn_at"] = None if pd.isna(row["withdrawn_at"]) else row["withdrawn_at"]
     row["contributors"] = json.loads(row.pop("contributors_json") or "[]")
     row["dims"] = json.loads(row.pop("dims_json"))
     if not row["contributors"] and row["metric"] == "inflow":

@@ -7,6 +7,10 @@ warehouse does not re-announce old alerts); updated = same id (same series and s
 `run_detection` only reads the triage store: it returns the new ids, and the caller records them
 with `mark_reported` once the warehouse holding them is live and they have been announced. Marking
 them inside the writing block would lose them for good when the run dies before the swap.
+
+An alert stored by an earlier run that this run does not raise is kept, withdrawn (anomaly.store);
+it is not announced, and if a later run raises the same id it is live again ("restored") with its
+triage, and new only if it was never reported.
 """
 from __future__ import annotations
 
@@ -21,9 +25,9 @@ from anomaly.contributors import DEFAULT_MIN_SHARE, contributors
 from anomaly.explain import baseline_text, explain
 from anomaly.mix import explain_mix, mix_alerts
 from anomaly.scan import FoundAlert, scan_family
-from anomaly.series import scan_families
+from anomaly.series import history_start, scan_families
 from anomaly.settings import DetectorSettings, settings_from_config
-from anomaly.store import anomaly_id, dumps, previous_state, replace_all
+from anomaly.store import anomaly_id, dumps, previous_state, store_run
 
 URGENT = ("high", "critical")
 
@@ -36,6 +40,8 @@ class DetectionSummary:
     n_total: int = 0
     n_series: int = 0
     new_ids: list[str] = field(default_factory=list)   # for mark_reported, after the swap
+    withdrawn_ids: list[str] = field(default_factory=list)   # stored live before, not raised now
+    restored_ids: list[str] = field(default_factory=list)    # withdrawn before, raised again now
 
 
 def load_events(config) -> list[Event]:
@@ -116,7 +122,8 @@ def collect_alerts(con, config, settings: DetectorSettings | None = None,
 def run_detection(con, config, settings: DetectorSettings | None = None) -> DetectionSummary:
     """Scan, explain, attach contributors, store in `anomalies`; count new and updated alerts."""
     previous = previous_state(con)
-    pairs, n_series = collect_alerts(con, config, settings)
+    events = load_events(config)
+    pairs, n_series = collect_alerts(con, config, settings, events)
     rows = [r for r, _ in pairs]
     min_share = float(config.detection.get("contributor_min_share", DEFAULT_MIN_SHARE))
     changed_ids = set()
@@ -134,16 +141,26 @@ def run_detection(con, config, settings: DetectorSettings | None = None) -> Dete
         step = pd.Timedelta(hours=1) if f.grain == "hour" else pd.Timedelta(days=1)
         cons = contributors(con, f.key, r["start_at"], r["end_at"] + step, min_share)
         r["contributors_json"] = dumps([c.to_dict() for c in cons])
-    replace_all(con, rows)
+    withdrawn = store_run(con, rows, datetime.now(timezone.utc), history_start(con, config), _data_as_of(con),
+                          events)
+    restored = [r["anomaly_id"] for r in rows if r["anomaly_id"] in previous
+                and not pd.isna(previous[r["anomaly_id"]]["withdrawn_at"])]
     new_ids = triage.unseen(config.triage_path, [r["anomaly_id"] for r in rows])
     fresh = set(new_ids)
     states = triage.get_states(config.triage_path, fresh)
     urgent = [{k: r[k] for k in ("anomaly_id", "series_key", "family", "severity", "start_at", "explanation")}
               for r in rows if r["anomaly_id"] in fresh and r["severity"] in URGENT
               and states.get(r["anomaly_id"], {}).get("status", "new") == "new"]
-    n_updated = sum(1 for r in rows if r["anomaly_id"] in changed_ids and r["anomaly_id"] not in fresh)
+    n_updated = sum(1 for r in rows if r["anomaly_id"] in changed_ids and r["anomaly_id"] not in fresh
+                    and r["anomaly_id"] not in restored)
     return DetectionSummary(n_new=len(fresh), n_updated=n_updated, new_high_or_critical=urgent,
-                            n_total=len(rows), n_series=n_series, new_ids=new_ids)
+                            n_total=len(rows), n_series=n_series, new_ids=new_ids, withdrawn_ids=withdrawn,
+                            restored_ids=restored)
+
+
+def _data_as_of(con):
+    from metrics.facts import as_of
+    return as_of(con)
 
 
 def mark_reported(config, new_ids: list[str]) -> None:

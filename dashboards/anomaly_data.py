@@ -18,7 +18,9 @@ from dashboards.filters import FILTER_DIMS, Filters
 from pipelines.config import Config
 
 OPEN_STATUSES = ("new", "acknowledged")
-STATUS_CHOICES = ("open", "new", "acknowledged", "resolved", "false_positive", "all")
+STATUS_CHOICES = ("open", "new", "acknowledged", "resolved", "false_positive", "withdrawn", "all")
+# Alerts a later run no longer raised are left out of every view but these two.
+WITHDRAWN_BY_STATUS = {"all": "include", "withdrawn": "only"}
 TRIAGE_ACTIONS = {"ack": "acknowledged", "resolve": "resolved", "false_positive": "false_positive"}
 ANNOTATION_KINDS = KINDS
 SEVERITY_ORDER = tuple(reversed(SEVERITIES))   # critical first
@@ -53,7 +55,7 @@ def matches_filters(dims: dict, start_at, end_at, filters: Filters) -> bool:
 
 def anomaly_list(con, config: Config, filters: Filters, status: str = "open",
                  severity: str | None = None) -> pd.DataFrame:
-    frame = anomaly_api.list_anomalies(con, config)
+    frame = anomaly_api.list_anomalies(con, config, withdrawn=WITHDRAWN_BY_STATUS.get(status, "exclude"))
     if frame.empty:
         return frame
     keep = [matches_filters(alert_dims(r), r["start_at"], r["end_at"], filters)

@@ -2,6 +2,9 @@
 -- series key and start, so re-running detection updates the same row while the alert goes on.
 -- Triage state (acknowledged, notes) is NOT here: it lives in the SQLite triage store and survives
 -- warehouse rebuilds; readers join it by anomaly_id.
+-- An alert a later run no longer raises is kept, withdrawn (withdrawn_at set), as it was last shown;
+-- raised again with the same id, it is live again. Withdrawn rows whose span ends before the
+-- detector's history window (`[detection] history_days` before the newest ticket) are dropped.
 CREATE TABLE IF NOT EXISTS anomalies (
     anomaly_id      VARCHAR     NOT NULL,
     family          VARCHAR     NOT NULL,   -- counts_hourly, counts_daily, share_daily, frt_p90_daily, mix_daily, ...
@@ -32,5 +35,12 @@ CREATE TABLE IF NOT EXISTS anomalies (
     explanation     VARCHAR     NOT NULL,
     contributors_json VARCHAR   NOT NULL,   -- [{dimension, value, observed, expected, excess, share_of_excess}]
     baseline        VARCHAR,
-    detected_at     TIMESTAMPTZ NOT NULL
+    detected_at     TIMESTAMPTZ NOT NULL,
+    withdrawn_at    TIMESTAMPTZ,            -- NULL = live; else when a run first no longer raised it
+    withdrawn_reason VARCHAR,               -- why, as far as the run could tell
+    replaced_by     VARCHAR                 -- the live alert on the same series that now covers its span
 );
+-- Warehouses created before withdrawn alerts were kept: add the columns in place.
+ALTER TABLE anomalies ADD COLUMN IF NOT EXISTS withdrawn_at TIMESTAMPTZ;
+ALTER TABLE anomalies ADD COLUMN IF NOT EXISTS withdrawn_reason VARCHAR;
+ALTER TABLE anomalies ADD COLUMN IF NOT EXISTS replaced_by VARCHAR;

@@ -5,7 +5,8 @@ from dashboards.components import page, page_param_choice, search_from_query
 dash.register_page(__name__, path="/anomalies", name="Anomalies", title="Anomalies · safetyops", order=5)
 
 STATUS_OPTIONS = [("open", "Open (new + acknowledged)"), ("new", "New"), ("acknowledged", "Acknowledged"),
-                  ("resolved", "Resolved"), ("false_positive", "False positive"), ("all", "All")]
+                  ("resolved", "Resolved"), ("false_positive", "False positive"),
+                  ("withdrawn", "Withdrawn (no longer raised)"), ("all", "All, withdrawn too")]
 SEVERITY_OPTIONS = [("all", "All"), ("critical", "Critical"), ("high", "High"), ("medium", "Medium"),
                     ("low", "Low")]
 

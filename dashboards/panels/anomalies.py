@@ -39,6 +39,15 @@ def severity_badge(severity: str) -> html.Span:
     return html.Span(str(severity), className=f"sev sev-{severity}")
 
 
+def is_withdrawn(row: dict) -> bool:
+    return row.get("withdrawn_at") is not None and not pd.isna(row.get("withdrawn_at"))
+
+
+def withdrawn_badge(row: dict) -> html.Span:
+    """Marks an alert a later run no longer raised; the reason is its tooltip (text, never HTML)."""
+    return html.Span("withdrawn", className="badge-withdrawn", title=str(row.get("withdrawn_reason") or ""))
+
+
 def render_counts(df: pd.DataFrame, ctx: PanelContext):
     counts = df["severity"].value_counts()
     tiles = [dcc.Link([html.B(str(int(counts.get(sev, 0)))), severity_badge(sev)], className="sev-count",
@@ -57,14 +66,20 @@ register(Panel("anomaly-counts", "Open anomalies by severity", load_open, render
                note="New or acknowledged alerts touching the selected window and slice."))
 
 
+LIST_EMPTY = "No anomalies match these filters"
+
+
 def render_list(df: pd.DataFrame, ctx: PanelContext):
+    if df.empty:    # still say when withdrawn alerts are hidden: "where did my alert go?"
+        return html.Div([html.P(LIST_EMPTY, className="empty"), withdrawn_note(ctx)])
     header = html.Thead(html.Tr([html.Th(h) for h in ("severity", "series", "metric", "from", "to",
                                                       "observed", "expected", "triage", "explanation")]))
     rows = []
     for r in df.head(LIST_LIMIT).to_dict("records"):
         unit = queries.metric_info(r["metric"]).unit if r["metric"] in queries.METRICS else "score"
+        withdrawn = is_withdrawn(r)
         rows.append(html.Tr([
-            html.Td(severity_badge(r["severity"])),
+            html.Td([severity_badge(r["severity"])] + ([" ", withdrawn_badge(r)] if withdrawn else [])),
             html.Td(dcc.Link(str(r["series_key"]), href=f"/anomalies/{r['anomaly_id']}",
                              className="anomaly-link")),
             html.Td(str(r["metric"])),
@@ -72,13 +87,29 @@ def render_list(df: pd.DataFrame, ctx: PanelContext):
             html.Td(format_value(r["observed"], unit)), html.Td(format_value(r["expected"], unit)),
             html.Td(str(r["triage_status"]).replace("_", " ")),
             html.Td(str(r["explanation"]).split(":")[0], className="left"),
-        ]))
+        ], className="withdrawn" if withdrawn else None))
     more = html.P(f"Showing {LIST_LIMIT} of {len(df)}", className="muted") if len(df) > LIST_LIMIT else None
-    return html.Div([html.Table([header, html.Tbody(rows)], className="data anomaly-table"), more])
+    return html.Div([html.Table([header, html.Tbody(rows)], className="data anomaly-table"), more,
+                     withdrawn_note(ctx)])
+
+
+def withdrawn_note(ctx: PanelContext):
+    """Under a list that hides withdrawn alerts: how many there are, and a link to them."""
+    if _status(ctx) in ad.WITHDRAWN_BY_STATUS:
+        return None
+    hidden = ctx.data.read_uncached(ad.anomaly_list, ctx.filters, "withdrawn", ctx.params.get("severity"))
+    if hidden.empty:
+        return None
+    n = len(hidden)
+    return html.P([f"{n} alert{'s' if n != 1 else ''} raised earlier and no longer raised by later runs "
+                   f"{'are' if n != 1 else 'is'} not listed: ",
+                   dcc.Link("show withdrawn alerts", id="anomaly-withdrawn-link",
+                            href="/anomalies?" + urlencode(ctx.filters.to_pairs() + [("status", "withdrawn")]))],
+                  className="muted")
 
 
 register(Panel("anomaly-list", "Alerts", load_list, render_list, kind="block",
-               is_empty=lambda df: df.empty, empty_text="No anomalies match these filters",
+               is_empty=lambda df: False, empty_text=LIST_EMPTY,
                note="Most severe first. Alerts not split by a filtered dimension are kept."))
 
 
@@ -138,7 +169,8 @@ def load_explanation(ctx: PanelContext) -> pd.DataFrame:
     if detail is None:
         return pd.DataFrame()
     keys = ("anomaly_id", "severity", "family", "metric", "series_key", "start_at", "end_at", "observed",
-            "expected", "excess", "rise_pct", "p_value", "baseline", "explanation")
+            "expected", "excess", "rise_pct", "p_value", "baseline", "explanation", "withdrawn_at",
+            "withdrawn_reason", "replaced_by")
     return pd.DataFrame([{k: detail.get(k) for k in keys}])
 
 
@@ -148,7 +180,21 @@ def render_explanation(df: pd.DataFrame, ctx: PanelContext):
         html.Div([severity_badge(r["severity"]), html.B(f" {r['series_key']}"),
                   html.Span(f" · {r['metric']} · {r['family']}", className="muted")]),
         html.P(str(r["explanation"]), className="explanation"),
+        withdrawn_line(r),
     ])
+
+
+def withdrawn_line(r: dict):
+    """On a withdrawn alert's page: when and why, and the alert that replaced it if any."""
+    if not is_withdrawn(r):
+        return None
+    when = pd.Timestamp(r["withdrawn_at"]).tz_convert("UTC").strftime("%Y-%m-%d %H:%M UTC")
+    parts = [withdrawn_badge(r), f" since {when}: {r.get('withdrawn_reason') or 'no longer raised'}. "
+             "It is kept as it was last shown, with its triage, and is live again if a run raises it again."]
+    if r.get("replaced_by"):
+        parts += [" ", dcc.Link("Open the alert that replaced it", href=f"/anomalies/{r['replaced_by']}",
+                                id="anomaly-replaced-by-link")]
+    return html.P(parts, className="withdrawn-line", id="anomaly-withdrawn")
 
 
 register(Panel("anomaly-explanation", "What happened", load_explanation, render_explanation, kind="block",

@@ -33,20 +33,24 @@ def _plain(v):
 @click.option("--severity", type=click.Choice(["low", "medium", "high", "critical"]), default=None)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--limit", type=int, default=None)
+@click.option("--withdrawn", type=click.Choice(["exclude", "include", "only"]), default="exclude",
+              show_default=True, help="Alerts a later run no longer raised: hidden, listed too (marked "
+                                      "'withdrawn'), or listed alone.")
 @db_option
 @pass_app
-def list_command(app, status, severity, fmt, limit) -> None:
+def list_command(app, status, severity, fmt, limit, withdrawn) -> None:
     """Alerts, newest first, with triage status joined."""
     from anomaly.api import list_anomalies
     from pipelines.warehouse import connect_read
     con = connect_read(app.config.db_path)
     try:
-        frame = list_anomalies(con, app.config, status=status, severity=severity, limit=limit)
+        frame = list_anomalies(con, app.config, status=status, severity=severity, limit=limit, withdrawn=withdrawn)
     finally:
         con.close()
     cols = [c for c in ("anomaly_id", "severity", "triage_status", "triage_note", "family", "series_key",
                         "start_at", "end_at", "peak_at", "observed", "expected", "excess", "rise_pct", "score",
-                        "status", "labels", "explanation") if c in frame.columns]
+                        "status", "labels", "explanation", "withdrawn_at", "withdrawn_reason", "replaced_by")
+            if c in frame.columns]
     if fmt == "json":
         click.echo(json.dumps([{c: _plain(r[c]) for c in cols} for _, r in frame.iterrows()], indent=1))
     elif fmt == "csv":
@@ -55,6 +59,8 @@ def list_command(app, status, severity, fmt, limit) -> None:
         click.echo("no anomalies")
     else:
         view = frame[[c for c in TABLE_COLUMNS if c in frame.columns]].copy()
+        if withdrawn != "exclude":   # a marker column right after the id
+            view.insert(1, "state", ["withdrawn" if w else "live" for w in frame["withdrawn_at"].notna()])
         for c in ("observed", "expected", "excess"):
             view[c] = view[c].map(lambda x: "" if x is None or x != x else f"{x:,.1f}")
         click.echo(view.to_string(index=False))

@@ -21,7 +21,10 @@ def command(app, timeout: float) -> None:
         summary = run_detection(con, config)
     # Only now is the new warehouse live: alerts marked before the swap were lost if it failed.
     mark_reported(config, summary.new_ids)
+    changes = [f"{len(ids)} {what}" for ids, what in ((summary.withdrawn_ids, "withdrawn (no longer raised)"),
+                                                      (summary.restored_ids, "raised again after withdrawal"))
+               if ids]
     click.echo(f"{summary.n_new} new, {summary.n_updated} updated, {summary.n_total} alerts in total "
-               f"over {summary.n_series} series")
+               f"over {summary.n_series} series" + "".join(f"; {c}" for c in changes))
     for a in summary.new_high_or_critical:
         click.echo(f"  [{a['severity']}] {a['anomaly_id']} {a['explanation']}")
