@@ -89,12 +89,17 @@ def unseen(path: Path, ids: Iterable[str]) -> list[str]:
 
 def mark_seen(path: Path, ids: Iterable[str]) -> set[str]:
     """Record ids as reported; returns those never seen before."""
+    with connect(path) as con:
+        return record_seen(con, ids)
+
+
+def record_seen(con: sqlite3.Connection, ids: Iterable[str]) -> set[str]:
+    """`mark_seen` inside the caller's transaction (the webhook outbox queues a message with it)."""
     ids = list(dict.fromkeys(ids))
     at = _now()
-    with connect(path) as con:
-        known = {r[0] for r in con.execute("SELECT anomaly_id FROM seen")}
-        fresh = [i for i in ids if i not in known]
-        con.executemany("INSERT INTO seen VALUES (?, ?)", [(i, at) for i in fresh])
+    known = {r[0] for r in con.execute("SELECT anomaly_id FROM seen")}
+    fresh = [i for i in ids if i not in known]
+    con.executemany("INSERT INTO seen VALUES (?, ?)", [(i, at) for i in fresh])
     return set(fresh)
 
 

@@ -11,14 +11,17 @@ with a reason), so:
     next run skips them as duplicates and archives them: nothing is lost or counted twice.
 Then (Mondays, or --report) the weekly report is written from a read-only connection, and new
 high/critical anomalies go to the webhook. A webhook failure is logged, never fatal.
-Only after that are this run's new alerts recorded as reported (the triage store's `seen`, outside
-the warehouse): a run killed before the swap or before the post leaves them unreported, and the
-next run announces and posts them. (A run killed between the post and the recording posts them
-again next time: at least once, never lost.)
+Only after the swap are this run's new alerts recorded as reported (the triage store's `seen`,
+outside the warehouse): a run killed before then leaves them unreported, and the next run announces
+and posts them. With a webhook, the message is queued in the same SQLite transaction that records
+them (safetyops/webhook_outbox.py), then posted, then marked delivered: a run killed between the
+post and that mark leaves it pending, and the next run posts it again, the same bytes under the
+same Idempotency-Key, so the receiver can drop the copy. At least once, never lost.
 
 Test hook: SAFETYOPS_TEST_PAUSE_AT=<step> makes the job log "test hook: pausing at <step>" and
 sleep (SAFETYOPS_TEST_PAUSE_SECONDS, default 300) at that step, so tests can SIGKILL it there.
-Steps, in order: locked, loaded, marts, detected, recorded, swapped, moved.
+Steps, in order: locked, loaded, marts, detected, recorded, swapped, moved; and "posted" (after a
+webhook post, before its outcome is recorded), reached only when a message is posted.
 """
 from __future__ import annotations
 
@@ -42,7 +45,8 @@ from pipelines.warehouse import WarehouseBusy, connect_read, writing
 from safetyops import inbox as inbox_mod
 from safetyops.refresh_record import (STATUS_FAILED, STATUS_FILES_FAILED, STATUS_OK, RunCounts,
                                       ensure_refresh_table, record_run, write_status)
-from safetyops.webhook import PostResult, anomaly_message, post_json
+from safetyops import webhook_outbox as outbox
+from safetyops.webhook import PostResult, anomaly_message, post_body
 
 log = logging.getLogger("safetyops.refresh")
 
@@ -50,6 +54,7 @@ PAUSE_ENV = "SAFETYOPS_TEST_PAUSE_AT"
 PAUSE_SECONDS_ENV = "SAFETYOPS_TEST_PAUSE_SECONDS"
 DEFAULT_LOOKBACK_HOURS = 48.0
 PAUSE_STEPS = ("locked", "loaded", "marts", "detected", "recorded", "swapped", "moved")
+POSTED_STEP = "posted"   # after a webhook post, before its outcome is recorded; only when one is posted
 
 # Errors that belong to one input file (move it to failed/ and go on). Anything else (disk full,
 # a bug) aborts the whole run with the warehouse untouched and the inputs left in the inbox.
@@ -207,8 +212,10 @@ def _detect(con: duckdb.DuckDBPyConnection, config: Config, summary: RefreshSumm
     urgent = list(_field(result, "new_high_or_critical") or [])
     hours = webhook_lookback_hours(config)
     summary.new_high_or_critical = recent_only(urgent, as_of(con), hours)
-    log.info("detection: %d new anomalies (%d high or critical), %d updated",
-             summary.counts.n_anomalies_new, len(urgent), summary.counts.n_anomalies_updated)
+    log.info("detection: %d new anomalies (%d high or critical), %d updated, %d withdrawn (no longer raised; "
+             "kept, marked withdrawn), %d raised again after withdrawal", summary.counts.n_anomalies_new,
+             len(urgent), summary.counts.n_anomalies_updated, len(_field(result, "withdrawn_ids", [])),
+             len(_field(result, "restored_ids", [])))
     if len(urgent) > len(summary.new_high_or_critical):
         log.info("webhook: %d of the %d new high/critical alerts start more than %g h before as_of "
                  "(history, e.g. a backfill) and are not posted", len(urgent) - len(summary.new_high_or_critical),
@@ -227,8 +234,10 @@ def recent_only(anomalies: list[dict], as_of_at: dt.datetime | None, hours: floa
     return [a for a in anomalies if pd.Timestamp(a["start_at"]) >= cutoff]
 
 
-def _field(result, name: str):
-    return result[name] if isinstance(result, dict) else getattr(result, name)
+def _field(result, name: str, *default):
+    if isinstance(result, dict):
+        return result.get(name, *default) if default else result[name]
+    return getattr(result, name, *default)
 
 
 def _fail(config: Config, summary: RefreshSummary, exc: BaseException) -> None:
@@ -260,7 +269,11 @@ def _after_swap(config: Config, summary: RefreshSummary, report: bool | None) ->
         except Exception as exc:  # noqa: BLE001 - the warehouse is refreshed; report the failure
             problems.append(f"weekly report: {type(exc).__name__}: {exc}")
             log.error("weekly report failed: %s: %s", type(exc).__name__, exc)
-    summary.webhook = notify(config, summary.new_high_or_critical)
+    try:
+        summary.webhook = notify(config, summary.new_high_or_critical, summary.unreported_ids)
+    except Exception as exc:  # noqa: BLE001 - the outbox (SQLite) failed: the alerts stay unreported
+        problems.append(f"webhook outbox: {type(exc).__name__}: {exc}")
+        log.error("webhook: could not queue or record the message (next run announces them again): %s", exc)
     try:
         mark_reported(config, summary.unreported_ids)
     except Exception as exc:  # noqa: BLE001 - they will be announced again next run: say so
@@ -325,16 +338,27 @@ def mark_reported(config: Config, ids: list[str]) -> None:
     record(config, ids)
 
 
-def notify(config: Config, anomalies: list[dict]) -> PostResult | None:
-    if not anomalies or not config.webhook_url:
+def notify(config: Config, anomalies: list[dict], reported_ids: list[str] | None = None) -> PostResult | None:
+    """Queue this run's message (recording `reported_ids` as reported with it), then post every
+    pending message: this one, and any a killed run queued but may not have delivered (re-posted
+    byte for byte under the same Idempotency-Key). Returns the last post's result, None if none."""
+    if not config.webhook_url:
         return None
-    result = post_json(config.webhook_url, anomaly_message(anomalies), config.webhook_timeout_seconds,
-                       config.webhook_retries)
-    if result.ok:
-        log.info("webhook: posted %d new high/critical anomalies", len(anomalies))
-    else:
-        log.error("webhook: not delivered after %d attempt(s): %s (the refresh itself succeeded)",
-                  result.attempts, result.error)
+    if anomalies:
+        outbox.queue(config.triage_path, outbox.with_keys(anomaly_message(anomalies)),
+                     [*(reported_ids or []), *(a["anomaly_id"] for a in anomalies)])
+    result = None
+    for delivery in outbox.pending(config.triage_path):
+        result = post_body(config.webhook_url, delivery.body, config.webhook_timeout_seconds,
+                           config.webhook_retries, idempotency_key=delivery.key)
+        pause_point(POSTED_STEP)
+        outbox.finish(config.triage_path, delivery.key, result.ok, result.status, result.error)
+        if result.ok:
+            log.info("webhook: posted %d new high/critical anomalies (Idempotency-Key %s)", delivery.n_alerts,
+                     delivery.key)
+        else:
+            log.error("webhook: not delivered after %d attempt(s): %s (the refresh itself succeeded)",
+                      result.attempts, result.error)
     return result
 
 

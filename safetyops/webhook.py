@@ -1,6 +1,7 @@
 """Posting new high and critical anomalies to a chat webhook (Slack-compatible `text` field).
 
 A webhook that is down must not fail the refresh: the caller logs the outcome and goes on.
+Delivery is at least once, with an idempotency key: see safetyops/webhook_outbox.py.
 """
 from __future__ import annotations
 
@@ -58,15 +59,23 @@ def _retryable(status: int | None) -> bool:
 
 
 def post_json(url: str, payload: dict, timeout: float, retries: int,
-              backoff_start: float = BACKOFF_START_SECONDS) -> PostResult:
+              backoff_start: float = BACKOFF_START_SECONDS, idempotency_key: str | None = None) -> PostResult:
     """POST with a timeout; retry (exponential backoff) on connection errors, 429 and 5xx."""
     body = json.dumps(payload, default=str, sort_keys=True).encode("utf-8")
+    return post_body(url, body, timeout, retries, backoff_start, idempotency_key)
+
+
+def post_body(url: str, body: bytes, timeout: float, retries: int,
+              backoff_start: float = BACKOFF_START_SECONDS, idempotency_key: str | None = None) -> PostResult:
+    """POST JSON bytes; every attempt carries the same `Idempotency-Key` header when one is given."""
+    headers = {"Content-Type": "application/json"}
+    if idempotency_key:
+        headers["Idempotency-Key"] = idempotency_key
     delay, status, error = backoff_start, None, None
     attempts = 0
     for attempt in range(retries + 1):
         attempts = attempt + 1
-        request = urllib.request.Request(url, data=body, method="POST",
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(url, data=body, method="POST", headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 response.read()

@@ -16,6 +16,7 @@ from pipelines.config import load_config
 from pipelines.warehouse import writing
 from safetyops.cli import main
 from safetyops.refresh import run_refresh
+from safetyops.webhook_outbox import alert_delivery_key
 from tests.anomaly_fixtures import insert_frame, planted_spike_tickets
 from tests.refresh_fixtures import write_csv
 from tests.test_refresh_crash import start_paused
@@ -46,8 +47,12 @@ def spike_alert(alerts: list[dict]) -> list[dict]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("step", ["detected", "swapped"])
-def test_refresh_killed_before_posting_then_next_run_posts_the_alerts(config_file, step):
+@pytest.mark.parametrize("step, n_posts", [
+    ("detected", 1),   # killed before the swap: nothing posted, the next run posts once
+    ("swapped", 1),    # killed after the swap, before queuing: likewise
+    ("posted", 2),     # killed after the post, before recording it: posted again, same key and bytes
+])
+def test_refresh_killed_before_recording_the_post_then_next_run_posts_the_alerts(config_file, step, n_posts):
     with Hook([200]) as hook:
         config = config_with_hook(config_file, hook.url, lookback_hours=24 * 30)
         write_csv(config.inbox_dir / "spike.csv", canonical_rows(planted_spike_tickets()))
@@ -55,18 +60,26 @@ def test_refresh_killed_before_posting_then_next_run_posts_the_alerts(config_fil
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         proc.stderr.close()
-        assert hook.bodies == [], "the killed run posted"
+        assert len(hook.bodies) == n_posts - 1, "the killed run posted, or did not"
 
         clean = run_refresh(load_config(config_file), report=False)
-        assert clean.counts.n_anomalies_new > 0
-        assert len(spike_alert(clean.new_high_or_critical)) == 1, clean.new_high_or_critical
         assert clean.webhook is not None and clean.webhook.ok
-        assert len(hook.bodies) == 1
-        posted = {a["anomaly_id"] for a in hook.bodies[0]["anomalies"]}
-        assert posted == {a["anomaly_id"] for a in clean.new_high_or_critical}
+        assert len(hook.bodies) == n_posts
+        if step != "posted":
+            assert clean.counts.n_anomalies_new > 0
+            assert len(spike_alert(clean.new_high_or_critical)) == 1, clean.new_high_or_critical
+            posted = {a["anomaly_id"] for a in hook.bodies[-1]["anomalies"]}
+            assert posted == {a["anomaly_id"] for a in clean.new_high_or_critical}
+        else:   # the killed run had recorded the alerts as reported with the queued message
+            assert clean.counts.n_anomalies_new == 0 and clean.new_high_or_critical == []
+        # every copy: same Idempotency-Key header, same body, the spike alert with its keys
+        assert len(set(hook.keys)) == 1 and hook.keys[0] == hook.bodies[0]["delivery_key"]
+        assert all(b == hook.bodies[0] for b in hook.bodies)
+        assert len(spike_alert(hook.bodies[0]["anomalies"])) == 1
+        assert all(a["delivery_key"] == alert_delivery_key(a["anomaly_id"]) for a in hook.bodies[0]["anomalies"])
 
         again = run_refresh(load_config(config_file), report=False)
-    assert again.counts.n_anomalies_new == 0 and again.webhook is None and len(hook.bodies) == 1
+    assert again.counts.n_anomalies_new == 0 and again.webhook is None and len(hook.bodies) == n_posts
 
 
 def test_detection_whose_warehouse_is_never_swapped_in_reports_nothing(config):

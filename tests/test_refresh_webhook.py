@@ -24,12 +24,13 @@ class Hook:
     """A local webhook receiver that answers each POST with the next status of `statuses` (last repeats)."""
 
     def __init__(self, statuses=(200,), delay: float = 0.0):
-        self.statuses, self.delay, self.bodies = list(statuses), delay, []
+        self.statuses, self.delay, self.bodies, self.keys = list(statuses), delay, [], []
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length", 0))
+                hook.keys.append(self.headers.get("Idempotency-Key"))
                 hook.bodies.append(json.loads(self.rfile.read(length)))
                 if hook.delay:
                     threading.Event().wait(hook.delay)
@@ -104,6 +105,12 @@ def test_nothing_listening_is_reported_not_raised():
     assert not result.ok and result.attempts == 2 and result.status is None
 
 
+def test_every_attempt_carries_the_idempotency_key():
+    with Hook([503, 200]) as hook:
+        result = post_json(hook.url, {"text": "x"}, timeout=5, retries=2, backoff_start=0.01, idempotency_key="k1")
+    assert result.ok and hook.keys == ["k1", "k1"]
+
+
 def test_notify_uses_config_and_skips_without_url_or_anomalies(config):
     from dataclasses import replace
     with Hook([500]) as hook:
@@ -112,3 +119,48 @@ def test_notify_uses_config_and_skips_without_url_or_anomalies(config):
         result = notify(cfg, ANOMALIES)
     assert result is not None and not result.ok and len(hook.bodies) == 2
     assert notify(replace(config, webhook_url=None), ANOMALIES) is None
+
+
+A3 = {"anomaly_id": "a3", "severity": "high", "series_key": "abuse_category=spam|region=US",
+      "family": "counts_hourly", "start_at": "2026-11-23T12:00:00+00:00", "explanation": "80 vs 30 expected"}
+
+
+def _crashed_run(cfg, anomalies):
+    """What notify does up to a SIGKILL right after the post: queued, posted, outcome not recorded."""
+    from safetyops import webhook_outbox as outbox
+    from safetyops.webhook import post_body
+    delivery = outbox.queue(cfg.triage_path, outbox.with_keys(anomaly_message(anomalies)),
+                            [a["anomaly_id"] for a in anomalies])
+    assert post_body(cfg.webhook_url, delivery.body, 2, 0, idempotency_key=delivery.key).ok
+
+
+@pytest.mark.parametrize("next_run, expected_posts", [
+    # the killed run's message comes again, identical; this run's own alerts in a message of their own
+    ([], [["a1", "a2"], ["a1", "a2"]]),
+    ([A3], [["a1", "a2"], ["a1", "a2"], ["a3"]]),
+])
+def test_repost_after_a_crash_carries_the_same_idempotency_key(config, next_run, expected_posts):
+    from dataclasses import replace
+
+    from safetyops.webhook_outbox import alert_delivery_key
+    with Hook([200]) as hook:
+        cfg = replace(config, webhook_url=hook.url, webhook_retries=0, webhook_timeout_seconds=2)
+        _crashed_run(cfg, ANOMALIES)
+        result = notify(cfg, next_run)
+        assert result is not None and result.ok
+        assert notify(cfg, []) is None            # recorded now: never posted a third time
+    assert [[a["anomaly_id"] for a in b["anomalies"]] for b in hook.bodies] == expected_posts
+    assert hook.keys[0] == hook.keys[1] == hook.bodies[0]["delivery_key"] and hook.bodies[0] == hook.bodies[1]
+    assert len(set(hook.keys)) == len(expected_posts) - 1          # a new message has a new key
+    for body, key in zip(hook.bodies, hook.keys):
+        assert body["delivery_key"] == key
+        assert all(a["delivery_key"] == alert_delivery_key(a["anomaly_id"]) for a in body["anomalies"])
+
+
+def test_a_failed_delivery_is_logged_and_not_posted_again(config):
+    from dataclasses import replace
+    with Hook([500]) as hook:
+        cfg = replace(config, webhook_url=hook.url, webhook_retries=1, webhook_timeout_seconds=2)
+        assert not notify(cfg, ANOMALIES).ok
+        assert notify(cfg, []) is None
+    assert len(hook.bodies) == 2 and len(set(hook.keys)) == 1      # one run's two attempts, one key
