@@ -233,3 +233,20 @@ def test_anomalies_page_marks_withdrawn_alerts(withdrawn_alert, search, listed_w
     assert ("anomaly-withdrawn-link" in block) is note_links_to_withdrawn
     assert f"/anomalies/{alert_id}" not in counts                 # open-by-severity leaves it out
     assert "anomaly-withdrawn" in page and "no longer flagged with data up to" in page
+    assert "anomaly-replaced-by-link" not in page                 # nothing replaced it
+
+
+def test_a_replaced_alert_links_the_alert_that_replaced_it(config):
+    from dashboards.app import create_app
+    from dashboards.callbacks.panels import render_block
+    from dashboards.state import current_state
+    with writing(config.db_path, fresh=True) as con:
+        insert_frame(con, without_first_hours(planted_spike_tickets()))
+    detect(config)
+    (old_id,) = hourly(listed(config))["anomaly_id"]
+    late_first_hours(config)
+    detect(config)
+    (new_id,) = hourly(listed(config))["anomaly_id"]
+    with create_app(config).server.app_context():
+        page = str(render_block(current_state(), "anomaly-explanation", {"search": f"?anomaly={old_id}"}, "light"))
+    assert "anomaly-replaced-by-link" in page and f"/anomalies/{new_id}" in page and new_id != old_id

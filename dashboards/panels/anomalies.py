@@ -191,7 +191,7 @@ def withdrawn_line(r: dict):
     when = pd.Timestamp(r["withdrawn_at"]).tz_convert("UTC").strftime("%Y-%m-%d %H:%M UTC")
     parts = [withdrawn_badge(r), f" since {when}: {r.get('withdrawn_reason') or 'no longer raised'}. "
              "It is kept as it was last shown, with its triage, and is live again if a run raises it again."]
-    if r.get("replaced_by"):
+    if isinstance(r.get("replaced_by"), str) and r["replaced_by"]:
         parts += [" ", dcc.Link("Open the alert that replaced it", href=f"/anomalies/{r['replaced_by']}",
                                 id="anomaly-replaced-by-link")]
     return html.P(parts, className="withdrawn-line", id="anomaly-withdrawn")
