@@ -271,9 +271,10 @@ def _after_swap(config: Config, summary: RefreshSummary, report: bool | None) ->
             log.error("weekly report failed: %s: %s", type(exc).__name__, exc)
     try:
         summary.webhook = notify(config, summary.new_high_or_critical, summary.unreported_ids)
-    except Exception as exc:  # noqa: BLE001 - the outbox (SQLite) failed: the alerts stay unreported
+    except Exception as exc:  # noqa: BLE001 - the outbox (SQLite) failed: say what the next run does
         problems.append(f"webhook outbox: {type(exc).__name__}: {exc}")
-        log.error("webhook: could not queue or record the message (next run announces them again): %s", exc)
+        log.error("webhook: the outbox failed (%s); alerts not queued are announced again next run, a "
+                  "message queued but not recorded as delivered is posted again with its key", exc)
     try:
         mark_reported(config, summary.unreported_ids)
     except Exception as exc:  # noqa: BLE001 - they will be announced again next run: say so
