@@ -16,12 +16,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
-from pipelines import readers
+from pipelines import raw_records, readers
 from pipelines.config import Config
 from pipelines.errors import InputError
 from pipelines.mapping import Mapping
 from pipelines.normalize import build_plan
 from pipelines.progress import QueryProgress
+from pipelines.raw_records import RecordColumns
 from pipelines.sources import is_milestone_extract, mapping_for
 from pipelines.sql_files import bound_params, run_sql_file
 from pipelines.versions import keep_newest_versions
@@ -151,14 +152,15 @@ def _load(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, c
     raw = _read(con, path, mapping)
     load_run_id = con.execute("SELECT nextval('load_run_ids')").fetchall()[0][0]
     plan = build_plan(mapping, raw.header, zone, config.hash_key, config.taxonomy, config.category_aliases,
-                      keep_text=config.store_ticket_text, line_expression=readers.line_expression(raw))
+                      keep_text=config.store_ticket_text, line_expression=readers.line_expression(raw),
+                      with_raw_record=raw.numbered)
     params = {"source": mapping.name, "load_run_id": load_run_id, "file_name": path.name}
     con.execute("SET preserve_insertion_order = true")   # rejected rows' lines come from row positions
     with QueryProgress(con, f"loading {path.name}", enabled=progress):
         n_rows = con.execute(plan.sql, plan.params | bound_params(plan.sql, params)).fetchall()[0][0]
     if raw.streamed:
         raw.parser_rejects = readers.parser_rejects(con)
-    n_rule_rejects = _move_rejected_rows(con, raw, params)
+    n_rule_rejects = _move_rejected_rows(con, raw, plan.record_columns, config.hash_key, params)
     _write_parser_rejects(con, load_run_id, path, raw.parser_rejects)
     run_sql_file(con, "pipelines", "load_notes.sql", params)
     with QueryProgress(con, f"resolving versions in {path.name}", enabled=progress):
@@ -187,12 +189,22 @@ def _load(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, c
     return result
 
 
-def _move_rejected_rows(con: duckdb.DuckDBPyConnection, raw: readers.RawInput, params: dict) -> int:
-    """Rule-rejected lines go from tickets to rejected_rows, with their line in the file."""
+def _move_rejected_rows(con: duckdb.DuckDBPyConnection, raw: readers.RawInput, record_columns: RecordColumns,
+                        hash_key: str, params: dict) -> int:
+    """Rule-rejected lines go from tickets to rejected_rows, with their line in the file and their
+    raw record (read back from the file by position unless the reader numbered its records)."""
     n_rejected, first_row_id = con.execute(
         "SELECT count(*) FILTER (WHERE load_detail.reject_reason IS NOT NULL), min(rowid) "
         "FROM tickets WHERE load_run_id = $load_run_id", {"load_run_id": params["load_run_id"]}).fetchall()[0]
     if n_rejected:
+        if raw.numbered:
+            raw_records.none_to_read_back(con)
+        else:
+            positions = [r[0] for r in con.execute(
+                "SELECT rowid - $first_row_id FROM tickets "
+                "WHERE load_run_id = $load_run_id AND load_detail.reject_reason IS NOT NULL",
+                {"first_row_id": first_row_id, "load_run_id": params["load_run_id"]}).fetchall()]
+            raw_records.read_back(con, record_columns, hash_key, positions)
         shifts = readers.line_shifts([r.line for r in raw.parser_rejects], raw.first_line)
         run_sql_file(con, "pipelines", "move_rejected_rows.sql",
                      params | {"first_row_id": first_row_id, "first_line": raw.first_line, "line_shifts": shifts})
@@ -230,5 +242,5 @@ def _move_text(con: duckdb.DuckDBPyConnection, params: dict) -> None:
 
 def _drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
     readers.drop_raw_input(con)
-    for name in ("ingest_contested", "ingest_versions", "ingest_rejects", "ingest_reject_scans"):
+    for name in ("ingest_contested", "ingest_versions", "ingest_raw_records", "ingest_rejects", "ingest_reject_scans"):
         con.execute(f"DROP TABLE IF EXISTS {name}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipelines.mapping import FieldSpec, Mapping
+from pipelines.raw_records import RecordColumns, record_json
 from pipelines.readers import quote_ident
 from pipelines.reject_reasons import NOTE_FLAGS, reject_column_case, reject_value_case
 from pipelines.sql_files import bound_params
@@ -28,6 +29,7 @@ class NormalizePlan:
     sql: str
     params: dict = field(default_factory=dict)
     absent_columns: list[str] = field(default_factory=list)   # mapped, optional, not in the file
+    record_columns: RecordColumns | None = None               # what a rejected line's raw record holds
 
 
 class _Params:
@@ -44,7 +46,8 @@ class _Params:
 
 def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_key: str,
                taxonomy: tuple[str, ...], category_aliases: dict[str, str],
-               keep_text: bool = False, line_expression: str = "CAST(NULL AS BIGINT)") -> NormalizePlan:
+               keep_text: bool = False, line_expression: str = "CAST(NULL AS BIGINT)",
+               with_raw_record: bool = True) -> NormalizePlan:
     """The normalising statement for one file. Ticket text (subject, description) is carried
     only when `keep_text` (the config allows storing it); otherwise it never leaves raw_input."""
     p = _Params()
@@ -89,20 +92,16 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
 
     select_fields = ",\n            ".join(f"{expr} AS raw_{name}" for name, expr in picks.items())
     text_columns = builder.columns_of(("subject", "description"))
-    reporter_columns = builder.columns_of(("reporter",))
-    kept_columns = [c for c in header if c not in text_columns]
-    raw_row = (f"struct_pack({', '.join(f'{quote_ident(c)} := {quote_ident(c)}' for c in kept_columns)})"
-               if kept_columns else "NULL")
+    record_columns = RecordColumns([c for c in header if c not in text_columns], builder.columns_of(("reporter",)))
 
     def raw_record() -> str:
-        """The rejected row as JSON for rejected_rows: text dropped, reporter ids hashed."""
-        parts = []
-        for col in kept_columns:
-            value = f"raw_row.{quote_ident(col)}"
-            if col in reporter_columns:
-                value = f"sha256({key} || chr(31) || lower(trim({value})))"
-            parts.append(f"{p.bind(col)}, {value}")
-        return f"CAST(json_object({', '.join(parts)}) AS VARCHAR)" if parts else "NULL"
+        """The rejected row as JSON, when this pass keeps it (see raw_records.py): otherwise only
+        the columns the mapping uses are read here, and the record is read back afterwards."""
+        if not with_raw_record:
+            return "CAST(NULL AS VARCHAR)"
+        return record_json(record_columns, lambda col: f"raw_row.{quote_ident(col)}", p.bind, key)
+    raw_row = (f"struct_pack({', '.join(f'{quote_ident(c)} := {quote_ident(c)}' for c in record_columns.kept)})"
+               if with_raw_record and record_columns.kept else "NULL")
     csat_text = mapped("csat") if "csat" in mapping.values else "raw_csat"
     sql = f"""
 INSERT INTO tickets BY NAME
@@ -250,7 +249,8 @@ SELECT
     END AS load_detail
 FROM noted
 """
-    return NormalizePlan(sql=sql, params=bound_params(sql, p.values), absent_columns=absent)
+    return NormalizePlan(sql=sql, params=bound_params(sql, p.values), absent_columns=absent,
+                         record_columns=record_columns)
 
 
 class _FieldExpressions:

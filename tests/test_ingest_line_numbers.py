@@ -6,6 +6,8 @@ records the parser cannot split) far into it, and multi-line quoted values befor
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pipelines.config import load_config
@@ -18,7 +20,7 @@ PADDING = "x" * 120            # makes the file about 60 MB: several scan buffer
 
 def _good(i: int) -> str:
     return (f"T{i},2026-03-01T10:00:00Z,2026-03-01T11:00:00Z,,,open,normal,web,spam,BR,pt,Kestrel,"
-            f"queue,ag,false,false,0,,,rh{i},{PADDING}")
+            f"queue,ag,false,false,0,,,rh{i},{PADDING},row {i}")
 
 
 BAD_RULE_ROWS = {1_500: "resolved before created", 133_333: "unknown priority", 299_990: "missing ticket id"}
@@ -27,7 +29,7 @@ BAD_RULE_ROWS = {1_500: "resolved before created", 133_333: "unknown priority", 
 def _bad(i: int, reason: str) -> str:
     if reason == "resolved before created":
         return (f"T{i},2026-03-01T10:00:00Z,2026-03-01T11:00:00Z,,2026-02-01T00:00:00Z,solved,normal,web,"
-                f"spam,BR,pt,Kestrel,queue,ag,false,false,0,,,rh{i},{PADDING}")
+                f"spam,BR,pt,Kestrel,queue,ag,false,false,0,,,rh{i},{PADDING},row {i}")
     if reason == "unknown priority":
         return _good(i).replace(",open,normal,", ",open,sky-high,")
     return "," + _good(i).split(",", 1)[1]
@@ -41,7 +43,7 @@ def big_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("big") / "tickets.csv"
     header = ("ticket_id,created_at,updated_at,first_response_at,resolved_at,status,priority,channel,"
               "abuse_category,region,language,vendor,queue,agent_id,escalated,high_profile,reopen_count,"
-              "qa_score,csat,reporter_hash,tags")
+              "qa_score,csat,reporter_hash,tags,export_note")
     expected: dict[int, str] = {}
     line = 1
     with open(path, "w", encoding="utf-8", newline="") as fh:
@@ -49,7 +51,7 @@ def big_file(tmp_path_factory):
         for i in range(1, N_ROWS + 1):
             line += 1
             if i == 10:
-                fh.write(_good(i).rsplit(",", 1)[0] + ',"first tag\nsecond\nthird"\n')
+                fh.write(_good(i).rsplit(",", 2)[0] + ',"first tag\nsecond\nthird",row 10\n')
             elif i == 200_000:
                 fh.write(_good(i) + ",one too many\n")
                 expected[line] = "too many columns"
@@ -70,6 +72,23 @@ def test_rejected_rows_keep_their_file_lines_in_a_parallel_scan(big_file, tmp_pa
     assert result.rows_read == N_ROWS
     assert result.rows_rejected == len(expected)
     assert got == expected
+
+
+def test_a_rejected_line_keeps_its_whole_raw_record_in_a_parallel_scan(big_file, tmp_path):
+    """The loading pass reads only the mapped columns; the record of a rejected line, unmapped
+    columns included, is read back from the file by position."""
+    path, expected = big_file
+    config = load_config(None, tmp_path / "wh.duckdb")
+    with writing(config.db_path) as con:
+        ingest_file(con, path, config)
+        records = con.execute("SELECT line_number, raw_record FROM rejected_rows WHERE raw_record LIKE '{%' "
+                              "ORDER BY line_number").fetchall()
+    rule_lines = {line: reason for line, reason in expected.items() if reason != "too many columns"}
+    assert [line for line, _ in records] == sorted(rule_lines)
+    for (line, record), row in zip(records, sorted(BAD_RULE_ROWS)):
+        fields = json.loads(record)
+        assert fields["export_note"] == f"row {row}"
+        assert fields["tags"] == PADDING
 
 
 def test_the_last_version_in_the_file_wins_a_tie_in_a_parallel_scan(tmp_path):

@@ -120,10 +120,11 @@ def test_rejected_raw_record_hashes_reporters_and_drops_text(tmp_path, memory_co
     from tests.ingest_fixtures import ZENDESK_COLUMNS, zendesk_row
     path = write_csv(tmp_path / "z.csv", ZENDESK_COLUMNS, [zendesk_row(
         **{"Priority": "Mega", "Requester email": "victim@example.com", "Requester id": "9001",
-           "Subject": "my address is 1 Main St"})])
+           "Subject": "my address is 1 Main St", "Organization": "ACME"})])
     load(memory_con, path, config, timezone_name="UTC")
     raw = json.loads(one(memory_con, "SELECT raw_record FROM rejected_rows")[0])
     assert "Subject" not in raw
+    assert raw["Organization"] == "ACME"          # a column the mapping does not read is kept too
     assert raw["Requester email"] != "victim@example.com" and len(raw["Requester email"]) == 64
     assert raw["Priority"] == "Mega"
     dump = str(memory_con.execute("SELECT * FROM rejected_rows").fetchall())
