@@ -27,7 +27,7 @@ from anomaly.mix import explain_mix, mix_alerts
 from anomaly.scan import FoundAlert, scan_family
 from anomaly.series import history_start, scan_families
 from anomaly.settings import DetectorSettings, settings_from_config
-from anomaly.store import anomaly_id, dumps, previous_state, store_run
+from anomaly.store import anomaly_id, dumps, previous_state, replacements, store_run
 
 URGENT = ("high", "critical")
 
@@ -42,6 +42,8 @@ class DetectionSummary:
     new_ids: list[str] = field(default_factory=list)   # for mark_reported, after the swap
     withdrawn_ids: list[str] = field(default_factory=list)   # stored live before, not raised now
     restored_ids: list[str] = field(default_factory=list)    # withdrawn before, raised again now
+    # replacing alert -> the reported alert it continues (late data moved the start): not new
+    continued: dict[str, str] = field(default_factory=dict)
 
 
 def load_events(config) -> list[Event]:
@@ -145,7 +147,8 @@ def run_detection(con, config, settings: DetectorSettings | None = None) -> Dete
                           events)
     restored = [r["anomaly_id"] for r in rows if r["anomaly_id"] in previous
                 and not pd.isna(previous[r["anomaly_id"]]["withdrawn_at"])]
-    new_ids = triage.unseen(config.triage_path, [r["anomaly_id"] for r in rows])
+    continued = continuations(con, config, withdrawn)
+    new_ids = [i for i in triage.unseen(config.triage_path, [r["anomaly_id"] for r in rows]) if i not in continued]
     fresh = set(new_ids)
     states = triage.get_states(config.triage_path, fresh)
     urgent = [{k: r[k] for k in ("anomaly_id", "series_key", "family", "severity", "start_at", "explanation")}
@@ -155,7 +158,17 @@ def run_detection(con, config, settings: DetectorSettings | None = None) -> Dete
                     and r["anomaly_id"] not in restored)
     return DetectionSummary(n_new=len(fresh), n_updated=n_updated, new_high_or_critical=urgent,
                             n_total=len(rows), n_series=n_series, new_ids=new_ids, withdrawn_ids=withdrawn,
-                            restored_ids=restored)
+                            restored_ids=restored, continued=continued)
+
+
+def continuations(con, config, withdrawn_ids: list[str]) -> dict[str, str]:
+    """Alerts this run raised in place of a withdrawn one that was already reported (its start
+    moved or it merged into a longer stretch): the same incident, so not announced as new again,
+    and it takes over the triage the analyst gave its predecessor (see mark_reported)."""
+    replaced = replacements(con, withdrawn_ids)
+    reported = set(replaced) - set(triage.unseen(config.triage_path, list(replaced)))
+    successors = set(triage.unseen(config.triage_path, list(replaced.values())))
+    return {new: old for old, new in replaced.items() if old in reported and new in successors}
 
 
 def _data_as_of(con):
@@ -163,8 +176,12 @@ def _data_as_of(con):
     return as_of(con)
 
 
-def mark_reported(config, new_ids: list[str]) -> None:
-    """Record alerts as reported, so no later run announces them as new. Call it only after the
-    warehouse that holds them has been swapped in and they have been announced (printed, posted)."""
-    if new_ids:
-        triage.mark_seen(config.triage_path, new_ids)
+def mark_reported(config, new_ids: list[str], continued: dict[str, str] | None = None) -> None:
+    """Record alerts as reported, so no later run announces them as new; alerts that continue a
+    reported one (`continued`, from the summary) are recorded too and take over its triage. Call it
+    only after the warehouse that holds them has been swapped in and they have been announced."""
+    ids = list(new_ids) + list(continued or {})
+    if ids:
+        triage.mark_seen(config.triage_path, ids)
+    if continued:
+        triage.carry_over(config.triage_path, continued)

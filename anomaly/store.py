@@ -111,5 +111,14 @@ def store_run(con, rows: list[dict], now: datetime, history_start: datetime, dat
     return [str(i) for i in withdrawn_now["anomaly_id"]]
 
 
+def replacements(con, withdrawn_ids: list[str]) -> dict[str, str]:
+    """withdrawn alert -> the live alert that replaced it, for the given ids that have one."""
+    if not withdrawn_ids:
+        return {}
+    return dict(con.execute("SELECT anomaly_id, replaced_by FROM anomalies "
+                            "WHERE replaced_by IS NOT NULL AND list_contains($ids, anomaly_id)",
+                            {"ids": list(withdrawn_ids)}).fetchall())
+
+
 def dumps(value) -> str:
     return json.dumps(value, default=str, allow_nan=False)

@@ -103,6 +103,25 @@ def record_seen(con: sqlite3.Connection, ids: Iterable[str]) -> set[str]:
     return set(fresh)
 
 
+def carry_over(path: Path, successors: dict[str, str]) -> list[str]:
+    """Give each alert the triage of the alert it continues ({new id: old id}), unless it has its
+    own already; the log says where it came from. Returns the ids that took a state over."""
+    taken = []
+    with connect(path) as con:
+        for new, old in successors.items():
+            state = con.execute("SELECT status, note, who FROM triage WHERE anomaly_id = ?", (old,)).fetchone()
+            if state is None or con.execute("SELECT 1 FROM triage WHERE anomaly_id = ?", (new,)).fetchone():
+                continue
+            at = _now()
+            con.execute("INSERT INTO triage (anomaly_id, status, note, who, updated_at) VALUES (?, ?, ?, ?, ?)",
+                        (new, state["status"], state["note"], state["who"], at))
+            con.execute("INSERT INTO triage_log VALUES (?, ?, ?, ?, ?)",
+                        (new, state["status"], f"carried over from alert {old}, which this one replaced",
+                         state["who"], at))
+            taken.append(new)
+    return taken
+
+
 def add_annotation(path: Path, start: str, end: str | None, label: str, kind: str,
                    category: str | None = None, region: str | None = None,
                    action: str | None = None, who: str | None = None) -> dict:

@@ -95,6 +95,7 @@ class RefreshSummary:
     files: list[FileOutcome] = field(default_factory=list)
     new_high_or_critical: list[dict] = field(default_factory=list)
     unreported_ids: list[str] = field(default_factory=list)   # new alerts, recorded after the post
+    continued: dict[str, str] = field(default_factory=dict)   # alerts continuing a reported one
     report_path: Path | None = None
     webhook: PostResult | None = None
 
@@ -209,6 +210,7 @@ def _detect(con: duckdb.DuckDBPyConnection, config: Config, summary: RefreshSumm
     summary.counts.n_anomalies_new = int(_field(result, "n_new"))
     summary.counts.n_anomalies_updated = int(_field(result, "n_updated"))
     summary.unreported_ids = list(_field(result, "new_ids") or [])
+    summary.continued = dict(_field(result, "continued", None) or {})
     urgent = list(_field(result, "new_high_or_critical") or [])
     hours = webhook_lookback_hours(config)
     summary.new_high_or_critical = recent_only(urgent, as_of(con), hours)
@@ -276,7 +278,7 @@ def _after_swap(config: Config, summary: RefreshSummary, report: bool | None) ->
         log.error("webhook: the outbox failed (%s); alerts not queued are announced again next run, a "
                   "message queued but not recorded as delivered is posted again with its key", exc)
     try:
-        mark_reported(config, summary.unreported_ids)
+        mark_reported(config, summary.unreported_ids, summary.continued)
     except Exception as exc:  # noqa: BLE001 - they will be announced again next run: say so
         problems.append(f"recording reported alerts: {type(exc).__name__}: {exc}")
         log.error("could not record the new alerts as reported (next run announces them again): %s", exc)
@@ -330,13 +332,13 @@ def write_report(config: Config) -> Path | None:
     return out
 
 
-def mark_reported(config: Config, ids: list[str]) -> None:
+def mark_reported(config: Config, ids: list[str], continued: dict[str, str] | None = None) -> None:
     """Record this run's new alerts as reported, now that their warehouse is live and the webhook
-    has had them."""
-    if not ids:
+    has had them (and those continuing a reported alert, which take over its triage)."""
+    if not ids and not continued:
         return
     from anomaly.detect import mark_reported as record
-    record(config, ids)
+    record(config, ids, continued)
 
 
 def notify(config: Config, anomalies: list[dict], reported_ids: list[str] | None = None) -> PostResult | None:

@@ -28,7 +28,7 @@ SERIES = "abuse_category=spam|region=BR"
 def detect(config):
     with writing(config.db_path) as con:
         summary = run_detection(con, config)
-    mark_reported(config, summary.new_ids)
+    mark_reported(config, summary.new_ids, summary.continued)
     return summary
 
 
@@ -120,6 +120,11 @@ def test_vanished_alert_is_kept_withdrawn_with_its_triage_and_not_announced(conf
         (successor,) = live["anomaly_id"]
         assert row["replaced_by"] == successor and successor in row["withdrawn_reason"]
         assert pd.Timestamp(live.iloc[0]["start_at"]) == SPIKE_START
+        # the same incident: not announced again, and it keeps the analyst's triage
+        assert second.continued == {successor: alert_id}
+        assert successor not in second.new_ids and not second.new_high_or_critical
+        assert (live.iloc[0]["triage_status"], live.iloc[0]["triage_note"]) == ("acknowledged", "raid, BR team told")
+        assert "carried over from alert " + alert_id in triage.history(config.triage_path, successor)[-1]["note"]
     else:
         assert live.empty and pd.isna(row["replaced_by"])
 

@@ -20,7 +20,7 @@ def command(app, timeout: float) -> None:
     with writing(config.db_path, timeout=timeout) as con:
         summary = run_detection(con, config)
     # Only now is the new warehouse live: alerts marked before the swap were lost if it failed.
-    mark_reported(config, summary.new_ids)
+    mark_reported(config, summary.new_ids, summary.continued)
     changes = [f"{len(ids)} {what}" for ids, what in ((summary.withdrawn_ids, "withdrawn (no longer raised)"),
                                                       (summary.restored_ids, "raised again after withdrawal"))
                if ids]
