@@ -351,17 +351,21 @@ def notify(config: Config, anomalies: list[dict], reported_ids: list[str] | None
         outbox.queue(config.triage_path, outbox.with_keys(anomaly_message(anomalies)),
                      [*(reported_ids or []), *(a["anomaly_id"] for a in anomalies)])
     result = None
-    for delivery in outbox.pending(config.triage_path):
+    for delivery in outbox.pending(config.triage_path, webhook_lookback_hours(config)):
         result = post_body(config.webhook_url, delivery.body, config.webhook_timeout_seconds,
                            config.webhook_retries, idempotency_key=delivery.key)
         pause_point(POSTED_STEP)
-        outbox.finish(config.triage_path, delivery.key, result.ok, result.status, result.error)
+        state = outbox.finish(config.triage_path, delivery.key, result.ok, result.status, result.error)
         if result.ok:
             log.info("webhook: posted %d new high/critical anomalies (Idempotency-Key %s)", delivery.n_alerts,
                      delivery.key)
-        else:
-            log.error("webhook: not delivered after %d attempt(s): %s (the refresh itself succeeded)",
-                      result.attempts, result.error)
+            continue
+        log.error("webhook: not delivered after %d attempt(s): %s (the refresh itself succeeded; %s)",
+                  result.attempts, result.error,
+                  "the receiver refused it, given up" if state == "failed"
+                  else "the next run posts it again with the same Idempotency-Key")
+        if state == "pending":
+            break          # the receiver is down: the rest wait for the next run, oldest first
     return result
 
 

@@ -11,8 +11,11 @@ again, byte for byte, under the same key:
   - each alert carries its stable `anomaly_id` and its own `delivery_key` (a hash of "new alert" and
     the id), the same in whichever message it travels.
 
-A message that still fails after its retries is marked failed and logged; it is not posted again
-(a webhook that is down does not fail the refresh, as before).
+A message that still fails after its retries stays pending and is posted again by later runs,
+under the same key, until it is delivered or older than the webhook lookback (then it is given up,
+as its alerts are history by then). A client error (4xx other than 408/429: a wrong URL, a
+refused body) will not heal by waiting: that message is given up at once. A webhook that is down
+never fails the refresh.
 """
 from __future__ import annotations
 
@@ -80,23 +83,38 @@ def queue(path: Path, message: dict, reported_ids: Iterable[str]) -> Delivery:
     return Delivery(key, body, len(message["anomalies"]))
 
 
-def pending(path: Path) -> list[Delivery]:
-    """Messages queued but not known to be delivered or given up, oldest first."""
+def pending(path: Path, max_age_hours: float | None = None) -> list[Delivery]:
+    """Messages queued but not known to be delivered or given up, oldest first. Pending messages
+    queued more than `max_age_hours` ago are given up first (state failed)."""
     if not Path(path).exists():
         return []
     with triage.connect(path) as con:
         _schema(con)
+        if max_age_hours is not None:
+            cutoff = (datetime.now(timezone.utc) - timedelta(hours=max_age_hours)).isoformat(timespec="seconds")
+            con.execute("UPDATE webhook_outbox SET state = 'failed', finished_at = ?, "
+                        "last_error = coalesce(last_error || '; ', '') || 'given up: older than the webhook lookback' "
+                        "WHERE state = 'pending' AND created_at < ?", (_now(), cutoff))
         rows = con.execute("SELECT delivery_key, body, n_alerts FROM webhook_outbox WHERE state = 'pending' "
                            "ORDER BY rowid").fetchall()   # queued order
     return [Delivery(r["delivery_key"], r["body"].encode("utf-8"), r["n_alerts"]) for r in rows]
 
 
-def finish(path: Path, key: str, ok: bool, status: int | None, error: str | None) -> None:
+def is_permanent_failure(status: int | None) -> bool:
+    """A client error that retrying later will not cure (408 timeout and 429 rate limit will)."""
+    return status is not None and 400 <= status < 500 and status not in (408, 429)
+
+
+def finish(path: Path, key: str, ok: bool, status: int | None, error: str | None) -> str:
+    """Record a post's outcome; returns the message's state: delivered, pending (posted again by a
+    later run) or failed (given up)."""
+    state = "delivered" if ok else ("failed" if is_permanent_failure(status) else "pending")
     with triage.connect(path) as con:
         _schema(con)
         con.execute("UPDATE webhook_outbox SET state = ?, posts = posts + 1, last_status = ?, last_error = ?, "
-                    "finished_at = ? WHERE delivery_key = ?",
-                    ("delivered" if ok else "failed", status, error, _now(), key))
+                    "finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END WHERE delivery_key = ?",
+                    (state, status, error, state, _now(), key))
+    return state
 
 
 def states(path: Path) -> dict[str, str]:

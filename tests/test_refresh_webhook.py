@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -157,10 +159,41 @@ def test_repost_after_a_crash_carries_the_same_idempotency_key(config, next_run,
         assert all(a["delivery_key"] == alert_delivery_key(a["anomaly_id"]) for a in body["anomalies"])
 
 
-def test_a_failed_delivery_is_logged_and_not_posted_again(config):
+@pytest.mark.parametrize("statuses, runs, expected_posts, final_state", [
+    # receiver down for a run: the next run posts the same message again, under the same key
+    ([500, 500, 200], 2, 3, "delivered"),
+    # still down next run: pending, posted again by the run after
+    ([500], 2, 4, "pending"),
+    # the receiver refuses the message (wrong URL, bad body): waiting will not help, given up at once
+    ([404], 2, 1, "failed"),
+    # rate limited: worth another try next run
+    ([429, 429, 200], 2, 3, "delivered"),
+])
+def test_an_undelivered_message_is_posted_again_by_later_runs_unless_refused(config, statuses, runs,
+                                                                             expected_posts, final_state):
     from dataclasses import replace
-    with Hook([500]) as hook:
+
+    from safetyops import webhook_outbox as outbox
+    with Hook(statuses) as hook:
         cfg = replace(config, webhook_url=hook.url, webhook_retries=1, webhook_timeout_seconds=2)
-        assert not notify(cfg, ANOMALIES).ok
+        notify(cfg, ANOMALIES)                      # this run: two attempts (one retry)
+        for _ in range(runs - 1):
+            notify(cfg, [])                          # later runs with nothing new
+    assert len(hook.bodies) == expected_posts and len(set(hook.keys)) == 1
+    assert all(body == hook.bodies[0] for body in hook.bodies)
+    assert list(outbox.states(cfg.triage_path).values()) == [final_state]
+
+
+def test_a_message_older_than_the_lookback_is_given_up(config):
+    from dataclasses import replace
+
+    from safetyops import webhook_outbox as outbox
+    with Hook([500]) as hook:
+        cfg = replace(config, webhook_url=hook.url, webhook_retries=0, webhook_timeout_seconds=2)
+        notify(cfg, ANOMALIES)
+        three_days_ago = (datetime.now(timezone.utc) - timedelta(days=3)).isoformat(timespec="seconds")
+        with sqlite3.connect(cfg.triage_path) as con:        # queued three days ago
+            con.execute("UPDATE webhook_outbox SET created_at = ?", (three_days_ago,))
         assert notify(cfg, []) is None
-    assert len(hook.bodies) == 2 and len(set(hook.keys)) == 1      # one run's two attempts, one key
+    assert len(hook.bodies) == 1
+    assert list(outbox.states(cfg.triage_path).values()) == ["failed"]
