@@ -315,3 +315,26 @@ def test_the_zone_reported_is_the_one_the_timestamps_were_read_in(tmp_path, memo
     result = load(memory_con, path, config, timezone_name="Europe/Dublin")
     assert result.timezone == zone_reported
     assert one(memory_con, "SELECT timezone FROM load_runs") == (zone_reported,)
+
+
+@pytest.mark.parametrize("fmt, line", [("csv", 3), ("parquet", 2), ("jsonl", 2)])
+def test_a_rejected_record_keeps_its_position_and_fields_in_every_canonical_format(tmp_path, memory_con, config,
+                                                                                  fmt, line):
+    """CSV counts the header as line 1; Parquet and JSON lines number records from 1. The record
+    is read back from the file by position, so it must be the rejected one, whole."""
+    import duckdb
+    import json
+    rows = [canonical_row(ticket_id="A"), canonical_row(ticket_id="B", status="weird", queue="Q-B"),
+            canonical_row(ticket_id="C")]
+    path = write_csv(tmp_path / "t.csv", CANONICAL_COLUMNS, rows)
+    if fmt != "csv":
+        typed = tmp_path / f"t.{fmt}"
+        opts = "(FORMAT parquet)" if fmt == "parquet" else "(FORMAT json)"
+        duckdb.execute(f"COPY (SELECT * FROM read_csv('{path}', all_varchar=true)) TO '{typed}' {opts}")
+        path = typed
+    result = load(memory_con, path, config)
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (3, 2, 1)
+    got_line, reason, record = one(memory_con, "SELECT line_number, reason, raw_record FROM rejected_rows")
+    assert (got_line, reason) == (line, "unknown status")
+    fields = json.loads(record)
+    assert (fields["ticket_id"], fields["status"], fields["queue"]) == ("B", "weird", "Q-B")
