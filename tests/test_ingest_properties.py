@@ -1,4 +1,5 @@
-"""Properties of loading: nothing is lost (read = loaded + rejected), and no input crashes a reader."""
+"""Properties of loading: nothing is lost (read = loaded + rejected), loads in sequence keep the
+newest version of every ticket (against a plain model of the rules), and no input crashes a reader."""
 from __future__ import annotations
 
 import csv
@@ -91,3 +92,50 @@ def test_zendesk_reader_survives_ragged_and_garbage_rows(tmp_path_factory, confi
         return
     assert result.rows_read == result.rows_loaded + result.rows_rejected
     assert result.rows_read >= 1
+
+
+# One version of a ticket: (ticket id, updated hour, marker). The marker (stored in `queue`) tells
+# which version the warehouse kept.
+versions = st.tuples(st.sampled_from(["T1", "T2", "T3"]), st.integers(0, 3), st.integers(0, 999))
+
+
+def _newest_wins_model(loads: list[list[tuple]]) -> tuple[dict, list[tuple]]:
+    """The upsert rules, plainly: in a file the latest updated_at wins, the later line on a tie;
+    against the warehouse a strictly newer version replaces the stored one, a tie keeps it."""
+    stored: dict[str, tuple[int, int]] = {}
+    counts = []
+    for rows in loads:
+        winners: dict[str, tuple[int, int]] = {}
+        for ticket, hour, marker in rows:
+            if ticket not in winners or hour >= winners[ticket][0]:
+                winners[ticket] = (hour, marker)
+        inserted = sum(1 for t in winners if t not in stored)
+        updated = sum(1 for t, (h, _) in winners.items() if t in stored and h > stored[t][0])
+        for t, (h, m) in winners.items():
+            if t not in stored or h > stored[t][0]:
+                stored[t] = (h, m)
+        counts.append((inserted, updated, len(rows) - inserted - updated))
+    return {t: m for t, (_, m) in stored.items()}, counts
+
+
+@SETTINGS
+@given(st.lists(st.lists(versions, min_size=1, max_size=8), min_size=1, max_size=3))
+def test_loads_in_sequence_keep_the_newest_version_of_each_ticket(tmp_path_factory, config, loads):
+    folder = tmp_path_factory.mktemp("seq")
+    con = connect_memory()
+    counts = []
+    for n, rows in enumerate(loads):
+        path = folder / f"load{n}.csv"
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, CANONICAL_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for ticket, hour, marker in rows:
+            writer.writerow(canonical_row(ticket_id=ticket, created_at="2026-03-01T00:00:00Z",
+                                          updated_at=f"2026-03-02T{hour:02d}:00:00Z", queue=f"m{marker}"))
+        path.write_text(buf.getvalue(), encoding="utf-8")
+        r = load(con, path, config, force=True)
+        counts.append((r.rows_inserted, r.rows_updated, r.rows_stale))
+    expected, expected_counts = _newest_wins_model(loads)
+    kept = dict(con.execute("SELECT ticket_id, queue FROM tickets").fetchall())
+    assert kept == {t: f"m{m}" for t, m in expected.items()}
+    assert counts == expected_counts
