@@ -3,9 +3,10 @@
 Every reader produces the same shape, one VARCHAR column per input column, so normalisation is
 one SQL path for every source. The view streams: the file is scanned once, by the normalising
 statement, which runs in parallel. Line numbers are not computed during that scan (a
-`row_number() OVER ()` there would force the whole pass onto one thread): the normalised rows are
-stored in file order, and `number_rows` derives each row's line from its position (CSV: header =
-line 1, a quoted value spanning lines counts once; JSON: the record's position). Rows the CSV
+`row_number() OVER ()` there would force the whole pass onto one thread): the rows are written in
+file order, and a row's line is derived from its position (`line_shifts`; used by
+move_rejected_rows.sql for tickets and by `number_rows` for a temp table) (CSV: header = line 1, a
+quoted value spanning lines counts once; JSON: the record's position). Rows the CSV
 parser itself cannot split (too many or too few columns, unterminated quotes) come back afterwards
 from `parser_rejects` with their line.
 """
