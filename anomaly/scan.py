@@ -1,13 +1,14 @@
 """Run the detector over series families and turn flagged stretches into alerts with context."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from anomaly.alerts import Alert, build_alerts
 from anomaly.calendar import Event, event_masks, labels_between
+from anomaly.baseline import Baseline, compute_baseline
 from anomaly.detector import Verdicts, evaluate_points
 from anomaly.series import SeriesFamily
 from anomaly.settings import DetectorSettings
@@ -55,8 +56,27 @@ def family_verdicts(family: SeriesFamily, s: DetectorSettings, suppress: np.ndar
     if family.counts is not None:
         v = share_count_verdicts(family.counts[:, pick], family.totals[:, pick], family.step_seconds, s, sup)
         return in_share_units(v, family.totals[:, pick]) if share_units else v
-    return evaluate_points(family.values[:, pick], family.step_seconds, s, exclude=sup, suppress=sup,
-                           is_counts=family.unit == "tickets")
+    values = family.values[:, pick]
+    is_counts = family.unit == "tickets"
+    baseline = None
+    if family.filling_fraction is not None:
+        baseline = _filling_baseline(values, family, s, sup, is_counts)
+    return evaluate_points(values, family.step_seconds, s, exclude=sup, suppress=sup, is_counts=is_counts,
+                           baseline=baseline)
+
+
+def _filling_baseline(values: np.ndarray, family: SeriesFamily, s: DetectorSettings, exclude: np.ndarray | None,
+                      is_counts: bool) -> Baseline:
+    """The usual baseline, with the filling last bucket kept out of the history and its expected
+    count scaled by the share of the bucket elapsed (tickets arrive about evenly within an hour)."""
+    history = np.array(values, dtype=float)
+    if exclude is not None:
+        history[np.asarray(exclude, dtype=bool)] = np.nan
+    history[-1] = np.nan
+    base = compute_baseline(history, family.step_seconds, s, is_counts)
+    expected = base.expected.copy()
+    expected[-1] *= family.filling_fraction
+    return replace(base, expected=expected)
 
 
 def _column_alerts(family: SeriesFamily, v: Verdicts, col: int,

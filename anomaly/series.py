@@ -3,7 +3,10 @@
 Families: ticket counts per category x region (hourly, UTC hours; daily, reporting-zone days),
 optionally per category x language and category x vendor (daily); the category's share of its
 region's inflow (a mix shift at flat volume); frt_p90 per region x vendor (both directions).
-The last bucket is dropped while it is still filling, so a half-finished hour is not a "drop".
+The bucket still filling (the one holding the newest ticket) is scanned for hourly counts when
+enough of the hour has passed (`filling_min_fraction`): its expectation is scaled by the elapsed
+share of the hour, so a spike since 14:00 shows at 14:40, not after 15:00. Daily buckets and
+shares wait for the day to end (arrivals within a day are too uneven to pro-rate).
 """
 from __future__ import annotations
 
@@ -39,6 +42,8 @@ class SeriesFamily:
     # Shares only: the category's tickets and its region's inflow behind each share, [bucket, series].
     counts: np.ndarray | None = None
     totals: np.ndarray | None = None
+    # The last bucket is still filling: the share of it elapsed (its expectation is scaled by it).
+    filling_fraction: float | None = None
 
     @property
     def step_seconds(self) -> int:
@@ -87,17 +92,31 @@ def _pivot(long: pd.DataFrame, value_col: str, index: pd.DatetimeIndex, fill: fl
     return keys, values
 
 
+def filling_fraction(con) -> tuple[pd.Timestamp, float] | None:
+    """The hour holding the newest ticket (UTC, naive) and the share of it elapsed by then."""
+    newest = con.execute("SELECT max(timezone('UTC', created_at)) FROM tickets").fetchall()[0][0]
+    if newest is None:
+        return None
+    newest = pd.Timestamp(newest)
+    start = newest.floor("h")
+    return start, (newest - start) / pd.Timedelta(hours=1)
+
+
 def count_family(con, config, grain: str, dims: tuple[str, str], from_at: datetime,
                  name: str | None = None) -> SeriesFamily:
     sql = sql_text("anomaly", "series_counts.sql").format(dim_a=_check_dim(dims[0]), dim_b=_check_dim(dims[1]))
     long = con.execute(sql, {"grain": grain, "tz": config.reporting_timezone, "from_at": from_at}).df()
     index = pd.DatetimeIndex([])
+    fraction = None
     if not long.empty:
         end = _last_complete_end(con, config, grain)
+        filling = filling_fraction(con) if grain == "hour" else None
+        if filling is not None and filling[1] >= settings_from_config(config).filling_min_fraction:
+            end, fraction = end + pd.Timedelta(hours=1), filling[1]
         index = _complete_index(pd.Timestamp(long["bucket_at"].min()), end, grain)
     keys, values = _pivot(long, "n_tickets", index, 0.0, dims)
     return SeriesFamily(name or f"counts_{grain}ly".replace("dayly", "daily"), "inflow", grain, dims,
-                        index, keys, values, "tickets")
+                        index, keys, values, "tickets", filling_fraction=fraction)
 
 
 def share_family(daily: SeriesFamily) -> SeriesFamily:

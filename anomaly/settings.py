@@ -56,6 +56,9 @@ class DetectorSettings:
     # First-response p90 per region x vendor: a day's p90 over fewer answered tickets than this is
     # not a statistic to alert on (one slow reply is the p90 of three); such days get no verdict.
     frt_min_tickets: float = 20.0
+    # Hourly counts: the hour still filling is scanned once this share of it has passed, against an
+    # expectation scaled by that share; 1 = wait for the hour to end.
+    filling_min_fraction: float = 0.25
     # Alerts.
     merge_gap_minutes: float = 360.0  # anomalous points closer than this form one alert
     merge_gap_steps: int = 1          # ... and never fewer steps than this
