@@ -106,12 +106,16 @@ def series_with_band(con, config, family_name: str, dims: dict, context_buckets:
         v = family_verdicts(fam, s, calendar_masks(fam, load_events(config)), cols=[col], share_units=True)
         out = pd.DataFrame({"bucket_at": fam.index, "value": fam.values[:, col], "expected": v.expected[:, 0],
                             "lower": v.lower[:, 0], "upper": v.upper[:, 0], "is_anomaly": v.is_anomaly[:, 0]})
+        # the last bucket may still be filling: its expectation covers only the share elapsed
+        out["filling_fraction"] = np.nan
+        if fam.filling_fraction is not None:
+            out.loc[out.index[-1], "filling_fraction"] = fam.filling_fraction
         zone = config.reporting_timezone if fam.grain == "day" else "UTC"   # buckets are naive in this zone
         lo, hi = (_naive_in(t, zone) for t in (start_at, end_at))
         step = pd.Timedelta(seconds=fam.step_seconds)
         keep = (out["bucket_at"] >= lo - context_buckets * step) & (out["bucket_at"] <= hi + context_buckets * step)
         return out[keep].reset_index(drop=True)
-    return pd.DataFrame(columns=["bucket_at", "value", "expected", "lower", "upper", "is_anomaly"])
+    return pd.DataFrame(columns=["bucket_at", "value", "expected", "lower", "upper", "is_anomaly", "filling_fraction"])
 
 
 def _naive_in(ts: pd.Timestamp, zone: str) -> pd.Timestamp:

@@ -62,3 +62,25 @@ def test_the_hour_still_filling_is_scanned_pro_rata(config, minutes, times_norma
         hour_mean = float(weekly_cycle_means(pd.DatetimeIndex([FILLING_HOUR]), 20.0)[0])
         assert expected < hour_mean * (minutes / 60 + 0.15)
         assert observed >= 2 * expected
+
+
+def test_the_alert_page_marks_the_hour_in_progress(tmp_path):
+    """The chart says the last hour is partial and that its expectation is scaled to it."""
+    from dashboards.app import create_app
+    from dashboards.callbacks.panels import render_graph
+    from dashboards.state import current_state
+    from tests.dashboard_fixtures import config_for
+
+    cfg = config_for(tmp_path)
+    with writing(cfg.db_path, fresh=True) as con:
+        insert_frame(con, _history())
+        insert_frame(con, _filling(40, 3.0))
+        run_detection(con, cfg)
+        (alert_id,) = [r[0] for r in con.execute(
+            "SELECT anomaly_id FROM anomalies WHERE family = 'counts_hourly' AND series_key = ? AND end_at = ?",
+            [SERIES, FILLING_HOUR.tz_localize("UTC")]).fetchall()]
+    app = create_app(cfg)
+    with app.server.app_context():
+        fig = render_graph(current_state(), "anomaly-series", {"search": f"?anomaly={alert_id}"}, "light")
+    notes = [a.text for a in fig.layout.annotations if a.text]
+    assert any(n.startswith("hour in progress (67% elapsed") for n in notes), notes

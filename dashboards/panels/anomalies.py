@@ -153,6 +153,12 @@ def render_series(df: pd.DataFrame, ctx: PanelContext):
     step = pd.Timedelta(days=1) if detail.get("grain") == "day" else pd.Timedelta(hours=1)
     fig.add_vrect(x0=start, x1=end + step, fillcolor="#d62728", opacity=0.12, line_width=0,
                   annotation_text="flagged", annotation_position="top left")
+    filling = df[df["filling_fraction"].notna()] if "filling_fraction" in df else df.iloc[0:0]
+    if len(filling):
+        at = filling["bucket_at"].iloc[-1]
+        fig.add_vrect(x0=at, x1=at + step, fillcolor="#7b8794", opacity=0.10, line_width=0,
+                      annotation_text=f"hour in progress ({filling['filling_fraction'].iloc[-1]:.0%} elapsed; "
+                                      "expected scaled to it)", annotation_position="bottom left")
     fig.update_layout(yaxis_title=df["unit"].iloc[0] if len(df) else "", hovermode="x unified")
     window = Filters(date_from=df["bucket_at"].min().date(), date_to=df["bucket_at"].max().date())
     annotation_markers(fig, annotations_in_window(ctx.config, window))
