@@ -3,8 +3,9 @@
 The statement is built from the mapping because column names come from the export's header;
 every value the mapping supplies (formats, zones, value maps, tags, the hash key) is a bound
 parameter. Steps, as named CTEs: source_fields (pick columns) -> parsed (cast with TRY_ functions)
--> checked (first failing rule per row) -> the temp table `ingest_normalised`, in file order (the
-view `ingest_checked` over it adds line numbers, see readers.number_rows).
+-> checked (first failing rule per row) -> noted (what the load reports) -> INSERT INTO tickets, in
+file order; a rejected row's reason, column, value (and, for sources that number their own records,
+its line and raw record) ride in `load_detail` until pipelines/ingest.py moves them out.
 """
 from __future__ import annotations
 
