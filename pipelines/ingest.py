@@ -7,6 +7,7 @@ their line, reason, column and value. A file whose sha256 was loaded before is s
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -53,10 +54,16 @@ class LoadResult:
     file_bytes: int | None = None
 
 
-def file_sha256(path: Path) -> str:
+class _Abandoned(Exception):
+    """The load failed before the file's hash was needed."""
+
+
+def file_sha256(path: Path, abandon: threading.Event | None = None) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
+            if abandon is not None and abandon.is_set():
+                raise _Abandoned()
             digest.update(block)
     return digest.hexdigest()
 
@@ -81,30 +88,42 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config
     if not path.is_file():
         raise InputError(f"{path}: file not found")
     started = time.monotonic()
+    abandon = threading.Event()
+    with ThreadPoolExecutor(max_workers=1) as hashing:
+        # The sha256 is computed while the file loads. A load that fails stops the hashing, so its
+        # error is not held back behind the hash of a multi-GB file.
+        digest = hashing.submit(file_sha256, path, abandon)
+        try:
+            result = _ingest(con, path, config, digest, source, mapping_path, timezone_name, force, progress)
+        except BaseException:
+            abandon.set()
+            raise
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _ingest(con, path: Path, config: Config, digest: Future, source: str, mapping_path: str | None,
+            timezone_name: str | None, force: bool, progress: bool) -> LoadResult:
     started_at = datetime.now(timezone.utc)
     file_bytes = path.stat().st_size
-    with ThreadPoolExecutor(max_workers=1) as hashing:
-        # The sha256 is computed while the file loads; it is waited for up front only when a
-        # file of this size was loaded before (a file of a new size cannot be a re-load).
-        digest = hashing.submit(file_sha256, path)
-        if not force and may_have_been_loaded(con, file_bytes) and already_loaded(con, digest.result()):
-            return LoadResult(str(path), source, digest.result(), "skipped",
-                              seconds=time.monotonic() - started, file_bytes=file_bytes)
-        if is_milestone_extract(path, source):
-            from pipelines.milestones import ingest_milestones
-            return ingest_milestones(con, path, digest.result(), started_at, progress)
-        mapping = mapping_for(path, source, mapping_path, config)
-        zone = _zone_for(path, mapping, timezone_name or _configured_zone(mapping, config))
-        con.execute("BEGIN TRANSACTION")
-        try:
-            result = _load(con, path, digest, mapping, zone, config, progress, started_at)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        finally:
-            _drop_temp_tables(con)
-    result.seconds = time.monotonic() - started
+    # The hash is waited for up front only when a file of this size was loaded before: a file of
+    # a new size cannot be a re-load.
+    if not force and may_have_been_loaded(con, file_bytes) and already_loaded(con, digest.result()):
+        return LoadResult(str(path), source, digest.result(), "skipped", file_bytes=file_bytes)
+    if is_milestone_extract(path, source):
+        from pipelines.milestones import ingest_milestones
+        return ingest_milestones(con, path, digest.result(), started_at, progress)
+    mapping = mapping_for(path, source, mapping_path, config)
+    zone = _zone_for(path, mapping, timezone_name or _configured_zone(mapping, config))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        result = _load(con, path, digest, mapping, zone, config, progress, started_at)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        _drop_temp_tables(con)
     return result
 
 

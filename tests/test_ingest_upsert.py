@@ -159,3 +159,40 @@ def test_a_warehouse_from_before_load_detail_is_upgraded_by_the_next_load(tmp_pa
     assert reader.execute("SELECT ticket_id, status, load_detail.note_flags FROM tickets ORDER BY 1").fetchall() == [
         ("A", "pending", None), ("B", "open", 1)]
     assert reader.execute("SELECT count(file_bytes) FROM load_runs").fetchall() == [(1,)]
+
+
+def test_a_failed_load_stops_hashing_its_file(tmp_path, memory_con, config, monkeypatch):
+    """The sha256 runs beside the load; when the load fails the hashing is told to stop, so the
+    error is not held back behind a multi-GB hash, and nothing is recorded."""
+    import threading
+
+    from pipelines import ingest
+    from tests.ingest_fixtures import ZENDESK_COLUMNS, zendesk_row
+    path = write_csv(tmp_path / "z.csv", ZENDESK_COLUMNS, [zendesk_row()])
+    told_to_stop = threading.Event()
+
+    def slow_hash(p, abandon):               # a hash that only ends when it is abandoned
+        if abandon.wait(timeout=60):
+            told_to_stop.set()
+            raise ingest._Abandoned()
+        return "never"
+
+    monkeypatch.setattr(ingest, "file_sha256", slow_hash)
+    monkeypatch.setattr(ingest, "may_have_been_loaded", lambda con, n: False)
+    with pytest.raises(ingest.TimezoneRequired):     # Zendesk CSV without --timezone
+        load(memory_con, path, config)
+    assert told_to_stop.is_set()
+    assert one(memory_con, "SELECT count(*) FROM load_runs") == (0,)
+
+
+def test_the_hash_stops_at_the_next_block_once_abandoned(tmp_path):
+    import threading
+
+    from pipelines import ingest
+    path = tmp_path / "big.bin"
+    path.write_bytes(b"x" * (3 << 20))
+    abandon = threading.Event()
+    assert len(ingest.file_sha256(path, abandon)) == 64
+    abandon.set()
+    with pytest.raises(ingest._Abandoned):
+        ingest.file_sha256(path, abandon)
