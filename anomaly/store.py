@@ -69,7 +69,7 @@ def _utc_text(ts) -> str:
 
 def withdrawal_reason(row: dict, data_as_of, events: list[Event]) -> str:
     """Why an alert is no longer raised, as far as one run can tell."""
-    if row.get("replaced_by") is not None and row["replaced_by"] == row["replaced_by"]:
+    if pd.notna(row.get("replaced_by")):
         return (f"replaced by alert {row['replaced_by']} on the same series, from "
                 f"{_utc_text(row['replaced_by_start'])}: later data moved its start or merged it into a "
                 "longer stretch")

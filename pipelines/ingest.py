@@ -193,7 +193,7 @@ def _load(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, c
     rows_loaded = n_rows - n_rule_rejects
     result = LoadResult(
         path=str(path), source=mapping.name, sha256=digest.result(), status="loaded",
-        file_bytes=path.stat().st_size, rows_read=n_rows + len(raw.parser_rejects), rows_loaded=rows_loaded,
+        rows_read=n_rows + len(raw.parser_rejects), rows_loaded=rows_loaded,
         rows_inserted=rows_loaded - n_stale - n_replaced, rows_updated=n_replaced, rows_stale=n_stale,
         rows_rejected=n_rule_rejects + len(raw.parser_rejects),
         load_run_id=load_run_id, timezone=zone, absent_columns=sorted(set(plan.absent_columns)),

@@ -3,6 +3,10 @@ writes them into tickets.load_detail (pipelines/normalize.py) and the load reads
 (move_rejected_rows.sql, load_notes.sql)."""
 from __future__ import annotations
 
+# The raw value shown for a rule on a time that may come as a date or as a duration.
+_RESOLVED_RAW = "coalesce(raw_resolved_at, raw_resolution_hours)"
+_FIRST_RESPONSE_RAW = "coalesce(raw_first_response_at, raw_first_response_minutes)"
+
 # Each rule's reason -> the canonical column it is about, and the raw value shown with it.
 REJECTED_FIELD = {
     "missing ticket id": ("ticket_id", None),
@@ -10,13 +14,11 @@ REJECTED_FIELD = {
     "unparseable created_at": ("created_at", "raw_created_at"),
     "unparseable updated_at": ("updated_at", "raw_updated_at"),
     "updated before created": ("updated_at", "raw_updated_at"),
-    "unparseable resolved_at": ("resolved_at", "coalesce(raw_resolved_at, raw_resolution_hours)"),
-    "resolved before created": ("resolved_at", "coalesce(raw_resolved_at, raw_resolution_hours)"),
-    "unparseable first_response_at": ("first_response_at", "coalesce(raw_first_response_at, raw_first_response_minutes)"),
-    "unparseable first response minutes": ("first_response_at",
-                                           "coalesce(raw_first_response_at, raw_first_response_minutes)"),
-    "first response before created": ("first_response_at",
-                                      "coalesce(raw_first_response_at, raw_first_response_minutes)"),
+    "unparseable resolved_at": ("resolved_at", _RESOLVED_RAW),
+    "resolved before created": ("resolved_at", _RESOLVED_RAW),
+    "unparseable first_response_at": ("first_response_at", _FIRST_RESPONSE_RAW),
+    "unparseable first response minutes": ("first_response_at", _FIRST_RESPONSE_RAW),
+    "first response before created": ("first_response_at", _FIRST_RESPONSE_RAW),
     "missing status": ("status", "raw_status"),
     "unknown status": ("status", "raw_status"),
     "unknown priority": ("priority", "raw_priority"),
