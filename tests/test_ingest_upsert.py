@@ -185,6 +185,18 @@ def test_a_failed_load_stops_hashing_its_file(tmp_path, memory_con, config, monk
     assert one(memory_con, "SELECT count(*) FROM load_runs") == (0,)
 
 
+@pytest.mark.parametrize("size", [0, 1, (4 << 20) - 1, 4 << 20, (4 << 20) + 1, (9 << 20) + 123])
+def test_the_file_hash_is_the_sha256_of_every_byte_across_read_blocks(tmp_path, size):
+    import hashlib
+    import os
+
+    from pipelines import ingest
+    data = os.urandom(size)
+    path = tmp_path / "f.bin"
+    path.write_bytes(data)
+    assert ingest.file_sha256(path) == hashlib.sha256(data).hexdigest()
+
+
 def test_the_hash_stops_at_the_next_block_once_abandoned(tmp_path):
     import threading
 
