@@ -12,7 +12,9 @@ A point is an anomaly when it lies outside the band, with two refinements:
   a started alert need not. The points of alerts already raised are not routine bursts and are left
   out of that reference. Within `novelty_days` after an alert, a new onset must also bring more
   excess than that alert's peak: the rise is a ratio to expected, expected falls at night, so the
-  tail of an evening burst would otherwise re-fire as a "bigger" one once the merge gap has passed;
+  tail of an evening burst would otherwise re-fire as a "bigger" one once the merge gap has passed.
+  A run that has already brought more excess than that alert in total passes too: a tail never adds
+  up to its burst, so a long wave of moderate points is a new incident;
 - sustained: `sustained_hours` of consecutive points each with p <= `sustained_alpha` and half the
   minimum rise alert even inside the band (+40% for days on a noisy daily series).
 """
@@ -31,6 +33,7 @@ from anomaly.settings import DetectorSettings
 from pipelines.errors import InputError
 
 MU_FLOOR = 0.2   # a count series never "expects" less than this: keeps the NB defined at zero
+RaisedAlert = tuple[int, int, float, float]   # onset, last point, peak excess, total excess
 
 
 class IrregularSeries(InputError):
@@ -133,6 +136,9 @@ def _novel_runs(candidates: np.ndarray, rise: np.ndarray, excess: np.ndarray, ga
     - with `novelty_decay`, while an alert raised on the series ended less than `window` points
       ago, brings more excess than that alert's peak: the rise is relative to expected, expected
       falls at night, so the tail of an evening burst would otherwise re-fire as a "bigger" one.
+      With `novelty_run_total` it is enough that the run so far (its first candidate .. the onset)
+      has brought more excess than that alert in total: a tail decays and never adds up to its
+      burst, so a wave that has is a new incident, however low each of its points.
     Only past points count, so an alert's start never moves when more data arrives.
     """
     out = np.zeros_like(candidates)
@@ -142,7 +148,8 @@ def _novel_runs(candidates: np.ndarray, rise: np.ndarray, excess: np.ndarray, ga
     for col in np.flatnonzero(candidates.any(axis=0)):
         r, ref = rise[:, col], ref_all[:, col]
         ex = np.nan_to_num(excess[:, col], nan=-np.inf)
-        raised: deque[tuple[int, int, float]] = deque()   # (onset, last point, peak excess) of recent alerts
+        ex_sum = np.concatenate(([0.0], np.cumsum(np.nan_to_num(excess[:, col], nan=0.0))))
+        raised: deque[RaisedAlert] = deque()   # recent alerts of this series
         for first, last in alert_runs(candidates[:, col], gap):
             onset = None
             for t in np.flatnonzero(candidates[first:last + 1, col]) + first:
@@ -152,21 +159,32 @@ def _novel_runs(candidates: np.ndarray, rise: np.ndarray, excess: np.ndarray, ga
                 best = ref[t]
                 if s.novelty_skip_alerts and raised:
                     keep = np.ones(t - lo, dtype=bool)
-                    for on, end, _ in raised:
+                    for on, end, _, _ in raised:
                         keep[max(on, lo) - lo:end + 1 - lo] = False
                     past = r[lo:t][keep]
                     best = np.nanmax(past) if np.any(~np.isnan(past)) else np.nan
                 if r[t] <= s.novelty_factor * max(0.0, 0.0 if np.isnan(best) else best):
                     continue
-                if s.novelty_decay and raised and ex[t] <= max(e for _, _, e in raised):
+                if s.novelty_decay and raised and not _beats_recent_alerts(
+                        ex[t], ex_sum[t + 1] - ex_sum[first], raised, s):
                     continue
                 onset = int(t)
                 break
             if onset is not None:
                 seg = slice(onset, last + 1)
                 out[seg, col] = candidates[seg, col]
-                raised.append((onset, last, float(np.max(np.where(candidates[seg, col], ex[seg], -np.inf)))))
+                peak = float(np.max(np.where(candidates[seg, col], ex[seg], -np.inf)))
+                raised.append((onset, last, peak, float(ex_sum[last + 1] - ex_sum[onset])))
     return out
+
+
+def _beats_recent_alerts(point_excess: float, run_excess: float, raised: deque[RaisedAlert],
+                         s: DetectorSettings) -> bool:
+    """An onset near recent alerts: more excess than their peak point, or (`novelty_run_total`) a
+    run that has already brought more excess than any of them in total."""
+    if point_excess > max(peak for _, _, peak, _ in raised):
+        return True
+    return s.novelty_run_total and run_excess > max(total for _, _, _, total in raised)
 
 
 def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings,

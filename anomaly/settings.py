@@ -48,6 +48,7 @@ class DetectorSettings:
     novelty_metric: str = "ratio"     # counts: rise as (x+1)/(mu+1); "z": standardised residual
     novelty_skip_alerts: bool = True  # points of alerts already raised are not "recent bursts" to beat
     novelty_decay: bool = True        # within novelty_days of an alert, an onset must also beat its peak excess
+    novelty_run_total: bool = True    # ... or its run so far must have brought more excess than that alert in total
     # Category share of region inflow: tested as a count (anomaly/share.py), and only on days with
     # at least this many tickets of the category and of the whole region (a share of a handful of
     # tickets is noise however far it moves).

@@ -191,6 +191,27 @@ def test_an_incident_does_not_set_the_novelty_bar_its_peak_excess_does(day_value
     assert [a.start for a in old] == [night]
 
 
+@pytest.mark.parametrize("wave_hours, start_hours", [
+    (1, [2]),        # one hour of about +80 after a +180 incident: its after-effect
+    (2, [2]),        # two hours: about +160 in total, still less than the incident
+    (3, [2, 17]),    # the third hour takes the wave past the incident: news, from that hour
+    (6, [2, 17]),    # ... and the alert starts there, not when the wave ends
+])
+def test_a_wave_that_brings_more_tickets_than_the_last_incident_is_news(wave_hours, start_hours):
+    """Within novelty_days of an incident an onset had to beat the incident's peak point, so a wave
+    of many moderate hours (each below that peak, together far above it) raised nothing for three
+    days. A decaying tail never adds up to its burst; a wave that already has is a new incident."""
+    series = hourly_counts(weeks=6, level=40)
+    night = pd.Timestamp("2026-02-11 02:00")            # expected ~19: +180 in one hour
+    series[night] = 200.0
+    wave = pd.date_range(night + pd.Timedelta(hours=13), periods=wave_hours, freq="h")   # 15:00, ~50
+    series[wave] = 130.0
+    assert [a.start for a in alerts_of(series)] == [night.normalize() + pd.Timedelta(hours=h) for h in start_hours]
+    # Without the run total (the peak-point test alone) the wave is never news.
+    old = alerts_of(series, DetectorSettings(novelty_run_total=False))
+    assert [a.start for a in old] == [night]
+
+
 @pytest.mark.parametrize("p_values, expected", [
     ([1e-5], 1e-5),                      # one point: its own p
     ([1e-4, 1e-4, 1e-4], 5.9e-11),       # three days at 1e-4 are far stronger than any one
