@@ -17,16 +17,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
-from pipelines import raw_records, readers
+from pipelines import readers
 from pipelines.config import Config
 from pipelines.errors import InputError
 from pipelines.mapping import Mapping
 from pipelines.normalize import build_plan
 from pipelines.progress import QueryProgress
-from pipelines.raw_records import RecordColumns
 from pipelines.sources import is_milestone_extract, mapping_for
 from pipelines.sql_files import bound_params, run_sql_file
-from pipelines.versions import keep_newest_versions
+from pipelines.versions import find_contested_keys, keep_newest_versions
 
 
 class TimezoneRequired(InputError):
@@ -171,19 +170,33 @@ def _load(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, c
     """One parallel pass writes every line of the file into `tickets` (loader notes, rule
     rejects and kept text ride along in load_detail); then the few rows that need it are moved
     out or resolved against older versions. Writing once, straight into the table, avoids a
-    staged copy that would be written twice (and spill past the writer's memory limit)."""
+    staged copy that would be written twice (and spill past the writer's memory limit).
+
+    The pass ignores the file's order (keeping it cost a sixth of the load): the rows whose line
+    matters, rejected ones and versions that tie within the file, are read again in order."""
     raw = _read(con, path, mapping)
     load_run_id = con.execute("SELECT nextval('load_run_ids')").fetchall()[0][0]
-    plan = build_plan(mapping, raw.header, zone, config.hash_key, config.taxonomy, config.category_aliases,
-                      keep_text=config.store_ticket_text, line_expression=readers.line_expression(raw),
-                      with_raw_record=raw.numbered)
+
+    def plan_for(reorder: bool):
+        return build_plan(mapping, raw.header, zone, config.hash_key, config.taxonomy, config.category_aliases,
+                          keep_text=config.store_ticket_text, line_expression=readers.line_expression(raw),
+                          with_raw_record=raw.numbered, reorder=reorder)
     params = {"source": mapping.name, "load_run_id": load_run_id, "file_name": path.name}
-    con.execute("SET preserve_insertion_order = true")   # rejected rows' lines come from row positions
-    with QueryProgress(con, f"loading {path.name}", enabled=progress):
-        n_rows = con.execute(plan.sql, plan.params | bound_params(plan.sql, params)).fetchall()[0][0]
+    plan = plan_for(reorder=False)
+    # Sources that number their own records (JSON) keep the file's order: their rows carry lines.
+    con.execute(f"SET preserve_insertion_order = {'true' if raw.numbered else 'false'}")
+    try:
+        with QueryProgress(con, f"loading {path.name}", enabled=progress):
+            n_rows = con.execute(plan.sql, plan.params | bound_params(plan.sql, params)).fetchall()[0][0]
+    finally:
+        con.execute("SET preserve_insertion_order = true")
     if raw.streamed:
         raw.parser_rejects = readers.parser_rejects(con)
-    n_rule_rejects = _move_rejected_rows(con, raw, plan.record_columns, config.hash_key, params)
+    if not raw.numbered:
+        _reread_rows_whose_line_matters(con, raw, mapping.name, params, plan_for(reorder=True), path, progress)
+    n_rule_rejects = _move_rejected_rows(con, params)
+    if raw.numbered:      # (the re-read above found them once the rejected rows were out)
+        find_contested_keys(con, mapping.name, load_run_id)
     _write_parser_rejects(con, load_run_id, path, raw.parser_rejects)
     run_sql_file(con, "pipelines", "load_notes.sql", params)
     with QueryProgress(con, f"resolving versions in {path.name}", enabled=progress):
@@ -212,25 +225,45 @@ def _load(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, c
     return result
 
 
-def _move_rejected_rows(con: duckdb.DuckDBPyConnection, raw: readers.RawInput, record_columns: RecordColumns,
-                        hash_key: str, params: dict) -> int:
-    """Rule-rejected lines go from tickets to rejected_rows, with their line in the file and their
-    raw record (read back from the file by position unless the reader numbered its records)."""
-    n_rejected, first_row_id = con.execute(
-        "SELECT count(*) FILTER (WHERE load_detail.reject_reason IS NOT NULL), min(rowid) "
-        "FROM tickets WHERE load_run_id = $load_run_id", {"load_run_id": params["load_run_id"]}).fetchall()[0]
+class LoadInconsistent(RuntimeError):
+    """The ordered re-read did not bring back the rows it was to replace (nothing is committed)."""
+
+
+def _reread_rows_whose_line_matters(con: duckdb.DuckDBPyConnection, raw: readers.RawInput, source: str,
+                                    params: dict, reorder_plan, path: Path, progress: bool) -> None:
+    """Replace this load's rejected rows, and its rows of keys whose versions tie within the file,
+    by the same rows read again in file order, with their lines (and rejected rows' raw records).
+    Only files with such rows pay for this second, single-threaded pass."""
+    by_load = {"load_run_id": params["load_run_id"]}
+    con.execute("CREATE OR REPLACE TEMP TABLE ingest_reorder_hashes AS SELECT DISTINCT load_detail.row_hash AS row_hash "
+                "FROM tickets WHERE load_run_id = $load_run_id AND load_detail.reject_reason IS NOT NULL", by_load)
+    n_rejected = con.execute("SELECT count(*) FROM tickets WHERE load_run_id = $load_run_id "
+                             "AND load_detail.reject_reason IS NOT NULL", by_load).fetchall()[0][0]
     if n_rejected:
-        if raw.numbered:
-            raw_records.none_to_read_back(con)
-        else:
-            positions = [r[0] for r in con.execute(
-                "SELECT rowid - $first_row_id FROM tickets "
-                "WHERE load_run_id = $load_run_id AND load_detail.reject_reason IS NOT NULL",
-                {"first_row_id": first_row_id, "load_run_id": params["load_run_id"]}).fetchall()]
-            raw_records.read_back(con, record_columns, hash_key, positions)
-        shifts = readers.line_shifts([r.line for r in raw.parser_rejects], raw.first_line)
-        run_sql_file(con, "pipelines", "move_rejected_rows.sql",
-                     params | {"first_row_id": first_row_id, "first_line": raw.first_line, "line_shifts": shifts})
+        # Rejected rows leave before versions are counted: their ticket ids may be placeholders.
+        con.execute("DELETE FROM tickets WHERE load_run_id = $load_run_id AND load_detail.reject_reason IS NOT NULL",
+                    by_load)
+    n_tied = find_contested_keys(con, source, params["load_run_id"])
+    if not n_rejected and not n_tied:
+        return
+    n_tied_rows = con.execute("DELETE FROM tickets WHERE load_run_id = $load_run_id "
+                              "AND ticket_id IN (SELECT ticket_id FROM ingest_tied)", by_load).fetchall()[0][0]
+    readers.numbered_view(con, raw)
+    with QueryProgress(con, f"finding the lines of {n_rejected + n_tied_rows:,} rows in {path.name}", enabled=progress):
+        n_reread = con.execute(reorder_plan.sql,
+                               reorder_plan.params | bound_params(reorder_plan.sql, params)).fetchall()[0][0]
+    if n_reread != n_rejected + n_tied_rows:
+        raise LoadInconsistent(f"{path}: re-reading in file order found {n_reread} rows where the load had "
+                               f"{n_rejected} rejected and {n_tied_rows} tied ones; nothing was loaded")
+
+
+def _move_rejected_rows(con: duckdb.DuckDBPyConnection, params: dict) -> int:
+    """Rule-rejected lines go from tickets to rejected_rows, with their line and raw record."""
+    n_rejected = con.execute(
+        "SELECT count(*) FROM tickets WHERE load_run_id = $load_run_id AND load_detail.reject_reason IS NOT NULL",
+        {"load_run_id": params["load_run_id"]}).fetchall()[0][0]
+    if n_rejected:
+        run_sql_file(con, "pipelines", "move_rejected_rows.sql", params)
     return n_rejected
 
 
@@ -265,5 +298,7 @@ def _move_text(con: duckdb.DuckDBPyConnection, params: dict) -> None:
 
 def _drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
     readers.drop_raw_input(con)
-    for name in ("ingest_contested", "ingest_versions", "ingest_raw_records", "ingest_rejects", "ingest_reject_scans"):
+    for name in ("ingest_contested", "ingest_tied", "ingest_versions", "ingest_reorder_hashes", "ingest_rejects",
+                 "ingest_reject_scans"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
+    con.execute("DROP VIEW IF EXISTS ingest_numbered")

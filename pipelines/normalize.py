@@ -3,9 +3,15 @@
 The statement is built from the mapping because column names come from the export's header;
 every value the mapping supplies (formats, zones, value maps, tags, the hash key) is a bound
 parameter. Steps, as named CTEs: source_fields (pick columns) -> parsed (cast with TRY_ functions)
--> checked (first failing rule per row) -> noted (what the load reports) -> INSERT INTO tickets, in
-file order; a rejected row's reason, column, value (and, for sources that number their own records,
-its line and raw record) ride in `load_detail` until pipelines/ingest.py moves them out.
+-> checked (first failing rule per row) -> noted (what the load reports) -> INSERT INTO tickets; a
+rejected row's reason, column, value (and, for sources that number their own records, its line and
+raw record) ride in `load_detail` until pipelines/ingest.py moves them out.
+
+The first pass over a CSV, Parquet or JSON-lines file runs unordered, on every core, and knows no
+line numbers: a rejected row keeps only a hash of the raw values it was built from. The rows whose
+line matters (rejected ones, and versions of a ticket that tie within the file) are then read again
+by a `reorder` pass over `ingest_numbered` (the file with its lines, see readers.numbered_view),
+which picks them out by that hash or by ticket id.
 """
 from __future__ import annotations
 
@@ -23,6 +29,7 @@ CHANNELS = ("web", "app", "email", "api", "phone", "chat", "other")
 TRUE_WORDS = ("true", "t", "yes", "y", "1")
 FALSE_WORDS = ("false", "f", "no", "n", "0")
 EPOCH = "1970-01-01 00:00:00+00"
+READ_LINE = "__line"     # the line column of ingest_numbered
 
 
 @dataclass
@@ -48,9 +55,14 @@ class _Params:
 def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_key: str,
                taxonomy: tuple[str, ...], category_aliases: dict[str, str],
                keep_text: bool = False, line_expression: str = "CAST(NULL AS BIGINT)",
-               with_raw_record: bool = True) -> NormalizePlan:
+               with_raw_record: bool = True, reorder: bool = False) -> NormalizePlan:
     """The normalising statement for one file. Ticket text (subject, description) is carried
-    only when `keep_text` (the config allows storing it); otherwise it never leaves raw_input."""
+    only when `keep_text` (the config allows storing it); otherwise it never leaves raw_input.
+
+    `reorder`: read only the rows listed in ingest_reorder_hashes (by raw-value hash) or
+    ingest_tied (by ticket id) from `ingest_numbered`, with their lines and raw records."""
+    if reorder:
+        line_expression, with_raw_record = READ_LINE, True
     p = _Params()
     absent: list[str] = []
     builder = _FieldExpressions(mapping, header, p, absent)
@@ -92,12 +104,22 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
         return f"CAST({p.bind(mapping.defaults.get(name, fallback))} AS VARCHAR)"
 
     select_fields = ",\n            ".join(f"{expr} AS raw_{name}" for name, expr in picks.items())
+    # The raw values each row is built from, passed through untouched (free in a projection) so
+    # that only rejected rows pay for hashing them.
+    read_columns = builder.read_columns
+    pass_through = "".join(f",\n            {quote_ident(c)} AS __read_{i}" for i, c in enumerate(read_columns))
+    row_hash = f"hash({', '.join(f'__read_{i}' for i in range(len(read_columns)))})" if read_columns else "NULL"
+    source = "raw_input"
+    if reorder:
+        file_hash = f"hash({', '.join(quote_ident(c) for c in read_columns)})" if read_columns else "NULL"
+        source = (f"ingest_numbered WHERE {file_hash} IN (SELECT row_hash FROM ingest_reorder_hashes) "
+                  f"OR {picks['ticket_id']} IN (SELECT ticket_id FROM ingest_tied)")
     text_columns = builder.columns_of(("subject", "description"))
     record_columns = RecordColumns([c for c in header if c not in text_columns], builder.columns_of(("reporter",)))
 
     def raw_record() -> str:
         """The rejected row as JSON, when this pass keeps it (see raw_records.py): otherwise only
-        the columns the mapping uses are read here, and the record is read back afterwards."""
+        the columns the mapping uses are read here, and the reorder pass builds the record."""
         if not with_raw_record:
             return "CAST(NULL AS VARCHAR)"
         return record_json(record_columns, lambda col: f"raw_row.{quote_ident(col)}", p.bind, key)
@@ -109,8 +131,8 @@ INSERT INTO tickets BY NAME
 WITH source_fields AS (
     SELECT {line_expression} AS line_number,
             {select_fields},
-            {raw_row} AS raw_row
-    FROM raw_input
+            {raw_row} AS raw_row{pass_through}
+    FROM {source}
 ),
 parsed AS (
     SELECT *,
@@ -236,6 +258,7 @@ SELECT
     raw_tags AS tags,
     $load_run_id AS load_run_id,
     CASE WHEN reject_reason IS NOT NULL OR note_flags > 0 OR raw_subject IS NOT NULL OR raw_description IS NOT NULL
+              OR line_number IS NOT NULL
         THEN struct_pack(
             line_number := line_number,
             reject_reason := reject_reason,
@@ -246,7 +269,8 @@ SELECT
             category_raw := CASE WHEN note_flags & {NOTE_FLAGS['category_unmapped']} <> 0 THEN raw_abuse_category END,
             channel_raw := CASE WHEN note_flags & {NOTE_FLAGS['channel_unmapped']} <> 0 THEN raw_channel END,
             subject := raw_subject,
-            description := raw_description)
+            description := raw_description,
+            row_hash := CASE WHEN reject_reason IS NOT NULL THEN {row_hash} END)
     END AS load_detail
 FROM noted
 """
@@ -259,6 +283,12 @@ class _FieldExpressions:
 
     def __init__(self, mapping: Mapping, header: list[str], params: _Params, absent: list[str]):
         self.mapping, self.header, self.p, self.absent = mapping, header, params, absent
+        self.read_columns: list[str] = []     # the file's columns the expressions read, in order
+
+    def _col(self, col: str) -> str:
+        if col not in self.read_columns:
+            self.read_columns.append(col)
+        return _blank(col)
 
     def _present(self, spec: FieldSpec) -> list[str]:
         cols = []
@@ -295,11 +325,11 @@ class _FieldExpressions:
             if not cols:
                 self.absent.append(spec.columns_like)
                 return "CAST(NULL AS VARCHAR)"
-            return f"NULLIF(concat_ws(' ', {', '.join(_blank(c) for c in cols)}), '')"
+            return f"NULLIF(concat_ws(' ', {', '.join(self._col(c) for c in cols)}), '')"
         cols = self._present(spec)
         if not cols:
             return "CAST(NULL AS VARCHAR)"
-        return f"coalesce({', '.join(_blank(c) for c in cols)})" if len(cols) > 1 else _blank(cols[0])
+        return f"coalesce({', '.join(self._col(c) for c in cols)})" if len(cols) > 1 else self._col(cols[0])
 
     def tag_list(self) -> str:
         """The row's tags as a lower-cased VARCHAR[] (empty list when there are none)."""
@@ -310,13 +340,13 @@ class _FieldExpressions:
             cols = self.mapping.columns_like(spec.columns_like, self.header)
             if not cols:
                 return "CAST([] AS VARCHAR[])"
-            items = ", ".join(f"lower({_blank(c)})" for c in cols)
+            items = ", ".join(f"lower({self._col(c)})" for c in cols)
             return f"list_filter([{items}], lambda t: t IS NOT NULL)"
         cols = [c for w in spec.columns if (c := self.mapping.resolve_column(w, self.header))]
         if not cols:
             return "CAST([] AS VARCHAR[])"
         sep = self.p.bind(self.mapping.list_separator)
-        text = _blank(cols[0])
+        text = self._col(cols[0])
         # Blank items can only come from a doubled, leading or trailing separator, or a space:
         # other values skip the (costly) filter.
         has_blank_items = (f"contains({text}, {sep} || {sep}) OR prefix({text}, {sep}) OR suffix({text}, {sep}) "

@@ -3,12 +3,12 @@
 Every reader produces the same shape, one VARCHAR column per input column, so normalisation is
 one SQL path for every source. The view streams: the file is scanned once, by the normalising
 statement, which runs in parallel. Line numbers are not computed during that scan (a
-`row_number() OVER ()` there would force the whole pass onto one thread): the rows are written in
-file order, and a row's line is derived from its position (`line_shifts`; used by
-move_rejected_rows.sql for tickets and by `number_rows` for a temp table) (CSV: header = line 1, a
-quoted value spanning lines counts once; JSON: the record's position). Rows the CSV
-parser itself cannot split (too many or too few columns, unterminated quotes) come back afterwards
-from `parser_rejects` with their line.
+`row_number() OVER ()` there would force the whole pass onto one thread): the few rows whose line
+matters are read again through `numbered_view`, and a temp table written in file order gets its
+lines from row positions (`number_rows`); both shift by the records the parser skipped
+(`line_shifts`) (CSV: header = line 1, a quoted value spanning lines counts once; JSON: the
+record's position). Rows the CSV parser itself cannot split (too many or too few columns,
+unterminated quotes) come back afterwards from `parser_rejects` with their line.
 """
 from __future__ import annotations
 
@@ -69,6 +69,18 @@ def number_rows(con: duckdb.DuckDBPyConnection, raw: RawInput, table: str, view:
     if shifts:
         line += f" + len(list_filter([{', '.join(str(int(t)) for t in shifts)}], lambda x: x <= rowid + 1))"
     con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * REPLACE ({line} AS line_number) FROM {table}")
+
+
+def numbered_view(con: duckdb.DuckDBPyConnection, raw: RawInput, view: str = "ingest_numbered") -> None:
+    """Define `view` as raw_input with each record's line in the file (`__line`), for the pass
+    that re-reads the few rows whose line matters. row_number() keeps that pass in file order (and
+    on one thread); each record the CSV parser skipped before a row moves it one line down."""
+    line = f"row_number() OVER () - 1 + {int(raw.first_line)}"
+    shifts = line_shifts([r.line for r in raw.parser_rejects], raw.first_line)
+    if shifts:
+        line += (f" + len(list_filter([{', '.join(str(int(t)) for t in shifts)}], "
+                 f"lambda x: x <= row_number() OVER ()))")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {line} AS __line, * FROM raw_input")
 
 
 def line_shifts(reject_lines: list[int], first_line: int) -> list[int]:

@@ -12,13 +12,19 @@ import duckdb
 from pipelines.sql_files import run_sql_file
 
 
-def keep_newest_versions(con: duckdb.DuckDBPyConnection, source: str, load_run_id: int) -> tuple[int, int]:
-    """Delete the losing versions; returns (this load's rows that lost: stale, stored rows that
-    lost to this load: replaced)."""
-    params = {"source": source, "load_run_id": load_run_id,
-              "has_stored_rows": _has_stored_rows(con, source, load_run_id)}
+def find_contested_keys(con: duckdb.DuckDBPyConnection, source: str, load_run_id: int) -> int:
+    """Fill ingest_contested and ingest_tied (keys whose versions tie within the file); returns
+    the number of tied keys, whose rows need their lines to be ranked."""
+    params = {"load_run_id": load_run_id, "has_stored_rows": _has_stored_rows(con, source, load_run_id)}
     run_sql_file(con, "pipelines", "contested_keys.sql", params)
-    run_sql_file(con, "pipelines", "keep_newest_versions.sql", params)
+    run_sql_file(con, "pipelines", "tied_keys.sql", {"load_run_id": load_run_id})
+    return con.execute("SELECT count(*) FROM ingest_tied").fetchall()[0][0]
+
+
+def keep_newest_versions(con: duckdb.DuckDBPyConnection, source: str, load_run_id: int) -> tuple[int, int]:
+    """Delete the losing versions of the keys `find_contested_keys` found; returns (this load's rows
+    that lost: stale, stored rows that lost to this load: replaced)."""
+    run_sql_file(con, "pipelines", "keep_newest_versions.sql", {"source": source, "load_run_id": load_run_id})
     n_stale, n_replaced = con.execute(
         "SELECT count(*) FILTER (WHERE version_rank > 1 AND is_from_this_load), "
         "count(*) FILTER (WHERE version_rank > 1 AND NOT is_from_this_load) FROM ingest_versions").fetchall()[0]

@@ -1,8 +1,9 @@
 """Line numbers of rejected rows in a file large enough to be scanned in parallel.
 
-The normalising pass runs on several threads and numbers rows by their position afterwards, so
-these tests use a file of many CSV buffers and row groups, with bad rows (rule rejects and
-records the parser cannot split) far into it, and multi-line quoted values before them.
+The normalising pass runs on several threads and ignores the file's order; the rows whose line
+matters (rejected ones, versions that tie within the file) are found again in an ordered pass. So
+these tests use a file of many CSV buffers and row groups, with bad rows (rule rejects and records
+the parser cannot split) far into it, and multi-line quoted values before them.
 """
 from __future__ import annotations
 
@@ -76,7 +77,7 @@ def test_rejected_rows_keep_their_file_lines_in_a_parallel_scan(big_file, tmp_pa
 
 def test_a_rejected_line_keeps_its_whole_raw_record_in_a_parallel_scan(big_file, tmp_path):
     """The loading pass reads only the mapped columns; the record of a rejected line, unmapped
-    columns included, is read back from the file by position."""
+    columns included, comes from the ordered pass that finds its line."""
     path, expected = big_file
     config = load_config(None, tmp_path / "wh.duckdb")
     with writing(config.db_path) as con:
@@ -91,17 +92,57 @@ def test_a_rejected_line_keeps_its_whole_raw_record_in_a_parallel_scan(big_file,
         assert fields["tags"] == PADDING
 
 
-def test_the_last_version_in_the_file_wins_a_tie_in_a_parallel_scan(tmp_path):
-    """Two versions of a ticket with the same updated_at, far apart: the later line wins, which
-    needs the row positions to follow the file."""
-    path = tmp_path / "dupes.csv"
+def _write_with_versions(path, versions: dict[int, tuple[str, str]]) -> None:
+    """N_ROWS tickets T<i>; the rows in `versions` are instead versions of T-dup: (region, updated_at)."""
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("ticket_id,created_at,updated_at,status,priority,abuse_category,region,reporter_hash,tags\n")
         for i in range(N_ROWS):
-            region = "BR" if i == 5 else ("DE" if i == N_ROWS - 5 else "US")
-            ticket = "T-dup" if i in (5, N_ROWS - 5) else f"T{i}"
-            fh.write(f"{ticket},2026-03-01T10:00:00Z,2026-03-01T11:00:00Z,open,normal,spam,{region},rh,{PADDING}\n")
+            ticket, (region, updated) = ("T-dup", versions[i]) if i in versions else (f"T{i}", ("US", "11:00"))
+            fh.write(f"{ticket},2026-03-01T10:00:00Z,2026-03-01T{updated}:00Z,open,normal,spam,{region},rh,{PADDING}\n")
+
+
+LAST = N_ROWS - 5
+TIES = [  # versions of T-dup by row -> the region that must win
+    ({5: ("BR", "11:00"), LAST: ("DE", "11:00")}, "DE"),
+    ({5: ("DE", "11:00"), LAST: ("BR", "11:00")}, "BR"),
+    ({5: ("BR", "11:00"), 150_000: ("FR", "11:00"), LAST: ("DE", "11:00")}, "DE"),
+    ({5: ("BR", "11:00"), 150_000: ("FR", "12:00"), LAST: ("DE", "11:00")}, "FR"),   # newer beats later
+    ({5: ("BR", "12:00"), 150_000: ("FR", "12:00"), LAST: ("DE", "11:00")}, "FR"),   # tie at the top only
+]
+
+
+@pytest.mark.parametrize("versions, winner", TIES)
+def test_the_last_version_in_the_file_wins_a_tie_in_a_parallel_scan(tmp_path, versions, winner):
+    """Versions of a ticket with the same updated_at, far apart: the later line wins, whichever
+    part of the file the parallel pass reached first."""
+    path = tmp_path / "dupes.csv"
+    _write_with_versions(path, versions)
     config = load_config(None, tmp_path / "wh.duckdb")
     with writing(config.db_path) as con:
-        ingest_file(con, path, config)
-        assert con.execute("SELECT region FROM tickets WHERE ticket_id = 'T-dup'").fetchall() == [("DE",)]
+        result = ingest_file(con, path, config)
+        assert con.execute("SELECT region FROM tickets WHERE ticket_id = 'T-dup'").fetchall() == [(winner,)]
+        assert con.execute("SELECT count(*) FROM tickets").fetchall() == [(N_ROWS - len(versions) + 1,)]
+    assert (result.rows_read, result.rows_loaded, result.rows_stale) == (N_ROWS, N_ROWS, len(versions) - 1)
+
+
+def test_identical_rejected_lines_are_each_reported_on_their_own_line(tmp_path):
+    """Rejected rows are found again by a hash of their values: two identical bad lines (and a
+    tie on a rejected row's ticket) still give one rejected row per line."""
+    path = tmp_path / "twins.csv"
+    bad = f"T-bad,2026-03-01T10:00:00Z,2026-03-01T11:00:00Z,open,sky-high,spam,US,rh,{PADDING}"
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("ticket_id,created_at,updated_at,status,priority,abuse_category,region,reporter_hash,tags\n")
+        for i in range(N_ROWS):
+            if i in (7, 250_000):
+                fh.write(bad + "\n")
+            elif i in (8, 260_000):      # two good versions of T-bad that tie
+                fh.write(bad.replace("sky-high", "high").replace(",US,", f",R{i},") + "\n")
+            else:
+                fh.write(f"T{i},2026-03-01T10:00:00Z,2026-03-01T11:00:00Z,open,normal,spam,US,rh,{PADDING}\n")
+    config = load_config(None, tmp_path / "wh.duckdb")
+    with writing(config.db_path) as con:
+        result = ingest_file(con, path, config)
+        assert con.execute("SELECT line_number, reason FROM rejected_rows ORDER BY 1").fetchall() == [
+            (9, "unknown priority"), (250_002, "unknown priority")]
+        assert con.execute("SELECT region FROM tickets WHERE ticket_id = 'T-bad'").fetchall() == [("R260000",)]
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (N_ROWS, N_ROWS - 2, 2)

@@ -161,6 +161,24 @@ def test_a_warehouse_from_before_load_detail_is_upgraded_by_the_next_load(tmp_pa
     assert reader.execute("SELECT count(file_bytes) FROM load_runs").fetchall() == [(1,)]
 
 
+def test_a_warehouse_whose_load_detail_has_no_row_hash_gains_it_and_still_finds_rejected_lines(tmp_path, config):
+    """Warehouses written before rejected rows were found by hash have load_detail without row_hash:
+    the next writer adds the field and a rejected line still gets its line and record."""
+    db = tmp_path / "wh.duckdb"
+    with writing(db) as con:
+        load(con, write_csv(tmp_path / "a.csv", CANONICAL_COLUMNS, [canonical_row(ticket_id="A")]), config)
+        con.execute("ALTER TABLE tickets DROP COLUMN load_detail")
+        con.execute("ALTER TABLE tickets ADD COLUMN load_detail STRUCT(line_number BIGINT, reject_reason VARCHAR, "
+                    "reject_column VARCHAR, reject_value VARCHAR, raw_record VARCHAR, note_flags UTINYINT, "
+                    "category_raw VARCHAR, channel_raw VARCHAR, subject VARCHAR, description VARCHAR)")
+    with writing(db) as con:
+        result = load(con, write_csv(tmp_path / "b.csv", CANONICAL_COLUMNS, [
+            canonical_row(ticket_id="B"), canonical_row(ticket_id="C", priority="sky-high")]), config)
+        assert con.execute("SELECT line_number, reason, bad_value, raw_record LIKE '%\"C\"%' FROM rejected_rows").fetchall() == [
+            (3, "unknown priority", "sky-high", True)]
+    assert (result.rows_loaded, result.rows_rejected) == (1, 1)
+
+
 def test_a_failed_load_stops_hashing_its_file(tmp_path, memory_con, config, monkeypatch):
     """The sha256 runs beside the load; when the load fails the hashing is told to stop, so the
     error is not held back behind a multi-GB hash, and nothing is recorded."""

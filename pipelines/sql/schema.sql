@@ -37,6 +37,9 @@ ALTER TABLE tickets ADD COLUMN IF NOT EXISTS load_detail
     STRUCT(line_number BIGINT, reject_reason VARCHAR, reject_column VARCHAR, reject_value VARCHAR,
            raw_record VARCHAR, note_flags UTINYINT, category_raw VARCHAR, channel_raw VARCHAR,
            subject VARCHAR, description VARCHAR);
+-- row_hash: a rejected row's hash of the raw values it was built from, by which the load finds its
+-- line in the file (pipelines/normalize.py); added after the struct, so older warehouses gain it.
+ALTER TABLE tickets ADD COLUMN IF NOT EXISTS load_detail.row_hash UBIGINT;
 
 -- Grain: one row per input file we were asked to load (skipped re-loads included).
 CREATE SEQUENCE IF NOT EXISTS load_run_ids START 1;
