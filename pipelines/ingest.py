@@ -118,16 +118,45 @@ def _ingest(con, path: Path, config: Config, digest: Future, source: str, mappin
         return ingest_milestones(con, path, digest.result(), started_at, progress)
     mapping = mapping_for(path, source, mapping_path, config)
     zone = _zone_for(path, mapping, timezone_name or _configured_zone(mapping, config))
-    con.execute("BEGIN TRANSACTION")
+    transaction = _FileTransaction(con)
     try:
-        result = _load(con, path, digest, mapping, zone, config, progress, started_at)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        with transaction:
+            return _load(con, path, digest, mapping, zone, config, progress, started_at, transaction)
     finally:
         _drop_temp_tables(con)
-    return result
+
+
+class _FileTransaction:
+    """A file's load, all or nothing, in two DuckDB transactions.
+
+    Deleting even one row that the same transaction inserted makes DuckDB rewrite every row the
+    transaction wrote when it commits (+0.85 s per 1M rows, measured): a file with one rejected
+    line or one repeated ticket would pay for its whole load twice. So the first transaction only
+    inserts the file's rows; the second moves, re-reads and deletes, on committed rows. When the
+    second fails, it is rolled back and the rows the first committed are deleted, so a failure
+    leaves the warehouse as it was; against a crash in between, the writer's copy-and-swap
+    (pipelines/warehouse.py) keeps the live warehouse whole."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.committed_load_run_id: int | None = None
+
+    def __enter__(self) -> "_FileTransaction":
+        self.con.execute("BEGIN TRANSACTION")
+        return self
+
+    def commit_inserted_rows(self, load_run_id: int) -> None:
+        self.con.execute("COMMIT")
+        self.committed_load_run_id = load_run_id
+        self.con.execute("BEGIN TRANSACTION")
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.con.execute("COMMIT")
+            return
+        self.con.execute("ROLLBACK")
+        if self.committed_load_run_id is not None:
+            self.con.execute("DELETE FROM tickets WHERE load_run_id = ?", [self.committed_load_run_id])
 
 
 def _configured_zone(mapping: Mapping, config: Config) -> str | None:
@@ -166,7 +195,7 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) -> reade
 
 
 def _load(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, config: Config,
-          progress: bool, started_at: datetime) -> LoadResult:
+          progress: bool, started_at: datetime, transaction: _FileTransaction) -> LoadResult:
     """One parallel pass writes every line of the file into `tickets` (loader notes, rule
     rejects and kept text ride along in load_detail); then the few rows that need it are moved
     out or resolved against older versions. Writing once, straight into the table, avoids a
@@ -190,6 +219,7 @@ def _load(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, c
             n_rows = con.execute(plan.sql, plan.params | bound_params(plan.sql, params)).fetchall()[0][0]
     finally:
         con.execute("SET preserve_insertion_order = true")
+    transaction.commit_inserted_rows(load_run_id)
     if raw.streamed:
         raw.parser_rejects = readers.parser_rejects(con)
     if not raw.numbered:

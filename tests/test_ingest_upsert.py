@@ -77,19 +77,32 @@ def test_the_same_ticket_id_from_two_sources_is_two_tickets(tmp_path, memory_con
         ("canonical", "1"), ("zendesk", "1")]
 
 
-def test_a_failure_mid_load_rolls_the_file_back(tmp_path, memory_con, config, monkeypatch):
-    load(memory_con, write_csv(tmp_path / "a.csv", CANONICAL_COLUMNS, [canonical_row(ticket_id="A")]), config)
-    before = memory_con.execute("SELECT * FROM tickets").fetchall()
-    import pipelines.ingest as ingest_module
+FAILURE_POINTS = [   # (module, function) that raises: after the rows are committed, in the second transaction
+    ("pipelines.ingest", "record_load_run"),          # the last step
+    ("pipelines.readers", "numbered_view"),           # the re-read of rejected and tied rows
+    ("pipelines.ingest", "keep_newest_versions"),     # settling versions
+]
 
-    def broken_notes(*args, **kwargs):
+
+@pytest.mark.parametrize("module, function", FAILURE_POINTS)
+def test_a_failure_mid_load_rolls_the_file_back(tmp_path, memory_con, config, monkeypatch, module, function):
+    """The file's rows are committed before rejects and versions are settled (see _FileTransaction):
+    a failure after that still leaves the tickets, the replaced versions and the logs as they were."""
+    load(memory_con, write_csv(tmp_path / "a.csv", CANONICAL_COLUMNS, [
+        canonical_row(ticket_id="A", status="open", updated_at="2026-03-02T10:05:00Z")]), config)
+    before = memory_con.execute("SELECT * FROM tickets").fetchall()
+    import importlib
+
+    def broken(*args, **kwargs):
         raise RuntimeError("disk full")
-    monkeypatch.setattr(ingest_module, "record_load_run", broken_notes)
+    monkeypatch.setattr(importlib.import_module(module), function, broken)
     with pytest.raises(RuntimeError):
-        load(memory_con, write_csv(tmp_path / "b.csv", CANONICAL_COLUMNS,
-                                   [canonical_row(ticket_id="B"), canonical_row(ticket_id="C", csat="9")]), config)
+        load(memory_con, write_csv(tmp_path / "b.csv", CANONICAL_COLUMNS, [
+            canonical_row(ticket_id="A", status="pending", updated_at="2026-03-03T10:05:00Z"),
+            canonical_row(ticket_id="B"), canonical_row(ticket_id="C", csat="9")]), config)
     assert memory_con.execute("SELECT * FROM tickets").fetchall() == before
     assert one(memory_con, "SELECT count(*) FROM rejected_rows") == (0,)
+    assert one(memory_con, "SELECT count(*) FROM load_notes") == (0,)
     assert one(memory_con, "SELECT count(*) FROM load_runs") == (1,)
 
 
