@@ -1,4 +1,4 @@
-"""Loading one export file into the warehouse, in one transaction.
+"""Loading one export file into the warehouse, all or nothing (see _FileTransaction).
 
 For every file: rows read = rows loaded + rows rejected. Loaded rows are upserted by
 (source, ticket_id) with the newest updated_at winning; rejected rows go to `rejected_rows` with
