@@ -265,10 +265,9 @@ def _reread_rows_whose_line_matters(con: duckdb.DuckDBPyConnection, raw: readers
     by the same rows read again in file order, with their lines (and rejected rows' raw records).
     Only files with such rows pay for this second, single-threaded pass."""
     by_load = {"load_run_id": params["load_run_id"]}
-    con.execute("CREATE OR REPLACE TEMP TABLE ingest_reorder_hashes AS SELECT DISTINCT load_detail.row_hash AS row_hash "
+    con.execute("CREATE OR REPLACE TEMP TABLE ingest_reorder_hashes AS SELECT load_detail.row_hash AS row_hash "
                 "FROM tickets WHERE load_run_id = $load_run_id AND load_detail.reject_reason IS NOT NULL", by_load)
-    n_rejected = con.execute("SELECT count(*) FROM tickets WHERE load_run_id = $load_run_id "
-                             "AND load_detail.reject_reason IS NOT NULL", by_load).fetchall()[0][0]
+    n_rejected = con.execute("SELECT count(*) FROM ingest_reorder_hashes").fetchall()[0][0]   # one per row
     if n_rejected:
         # Rejected rows leave before versions are counted: their ticket ids may be placeholders.
         con.execute("DELETE FROM tickets WHERE load_run_id = $load_run_id AND load_detail.reject_reason IS NOT NULL",
