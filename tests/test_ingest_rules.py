@@ -142,3 +142,24 @@ def test_ticket_text_is_stored_only_when_the_config_says_so(tmp_path, memory_con
     assert memory_con.execute("SELECT ticket_id, subject FROM ticket_text").fetchall() == expected
     everything_else = str(memory_con.execute("SELECT * FROM tickets").fetchall())
     assert "Main St" not in everything_else
+
+
+SPELLINGS = [   # (field, raw values in one file, what each becomes) — exact canonical spellings take
+    # a shortcut past the value map (normalize.lookup_lower); every spelling must end up the same
+    ("status", ["pending", "Pending", " PENDING ", "PeNdInG"], "pending"),
+    ("priority", ["urgent", "URGENT", "Urgent"], "urgent"),
+    ("channel", ["chat", "Chat", "CHAT"], "chat"),
+    ("abuse_category", ["harassment", "Harassment", "HARASSMENT"], "harassment"),
+    ("escalated", ["true", "TRUE", "Yes", "y", "1"], True),
+    ("high_profile", ["false", "False", "NO", "n", "0"], False),
+]
+
+
+@pytest.mark.parametrize("field, spellings, expected", SPELLINGS)
+def test_every_spelling_of_a_canonical_value_maps_to_it(tmp_path, memory_con, config, field, spellings, expected):
+    rows = [canonical_row(ticket_id=f"S{i}", **{field: value}) for i, value in enumerate(spellings)]
+    result = load(memory_con, write_csv(tmp_path / "s.csv", CANONICAL_COLUMNS, rows), config)
+    assert result.rows_rejected == 0
+    got = memory_con.execute(f"SELECT {field} FROM tickets ORDER BY ticket_id").fetchall()
+    assert got == [(expected,)] * len(spellings)
+    assert memory_con.execute("SELECT count(*) FROM load_notes").fetchall() == [(0,)]
