@@ -30,6 +30,11 @@ TRUE_WORDS = ("true", "t", "yes", "y", "1")
 FALSE_WORDS = ("false", "f", "no", "n", "0")
 EPOCH = "1970-01-01 00:00:00+00"
 READ_LINE = "__line"     # the line column of ingest_numbered
+# Fields only ever cast (TRY_CAST and strptime skip surrounding spaces), so their cells are not
+# trimmed: the blank-cell test costs as much as the cast. A cell of spaces only is told apart
+# where a value fails to parse.
+CAST_FIELDS = ("created_at", "updated_at", "first_response_at", "resolved_at", "first_response_minutes",
+               "resolution_hours", "reopen_count", "qa_score")
 
 
 @dataclass
@@ -69,7 +74,7 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
     key = p.bind(hash_key)
     ts = _TimestampParser(mapping, timezone, p)
 
-    picks = {name: builder.text(name) for name in (
+    picks = {name: builder.text(name, trimmed=name not in CAST_FIELDS) for name in (
         "ticket_id", "created_at", "updated_at", "first_response_at", "resolved_at",
         "first_response_minutes", "resolution_hours", "status", "priority", "channel",
         "abuse_category", "region", "language", "vendor", "queue", "agent_id", "agent",
@@ -197,13 +202,14 @@ checked AS (
     SELECT *,
         CASE
             WHEN raw_ticket_id IS NULL THEN 'missing ticket id'
-            WHEN raw_created_at IS NULL OR is_placeholder_created THEN 'missing created_at'
+            WHEN is_placeholder_created OR (created_parsed IS NULL AND {_is_blank('raw_created_at')})
+                THEN 'missing created_at'
             WHEN created_parsed IS NULL THEN 'unparseable created_at'
-            WHEN raw_updated_at IS NOT NULL AND updated_parsed IS NULL THEN 'unparseable updated_at'
-            WHEN raw_resolved_at IS NOT NULL AND resolved_parsed IS NULL THEN 'unparseable resolved_at'
-            WHEN raw_first_response_at IS NOT NULL AND first_response_parsed IS NULL
+            WHEN updated_parsed IS NULL AND NOT {_is_blank('raw_updated_at')} THEN 'unparseable updated_at'
+            WHEN resolved_parsed IS NULL AND NOT {_is_blank('raw_resolved_at')} THEN 'unparseable resolved_at'
+            WHEN first_response_parsed IS NULL AND NOT {_is_blank('raw_first_response_at')}
                 THEN 'unparseable first_response_at'
-            WHEN raw_first_response_minutes IS NOT NULL AND first_response_minutes IS NULL
+            WHEN first_response_minutes IS NULL AND NOT {_is_blank('raw_first_response_minutes')}
                 THEN 'unparseable first response minutes'
             WHEN first_response_minutes < 0 OR first_response_at < created_at THEN 'first response before created'
             WHEN resolved_any_at < created_at THEN 'resolved before created'
@@ -213,9 +219,9 @@ checked AS (
             WHEN priority_value IS NULL THEN 'unknown priority'
             WHEN raw_escalated IS NOT NULL AND escalated_text IS NULL THEN 'invalid escalated flag'
             WHEN raw_high_profile IS NOT NULL AND high_profile_text IS NULL THEN 'invalid high_profile flag'
-            WHEN raw_reopen_count IS NOT NULL AND reopen_parsed IS NULL THEN 'invalid reopen count'
+            WHEN reopen_parsed IS NULL AND NOT {_is_blank('raw_reopen_count')} THEN 'invalid reopen count'
             WHEN reopen_parsed < 0 THEN 'negative reopen count'
-            WHEN raw_qa_score IS NOT NULL AND qa_parsed IS NULL THEN 'invalid qa_score'
+            WHEN qa_parsed IS NULL AND NOT {_is_blank('raw_qa_score')} THEN 'invalid qa_score'
             WHEN NOT qa_parsed BETWEEN 0 AND 100 THEN 'qa_score out of range 0-100'
             WHEN csat_text IS NOT NULL AND csat_parsed IS NULL THEN 'invalid csat'
             WHEN NOT csat_parsed BETWEEN 1 AND 5 THEN 'csat out of range 1-5'
@@ -317,7 +323,9 @@ class _FieldExpressions:
                 out += [c for w in spec.columns if (c := self.mapping.resolve_column(w, self.header))]
         return out
 
-    def text(self, name: str) -> str:
+    def text(self, name: str, trimmed: bool = True) -> str:
+        """The field's raw text; `trimmed=False` (a single column only) leaves surrounding spaces
+        and cells of spaces as they are, for fields that are only ever cast."""
         spec = self.mapping.fields.get(name)
         if spec is None:
             return "CAST(NULL AS VARCHAR)"
@@ -338,6 +346,9 @@ class _FieldExpressions:
         cols = self._present(spec)
         if not cols:
             return "CAST(NULL AS VARCHAR)"
+        if not trimmed and len(cols) == 1:
+            self._col(cols[0])
+            return f"NULLIF({quote_ident(cols[0])}, '')"
         return f"coalesce({', '.join(self._col(c) for c in cols)})" if len(cols) > 1 else self._col(cols[0])
 
     def tag_list(self) -> str:
@@ -381,13 +392,18 @@ class _TimestampParser:
         if kind == "offset":
             # An offset or Z is part of the canonical contract; a bare local time would be a guess.
             # (The suffix test first: it spares most values the regular expression.)
-            return (f"CASE WHEN suffix({column}, 'Z') OR regexp_matches({column}, '(z|[+-][0-9]{{2}}(:?[0-9]{{2}})?)$') "
+            return (f"CASE WHEN suffix({column}, 'Z') OR regexp_matches({column}, '([zZ]|[+-][0-9]{{2}}(:?[0-9]{{2}})?)\\s*$') "
                     f"THEN TRY_CAST({column} AS TIMESTAMPTZ) END")
         parsed = (f"TRY_STRPTIME({self._fix_months(column)}, {self.formats})" if self.formats
                   else f"TRY_CAST({column} AS TIMESTAMP)")
         if kind == "utc":
             return f"timezone('UTC', {parsed})"
         return f"timezone({self.zone}, {parsed})"
+
+
+def _is_blank(expr: str) -> str:
+    """True for NULL, '' and cells of spaces (evaluate it after a cheaper test: it trims)."""
+    return f"coalesce(trim({expr}), '') = ''"
 
 
 def _blank(col: str) -> str:

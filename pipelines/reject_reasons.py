@@ -3,17 +3,24 @@ writes them into tickets.load_detail (pipelines/normalize.py) and the load reads
 (move_rejected_rows.sql, load_notes.sql)."""
 from __future__ import annotations
 
+
+def _trimmed(raw: str) -> str:
+    """Fields that are only cast keep their cells untrimmed (normalize.CAST_FIELDS): the value
+    shown is trimmed here, for the rejected rows only."""
+    return f"NULLIF(trim({raw}), '')"
+
+
 # The raw value shown for a rule on a time that may come as a date or as a duration.
-_RESOLVED_RAW = "coalesce(raw_resolved_at, raw_resolution_hours)"
-_FIRST_RESPONSE_RAW = "coalesce(raw_first_response_at, raw_first_response_minutes)"
+_RESOLVED_RAW = f"coalesce({_trimmed('raw_resolved_at')}, {_trimmed('raw_resolution_hours')})"
+_FIRST_RESPONSE_RAW = f"coalesce({_trimmed('raw_first_response_at')}, {_trimmed('raw_first_response_minutes')})"
 
 # Each rule's reason -> the canonical column it is about, and the raw value shown with it.
 REJECTED_FIELD = {
     "missing ticket id": ("ticket_id", None),
-    "missing created_at": ("created_at", "raw_created_at"),
-    "unparseable created_at": ("created_at", "raw_created_at"),
-    "unparseable updated_at": ("updated_at", "raw_updated_at"),
-    "updated before created": ("updated_at", "raw_updated_at"),
+    "missing created_at": ("created_at", _trimmed("raw_created_at")),
+    "unparseable created_at": ("created_at", _trimmed("raw_created_at")),
+    "unparseable updated_at": ("updated_at", _trimmed("raw_updated_at")),
+    "updated before created": ("updated_at", _trimmed("raw_updated_at")),
     "unparseable resolved_at": ("resolved_at", _RESOLVED_RAW),
     "resolved before created": ("resolved_at", _RESOLVED_RAW),
     "unparseable first_response_at": ("first_response_at", _FIRST_RESPONSE_RAW),
@@ -24,10 +31,10 @@ REJECTED_FIELD = {
     "unknown priority": ("priority", "raw_priority"),
     "invalid escalated flag": ("escalated", "raw_escalated"),
     "invalid high_profile flag": ("high_profile", "raw_high_profile"),
-    "invalid reopen count": ("reopen_count", "raw_reopen_count"),
-    "negative reopen count": ("reopen_count", "raw_reopen_count"),
-    "invalid qa_score": ("qa_score", "raw_qa_score"),
-    "qa_score out of range 0-100": ("qa_score", "raw_qa_score"),
+    "invalid reopen count": ("reopen_count", _trimmed("raw_reopen_count")),
+    "negative reopen count": ("reopen_count", _trimmed("raw_reopen_count")),
+    "invalid qa_score": ("qa_score", _trimmed("raw_qa_score")),
+    "qa_score out of range 0-100": ("qa_score", _trimmed("raw_qa_score")),
     "invalid csat": ("csat", "raw_csat"),
     "csat out of range 1-5": ("csat", "raw_csat"),
 }

@@ -163,3 +163,34 @@ def test_every_spelling_of_a_canonical_value_maps_to_it(tmp_path, memory_con, co
     got = memory_con.execute(f"SELECT {field} FROM tickets ORDER BY ticket_id").fetchall()
     assert got == [(expected,)] * len(spellings)
     assert memory_con.execute("SELECT count(*) FROM load_notes").fetchall() == [(0,)]
+
+
+PADDED_CELLS = [   # cells of fields that are only cast are not trimmed first (normalize.CAST_FIELDS):
+    # (overrides, column to read back, expected value, expected reject (reason, shown value) or None)
+    ({"created_at": " 2026-03-02T10:00:00Z "}, "created_at", "2026-03-02 10:00:00+00", None),
+    ({"created_at": "   "}, None, None, ("missing created_at", None)),
+    ({"created_at": " 2026-13-02T10:00:00Z "}, None, None, ("unparseable created_at", "2026-13-02T10:00:00Z")),
+    ({"updated_at": "   "}, "updated_at", "2026-03-02 10:00:00+00", None),
+    ({"updated_at": " 2026-03-02T12:00:00+01:00 "}, "updated_at", "2026-03-02 11:00:00+00", None),
+    ({"status": "solved", "resolved_at": " 2026-03-02T11:00:00Z "}, "resolved_at", "2026-03-02 11:00:00+00", None),
+    ({"resolved_at": "  "}, "resolved_at", None, None),
+    ({"qa_score": " 85 "}, "qa_score", 85.0, None),
+    ({"qa_score": "   "}, "qa_score", None, None),
+    ({"qa_score": " high "}, None, None, ("invalid qa_score", "high")),
+    ({"reopen_count": " 2 "}, "reopen_count", 2, None),
+    ({"reopen_count": "  "}, "reopen_count", 0, None),
+    ({"reopen_count": " -1 "}, None, None, ("negative reopen count", "-1")),
+]
+
+
+@pytest.mark.parametrize("overrides, column, expected, reject", PADDED_CELLS)
+def test_padded_and_space_only_cells_of_cast_fields(tmp_path, memory_con, config, overrides, column, expected, reject):
+    row = canonical_row(**({"created_at": "2026-03-02T10:00:00Z", "updated_at": ""} | overrides))
+    result = load(memory_con, write_csv(tmp_path / "p.csv", CANONICAL_COLUMNS, [row]), config)
+    if reject is None:
+        assert result.rows_rejected == 0
+        got = memory_con.execute(f"SELECT CAST({column} AS VARCHAR) FROM tickets").fetchall()[0][0]
+        assert got == (None if expected is None else str(expected))
+    else:
+        assert result.rows_rejected == 1
+        assert one(memory_con, "SELECT reason, bad_value FROM rejected_rows") == reject
