@@ -48,8 +48,8 @@ class RawInput:
 
 
 def line_expression(raw: RawInput) -> str:
-    """What the normalising statement selects as line_number: the reader's own numbers, or NULL
-    to be filled in from the row's position by `number_rows`."""
+    """What the first normalising pass selects as line_number: the reader's own numbers, or NULL
+    (lines come later, from `number_rows` or `numbered_view`)."""
     return LINE if raw.numbered else "CAST(NULL AS BIGINT)"
 
 
@@ -57,30 +57,32 @@ def number_rows(con: duckdb.DuckDBPyConnection, raw: RawInput, table: str, view:
     """Define `view` as `table` with each row's line in the file.
 
     `table` was written by one INSERT/CREATE from the scan with insertion order preserved, so a
-    row's rowid is its position among the records the parser accepted; each record the parser
-    skipped before it moves it one line down. The shifts are literal integers because a view
-    cannot hold a bound parameter.
+    row's rowid is its position among the records the parser accepted.
     """
     if raw.numbered:
         con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {table}")
         return
-    line = f"rowid + {int(raw.first_line)}"
-    shifts = line_shifts([r.line for r in raw.parser_rejects], raw.first_line)
-    if shifts:
-        line += f" + len(list_filter([{', '.join(str(int(t)) for t in shifts)}], lambda x: x <= rowid + 1))"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * REPLACE ({line} AS line_number) FROM {table}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * REPLACE ({_line_at('rowid', raw)} AS line_number) "
+                f"FROM {table}")
 
 
 def numbered_view(con: duckdb.DuckDBPyConnection, raw: RawInput, view: str = "ingest_numbered") -> None:
     """Define `view` as raw_input with each record's line in the file (`__line`), for the pass
     that re-reads the few rows whose line matters. row_number() keeps that pass in file order (and
-    on one thread); each record the CSV parser skipped before a row moves it one line down."""
-    line = f"row_number() OVER () - 1 + {int(raw.first_line)}"
+    on one thread)."""
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS "
+                f"SELECT {_line_at('(row_number() OVER () - 1)', raw)} AS __line, * FROM raw_input")
+
+
+def _line_at(position: str, raw: RawInput) -> str:
+    """SQL for the line of the record at 0-based `position` among those the parser accepted: each
+    record the parser skipped before it moves it one line down. The shifts are literal integers
+    because a view cannot hold a bound parameter."""
+    line = f"{position} + {int(raw.first_line)}"
     shifts = line_shifts([r.line for r in raw.parser_rejects], raw.first_line)
     if shifts:
-        line += (f" + len(list_filter([{', '.join(str(int(t)) for t in shifts)}], "
-                 f"lambda x: x <= row_number() OVER ()))")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {line} AS __line, * FROM raw_input")
+        line += f" + len(list_filter([{', '.join(str(int(t)) for t in shifts)}], lambda x: x <= {position} + 1))"
+    return line
 
 
 def line_shifts(reject_lines: list[int], first_line: int) -> list[int]:
