@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipelines.mapping import FieldSpec, Mapping
+from pipelines.field_expressions import FieldExpressions, Params, TimestampParser, blank_to_null, is_blank
+from pipelines.mapping import Mapping
 from pipelines.raw_records import RecordColumns, record_json
 from pipelines.readers import quote_ident
 from pipelines.reject_reasons import NOTE_FLAGS, reject_column_case, reject_value_case
@@ -45,18 +46,6 @@ class NormalizePlan:
     record_columns: RecordColumns | None = None               # what a rejected line's raw record holds
 
 
-class _Params:
-    """Collects bound parameters under generated names."""
-
-    def __init__(self) -> None:
-        self.values: dict = {}
-
-    def bind(self, value) -> str:
-        name = f"p{len(self.values)}"
-        self.values[name] = value
-        return f"${name}"
-
-
 def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_key: str,
                taxonomy: tuple[str, ...], category_aliases: dict[str, str],
                keep_text: bool = False, line_expression: str = "CAST(NULL AS BIGINT)",
@@ -68,11 +57,11 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
     ingest_tied (by ticket id) from `ingest_numbered`, with their lines and raw records."""
     if reorder:
         line_expression, with_raw_record = READ_LINE, True
-    p = _Params()
+    p = Params()
     absent: list[str] = []
-    builder = _FieldExpressions(mapping, header, p, absent)
+    builder = FieldExpressions(mapping, header, p, absent)
     key = p.bind(hash_key)
-    ts = _TimestampParser(mapping, timezone, p)
+    ts = TimestampParser(mapping, timezone, p)
 
     picks = {name: builder.text(name, trimmed=name not in CAST_FIELDS) for name in (
         "ticket_id", "created_at", "updated_at", "first_response_at", "resolved_at",
@@ -169,7 +158,7 @@ parsed AS (
         {boolean('high_profile')} AS high_profile_text,
         TRY_CAST(raw_reopen_count AS INTEGER) AS reopen_parsed,
         TRY_CAST(raw_qa_score AS DOUBLE) AS qa_parsed,
-        {_blank_to_null(csat_text)} AS csat_text
+        {blank_to_null(csat_text)} AS csat_text
     FROM source_fields
 ),
 dated AS (
@@ -202,14 +191,14 @@ checked AS (
     SELECT *,
         CASE
             WHEN raw_ticket_id IS NULL THEN 'missing ticket id'
-            WHEN is_placeholder_created OR (created_parsed IS NULL AND {_is_blank('raw_created_at')})
+            WHEN is_placeholder_created OR (created_parsed IS NULL AND {is_blank('raw_created_at')})
                 THEN 'missing created_at'
             WHEN created_parsed IS NULL THEN 'unparseable created_at'
-            WHEN updated_parsed IS NULL AND NOT {_is_blank('raw_updated_at')} THEN 'unparseable updated_at'
-            WHEN resolved_parsed IS NULL AND NOT {_is_blank('raw_resolved_at')} THEN 'unparseable resolved_at'
-            WHEN first_response_parsed IS NULL AND NOT {_is_blank('raw_first_response_at')}
+            WHEN updated_parsed IS NULL AND NOT {is_blank('raw_updated_at')} THEN 'unparseable updated_at'
+            WHEN resolved_parsed IS NULL AND NOT {is_blank('raw_resolved_at')} THEN 'unparseable resolved_at'
+            WHEN first_response_parsed IS NULL AND NOT {is_blank('raw_first_response_at')}
                 THEN 'unparseable first_response_at'
-            WHEN first_response_minutes IS NULL AND NOT {_is_blank('raw_first_response_minutes')}
+            WHEN first_response_minutes IS NULL AND NOT {is_blank('raw_first_response_minutes')}
                 THEN 'unparseable first response minutes'
             WHEN first_response_minutes < 0 OR first_response_at < created_at THEN 'first response before created'
             WHEN resolved_any_at < created_at THEN 'resolved before created'
@@ -219,9 +208,9 @@ checked AS (
             WHEN priority_value IS NULL THEN 'unknown priority'
             WHEN raw_escalated IS NOT NULL AND escalated_text IS NULL THEN 'invalid escalated flag'
             WHEN raw_high_profile IS NOT NULL AND high_profile_text IS NULL THEN 'invalid high_profile flag'
-            WHEN reopen_parsed IS NULL AND NOT {_is_blank('raw_reopen_count')} THEN 'invalid reopen count'
+            WHEN reopen_parsed IS NULL AND NOT {is_blank('raw_reopen_count')} THEN 'invalid reopen count'
             WHEN reopen_parsed < 0 THEN 'negative reopen count'
-            WHEN qa_parsed IS NULL AND NOT {_is_blank('raw_qa_score')} THEN 'invalid qa_score'
+            WHEN qa_parsed IS NULL AND NOT {is_blank('raw_qa_score')} THEN 'invalid qa_score'
             WHEN NOT qa_parsed BETWEEN 0 AND 100 THEN 'qa_score out of range 0-100'
             WHEN csat_text IS NOT NULL AND csat_parsed IS NULL THEN 'invalid csat'
             WHEN NOT csat_parsed BETWEEN 1 AND 5 THEN 'csat out of range 1-5'
@@ -258,10 +247,10 @@ SELECT
         AS channel,
     coalesce(category_mapped, 'other') AS abuse_category,
     -- market codes are upper-case by convention; one spelling keeps 'br' and 'BR' one series
-    coalesce(upper({_blank_to_null('region_mapped')}), {default('region', 'unknown')}) AS region,
-    coalesce(lower({_blank_to_null('language_mapped')}), {default('language', 'unknown')}) AS language,
-    coalesce({_blank_to_null('vendor_mapped')}, {default('vendor', 'unknown')}) AS vendor,
-    coalesce({_blank_to_null('queue_mapped')}, {default('queue', 'unknown')}) AS queue,
+    coalesce(upper({blank_to_null('region_mapped')}), {default('region', 'unknown')}) AS region,
+    coalesce(lower({blank_to_null('language_mapped')}), {default('language', 'unknown')}) AS language,
+    coalesce({blank_to_null('vendor_mapped')}, {default('vendor', 'unknown')}) AS vendor,
+    coalesce({blank_to_null('queue_mapped')}, {default('queue', 'unknown')}) AS queue,
     coalesce(raw_agent_id, 'ag_' || left(sha256({key} || chr(31) || 'agent' || chr(31) || lower(raw_agent)), 16))
         AS agent_id,
     coalesce(escalated_text = 'true', false) AS escalated,
@@ -291,127 +280,3 @@ FROM noted
 """
     return NormalizePlan(sql=sql, params=bound_params(sql, p.values), absent_columns=absent,
                          record_columns=record_columns)
-
-
-class _FieldExpressions:
-    """SQL expressions that pick a field's raw text out of `raw_input`."""
-
-    def __init__(self, mapping: Mapping, header: list[str], params: _Params, absent: list[str]):
-        self.mapping, self.header, self.p, self.absent = mapping, header, params, absent
-        self.read_columns: list[str] = []     # the file's columns the expressions read, in order
-
-    def _col(self, col: str) -> str:
-        if col not in self.read_columns:
-            self.read_columns.append(col)
-        return _blank(col)
-
-    def _present(self, spec: FieldSpec) -> list[str]:
-        cols = []
-        for wanted in spec.columns:
-            actual = self.mapping.resolve_column(wanted, self.header)
-            if actual is None:
-                self.absent.append(wanted)
-            else:
-                cols.append(actual)
-        return cols
-
-    def columns_of(self, names: tuple[str, ...]) -> list[str]:
-        out = []
-        for name in names:
-            spec = self.mapping.fields.get(name)
-            if spec is not None:
-                out += [c for w in spec.columns if (c := self.mapping.resolve_column(w, self.header))]
-        return out
-
-    def text(self, name: str, trimmed: bool = True) -> str:
-        """The field's raw text; `trimmed=False` (a single column only) leaves surrounding spaces
-        and cells of spaces as they are, for fields that are only ever cast."""
-        spec = self.mapping.fields.get(name)
-        if spec is None:
-            return "CAST(NULL AS VARCHAR)"
-        if spec.constant is not None:
-            return self.p.bind(spec.constant)
-        if spec.tag is not None:
-            return f"CASE WHEN list_contains({self.tag_list()}, {self.p.bind(spec.tag.lower())}) THEN 'true' ELSE 'false' END"
-        if spec.tag_prefix is not None:
-            prefix = self.p.bind(spec.tag_prefix.lower())
-            return (f"NULLIF(substr(list_filter({self.tag_list()}, lambda t: starts_with(t, {prefix}))[1], "
-                    f"length({prefix}) + 1), '')")
-        if spec.columns_like is not None:
-            cols = self.mapping.columns_like(spec.columns_like, self.header)
-            if not cols:
-                self.absent.append(spec.columns_like)
-                return "CAST(NULL AS VARCHAR)"
-            return f"NULLIF(concat_ws(' ', {', '.join(self._col(c) for c in cols)}), '')"
-        cols = self._present(spec)
-        if not cols:
-            return "CAST(NULL AS VARCHAR)"
-        if not trimmed and len(cols) == 1:
-            self._col(cols[0])
-            return f"NULLIF({quote_ident(cols[0])}, '')"
-        return f"coalesce({', '.join(self._col(c) for c in cols)})" if len(cols) > 1 else self._col(cols[0])
-
-    def tag_list(self) -> str:
-        """The row's tags as a lower-cased VARCHAR[] (empty list when there are none)."""
-        spec = self.mapping.fields.get("tags")
-        if spec is None:
-            return "CAST([] AS VARCHAR[])"
-        if spec.columns_like is not None:
-            cols = self.mapping.columns_like(spec.columns_like, self.header)
-            if not cols:
-                return "CAST([] AS VARCHAR[])"
-            items = ", ".join(f"lower({self._col(c)})" for c in cols)
-            return f"list_filter([{items}], lambda t: t IS NOT NULL)"
-        cols = [c for w in spec.columns if (c := self.mapping.resolve_column(w, self.header))]
-        if not cols:
-            return "CAST([] AS VARCHAR[])"
-        sep = self.p.bind(self.mapping.list_separator)
-        text = self._col(cols[0])
-        # Blank items can only come from a doubled, leading or trailing separator, or a space:
-        # other values skip the (costly) filter.
-        has_blank_items = (f"contains({text}, {sep} || {sep}) OR prefix({text}, {sep}) OR suffix({text}, {sep}) "
-                           f"OR ({sep} <> ' ' AND contains({text}, ' '))")
-        return (f"CASE WHEN {text} IS NULL THEN CAST([] AS VARCHAR[]) "
-                f"WHEN {has_blank_items} THEN list_filter(string_split(lower({text}), {sep}), lambda t: trim(t) <> '') "
-                f"ELSE string_split(lower({text}), {sep}) END")
-
-
-class _TimestampParser:
-    def __init__(self, mapping: Mapping, timezone: str | None, params: _Params):
-        self.mapping, self.p = mapping, params
-        self.zone = params.bind(timezone or mapping.timezone or "UTC")
-        self.formats = params.bind(list(mapping.timestamp_formats)) if mapping.timestamp_formats else None
-
-    def _fix_months(self, expr: str) -> str:
-        for local, english in self.mapping.month_names.items():
-            expr = f"replace({expr}, {self.p.bind(local)}, {self.p.bind(english)})"
-        return expr
-
-    def parse(self, column: str) -> str:
-        kind = self.mapping.timestamps
-        if kind == "offset":
-            # An offset or Z is part of the canonical contract; a bare local time would be a guess.
-            # (The suffix test first: it spares most values the regular expression.)
-            return (f"CASE WHEN suffix({column}, 'Z') OR regexp_matches({column}, '([zZ]|[+-][0-9]{{2}}(:?[0-9]{{2}})?)\\s*$') "
-                    f"THEN TRY_CAST({column} AS TIMESTAMPTZ) END")
-        parsed = (f"TRY_STRPTIME({self._fix_months(column)}, {self.formats})" if self.formats
-                  else f"TRY_CAST({column} AS TIMESTAMP)")
-        if kind == "utc":
-            return f"timezone('UTC', {parsed})"
-        return f"timezone({self.zone}, {parsed})"
-
-
-def _is_blank(expr: str) -> str:
-    """True for NULL, '' and cells of spaces (evaluate it after a cheaper test: it trims)."""
-    return f"coalesce(trim({expr}), '') = ''"
-
-
-def _blank(col: str) -> str:
-    return _blank_to_null(quote_ident(col))
-
-
-def _blank_to_null(expr: str) -> str:
-    """NULLIF(trim(expr), ''), written so that trim runs only on values that start or end with a
-    space: trim costs about as much as the CSV scan itself, and export cells rarely need it."""
-    return (f"CASE WHEN {expr} = '' THEN NULL WHEN prefix({expr}, ' ') OR suffix({expr}, ' ') "
-            f"THEN NULLIF(trim({expr}), '') ELSE {expr} END")

@@ -1,0 +1,144 @@
+"""SQL expressions over the raw, all-text columns of an export, for the normalising statement
+(pipelines/normalize.py): a field's text with blank cells as NULL, the tags list, timestamps
+parsed in their zone. Every value a mapping supplies is bound as a parameter (`Params`).
+"""
+from __future__ import annotations
+
+from pipelines.mapping import FieldSpec, Mapping
+from pipelines.readers import quote_ident
+
+
+class Params:
+    """Collects bound parameters under generated names."""
+
+    def __init__(self) -> None:
+        self.values: dict = {}
+
+    def bind(self, value) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f"${name}"
+
+
+class FieldExpressions:
+    """SQL expressions that pick a field's raw text out of `raw_input`."""
+
+    def __init__(self, mapping: Mapping, header: list[str], params: Params, absent: list[str]):
+        self.mapping, self.header, self.p, self.absent = mapping, header, params, absent
+        self.read_columns: list[str] = []     # the file's columns the expressions read, in order
+
+    def _col(self, col: str) -> str:
+        if col not in self.read_columns:
+            self.read_columns.append(col)
+        return _blank(col)
+
+    def _present(self, spec: FieldSpec) -> list[str]:
+        cols = []
+        for wanted in spec.columns:
+            actual = self.mapping.resolve_column(wanted, self.header)
+            if actual is None:
+                self.absent.append(wanted)
+            else:
+                cols.append(actual)
+        return cols
+
+    def columns_of(self, names: tuple[str, ...]) -> list[str]:
+        out = []
+        for name in names:
+            spec = self.mapping.fields.get(name)
+            if spec is not None:
+                out += [c for w in spec.columns if (c := self.mapping.resolve_column(w, self.header))]
+        return out
+
+    def text(self, name: str, trimmed: bool = True) -> str:
+        """The field's raw text; `trimmed=False` (a single column only) leaves surrounding spaces
+        and cells of spaces as they are, for fields that are only ever cast."""
+        spec = self.mapping.fields.get(name)
+        if spec is None:
+            return "CAST(NULL AS VARCHAR)"
+        if spec.constant is not None:
+            return self.p.bind(spec.constant)
+        if spec.tag is not None:
+            return f"CASE WHEN list_contains({self.tag_list()}, {self.p.bind(spec.tag.lower())}) THEN 'true' ELSE 'false' END"
+        if spec.tag_prefix is not None:
+            prefix = self.p.bind(spec.tag_prefix.lower())
+            return (f"NULLIF(substr(list_filter({self.tag_list()}, lambda t: starts_with(t, {prefix}))[1], "
+                    f"length({prefix}) + 1), '')")
+        if spec.columns_like is not None:
+            cols = self.mapping.columns_like(spec.columns_like, self.header)
+            if not cols:
+                self.absent.append(spec.columns_like)
+                return "CAST(NULL AS VARCHAR)"
+            return f"NULLIF(concat_ws(' ', {', '.join(self._col(c) for c in cols)}), '')"
+        cols = self._present(spec)
+        if not cols:
+            return "CAST(NULL AS VARCHAR)"
+        if not trimmed and len(cols) == 1:
+            self._col(cols[0])
+            return f"NULLIF({quote_ident(cols[0])}, '')"
+        return f"coalesce({', '.join(self._col(c) for c in cols)})" if len(cols) > 1 else self._col(cols[0])
+
+    def tag_list(self) -> str:
+        """The row's tags as a lower-cased VARCHAR[] (empty list when there are none)."""
+        spec = self.mapping.fields.get("tags")
+        if spec is None:
+            return "CAST([] AS VARCHAR[])"
+        if spec.columns_like is not None:
+            cols = self.mapping.columns_like(spec.columns_like, self.header)
+            if not cols:
+                return "CAST([] AS VARCHAR[])"
+            items = ", ".join(f"lower({self._col(c)})" for c in cols)
+            return f"list_filter([{items}], lambda t: t IS NOT NULL)"
+        cols = [c for w in spec.columns if (c := self.mapping.resolve_column(w, self.header))]
+        if not cols:
+            return "CAST([] AS VARCHAR[])"
+        sep = self.p.bind(self.mapping.list_separator)
+        text = self._col(cols[0])
+        # Blank items can only come from a doubled, leading or trailing separator, or a space:
+        # other values skip the (costly) filter.
+        has_blank_items = (f"contains({text}, {sep} || {sep}) OR prefix({text}, {sep}) OR suffix({text}, {sep}) "
+                           f"OR ({sep} <> ' ' AND contains({text}, ' '))")
+        return (f"CASE WHEN {text} IS NULL THEN CAST([] AS VARCHAR[]) "
+                f"WHEN {has_blank_items} THEN list_filter(string_split(lower({text}), {sep}), lambda t: trim(t) <> '') "
+                f"ELSE string_split(lower({text}), {sep}) END")
+
+
+class TimestampParser:
+    def __init__(self, mapping: Mapping, timezone: str | None, params: Params):
+        self.mapping, self.p = mapping, params
+        self.zone = params.bind(timezone or mapping.timezone or "UTC")
+        self.formats = params.bind(list(mapping.timestamp_formats)) if mapping.timestamp_formats else None
+
+    def _fix_months(self, expr: str) -> str:
+        for local, english in self.mapping.month_names.items():
+            expr = f"replace({expr}, {self.p.bind(local)}, {self.p.bind(english)})"
+        return expr
+
+    def parse(self, column: str) -> str:
+        kind = self.mapping.timestamps
+        if kind == "offset":
+            # An offset or Z is part of the canonical contract; a bare local time would be a guess.
+            # (The suffix test first: it spares most values the regular expression.)
+            return (f"CASE WHEN suffix({column}, 'Z') OR regexp_matches({column}, '([zZ]|[+-][0-9]{{2}}(:?[0-9]{{2}})?)\\s*$') "
+                    f"THEN TRY_CAST({column} AS TIMESTAMPTZ) END")
+        parsed = (f"TRY_STRPTIME({self._fix_months(column)}, {self.formats})" if self.formats
+                  else f"TRY_CAST({column} AS TIMESTAMP)")
+        if kind == "utc":
+            return f"timezone('UTC', {parsed})"
+        return f"timezone({self.zone}, {parsed})"
+
+
+def is_blank(expr: str) -> str:
+    """True for NULL, '' and cells of spaces (evaluate it after a cheaper test: it trims)."""
+    return f"coalesce(trim({expr}), '') = ''"
+
+
+def _blank(col: str) -> str:
+    return blank_to_null(quote_ident(col))
+
+
+def blank_to_null(expr: str) -> str:
+    """NULLIF(trim(expr), ''), written so that trim runs only on values that start or end with a
+    space: trim costs about as much as the CSV scan itself, and export cells rarely need it."""
+    return (f"CASE WHEN {expr} = '' THEN NULL WHEN prefix({expr}, ' ') OR suffix({expr}, ' ') "
+            f"THEN NULLIF(trim({expr}), '') ELSE {expr} END")
