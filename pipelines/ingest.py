@@ -255,6 +255,10 @@ def _load(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, c
     return result
 
 
+# A row the first pass rejected (it waits in tickets until it is moved to rejected_rows).
+_IS_REJECTED = "(load_detail->>'reject_reason') IS NOT NULL"
+
+
 class LoadInconsistent(RuntimeError):
     """The ordered re-read did not bring back the rows it was to replace (nothing is committed)."""
 
@@ -265,13 +269,13 @@ def _reread_rows_whose_line_matters(con: duckdb.DuckDBPyConnection, raw: readers
     by the same rows read again in file order, with their lines (and rejected rows' raw records).
     Only files with such rows pay for this second, single-threaded pass."""
     by_load = {"load_run_id": params["load_run_id"]}
-    con.execute("CREATE OR REPLACE TEMP TABLE ingest_reorder_hashes AS SELECT load_detail.row_hash AS row_hash "
-                "FROM tickets WHERE load_run_id = $load_run_id AND load_detail.reject_reason IS NOT NULL", by_load)
+    con.execute("CREATE OR REPLACE TEMP TABLE ingest_reorder_hashes AS "
+                "SELECT CAST(load_detail->>'row_hash' AS UBIGINT) AS row_hash FROM tickets "
+                f"WHERE load_run_id = $load_run_id AND {_IS_REJECTED}", by_load)
     n_rejected = con.execute("SELECT count(*) FROM ingest_reorder_hashes").fetchall()[0][0]   # one per row
     if n_rejected:
         # Rejected rows leave before versions are counted: their ticket ids may be placeholders.
-        con.execute("DELETE FROM tickets WHERE load_run_id = $load_run_id AND load_detail.reject_reason IS NOT NULL",
-                    by_load)
+        con.execute(f"DELETE FROM tickets WHERE load_run_id = $load_run_id AND {_IS_REJECTED}", by_load)
     n_tied = find_contested_keys(con, source, params["load_run_id"])
     if not n_rejected and not n_tied:
         return
@@ -289,7 +293,7 @@ def _reread_rows_whose_line_matters(con: duckdb.DuckDBPyConnection, raw: readers
 def _move_rejected_rows(con: duckdb.DuckDBPyConnection, params: dict) -> int:
     """Rule-rejected lines go from tickets to rejected_rows, with their line and raw record."""
     n_rejected = con.execute(
-        "SELECT count(*) FROM tickets WHERE load_run_id = $load_run_id AND load_detail.reject_reason IS NOT NULL",
+        f"SELECT count(*) FROM tickets WHERE load_run_id = $load_run_id AND {_IS_REJECTED}",
         {"load_run_id": params["load_run_id"]}).fetchall()[0][0]
     if n_rejected:
         run_sql_file(con, "pipelines", "move_rejected_rows.sql", params)

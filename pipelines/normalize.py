@@ -5,7 +5,7 @@ every value the mapping supplies (formats, zones, value maps, tags, the hash key
 parameter. Steps, as named CTEs: source_fields (pick columns) -> parsed (cast with TRY_ functions)
 -> checked (first failing rule per row) -> noted (what the load reports) -> INSERT INTO tickets; a
 rejected row's reason, column, value (and, for sources that number their own records, its line and
-raw record) ride in `load_detail` until pipelines/ingest.py moves them out.
+raw record) ride in the JSON `load_detail` until pipelines/ingest.py moves them out.
 
 The first pass over a CSV, Parquet or JSON-lines file runs unordered, on every core, and knows no
 line numbers: a rejected row keeps only a hash of the raw values it was built from. The rows whose
@@ -263,7 +263,7 @@ SELECT
     $load_run_id AS load_run_id,
     CASE WHEN reject_reason IS NOT NULL OR note_flags > 0 OR raw_subject IS NOT NULL OR raw_description IS NOT NULL
               OR line_number IS NOT NULL
-        THEN struct_pack(
+        THEN to_json(struct_pack(
             line_number := line_number,
             reject_reason := reject_reason,
             reject_column := {reject_column_case()},
@@ -274,7 +274,7 @@ SELECT
             channel_raw := CASE WHEN note_flags & {NOTE_FLAGS['channel_unmapped']} <> 0 THEN raw_channel END,
             subject := raw_subject,
             description := raw_description,
-            row_hash := CASE WHEN reject_reason IS NOT NULL THEN {row_hash} END)
+            row_hash := CASE WHEN reject_reason IS NOT NULL THEN {row_hash} END))
     END AS load_detail
 FROM noted
 """

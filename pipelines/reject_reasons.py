@@ -39,7 +39,7 @@ REJECTED_FIELD = {
     "csat out of range 1-5": ("csat", "raw_csat"),
 }
 
-# Bits of load_detail.note_flags; load_notes.sql reads them with the same values.
+# Bits of load_detail's note_flags; load_notes.sql reads them with the same values.
 NOTE_FLAGS = {"category_unmapped": 1, "channel_unmapped": 2, "priority_defaulted": 4, "placeholder_date": 8,
               "reopened_resolution_dropped": 16, "solved_without_date": 32}
 

@@ -49,8 +49,19 @@ def _configure(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql_text("pipelines", "schema.sql"))
+    _convert_struct_load_detail(con)
     con.execute("DELETE FROM warehouse_meta WHERE key = 'schema_version'")
     con.execute("INSERT INTO warehouse_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+
+
+def _convert_struct_load_detail(con: duckdb.DuckDBPyConnection) -> None:
+    """Warehouses written before 2026-11-30 hold tickets.load_detail as a STRUCT; it becomes the
+    JSON object with the same keys (schema.sql says why)."""
+    data_type = con.execute(
+        "SELECT data_type FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = 'tickets' AND column_name = 'load_detail'").fetchall()
+    if data_type and data_type[0][0].startswith("STRUCT"):
+        con.execute("ALTER TABLE tickets ALTER COLUMN load_detail SET DATA TYPE JSON USING to_json(load_detail)")
 
 
 def connect_memory() -> duckdb.DuckDBPyConnection:

@@ -169,14 +169,16 @@ def test_a_warehouse_from_before_load_detail_is_upgraded_by_the_next_load(tmp_pa
             canonical_row(ticket_id="B", abuse_category="no such category")]), config)
     assert (result.rows_inserted, result.rows_updated) == (1, 1)
     reader = connect_read(db)
-    assert reader.execute("SELECT ticket_id, status, load_detail.note_flags FROM tickets ORDER BY 1").fetchall() == [
-        ("A", "pending", None), ("B", "open", 1)]
+    assert reader.execute("SELECT ticket_id, status, CAST(load_detail->>'note_flags' AS INTEGER) FROM tickets "
+                          "ORDER BY 1").fetchall() == [("A", "pending", None), ("B", "open", 1)]
     assert reader.execute("SELECT count(file_bytes) FROM load_runs").fetchall() == [(1,)]
 
 
-def test_a_warehouse_whose_load_detail_has_no_row_hash_gains_it_and_still_finds_rejected_lines(tmp_path, config):
-    """Warehouses written before rejected rows were found by hash have load_detail without row_hash:
-    the next writer adds the field and a rejected line still gets its line and record."""
+def test_a_warehouse_whose_load_detail_is_a_struct_keeps_its_notes_as_json_and_still_finds_rejected_lines(
+        tmp_path, config):
+    """Warehouses written before 2026-11-30 hold load_detail as a STRUCT (the oldest ones without
+    row_hash): the next writer converts it to the JSON object, keeping what stored rows noted, and
+    a rejected line still gets its line and record."""
     db = tmp_path / "wh.duckdb"
     with writing(db) as con:
         load(con, write_csv(tmp_path / "a.csv", CANONICAL_COLUMNS, [canonical_row(ticket_id="A")]), config)
@@ -184,11 +186,17 @@ def test_a_warehouse_whose_load_detail_has_no_row_hash_gains_it_and_still_finds_
         con.execute("ALTER TABLE tickets ADD COLUMN load_detail STRUCT(line_number BIGINT, reject_reason VARCHAR, "
                     "reject_column VARCHAR, reject_value VARCHAR, raw_record VARCHAR, note_flags UTINYINT, "
                     "category_raw VARCHAR, channel_raw VARCHAR, subject VARCHAR, description VARCHAR)")
+        con.execute("UPDATE tickets SET load_detail = {'line_number': NULL, 'reject_reason': NULL, "
+                    "'reject_column': NULL, 'reject_value': NULL, 'raw_record': NULL, 'note_flags': 1, "
+                    "'category_raw': 'Spam ring', 'channel_raw': NULL, 'subject': NULL, 'description': NULL}")
     with writing(db) as con:
         result = load(con, write_csv(tmp_path / "b.csv", CANONICAL_COLUMNS, [
             canonical_row(ticket_id="B"), canonical_row(ticket_id="C", priority="sky-high")]), config)
         assert con.execute("SELECT line_number, reason, bad_value, raw_record LIKE '%\"C\"%' FROM rejected_rows").fetchall() == [
             (3, "unknown priority", "sky-high", True)]
+        assert con.execute("SELECT ticket_id, typeof(load_detail), load_detail->>'category_raw', "
+                           "CAST(load_detail->>'note_flags' AS INTEGER) FROM tickets ORDER BY 1").fetchall() == [
+            ("A", "JSON", "Spam ring", 1), ("B", "JSON", None, None)]
     assert (result.rows_loaded, result.rows_rejected) == (1, 1)
 
 

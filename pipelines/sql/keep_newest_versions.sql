@@ -11,7 +11,7 @@ SELECT
     t.load_run_id = $load_run_id AS is_from_this_load,
     row_number() OVER (PARTITION BY t.ticket_id
                        ORDER BY t.updated_at DESC, t.load_run_id = $load_run_id,
-                                t.load_detail.line_number DESC NULLS LAST, t.rowid DESC) AS version_rank
+                                CAST(t.load_detail->>'line_number' AS BIGINT) DESC NULLS LAST, t.rowid DESC) AS version_rank
 FROM tickets AS t
 SEMI JOIN ingest_contested AS c ON c.ticket_id = t.ticket_id
 WHERE t.source = $source;

@@ -2,9 +2,10 @@
 -- rejected ones have left tickets already). The bits are NOTE_FLAGS in pipelines/reject_reasons.py.
 INSERT INTO load_notes
 WITH noted AS (
-    SELECT load_detail.note_flags AS note_flags, load_detail.category_raw, load_detail.channel_raw
+    SELECT CAST(load_detail->>'note_flags' AS UTINYINT) AS note_flags,
+           load_detail->>'category_raw' AS category_raw, load_detail->>'channel_raw' AS channel_raw
     FROM tickets
-    WHERE load_run_id = $load_run_id AND load_detail.note_flags > 0
+    WHERE load_run_id = $load_run_id AND CAST(load_detail->>'note_flags' AS UTINYINT) > 0
 ),
 notes AS (
     SELECT 'abuse category not in taxonomy, counted as other' AS note, 'abuse_category' AS column_name,

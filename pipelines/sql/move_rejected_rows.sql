@@ -5,13 +5,13 @@ INSERT INTO rejected_rows
 SELECT
     $load_run_id,
     $file_name,
-    load_detail.line_number,
-    load_detail.reject_reason,
-    load_detail.reject_column,
-    load_detail.reject_value,
-    load_detail.raw_record
+    CAST(load_detail->>'line_number' AS BIGINT) AS line_number,
+    load_detail->>'reject_reason',
+    load_detail->>'reject_column',
+    load_detail->>'reject_value',
+    load_detail->>'raw_record'
 FROM tickets
-WHERE load_run_id = $load_run_id AND load_detail.reject_reason IS NOT NULL
-ORDER BY load_detail.line_number;
+WHERE load_run_id = $load_run_id AND (load_detail->>'reject_reason') IS NOT NULL
+ORDER BY line_number;
 
-DELETE FROM tickets WHERE load_run_id = $load_run_id AND load_detail.reject_reason IS NOT NULL;
+DELETE FROM tickets WHERE load_run_id = $load_run_id AND (load_detail->>'reject_reason') IS NOT NULL;

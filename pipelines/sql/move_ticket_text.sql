@@ -5,16 +5,14 @@ USING tickets AS t
 WHERE t.load_run_id = $load_run_id AND x.source = t.source AND x.ticket_id = t.ticket_id;
 
 INSERT INTO ticket_text
-SELECT source, ticket_id, load_detail.subject, load_detail.description
+SELECT source, ticket_id, load_detail->>'subject', load_detail->>'description'
 FROM tickets
 WHERE load_run_id = $load_run_id
-  AND (load_detail.subject IS NOT NULL OR load_detail.description IS NOT NULL);
+  AND ((load_detail->>'subject') IS NOT NULL OR (load_detail->>'description') IS NOT NULL);
 
+-- The text leaves load_detail (a JSON merge patch with null removes a key); a row with neither a
+-- note nor a line keeps no detail at all.
 UPDATE tickets
-SET load_detail = CASE WHEN load_detail.note_flags > 0 OR load_detail.line_number IS NOT NULL THEN struct_pack(
-        line_number := load_detail.line_number, reject_reason := CAST(NULL AS VARCHAR),
-        reject_column := CAST(NULL AS VARCHAR), reject_value := CAST(NULL AS VARCHAR),
-        raw_record := CAST(NULL AS VARCHAR), note_flags := load_detail.note_flags,
-        category_raw := load_detail.category_raw, channel_raw := load_detail.channel_raw,
-        subject := CAST(NULL AS VARCHAR), description := CAST(NULL AS VARCHAR)) END
+SET load_detail = CASE WHEN CAST(load_detail->>'note_flags' AS UTINYINT) > 0 OR (load_detail->>'line_number') IS NOT NULL
+                       THEN json_merge_patch(load_detail, '{"subject": null, "description": null}') END
 WHERE load_run_id = $load_run_id AND load_detail IS NOT NULL;
