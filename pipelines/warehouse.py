@@ -147,6 +147,10 @@ def writing(db_path: Path, timeout: float = -1, fresh: bool = False,
         if db_path.exists() and not fresh:
             shutil.copyfile(db_path, nxt)
         con = _configure(duckdb.connect(str(nxt)))
+        # The copy is made durable once, by the fsync before the swap. DuckDB's own fsyncs at each
+        # commit and checkpoint would protect a file that a crash discards anyway (0.1 s of a
+        # 100k-row load into 10M rows).
+        con.execute("SET fsync_mode = 'NONE'")
         if memory_limit:
             con.execute(f"SET memory_limit = '{_checked_size(memory_limit)}'")
         try:
