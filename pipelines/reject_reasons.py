@@ -5,8 +5,8 @@ from __future__ import annotations
 
 
 def _trimmed(raw: str) -> str:
-    """Fields that are only cast keep their cells untrimmed (normalize.CAST_FIELDS): the value
-    shown is trimmed here, for the rejected rows only."""
+    """Fields that are only cast or looked up keep their cells untrimmed (normalize.CAST_FIELDS,
+    LOOKUP_FIELDS): the value shown is trimmed here, for the rejected rows only."""
     return f"NULLIF(trim({raw}), '')"
 
 
@@ -26,17 +26,17 @@ REJECTED_FIELD = {
     "unparseable first_response_at": ("first_response_at", _FIRST_RESPONSE_RAW),
     "unparseable first response minutes": ("first_response_at", _FIRST_RESPONSE_RAW),
     "first response before created": ("first_response_at", _FIRST_RESPONSE_RAW),
-    "missing status": ("status", "raw_status"),
-    "unknown status": ("status", "raw_status"),
-    "unknown priority": ("priority", "raw_priority"),
-    "invalid escalated flag": ("escalated", "raw_escalated"),
-    "invalid high_profile flag": ("high_profile", "raw_high_profile"),
+    "missing status": ("status", _trimmed("raw_status")),
+    "unknown status": ("status", _trimmed("raw_status")),
+    "unknown priority": ("priority", _trimmed("raw_priority")),
+    "invalid escalated flag": ("escalated", _trimmed("raw_escalated")),
+    "invalid high_profile flag": ("high_profile", _trimmed("raw_high_profile")),
     "invalid reopen count": ("reopen_count", _trimmed("raw_reopen_count")),
     "negative reopen count": ("reopen_count", _trimmed("raw_reopen_count")),
     "invalid qa_score": ("qa_score", _trimmed("raw_qa_score")),
     "qa_score out of range 0-100": ("qa_score", _trimmed("raw_qa_score")),
-    "invalid csat": ("csat", "raw_csat"),
-    "csat out of range 1-5": ("csat", "raw_csat"),
+    "invalid csat": ("csat", _trimmed("raw_csat")),
+    "csat out of range 1-5": ("csat", _trimmed("raw_csat")),
 }
 
 # Bits of load_detail's note_flags; load_notes.sql reads them with the same values.

@@ -194,3 +194,51 @@ def test_padded_and_space_only_cells_of_cast_fields(tmp_path, memory_con, config
     else:
         assert result.rows_rejected == 1
         assert one(memory_con, "SELECT reason, bad_value FROM rejected_rows") == reject
+
+
+PADDED_LOOKUP_CELLS = [   # cells of looked-up fields are trimmed only when their value is not found as is
+    # (overrides, column to read back, expected value, expected reject (reason, shown value) or None,
+    #  expected load notes [(note, raw value)])
+    ({"status": " pending "}, "status", "pending", None, []),
+    ({"status": "   "}, None, None, ("missing status", None), []),
+    ({"status": " Parked "}, None, None, ("unknown status", "Parked"), []),
+    ({"priority": " HIGH "}, "priority", "high", None, []),
+    ({"priority": "   "}, "priority", "normal", None, [("blank priority, default used", None)]),
+    ({"priority": " sky-high "}, None, None, ("unknown priority", "sky-high"), []),
+    ({"channel": " Chat "}, "channel", "chat", None, []),
+    ({"channel": "  "}, "channel", "other", None, []),
+    ({"channel": " fax "}, "channel", "other", None, [("channel not mapped, counted as other", "fax")]),
+    ({"abuse_category": " Harassment "}, "abuse_category", "harassment", None, []),
+    ({"abuse_category": "   "}, "abuse_category", "other", None,
+     [("abuse category not in taxonomy, counted as other", "(blank)")]),
+    ({"abuse_category": " crypto scam "}, "abuse_category", "other", None,
+     [("abuse category not in taxonomy, counted as other", "crypto scam")]),
+    ({"escalated": " yes "}, "escalated", "true", None, []),
+    ({"escalated": "   "}, "escalated", "false", None, []),
+    ({"escalated": " maybe "}, None, None, ("invalid escalated flag", "maybe"), []),
+    ({"high_profile": " TRUE "}, "high_profile", "true", None, []),
+    ({"high_profile": "  "}, "high_profile", "false", None, []),
+    ({"region": " br "}, "region", "BR", None, []),
+    ({"region": "   "}, "region", "unknown", None, []),
+    ({"language": " PT "}, "language", "pt", None, []),
+    ({"vendor": " Lumen Partners "}, "vendor", "Lumen Partners", None, []),
+    ({"queue": "   "}, "queue", "unknown", None, []),
+    ({"csat": " 4 "}, "csat", "4", None, []),
+    ({"csat": "   "}, "csat", None, None, []),
+    ({"csat": " great "}, None, None, ("invalid csat", "great"), []),
+    ({"csat": " 9 "}, None, None, ("csat out of range 1-5", "9"), []),
+]
+
+
+@pytest.mark.parametrize("overrides, column, expected, reject, notes", PADDED_LOOKUP_CELLS)
+def test_padded_and_space_only_cells_of_looked_up_fields(tmp_path, memory_con, config, overrides, column, expected,
+                                                        reject, notes):
+    result = load(memory_con, write_csv(tmp_path / "p.csv", CANONICAL_COLUMNS, [canonical_row(**overrides)]), config)
+    if reject is None:
+        assert result.rows_rejected == 0
+        got = memory_con.execute(f"SELECT CAST({column} AS VARCHAR) FROM tickets").fetchall()[0][0]
+        assert got == expected
+    else:
+        assert result.rows_rejected == 1
+        assert one(memory_con, "SELECT reason, bad_value FROM rejected_rows") == reject
+    assert memory_con.execute("SELECT note, raw_value FROM load_notes ORDER BY 1").fetchall() == notes
