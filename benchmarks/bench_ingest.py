@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -112,6 +113,9 @@ COPY (
 
 def run_child(body: str) -> dict:
     code = CHILD_PRELUDE.format(root=str(ROOT)) + body + CHILD_EPILOGUE
+    # Each case starts with the page cache written back, so that none pays for the disk writes
+    # of the case before it (the plain load's database file, the incremental input just written).
+    os.sync()
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-4000:])
@@ -139,7 +143,7 @@ def bench(rows: int, skip_pandas: bool) -> dict:
     import duckdb
     files = make_inputs(rows)
     out: dict = {"rows_requested": rows, "python": platform.python_version(), "duckdb": duckdb.__version__,
-                 "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores", "formats": {}}
+                 "machine": f"{platform.machine()}, {os.cpu_count()} cores", "formats": {}}
     for fmt, path in files.items():
         db = WORK / f"wh_{fmt}_{rows}.duckdb"
         for stale in (db, Path(str(db) + ".next")):
