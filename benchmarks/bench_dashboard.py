@@ -75,12 +75,17 @@ def generate(rows: int, seed: int, days: int) -> Path:
     db = WORK / f"dashboard_{rows}.duckdb"
     if not db.exists():
         WORK.mkdir(parents=True, exist_ok=True)
-        module.generate(db, rows, seed, days)
         from metrics.marts import build_marts
         from pipelines.config import Config
         from pipelines.warehouse import writing
-        with writing(db) as con:
-            build_marts(con, Config(db_path=db))
+        try:
+            module.generate(db, rows, seed, days)
+            with writing(db) as con:
+                build_marts(con, Config(db_path=db))
+        except BaseException:
+            # A half-built warehouse would be reused by the next run as if it were complete.
+            db.unlink(missing_ok=True)
+            raise
     return db
 
 

@@ -2,7 +2,7 @@
 -- draw is hash(row, seed, stream) so the same --rows/--seed gives the same warehouse.
 -- Parameters: $rows, $seed, $start_at (TIMESTAMPTZ), $days. Stored in creation order, as real
 -- exports load (ticket ids grow with time).
-INSERT INTO tickets
+INSERT INTO tickets BY NAME   -- by name: the loader's load_detail column stays NULL
 WITH draws AS (
     SELECT
         i,
