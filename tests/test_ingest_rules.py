@@ -144,6 +144,26 @@ def test_ticket_text_is_stored_only_when_the_config_says_so(tmp_path, memory_con
     assert "Main St" not in everything_else
 
 
+def test_stored_ticket_text_leaves_load_detail_and_the_row_keeps_its_note(tmp_path, memory_con, config_file):
+    """With the text kept, a row that also carries a note keeps the note in load_detail (read by
+    load_notes and later loads) while its subject moves to ticket_text and nowhere else."""
+    from pipelines.config import load_config
+    from tests.ingest_fixtures import ZENDESK_COLUMNS, zendesk_row
+    config_file.write_text(config_file.read_text().replace('[privacy]\n', '[privacy]\nstore_ticket_text = true\n'))
+    path = write_csv(tmp_path / "z.csv", ZENDESK_COLUMNS, [
+        zendesk_row(Id="1", Subject="my address is 1 Main St", **{"Abuse category [list]": "Crypto scam"}),
+        zendesk_row(Id="2", Subject="plain question")])
+    load(memory_con, path, load_config(config_file), timezone_name="UTC")
+    assert memory_con.execute("SELECT ticket_id, CAST(load_detail->>'note_flags' AS INTEGER), "
+                              "load_detail->>'category_raw' FROM tickets ORDER BY 1").fetchall() == [
+        ("1", 1, "Crypto scam"), ("2", None, None)]
+    assert memory_con.execute("SELECT load_detail FROM tickets WHERE ticket_id = '2'").fetchall() == [(None,)]
+    details = str(memory_con.execute("SELECT load_detail FROM tickets").fetchall())
+    assert "Main St" not in details and "subject" not in details
+    assert memory_con.execute("SELECT ticket_id, subject FROM ticket_text ORDER BY 1").fetchall() == [
+        ("1", "my address is 1 Main St"), ("2", "plain question")]
+
+
 SPELLINGS = [   # (field, raw values in one file, what each becomes) — exact canonical spellings take
     # a shortcut past the value map (normalize.lookup_lower); every spelling must end up the same
     ("status", ["pending", "Pending", " PENDING ", "PeNdInG"], "pending"),
