@@ -44,8 +44,10 @@ def kpis(con, config: Config, filters: Filters, metrics: tuple[str, ...] | None 
                                   metrics=metrics)
 
 
-def scorecard(con, config: Config, filters: Filters) -> pd.DataFrame:
-    return scorecards.vendor_scorecard(con, config, filters.date_from, filters.date_to, filters.metric_filters())
+def scorecard_column(con, config: Config, filters: Filters, metric: str) -> pd.DataFrame:
+    """One column of the vendor scorecard (see scorecards.merge_scorecard), to be read beside the others."""
+    return scorecards.scorecard_column(con, config, metric, filters.date_from, filters.date_to,
+                                       filters.metric_filters())
 
 
 def breach_risk(con, config: Config, filters: Filters) -> pd.DataFrame:

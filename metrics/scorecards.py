@@ -80,11 +80,25 @@ def vendor_scorecard(con: duckdb.DuckDBPyConnection, config: Config, date_from: 
     """One row per vendor: inflow, frt_p50, frt_p90, sla_frt_attainment, reopen_rate,
     escalation_rate, qa_avg, csat_avg over tickets created in the window, and backlog at its end."""
     _check_range(date_from, date_to)
-    merged = None
     facts = extent(con)
+    return merge_scorecard({name: scorecard_column(con, config, name, date_from, date_to, filters, facts)
+                            for name in SCORECARD_METRICS})
+
+
+def scorecard_column(con: duckdb.DuckDBPyConnection, config: Config, name: str, date_from: dt.date,
+                     date_to: dt.date, filters=(), facts: Extent | None = None) -> pd.DataFrame:
+    """One of SCORECARD_METRICS by vendor over the window: columns vendor, value."""
+    _check_range(date_from, date_to)
+    frame = window_value(con, config, name, date_from, date_to, filters, by=("vendor",), facts=facts)
+    return frame[["vendor", "value"]]
+
+
+def merge_scorecard(columns: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The scorecard from its columns ({metric: scorecard_column(...)}, every SCORECARD_METRICS
+    name), so that a caller may read the columns at once on several connections."""
+    merged = None
     for name in SCORECARD_METRICS:
-        frame = window_value(con, config, name, date_from, date_to, filters, by=("vendor",), facts=facts)
-        frame = frame[["vendor", "value"]].rename(columns={"value": name})
+        frame = columns[name].rename(columns={"value": name})
         merged = frame if merged is None else merged.merge(frame, on="vendor", how="outer")
     merged = merged.fillna({"inflow": 0.0, "backlog": 0.0})
     merged["inflow"] = merged["inflow"].astype("int64")

@@ -78,3 +78,42 @@ def as_json(component) -> str:
 
     from plotly.utils import PlotlyJSONEncoder
     return json.dumps(component, cls=PlotlyJSONEncoder, sort_keys=True)
+
+
+@pytest.mark.parametrize("search", SEARCHES)
+def test_vendor_scorecard_read_column_by_column_is_the_metrics_layers_scorecard(state, search):
+    """The panel reads the scorecard's columns at once, one query each, and merges them: the
+    result must be vendor_scorecard's, row for row."""
+    from metrics.scorecards import vendor_scorecard
+    _panel, ctx, card = load_panel(state, "vendor-scorecard", search)
+    con = connect_read(state.config.db_path)
+    try:
+        expected = vendor_scorecard(con, state.config, ctx.filters.date_from, ctx.filters.date_to,
+                                    ctx.filters.metric_filters())
+    finally:
+        con.close()
+    assert len(card) >= 2
+    pd.testing.assert_frame_equal(card, expected)
+
+
+RUN: list[str] = []    # the labels count_rows ran for
+
+
+def count_rows(con, _config, label):
+    RUN.append(label)
+    return con.execute("SELECT count(*) FROM tickets").fetchall()[0][0], label
+
+
+def test_read_all_gives_each_calls_result_in_order_and_the_panel_reads_them_again_for_free(state):
+    """read_all runs every call (on cursors of its own) and returns them in the calls' order;
+    within one panel context a later read or read_all of the same call is not run again."""
+    from dashboards.callbacks.panels import panel_context
+    ctx = panel_context(state, SEARCHES[0], "light")
+    RUN.clear()
+    labels = tuple(f"q{i}" for i in range(7))
+    n_tickets = len(sample_rows())
+    assert ctx.read_all([(count_rows, (label,)) for label in labels]) == [(n_tickets, label) for label in labels]
+    assert sorted(RUN) == sorted(labels)
+    assert ctx.read(count_rows, "q3") == (n_tickets, "q3")
+    assert ctx.read_all([(count_rows, ("q1",)), (count_rows, ("q9",))]) == [(n_tickets, "q1"), (n_tickets, "q9")]
+    assert sorted(RUN) == sorted((*labels, "q9"))

@@ -23,9 +23,23 @@ class PanelContext:
     filters: Filters            # dates resolved to the concrete window
     params: dict = field(default_factory=dict)   # the page's own URL keys (e.g. by=vendor)
     theme: str = "light"
+    # What read_all already fetched for this request, by (fn, repr(args)): a panel's load reads
+    # everything it will need at once, and its render reads the same calls again from here.
+    fetched: dict = field(default_factory=dict, compare=False, repr=False)
 
     def read(self, fn: Callable, *args):
+        key = (fn, repr(args))
+        if key in self.fetched:
+            return self.fetched[key]
         return self.data.read(fn, *args)
+
+    def read_all(self, calls: list[tuple[Callable, tuple]]) -> list:
+        """Several reads at once (DataAccess.read_all); later reads of the same calls reuse them."""
+        keys = [(fn, repr(tuple(args))) for fn, args in calls]
+        missing = [(call, key) for call, key in zip(calls, keys) if key not in self.fetched]
+        results = self.data.read_all([call for call, _ in missing])
+        self.fetched.update({key: result for (_, key), result in zip(missing, results)})
+        return [self.fetched[key] for key in keys]
 
 
 def no_tickets(df: pd.DataFrame) -> bool:

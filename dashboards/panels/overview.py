@@ -21,8 +21,16 @@ KPI_LABELS = {
 
 
 def load_kpis(ctx: PanelContext) -> pd.DataFrame:
-    """Only the tiles' metrics, in tile order (kpi_summary keeps the order it is given)."""
-    return ctx.read(queries.kpis, ctx.filters, KPI_METRICS)
+    """Only the tiles' metrics, in tile order. Each tile's figure and its sparkline's series are
+    read at once, one query each (see PanelContext.read_all); `sparkline` finds its series there."""
+    return kpi_rows(ctx, KPI_METRICS, [(queries.series, (m, ctx.filters, "day")) for m in KPI_METRICS])
+
+
+def kpi_rows(ctx: PanelContext, metrics: tuple[str, ...], also: list | None = None) -> pd.DataFrame:
+    """kpi_summary's rows for `metrics`, in that order, read one metric per query at once with the
+    `also` calls."""
+    frames = ctx.read_all([(queries.kpis, (ctx.filters, (m,))) for m in metrics] + (also or []))
+    return pd.concat(frames[:len(metrics)], ignore_index=True)
 
 
 def kpis_empty(df: pd.DataFrame) -> bool:

@@ -9,8 +9,10 @@ from dashboards import queries
 from dashboards.figures import bars, drill_fragment, plain, target_line, time_lines
 from dashboards.formatting import is_missing, judge
 from dashboards.panels.base import Panel, PanelContext, register
+from dashboards.panels.overview import kpi_rows
 from dashboards.panels.tables import data_table
 from dashboards.theme import apply_theme
+from metrics.scorecards import SCORECARD_METRICS, merge_scorecard
 
 SCORE_COLUMNS = [("vendor", "vendor", ""), ("inflow", "inflow", "tickets"), ("frt_p50", "FRT p50", "minutes"),
                  ("frt_p90", "FRT p90", "minutes"), ("sla_frt_attainment", "SLA", "share"),
@@ -23,7 +25,19 @@ TOLERANCE = 0.10
 
 
 def load_scorecard(ctx: PanelContext) -> pd.DataFrame:
-    return ctx.read(queries.scorecard, ctx.filters)
+    """The scorecard, its columns read at once (one query each); kept whole in the cache as well,
+    as the vendor charts draw from it too."""
+    def merged() -> pd.DataFrame:
+        columns = ctx.read_all([(queries.scorecard_column, (ctx.filters, name)) for name in SCORECARD_METRICS])
+        return merge_scorecard(dict(zip(SCORECARD_METRICS, columns)))
+    return ctx.data.memo(("vendor-scorecard-data", repr(ctx.filters)), merged)
+
+
+def load_judged_scorecard(ctx: PanelContext) -> pd.DataFrame:
+    """The scorecard, with the all-vendors figures its cells are judged against read beside it."""
+    overall_calls = [(queries.kpis, (ctx.filters, (m,))) for m in JUDGED_METRICS]
+    ctx.read_all(overall_calls + [(queries.scorecard_column, (ctx.filters, name)) for name in SCORECARD_METRICS])
+    return load_scorecard(ctx)
 
 
 def scorecard_empty(df: pd.DataFrame) -> bool:
@@ -48,13 +62,13 @@ def cell_judgement(field: str, value, targets: dict, overall: dict) -> str | Non
 
 def render_scorecard(df: pd.DataFrame, ctx: PanelContext):
     targets = queries.targets(ctx.config)
-    kpi = ctx.read(queries.kpis, ctx.filters, JUDGED_METRICS)
+    kpi = kpi_rows(ctx, JUDGED_METRICS)
     overall = dict(zip(kpi["metric"], kpi["value"]))
     return data_table(df, SCORE_COLUMNS,
                       cell_class=lambda row, field: cell_judgement(field, row.get(field), targets, overall))
 
 
-register(Panel("vendor-scorecard", "Vendor scorecard", load_scorecard, render_scorecard, kind="block",
+register(Panel("vendor-scorecard", "Vendor scorecard", load_judged_scorecard, render_scorecard, kind="block",
                is_empty=scorecard_empty,
                note="Green meets the target (or beats all vendors by >10%), red misses the target, "
                     "amber is >10% worse than all vendors together. Backlog at the period's end."))
