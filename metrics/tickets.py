@@ -34,7 +34,7 @@ def ticket_rows(con: duckdb.DuckDBPyConnection, config: Config, filters=(), date
     params.update(start_at=window.start_at, end_at=window.end_at, limit=limit, offset=offset)
     tokens = {"filters": where, "order": _order_sql(sort)}
     total = fetch_rows(con, render("ticket_count.sql", tokens), params)[0][0]
-    page = fetch_df(con, render("ticket_rows.sql", tokens), params).drop(columns="n_total")
+    page = fetch_df(con, render("ticket_rows.sql", tokens), params)
     return page, int(total)
 
 

@@ -10,12 +10,10 @@ WITH scoped_tickets AS (
     FROM tickets
     WHERE created_at >= $start_at AND created_at < $end_at
       @filters@
-),
-counted AS (
-    SELECT *, count(*) OVER () AS n_total
-    FROM scoped_tickets
 )
+-- The total comes from ticket_count.sql: a count(*) OVER () here would make DuckDB hold every
+-- matching ticket before the sort, where ORDER BY ... LIMIT keeps only the page (a top-N heap).
 SELECT *
-FROM counted
+FROM scoped_tickets
 ORDER BY @order@
 LIMIT $limit OFFSET $offset
