@@ -26,16 +26,21 @@ def state(tmp_path_factory):
         yield current_state()
 
 
+def over_window(state, ctx, summary):
+    """summary(con, config, date_from, date_to, filters) for the panel's window, on a connection
+    of its own: what the metrics layer says without the dashboard in between."""
+    con = connect_read(state.config.db_path)
+    try:
+        return summary(con, state.config, ctx.filters.date_from, ctx.filters.date_to, ctx.filters.metric_filters())
+    finally:
+        con.close()
+
+
 @pytest.mark.parametrize("search", SEARCHES)
 def test_tiles_are_the_seven_metrics_with_the_full_summarys_numbers(state, search):
     _panel, ctx, tiles = load_panel(state, "overview-kpis", search)
     assert tiles["metric"].tolist() == list(TILE_METRICS)
-    con = connect_read(state.config.db_path)
-    try:
-        full = kpi_summary(con, state.config, ctx.filters.date_from, ctx.filters.date_to,
-                           ctx.filters.metric_filters()).set_index("metric")
-    finally:
-        con.close()
+    full = over_window(state, ctx, kpi_summary).set_index("metric")
     assert full.loc["inflow", "value"] > 0                      # the window holds tickets
     pd.testing.assert_frame_equal(tiles.set_index("metric"), full.loc[list(TILE_METRICS)])
 
@@ -59,12 +64,7 @@ def test_vendor_scorecard_colours_match_the_full_summary(state, search):
     from dashboards.panels.tables import data_table
     from dashboards.panels.vendors import SCORE_COLUMNS, cell_judgement
     panel, ctx, card = load_panel(state, "vendor-scorecard", search)
-    con = connect_read(state.config.db_path)
-    try:
-        full = kpi_summary(con, state.config, ctx.filters.date_from, ctx.filters.date_to,
-                           ctx.filters.metric_filters())
-    finally:
-        con.close()
+    full = over_window(state, ctx, kpi_summary)
     overall, targets = dict(zip(full["metric"], full["value"])), queries.targets(state.config)
     expected = data_table(card, SCORE_COLUMNS,
                           cell_class=lambda row, field: cell_judgement(field, row.get(field), targets, overall))
@@ -86,12 +86,7 @@ def test_vendor_scorecard_read_column_by_column_is_the_metrics_layers_scorecard(
     result must be vendor_scorecard's, row for row."""
     from metrics.scorecards import vendor_scorecard
     _panel, ctx, card = load_panel(state, "vendor-scorecard", search)
-    con = connect_read(state.config.db_path)
-    try:
-        expected = vendor_scorecard(con, state.config, ctx.filters.date_from, ctx.filters.date_to,
-                                    ctx.filters.metric_filters())
-    finally:
-        con.close()
+    expected = over_window(state, ctx, vendor_scorecard)
     assert len(card) >= 2
     pd.testing.assert_frame_equal(card, expected)
 
