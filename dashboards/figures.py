@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards.colors import category_color
+from dashboards.filters import OPEN_ON_KEY
 from dashboards.theme import apply_theme, palette
 
 NO_MATCH = "No tickets match these filters"
@@ -58,6 +59,11 @@ def drill_fragment(dims: dict[str, str] | None = None, period=None, grain: str =
         if value is not None:
             pairs.append((key, "true" if value is True else "false" if value is False else str(value)))
     return urlencode(pairs)
+
+
+def open_on_fragment(period) -> str:
+    """A backlog point's slice: the tickets open at the end of that day (the ticket page's open_on)."""
+    return urlencode([(OPEN_ON_KEY, pd.Timestamp(period).date().isoformat())])
 
 
 def trace_color(dim: str | None, value: str) -> str | None:

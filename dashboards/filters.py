@@ -16,6 +16,9 @@ FILTER_DIMS = ("region", "vendor", "abuse_category", "language", "priority", "ch
 DATE_KEYS = ("from", "to")
 HIGH_PROFILE_KEY = "high_profile"
 FILTER_KEYS = DATE_KEYS + FILTER_DIMS + (HIGH_PROFILE_KEY,)
+# The ticket page's own key for a drill from a backlog point: list the tickets open at the end of
+# that day (whenever created) instead of those created in the window.
+OPEN_ON_KEY = "open_on"
 DEFAULT_WINDOW_DAYS = 28
 
 
@@ -136,6 +139,11 @@ def merge_search(current_search: str | None, filters: Filters) -> str:
 def page_params(search: str | None) -> dict[str, str]:
     """A page's own (non-filter) query keys, last value wins."""
     return {k: v for k, v in parse_qsl((search or "").lstrip("?")) if k not in FILTER_KEYS}
+
+
+def open_on(params: Mapping[str, str]) -> dt.date | None:
+    """The ticket page's open_on date from its own URL keys (None when absent or not a date)."""
+    return _parse_date(params.get(OPEN_ON_KEY))
 
 
 def _canonical(values: Iterable[str]) -> tuple[str, ...]:

@@ -55,9 +55,10 @@ def breach_risk(con, config: Config, filters: Filters) -> pd.DataFrame:
 
 
 def tickets_page(con, config: Config, filters: Filters, sort: tuple[tuple[str, str], ...],
-                 offset: int, limit: int) -> tuple[pd.DataFrame, int]:
+                 offset: int, limit: int, open_on=None) -> tuple[pd.DataFrame, int]:
+    """Tickets created in the filter window, or (`open_on`, a date) those open at that day's end."""
     return tickets.ticket_rows(con, config, filters.metric_filters(), filters.date_from, filters.date_to,
-                          sort=sort, offset=offset, limit=limit)
+                               sort=sort, offset=offset, limit=limit, open_at_end_of=open_on)
 
 
 def dimension_options(con, config: Config, dim: str) -> list[str]:

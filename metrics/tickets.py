@@ -23,16 +23,30 @@ BREACH_COLUMNS = ["source", "ticket_id", "created_at", "priority", "region", "ve
                   "abuse_category", "target_at", "minutes_left"]
 
 
+# The two sets of tickets the listing can show (the @scope@ of ticket_rows.sql / ticket_count.sql).
+CREATED_IN_WINDOW = "created_at >= $start_at AND created_at < $end_at"
+# the backlog metric's definition (metrics/sql/backlog.sql) at the end of the window
+OPEN_AT_END = "created_at < $end_at AND (resolved_at IS NULL OR resolved_at >= $end_at)"
+
+
 def ticket_rows(con: duckdb.DuckDBPyConnection, config: Config, filters=(), date_from=None, date_to=None,
-                sort=(("created_at", "desc"),), offset: int = 0, limit: int = 100) -> tuple[pd.DataFrame, int]:
+                sort=(("created_at", "desc"),), offset: int = 0, limit: int = 100,
+                open_at_end_of: dt.date | None = None) -> tuple[pd.DataFrame, int]:
     """One page of tickets created in [date_from, date_to] (local dates) matching the filters,
-    and the total number matching. No reporter_hash."""
+    and the total number matching. With `open_at_end_of` (a local date) instead: the tickets open
+    at the end of that day, whenever they were created, which is what the backlog counts for it.
+    No reporter_hash."""
     if not 0 < limit <= MAX_PAGE or offset < 0:
         raise InvalidQuery(f"page must have 0 < limit <= {MAX_PAGE} and offset >= 0 (got {limit}, {offset})")
     where, params = filters_sql(normalize_filters(con, filters))
-    window = make_window(con, config.reporting_timezone, "day", date_from or _EARLIEST, date_to or _LATEST)
+    if open_at_end_of is None:
+        window = make_window(con, config.reporting_timezone, "day", date_from or _EARLIEST, date_to or _LATEST)
+        scope = CREATED_IN_WINDOW
+    else:
+        window = make_window(con, config.reporting_timezone, "day", open_at_end_of, open_at_end_of)
+        scope = OPEN_AT_END
     params.update(start_at=window.start_at, end_at=window.end_at, limit=limit, offset=offset)
-    tokens = {"filters": where, "order": _order_sql(sort)}
+    tokens = {"filters": where, "order": _order_sql(sort), "scope": scope}
     total = fetch_rows(con, render("ticket_count.sql", tokens), params)[0][0]
     page = fetch_df(con, render("ticket_rows.sql", tokens), params)
     return page, int(total)

@@ -15,7 +15,7 @@ from dashboards.callbacks.chrome import banner, toggle_theme
 from dashboards.callbacks.filter_sync import Controls, nav_hrefs, sync_filters
 from dashboards.callbacks.panels import (NO_WAREHOUSE, drill_href, panel_csv, render_block,
                                          render_graph)
-from dashboards.callbacks.tickets import ticket_rows_response
+from dashboards.callbacks.tickets import ticket_count_text, ticket_rows_response
 from dashboards.components import LOCATION_ID
 from dashboards.csv_export import frame_to_csv, neutralise_cell
 from dashboards.filters import Filters
@@ -106,6 +106,39 @@ def test_drill_narrows_current_filters():
     f = Filters.from_search(href.split("?", 1)[1])
     assert f == Filters(date_from=dt.date(2026, 3, 5), date_to=dt.date(2026, 3, 5), region=("BR",),
                         vendor=("acme",))
+
+
+def test_drill_from_a_backlog_point_keeps_the_filters_and_asks_for_that_days_open_tickets():
+    click = {"points": [{"customdata": "open_on=2026-03-05"}]}
+    href = drill_href("?region=BR&from=2026-03-01&to=2026-03-28&by=vendor", click)
+    assert href == "/tickets?from=2026-03-01&to=2026-03-28&region=BR&open_on=2026-03-05"
+
+
+@pytest.mark.parametrize("chart", ["backlog-trend", "backlog-ageing"])
+@pytest.mark.parametrize("search", ["?from=2026-02-01&to=2026-02-21", "?from=2026-03-01&to=2026-03-14&region=BR"])
+def test_a_backlog_point_drills_to_exactly_the_tickets_it_counts(sample, chart, search):
+    """Click a day of the backlog: the ticket page lists the tickets open at that day's end (all
+    ages, whenever created), as many as the chart shows, each one open then."""
+    state, _rows = sample
+    fig = render_graph(state, chart, {"search": search}, "light")
+    day_totals: dict[str, float] = {}
+    fragments: dict[str, str] = {}
+    for trace in fig.data:
+        for x, y, fragment in zip(trace.x, trace.y, trace.customdata):
+            key = pd.Timestamp(x).date().isoformat()
+            day_totals[key] = day_totals.get(key, 0) + (0 if pd.isna(y) else y)
+            fragments[key] = fragment
+    days = sorted(day_totals)
+    for key in (days[0], days[len(days) // 2], days[-1]):
+        href = drill_href(search, {"points": [{"customdata": fragments[key]}]})
+        store = {"search": href.split("?", 1)[1]}
+        assert ticket_count_text(state, store).startswith(f"{int(day_totals[key]):,} tickets open at the end of {key}")
+        listed = ticket_rows_response(state, {"startRow": 0, "endRow": 5000}, store)
+        assert listed["rowCount"] == day_totals[key] > 0
+        end = pd.Timestamp(key) + pd.Timedelta(days=1)           # the config's zone is UTC
+        for row in listed["rowData"]:
+            assert pd.Timestamp(row["created_at"]) < end
+            assert row["resolved_at"] is None or pd.Timestamp(row["resolved_at"]) >= end - pd.Timedelta(minutes=1)
 
 
 @pytest.mark.parametrize("click", [None, {}, {"points": []}, {"points": [{"x": 1}]}])

@@ -107,3 +107,32 @@ def test_ticket_rows_dates_are_local_days():
     c = warehouse([ticket("2026-03-02 02:00"), ticket("2026-03-02 04:00")])
     _, n = ticket_rows(c, cfg("America/Sao_Paulo"), date_from=day("2026-03-01"), date_to=day("2026-03-01"))
     assert n == 1
+
+
+@pytest.mark.parametrize("tz, end_of, filters, expected", [
+    # flow fixture: t2 resolved exactly at the end of 03-02 and t6 created exactly at midnight 03-02
+    ("UTC", "2026-03-01", (), ["t2", "t3", "t5"]),
+    ("UTC", "2026-03-02", (), ["t2", "t3", "t5", "t6"]),           # resolved at the end = still open then
+    ("UTC", "2026-03-02", (("region", ("BR",)),), ["t2", "t5"]),
+    ("UTC", "2026-03-05", (), ["t3", "t4", "t5"]),                  # t6 resolved exactly at 03-05 00:00
+    ("America/Sao_Paulo", "2026-03-01", (), ["t2", "t3", "t5", "t6"]),   # local end = 03-02 03:00 UTC
+])
+def test_ticket_rows_open_at_the_end_of_a_day(tz, end_of, filters, expected):
+    c = warehouse(flow_tickets())
+    page, total = ticket_rows(c, cfg(tz), filters=filters, open_at_end_of=day(end_of),
+                              date_from=day("2026-03-03"), date_to=day("2026-03-03"),   # ignored then
+                              sort=(("ticket_id", "asc"),))
+    assert (page["ticket_id"].tolist(), total) == (expected, len(expected))
+
+
+@pytest.mark.parametrize("tz", ["UTC", "America/Sao_Paulo"])
+@pytest.mark.parametrize("filters", [(), (("region", ("BR",)),), (("high_profile", ("true",)),),
+                                     (("vendor", ("acme",)),)])
+def test_the_tickets_open_at_a_days_end_are_that_days_backlog(con, tz, filters):
+    """Drilling from a backlog point lists exactly the tickets the backlog counted, every day."""
+    series = run_query(con, MetricQuery("backlog", grain="day", filters=filters, date_from=day("2026-02-26"),
+                                        date_to=day("2026-03-11")), cfg(tz))
+    assert series["value"].sum() > 0
+    for period_start, value in zip(series["period_start"], series["value"]):
+        _, total = ticket_rows(con, cfg(tz), filters=filters, open_at_end_of=period_start.date())
+        assert total == value, period_start

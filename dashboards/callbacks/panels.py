@@ -1,7 +1,7 @@
 """Drawing any panel, exporting its data, and drilling from its points to the ticket table."""
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, callback_context, html, no_update
@@ -11,7 +11,7 @@ from dashboards.annotations_feed import annotations_in_window
 from dashboards.components import LOCATION_ID, THEME_STORE
 from dashboards.csv_export import download_payload
 from dashboards.figures import annotation_markers, message_figure
-from dashboards.filters import FILTER_DIMS, Filters, page_params
+from dashboards.filters import FILTER_DIMS, OPEN_ON_KEY, Filters, page_params
 from dashboards.panels.base import PanelContext, get_panel
 from dashboards.state import AppState, current_state
 from dashboards.theme import normalise_theme
@@ -77,11 +77,15 @@ def panel_csv(state: AppState, name: str, search: str | None) -> dict:
 
 
 def drill_search(current_search: str | None, fragment: str) -> str:
-    """The clicked slice narrows the current filters: its dimensions and period replace theirs."""
+    """The clicked slice narrows the current filters: its dimensions and period replace theirs (a
+    backlog point's day goes to the ticket page as its own key, open_on)."""
     base = Filters.from_search(current_search)
     changes: dict = {}
+    ticket_page_keys: list[tuple[str, str]] = []
     for key, value in parse_qsl(fragment or ""):
-        if key in FILTER_DIMS:
+        if key == OPEN_ON_KEY:
+            ticket_page_keys.append((key, value))
+        elif key in FILTER_DIMS:
             changes[key] = (value,)
         elif key == "from":
             changes["date_from"] = Filters.from_search(f"from={value}").date_from
@@ -89,7 +93,8 @@ def drill_search(current_search: str | None, fragment: str) -> str:
             changes["date_to"] = Filters.from_search(f"to={value}").date_to
         elif key == "high_profile":
             changes["high_profile"] = Filters.from_search(f"high_profile={value}").high_profile
-    return base.with_values(**changes).to_search()
+    pairs = base.with_values(**changes).to_pairs() + ticket_page_keys
+    return "?" + urlencode(pairs) if pairs else ""
 
 
 def drill_href(current_search: str | None, click_data: dict | None) -> str | None:

@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards import queries
-from dashboards.figures import drill_fragment, time_lines
+from dashboards.figures import drill_fragment, open_on_fragment, time_lines
 from dashboards.panels.base import Panel, PanelContext, register
 from dashboards.theme import apply_theme
 
@@ -21,11 +21,17 @@ def load_backlog(ctx: PanelContext) -> pd.DataFrame:
     return ctx.read(queries.series, "backlog", ctx.filters, "day")
 
 
+def render_backlog(df: pd.DataFrame, ctx: PanelContext):
+    fig = time_lines(df, None, ctx.theme, y_title="open tickets", drill=False)
+    # a point drills to the tickets open at that day's end, whenever they were created
+    return fig.for_each_trace(lambda trace: trace.update(customdata=[open_on_fragment(x) for x in trace.x]))
+
+
 register(Panel(
-    "backlog-trend", "Backlog over time", load_backlog,
-    lambda df, ctx: time_lines(df, None, ctx.theme, y_title="open tickets", drill=False),
+    "backlog-trend", "Backlog over time", load_backlog, render_backlog,
     is_empty=lambda df: not _has_tickets(df), trend=True,
-    note="Tickets open at the end of each day (created before, not yet resolved)."))
+    note="Tickets open at the end of each day (created before, not yet resolved). Click a point for "
+         "those tickets."))
 
 
 def load_ageing(ctx: PanelContext) -> pd.DataFrame:
@@ -38,14 +44,16 @@ def render_ageing(df: pd.DataFrame, ctx: PanelContext):
     fig = go.Figure()
     for _metric, label, color in AGE_BUCKETS:
         part = df[df["bucket"] == label].sort_values("period_start")
-        fig.add_trace(go.Bar(x=part["period_start"], y=part["value"], name=label, marker={"color": color}))
+        fig.add_trace(go.Bar(x=part["period_start"], y=part["value"], name=label, marker={"color": color},
+                             customdata=[open_on_fragment(p) for p in part["period_start"]]))
     fig.update_layout(barmode="stack", yaxis_title="open tickets")
     return apply_theme(fig, ctx.theme)
 
 
 register(Panel("backlog-ageing", "Backlog by age", load_ageing, render_ageing,
                is_empty=lambda df: not _has_tickets(df), trend=True,
-               note="Open tickets at each day's end by time since creation."))
+               note="Open tickets at each day's end by time since creation. Click a bar for the day's "
+                    "open tickets (all ages)."))
 
 
 def load_flow(ctx: PanelContext) -> pd.DataFrame:

@@ -1,5 +1,5 @@
 -- Grain: one row: how many tickets the drill-down listing matches (for the pager).
 SELECT count(*) AS n_total
 FROM tickets
-WHERE created_at >= $start_at AND created_at < $end_at
+WHERE @scope@
   @filters@
