@@ -170,6 +170,25 @@ def test_drill_from_chart_to_tickets_and_show_all(site, browser):
     assert severe_logs(browser) == []
 
 
+def test_drill_from_a_backlog_bar_to_that_days_open_tickets(site, browser):
+    server, _cfg, _tmp = site
+    open_page(browser, server, "/backlog?from=2026-06-01&to=2026-06-28")
+    bar = browser.find_elements(By.CSS_SELECTOR, "#card-backlog-ageing .trace.bars .point path")[10]
+    ActionChains(browser).move_to_element(bar).click().perform()
+    WebDriverWait(browser, 20).until(lambda d: urlsplit(d.current_url).path == "/tickets")
+    settle(browser)
+    q = query_of(browser)
+    assert q["from"] == "2026-06-01" and q["open_on"].startswith("2026-06-")
+    WebDriverWait(browser, 20).until(
+        lambda d: f"open at the end of {q['open_on']}" in d.find_element(By.ID, "tickets-count").text)
+    assert int(browser.find_element(By.ID, "tickets-count").text.split()[0].replace(",", "")) > 0
+    cells = lambda: [c.text for c in browser.find_elements(  # noqa: E731
+        By.CSS_SELECTOR, "#tickets-grid .ag-row [col-id=created_at]")]
+    WebDriverWait(browser, 20).until(lambda d: cells() and all(cells()))
+    assert all(c[:10] <= q["open_on"] for c in cells())     # every listed ticket was created by then
+    assert severe_logs(browser) == []
+
+
 def test_acknowledge_persists_after_reload(site, browser):
     server, cfg, _tmp = site
     from pipelines.warehouse import connect_read
