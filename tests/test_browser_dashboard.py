@@ -145,14 +145,19 @@ def test_copied_link_reopens_the_same_view(site, browser):
     assert "BR" in browser.find_element(By.ID, "f-region").text
 
 
-def test_drill_from_chart_to_tickets_and_show_all(site, browser):
-    server, _cfg, _tmp = site
-    open_page(browser, server, "/vendors?from=2026-06-01&to=2026-06-28")
-    bar = browser.find_elements(By.CSS_SELECTOR, "#card-vendor-sla .trace.bars .point path")[0]
+def click_bar_to_tickets(browser, server, page: str, card: str, index: int) -> dict:
+    """Open `page`, click the index-th bar of the card's chart, land on the ticket page: its query."""
+    open_page(browser, server, page)
+    bar = browser.find_elements(By.CSS_SELECTOR, f"#{card} .trace.bars .point path")[index]
     ActionChains(browser).move_to_element(bar).click().perform()
     WebDriverWait(browser, 20).until(lambda d: urlsplit(d.current_url).path == "/tickets")
     settle(browser)
-    q = query_of(browser)
+    return query_of(browser)
+
+
+def test_drill_from_chart_to_tickets_and_show_all(site, browser):
+    server, _cfg, _tmp = site
+    q = click_bar_to_tickets(browser, server, "/vendors?from=2026-06-01&to=2026-06-28", "card-vendor-sla", 0)
     assert q.get("vendor") and q["from"] == "2026-06-01"
     cells = lambda: [c.text for c in browser.find_elements(  # noqa: E731
         By.CSS_SELECTOR, "#tickets-grid .ag-row [col-id=vendor]")]
@@ -172,12 +177,7 @@ def test_drill_from_chart_to_tickets_and_show_all(site, browser):
 
 def test_drill_from_a_backlog_bar_to_that_days_open_tickets(site, browser):
     server, _cfg, _tmp = site
-    open_page(browser, server, "/backlog?from=2026-06-01&to=2026-06-28")
-    bar = browser.find_elements(By.CSS_SELECTOR, "#card-backlog-ageing .trace.bars .point path")[10]
-    ActionChains(browser).move_to_element(bar).click().perform()
-    WebDriverWait(browser, 20).until(lambda d: urlsplit(d.current_url).path == "/tickets")
-    settle(browser)
-    q = query_of(browser)
+    q = click_bar_to_tickets(browser, server, "/backlog?from=2026-06-01&to=2026-06-28", "card-backlog-ageing", 10)
     assert q["from"] == "2026-06-01" and q["open_on"].startswith("2026-06-")
     WebDriverWait(browser, 20).until(
         lambda d: f"open at the end of {q['open_on']}" in d.find_element(By.ID, "tickets-count").text)
