@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards.colors import category_color
-from dashboards.filters import OPEN_ON_KEY
+from dashboards.filters import OPEN_AGE_KEY, OPEN_ON_KEY
 from dashboards.theme import apply_theme, palette
 
 NO_MATCH = "No tickets match these filters"
@@ -61,9 +61,11 @@ def drill_fragment(dims: dict[str, str] | None = None, period=None, grain: str =
     return urlencode(pairs)
 
 
-def open_on_fragment(period) -> str:
-    """A backlog point's slice: the tickets open at the end of that day (the ticket page's open_on)."""
-    return urlencode([(OPEN_ON_KEY, pd.Timestamp(period).date().isoformat())])
+def open_on_fragment(period, age_band: str | None = None) -> str:
+    """A backlog point's slice: the tickets open at the end of that day (the ticket page's open_on),
+    in one age band when given."""
+    pairs = [(OPEN_ON_KEY, pd.Timestamp(period).date().isoformat())]
+    return urlencode(pairs + ([(OPEN_AGE_KEY, age_band)] if age_band else []))
 
 
 def trace_color(dim: str | None, value: str) -> str | None:

@@ -16,9 +16,11 @@ FILTER_DIMS = ("region", "vendor", "abuse_category", "language", "priority", "ch
 DATE_KEYS = ("from", "to")
 HIGH_PROFILE_KEY = "high_profile"
 FILTER_KEYS = DATE_KEYS + FILTER_DIMS + (HIGH_PROFILE_KEY,)
-# The ticket page's own key for a drill from a backlog point: list the tickets open at the end of
-# that day (whenever created) instead of those created in the window.
+# The ticket page's own keys for a drill from a backlog point: list the tickets open at the end of
+# that day (whenever created) instead of those created in the window, optionally in one age band.
 OPEN_ON_KEY = "open_on"
+OPEN_AGE_KEY = "open_age"
+TICKET_PAGE_KEYS = (OPEN_ON_KEY, OPEN_AGE_KEY)
 DEFAULT_WINDOW_DAYS = 28
 
 
@@ -144,6 +146,11 @@ def page_params(search: str | None) -> dict[str, str]:
 def open_on(params: Mapping[str, str]) -> dt.date | None:
     """The ticket page's open_on date from its own URL keys (None when absent or not a date)."""
     return _parse_date(params.get(OPEN_ON_KEY))
+
+
+def open_age(params: Mapping[str, str]) -> str | None:
+    """The ticket page's open_age band (metrics.tickets.OPEN_AGE_BANDS), only beside an open_on day."""
+    return params.get(OPEN_AGE_KEY) if open_on(params) else None
 
 
 def _canonical(values: Iterable[str]) -> tuple[str, ...]:

@@ -55,10 +55,11 @@ def breach_risk(con, config: Config, filters: Filters) -> pd.DataFrame:
 
 
 def tickets_page(con, config: Config, filters: Filters, sort: tuple[tuple[str, str], ...],
-                 offset: int, limit: int, open_on=None) -> tuple[pd.DataFrame, int]:
-    """Tickets created in the filter window, or (`open_on`, a date) those open at that day's end."""
+                 offset: int, limit: int, open_on=None, open_age: str | None = None) -> tuple[pd.DataFrame, int]:
+    """Tickets created in the filter window, or (`open_on`, a date) those open at that day's end,
+    in one backlog age band (`open_age`) when given."""
     return tickets.ticket_rows(con, config, filters.metric_filters(), filters.date_from, filters.date_to,
-                               sort=sort, offset=offset, limit=limit, open_at_end_of=open_on)
+                               sort=sort, offset=offset, limit=limit, open_at_end_of=open_on, open_age=open_age)
 
 
 def dimension_options(con, config: Config, dim: str) -> list[str]:

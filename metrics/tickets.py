@@ -27,24 +27,35 @@ BREACH_COLUMNS = ["source", "ticket_id", "created_at", "priority", "region", "ve
 CREATED_IN_WINDOW = "created_at >= $start_at AND created_at < $end_at"
 # the backlog metric's definition (metrics/sql/backlog.sql) at the end of the window
 OPEN_AT_END = "created_at < $end_at AND (resolved_at IS NULL OR resolved_at >= $end_at)"
+# ... and its age bands there, as backlog.sql counts them: aged A or more when created_at + A <= end
+OPEN_AGE_BANDS = {
+    "lt_1d": " AND created_at > $end_at - INTERVAL 24 HOUR",
+    "1_3d": " AND created_at <= $end_at - INTERVAL 24 HOUR AND created_at > $end_at - INTERVAL 72 HOUR",
+    "3_7d": " AND created_at <= $end_at - INTERVAL 72 HOUR AND created_at > $end_at - INTERVAL 168 HOUR",
+    "gt_7d": " AND created_at <= $end_at - INTERVAL 168 HOUR",
+}
 
 
 def ticket_rows(con: duckdb.DuckDBPyConnection, config: Config, filters=(), date_from=None, date_to=None,
                 sort=(("created_at", "desc"),), offset: int = 0, limit: int = 100,
-                open_at_end_of: dt.date | None = None) -> tuple[pd.DataFrame, int]:
+                open_at_end_of: dt.date | None = None, open_age: str | None = None) -> tuple[pd.DataFrame, int]:
     """One page of tickets created in [date_from, date_to] (local dates) matching the filters,
     and the total number matching. With `open_at_end_of` (a local date) instead: the tickets open
-    at the end of that day, whenever they were created, which is what the backlog counts for it.
+    at the end of that day, whenever they were created, which is what the backlog counts for it;
+    `open_age` (a key of OPEN_AGE_BANDS) narrows them to one of the backlog's age bands then.
     No reporter_hash."""
     if not 0 < limit <= MAX_PAGE or offset < 0:
         raise InvalidQuery(f"page must have 0 < limit <= {MAX_PAGE} and offset >= 0 (got {limit}, {offset})")
+    if open_age is not None and (open_at_end_of is None or open_age not in OPEN_AGE_BANDS):
+        raise InvalidQuery(f"an age band ({', '.join(OPEN_AGE_BANDS)}) needs the day whose end it is "
+                           f"measured at (got {open_age!r}, day {open_at_end_of})")
     where, params = filters_sql(normalize_filters(con, filters))
     if open_at_end_of is None:
         window = make_window(con, config.reporting_timezone, "day", date_from or _EARLIEST, date_to or _LATEST)
         scope = CREATED_IN_WINDOW
     else:
         window = make_window(con, config.reporting_timezone, "day", open_at_end_of, open_at_end_of)
-        scope = OPEN_AT_END
+        scope = OPEN_AT_END + (OPEN_AGE_BANDS[open_age] if open_age else "")
     params.update(start_at=window.start_at, end_at=window.end_at, limit=limit, offset=offset)
     tokens = {"filters": where, "order": _order_sql(sort), "scope": scope}
     total = fetch_rows(con, render("ticket_count.sql", tokens), params)[0][0]

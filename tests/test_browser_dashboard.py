@@ -175,10 +175,10 @@ def test_drill_from_chart_to_tickets_and_show_all(site, browser):
     assert severe_logs(browser) == []
 
 
-def test_drill_from_a_backlog_bar_to_that_days_open_tickets(site, browser):
+def test_drill_from_a_backlog_bar_to_that_days_open_tickets_of_its_age(site, browser):
     server, _cfg, _tmp = site
     q = click_bar_to_tickets(browser, server, "/backlog?from=2026-06-01&to=2026-06-28", "card-backlog-ageing", 10)
-    assert q["from"] == "2026-06-01" and q["open_on"].startswith("2026-06-")
+    assert q["from"] == "2026-06-01" and q["open_on"].startswith("2026-06-") and q["open_age"] == "lt_1d"
     WebDriverWait(browser, 20).until(
         lambda d: f"open at the end of {q['open_on']}" in d.find_element(By.ID, "tickets-count").text)
     assert int(browser.find_element(By.ID, "tickets-count").text.split()[0].replace(",", "")) > 0

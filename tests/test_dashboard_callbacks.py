@@ -117,28 +117,34 @@ def test_drill_from_a_backlog_point_keeps_the_filters_and_asks_for_that_days_ope
 @pytest.mark.parametrize("chart", ["backlog-trend", "backlog-ageing"])
 @pytest.mark.parametrize("search", ["?from=2026-02-01&to=2026-02-21", "?from=2026-03-01&to=2026-03-14&region=BR"])
 def test_a_backlog_point_drills_to_exactly_the_tickets_it_counts(sample, chart, search):
-    """Click a day of the backlog: the ticket page lists the tickets open at that day's end (all
-    ages, whenever created), as many as the chart shows, each one open then."""
+    """Click a day of the backlog (or of one age band): the ticket page lists the tickets open at
+    that day's end (in that band), whenever created, as many as the point shows, each open then."""
     state, _rows = sample
     fig = render_graph(state, chart, {"search": search}, "light")
-    day_totals: dict[str, float] = {}
-    fragments: dict[str, str] = {}
-    for trace in fig.data:
-        for x, y, fragment in zip(trace.x, trace.y, trace.customdata):
-            key = pd.Timestamp(x).date().isoformat()
-            day_totals[key] = day_totals.get(key, 0) + (0 if pd.isna(y) else y)
-            fragments[key] = fragment
-    days = sorted(day_totals)
-    for key in (days[0], days[len(days) // 2], days[-1]):
-        href = drill_href(search, {"points": [{"customdata": fragments[key]}]})
+    points = [(pd.Timestamp(x).date().isoformat(), y, fragment)
+              for trace in fig.data for x, y, fragment in zip(trace.x, trace.y, trace.customdata)
+              if not pd.isna(y) and y > 0]
+    assert points
+    for day, value, fragment in points[::max(1, len(points) // 6)]:
+        href = drill_href(search, {"points": [{"customdata": fragment}]})
         store = {"search": href.split("?", 1)[1]}
-        assert ticket_count_text(state, store).startswith(f"{int(day_totals[key]):,} tickets open at the end of {key}")
+        assert ticket_count_text(state, store).startswith(f"{int(value):,} tickets open at the end of {day}")
         listed = ticket_rows_response(state, {"startRow": 0, "endRow": 5000}, store)
-        assert listed["rowCount"] == day_totals[key] > 0
-        end = pd.Timestamp(key) + pd.Timedelta(days=1)           # the config's zone is UTC
+        assert listed["rowCount"] == value
+        end = pd.Timestamp(day) + pd.Timedelta(days=1)            # the config's zone is UTC
         for row in listed["rowData"]:
             assert pd.Timestamp(row["created_at"]) < end
             assert row["resolved_at"] is None or pd.Timestamp(row["resolved_at"]) >= end - pd.Timedelta(minutes=1)
+
+
+def test_an_age_band_bar_names_its_band_on_the_ticket_page(sample):
+    state, _rows = sample
+    fig = render_graph(state, "backlog-ageing", {"search": "?from=2026-03-01&to=2026-03-14"}, "light")
+    oldest = next(t for t in fig.data if t.name == "≥ 7 days")
+    assert oldest.customdata[3] == "open_on=2026-03-04&open_age=gt_7d"
+    store = {"search": drill_href("?from=2026-03-01&to=2026-03-14", {"points": [{"customdata": oldest.customdata[3]}]})
+             .split("?", 1)[1]}
+    assert f"tickets open at the end of 2026-03-04, aged ≥ 7 days (that day's backlog)" in ticket_count_text(state, store)
 
 
 @pytest.mark.parametrize("click", [None, {}, {"points": []}, {"points": [{"x": 1}]}])

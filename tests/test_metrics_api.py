@@ -136,3 +136,31 @@ def test_the_tickets_open_at_a_days_end_are_that_days_backlog(con, tz, filters):
     for period_start, value in zip(series["period_start"], series["value"]):
         _, total = ticket_rows(con, cfg(tz), filters=filters, open_at_end_of=period_start.date())
         assert total == value, period_start
+
+
+@pytest.mark.parametrize("band, expected", [
+    # open at the end of 03-02 (03-03 00:00 UTC): t6 is exactly 24 h old then, which the backlog
+    # counts as aged 1 day (created_at + 24 h <= end)
+    ("lt_1d", []), ("1_3d", ["t2", "t6"]), ("3_7d", ["t3"]), ("gt_7d", ["t5"]),
+])
+def test_ticket_rows_open_in_one_age_band(band, expected):
+    c = warehouse(flow_tickets())
+    page, total = ticket_rows(c, cfg(), open_at_end_of=day("2026-03-02"), open_age=band, sort=(("ticket_id", "asc"),))
+    assert (page["ticket_id"].tolist(), total) == (expected, len(expected))
+
+
+@pytest.mark.parametrize("open_at_end_of, open_age", [(None, "1_3d"), (day("2026-03-02"), "2_4d")])
+def test_an_age_band_needs_a_known_band_and_its_day(con, open_at_end_of, open_age):
+    with pytest.raises(InputError, match="lt_1d, 1_3d, 3_7d, gt_7d"):
+        ticket_rows(con, cfg(), open_at_end_of=open_at_end_of, open_age=open_age)
+
+
+@pytest.mark.parametrize("tz", ["UTC", "America/Sao_Paulo"])
+@pytest.mark.parametrize("band", ["lt_1d", "1_3d", "3_7d", "gt_7d"])
+def test_the_tickets_open_in_an_age_band_are_that_bands_backlog(con, tz, band):
+    series = run_query(con, MetricQuery(f"backlog_age_{band}", grain="day", date_from=day("2026-02-18"),
+                                        date_to=day("2026-03-11")), cfg(tz))
+    assert series["value"].sum() > 0
+    for period_start, value in zip(series["period_start"], series["value"]):
+        _, total = ticket_rows(con, cfg(tz), open_at_end_of=period_start.date(), open_age=band)
+        assert total == value, period_start

@@ -11,7 +11,7 @@ from dashboards.annotations_feed import annotations_in_window
 from dashboards.components import LOCATION_ID, THEME_STORE
 from dashboards.csv_export import download_payload
 from dashboards.figures import annotation_markers, message_figure
-from dashboards.filters import FILTER_DIMS, OPEN_ON_KEY, Filters, page_params
+from dashboards.filters import FILTER_DIMS, TICKET_PAGE_KEYS, Filters, page_params
 from dashboards.panels.base import PanelContext, get_panel
 from dashboards.state import AppState, current_state
 from dashboards.theme import normalise_theme
@@ -78,12 +78,12 @@ def panel_csv(state: AppState, name: str, search: str | None) -> dict:
 
 def drill_search(current_search: str | None, fragment: str) -> str:
     """The clicked slice narrows the current filters: its dimensions and period replace theirs (a
-    backlog point's day goes to the ticket page as its own key, open_on)."""
+    backlog point's day and age band go to the ticket page as its own keys, open_on and open_age)."""
     base = Filters.from_search(current_search)
     changes: dict = {}
     ticket_page_keys: list[tuple[str, str]] = []
     for key, value in parse_qsl(fragment or ""):
-        if key == OPEN_ON_KEY:
+        if key in TICKET_PAGE_KEYS:
             ticket_page_keys.append((key, value))
         elif key in FILTER_DIMS:
             changes[key] = (value,)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dash import Input, Output, State, html
 
 from dashboards.callbacks.panels import NO_WAREHOUSE, panel_context
-from dashboards.filters import open_on
+from dashboards.filters import open_age, open_on
+from dashboards.panels.backlog import AGE_LABELS
 from dashboards.panels.tickets import rows_response
 from dashboards.state import AppState, current_state
 from pipelines.errors import InputError
@@ -27,12 +28,13 @@ def ticket_count_text(state: AppState, store: dict | None) -> str:
         return NO_WAREHOUSE
     except InputError as exc:
         return str(exc)
-    day = open_on(ctx.params)
+    day, band = open_on(ctx.params), open_age(ctx.params)
+    aged = f", aged {AGE_LABELS.get(band, band)}" if band else ""
     if total == 0:
-        return f"No tickets were open at the end of {day} with these filters" if day else \
+        return f"No tickets were open at the end of {day}{aged} with these filters" if day else \
             "No tickets match these filters"
     if day:
-        return f"{total:,} tickets open at the end of {day} (that day's backlog) · {ctx.filters.describe()}"
+        return f"{total:,} tickets open at the end of {day}{aged} (that day's backlog) · {ctx.filters.describe()}"
     window = f"{ctx.filters.date_from} to {ctx.filters.date_to}"
     return f"{total:,} tickets · created {window} · {ctx.filters.describe()}"
 

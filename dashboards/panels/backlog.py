@@ -13,6 +13,9 @@ AGE_BUCKETS = (("backlog_age_lt_1d", "< 1 day", "#9ecae1"), ("backlog_age_1_3d",
                ("backlog_age_3_7d", "3–7 days", "#f16913"), ("backlog_age_gt_7d", "≥ 7 days", "#a50f15"))
 
 
+AGE_LABELS = {metric.removeprefix("backlog_age_"): label for metric, label, _color in AGE_BUCKETS}
+
+
 def _has_tickets(df: pd.DataFrame) -> bool:
     return not df.empty and float(df["value"].fillna(0).sum()) > 0
 
@@ -42,18 +45,18 @@ def load_ageing(ctx: PanelContext) -> pd.DataFrame:
 
 def render_ageing(df: pd.DataFrame, ctx: PanelContext):
     fig = go.Figure()
-    for _metric, label, color in AGE_BUCKETS:
+    for metric, label, color in AGE_BUCKETS:
         part = df[df["bucket"] == label].sort_values("period_start")
+        band = metric.removeprefix("backlog_age_")
         fig.add_trace(go.Bar(x=part["period_start"], y=part["value"], name=label, marker={"color": color},
-                             customdata=[open_on_fragment(p) for p in part["period_start"]]))
+                             customdata=[open_on_fragment(p, band) for p in part["period_start"]]))
     fig.update_layout(barmode="stack", yaxis_title="open tickets")
     return apply_theme(fig, ctx.theme)
 
 
 register(Panel("backlog-ageing", "Backlog by age", load_ageing, render_ageing,
                is_empty=lambda df: not _has_tickets(df), trend=True,
-               note="Open tickets at each day's end by time since creation. Click a bar for the day's "
-                    "open tickets (all ages)."))
+               note="Open tickets at each day's end by time since creation. Click a bar for those tickets."))
 
 
 def load_flow(ctx: PanelContext) -> pd.DataFrame:
