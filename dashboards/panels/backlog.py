@@ -13,7 +13,12 @@ AGE_BUCKETS = (("backlog_age_lt_1d", "< 1 day", "#9ecae1"), ("backlog_age_1_3d",
                ("backlog_age_3_7d", "3–7 days", "#f16913"), ("backlog_age_gt_7d", "≥ 7 days", "#a50f15"))
 
 
-AGE_LABELS = {metric.removeprefix("backlog_age_"): label for metric, label, _color in AGE_BUCKETS}
+def age_band(metric: str) -> str:
+    """backlog_age_gt_7d -> gt_7d, the ticket page's open_age (metrics.tickets.OPEN_AGE_BANDS)."""
+    return metric.removeprefix("backlog_age_")
+
+
+AGE_LABELS = {age_band(metric): label for metric, label, _color in AGE_BUCKETS}
 
 
 def _has_tickets(df: pd.DataFrame) -> bool:
@@ -47,9 +52,8 @@ def render_ageing(df: pd.DataFrame, ctx: PanelContext):
     fig = go.Figure()
     for metric, label, color in AGE_BUCKETS:
         part = df[df["bucket"] == label].sort_values("period_start")
-        band = metric.removeprefix("backlog_age_")
         fig.add_trace(go.Bar(x=part["period_start"], y=part["value"], name=label, marker={"color": color},
-                             customdata=[open_on_fragment(p, band) for p in part["period_start"]]))
+                             customdata=[open_on_fragment(p, age_band(metric)) for p in part["period_start"]]))
     fig.update_layout(barmode="stack", yaxis_title="open tickets")
     return apply_theme(fig, ctx.theme)
 

@@ -28,18 +28,22 @@ class PanelContext:
     fetched: dict = field(default_factory=dict, compare=False, repr=False)
 
     def read(self, fn: Callable, *args):
-        key = (fn, repr(args))
+        key = _fetched_key(fn, args)
         if key in self.fetched:
             return self.fetched[key]
         return self.data.read(fn, *args)
 
     def read_all(self, calls: list[tuple[Callable, tuple]]) -> list:
         """Several reads at once (DataAccess.read_all); later reads of the same calls reuse them."""
-        keys = [(fn, repr(tuple(args))) for fn, args in calls]
+        keys = [_fetched_key(fn, args) for fn, args in calls]
         missing = [(call, key) for call, key in zip(calls, keys) if key not in self.fetched]
         results = self.data.read_all([call for call, _ in missing])
         self.fetched.update({key: result for (_, key), result in zip(missing, results)})
         return [self.fetched[key] for key in keys]
+
+
+def _fetched_key(fn: Callable, args) -> tuple:
+    return fn, repr(tuple(args))
 
 
 def no_tickets(df: pd.DataFrame) -> bool:
