@@ -3,13 +3,15 @@
 Only one process may write a DuckDB file, and a writer keeps readers out. So a change never
 touches the live file: `writing()` takes the writer lock, copies the live file to `<db>.next`,
 hands out a connection to the copy, and on success checkpoints it and swaps it in with
-`os.replace`. A crash at any moment leaves the live file as it was; the next writer discards the
-half-built copy. Readers (the web app) open the live file read-only and reopen when it changes.
+`os.replace`. A crash at any moment leaves the live file as it was. Readers (the web app) open
+the live file read-only and reopen when it changes. The replaced file stays as `<db>.prev`, for
+the next writer to copy into cheaply (pipelines/warehouse_files.py).
 """
 from __future__ import annotations
 
 import os
-import shutil
+import time
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -20,6 +22,7 @@ import duckdb
 from filelock import FileLock, Timeout
 
 from pipelines.errors import SafetyopsError
+from pipelines.warehouse_files import hold_read_lock, prepare_working_copy, remove_quietly, swap_in
 
 SCHEMA_VERSION = "1"
 WAREHOUSE_ALIAS = "warehouse"   # the catalog name read-only connections attach the file under
@@ -76,15 +79,43 @@ def connect_read(db_path: Path) -> duckdb.DuckDBPyConnection:
 
     The file is ATTACHed to a fresh in-memory database rather than opened with connect(path):
     DuckDB's Python module caches one database instance per path, so connect(path) while an older
-    connection is open would hand back the file from before the last swap.
+    connection is open would hand back the file from before the last swap. The connection holds a
+    read lock on its file for as long as it lives, so no writer reuses that file.
     """
-    if not Path(db_path).exists():
-        raise WarehouseMissing(f"{db_path}: no warehouse yet; run `safetyops ingest` or "
-                               "`safetyops refresh` first")
-    con = _configure(duckdb.connect(":memory:"))
-    con.execute(f"ATTACH ? AS {WAREHOUSE_ALIAS} (READ_ONLY)", [str(db_path)])
-    con.execute(f"USE {WAREHOUSE_ALIAS}")
-    return con
+    db_path = Path(db_path)
+    for _ in range(_SWAPS_TOLERATED):
+        try:
+            fd = hold_read_lock(db_path)
+        except FileNotFoundError:
+            raise WarehouseMissing(f"{db_path}: no warehouse yet; run `safetyops ingest` or "
+                                   "`safetyops refresh` first") from None
+        except BlockingIOError:       # a writer is deciding whether it may reuse this file
+            time.sleep(0.01)
+            continue
+        con = _configure(duckdb.connect(":memory:"))
+        try:
+            con.execute(f"ATTACH ? AS {WAREHOUSE_ALIAS} (READ_ONLY)", [str(db_path)])
+            if _same_file(fd, db_path):   # else a swap came between the lock and the ATTACH
+                con.execute(f"USE {WAREHOUSE_ALIAS}")
+                weakref.finalize(con, os.close, fd)
+                return con
+        except BaseException:
+            con.close()
+            os.close(fd)
+            raise
+        con.close()
+        os.close(fd)
+    raise WarehouseBusy(f"{db_path}: swapped {_SWAPS_TOLERATED} times while being opened; try again")
+
+
+_SWAPS_TOLERATED = 5
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except FileNotFoundError:
+        return False
 
 
 def lock_path(db_path: Path) -> Path:
@@ -93,6 +124,10 @@ def lock_path(db_path: Path) -> Path:
 
 def next_path(db_path: Path) -> Path:
     return Path(str(db_path) + ".next")
+
+
+def prev_path(db_path: Path) -> Path:
+    return Path(str(db_path) + ".prev")
 
 
 @dataclass(frozen=True)
@@ -142,10 +177,11 @@ def writing(db_path: Path, timeout: float = -1, fresh: bool = False,
     db_path = Path(db_path)
     with writer_lock(db_path, timeout):
         nxt = next_path(db_path)
-        _remove_quietly(nxt)
-        _remove_quietly(Path(str(nxt) + ".wal"))
+        remove_quietly(Path(str(nxt) + ".wal"))    # a crashed writer's log: DuckDB would replay it
         if db_path.exists() and not fresh:
-            shutil.copyfile(db_path, nxt)
+            prepare_working_copy(db_path, nxt, prev_path(db_path))
+        else:
+            remove_quietly(nxt)
         con = _configure(duckdb.connect(str(nxt)))
         # The copy is made durable once, by the fsync before the swap. DuckDB's own fsyncs at each
         # commit and checkpoint would protect a file that a crash discards anyway (0.1 s of a
@@ -159,12 +195,10 @@ def writing(db_path: Path, timeout: float = -1, fresh: bool = False,
             con.execute("CHECKPOINT")
         except BaseException:
             con.close()
-            _remove_quietly(nxt)
+            remove_quietly(nxt)
             raise
         con.close()
-        _fsync(nxt)
-        os.replace(nxt, db_path)
-        _fsync_dir(db_path.parent)
+        swap_in(nxt, db_path, prev_path(db_path))
 
 
 def _checked_size(text: str) -> str:
@@ -173,26 +207,3 @@ def _checked_size(text: str) -> str:
     if not re.fullmatch(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", text.strip()):
         raise ValueError(f"memory limit {text!r} must look like 1GB or 800MB")
     return text.strip()
-
-
-def _remove_quietly(p: Path) -> None:
-    try:
-        p.unlink()
-    except FileNotFoundError:
-        pass
-
-
-def _fsync(p: Path) -> None:
-    fd = os.open(p, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(d: Path) -> None:
-    fd = os.open(d, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
