@@ -6,14 +6,33 @@
 
 -- Grain: one row per version of a contested ticket, newest first.
 CREATE OR REPLACE TEMP TABLE ingest_versions AS
+WITH stored_versions AS (
+    -- At most one per key, so its line never decides: load_detail is not read for the stored rows
+    -- that the scan of every stored ticket_id finds.
+    SELECT t.rowid AS row_id, t.ticket_id, t.updated_at,
+           false AS is_from_this_load, CAST(NULL AS BIGINT) AS line_number
+    FROM tickets AS t
+    SEMI JOIN ingest_contested AS c ON c.ticket_id = t.ticket_id
+    WHERE t.source = $source AND t.load_run_id <> $load_run_id
+),
+loaded_versions AS (
+    SELECT t.rowid AS row_id, t.ticket_id, t.updated_at,
+           true AS is_from_this_load, CAST(t.load_detail->>'line_number' AS BIGINT) AS line_number
+    FROM tickets AS t
+    SEMI JOIN ingest_contested AS c ON c.ticket_id = t.ticket_id
+    WHERE t.load_run_id = $load_run_id
+),
+all_versions AS (
+    SELECT * FROM stored_versions
+    UNION ALL
+    SELECT * FROM loaded_versions
+)
 SELECT
-    t.rowid AS row_id,
-    t.load_run_id = $load_run_id AS is_from_this_load,
-    row_number() OVER (PARTITION BY t.ticket_id
-                       ORDER BY t.updated_at DESC, t.load_run_id = $load_run_id,
-                                CAST(t.load_detail->>'line_number' AS BIGINT) DESC NULLS LAST, t.rowid DESC) AS version_rank
-FROM tickets AS t
-SEMI JOIN ingest_contested AS c ON c.ticket_id = t.ticket_id
-WHERE t.source = $source;
+    row_id,
+    is_from_this_load,
+    row_number() OVER (PARTITION BY ticket_id
+                       ORDER BY updated_at DESC, is_from_this_load, line_number DESC NULLS LAST,
+                                row_id DESC) AS version_rank
+FROM all_versions;
 
 DELETE FROM tickets WHERE rowid IN (SELECT row_id FROM ingest_versions WHERE version_rank > 1);
