@@ -134,24 +134,39 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
     for name in ("ingest_rejects", "ingest_reject_scans"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     drop_raw_input(con)
+    named = _columns_as_named(header)
     try:
-        _scan_csv(con, path)
-        header_read = [r[0] for r in con.execute("DESCRIBE raw_input").fetchall()]
+        _scan_csv(con, path, named)
+        header_read = named or [r[0] for r in con.execute("DESCRIBE raw_input").fetchall()]
     except duckdb.Error as exc:
         raise UnreadableFile(f"{path}: cannot read as CSV: {str(exc).splitlines()[0]}") from exc
     return RawInput(header_read, -1, [], streamed=True)
 
 
-def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    # Explicit dialect: the sniffer guesses wrong on files whose first rows are malformed.
+def _columns_as_named(header: list[str]) -> list[str] | None:
+    """The header as DuckDB would name its columns, when that needs no guessing: every name given
+    and none repeated (DuckDB renames a repeat, case-insensitively, and names a blank itself)."""
+    folded = [name.lower() for name in header]
+    if all(name.strip() for name in header) and len(set(folded)) == len(folded):
+        return header
+    return None
+
+
+def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, named: list[str] | None) -> None:
+    # Explicit dialect: the sniffer guesses wrong on files whose first rows are malformed. With the
+    # columns named too, nothing is left to detect: DuckDB would sniff the file again each time the
+    # view is bound (0.07 s of a 100k-row load).
     # The path is inlined as a quoted literal because a view cannot hold a bound parameter.
+    columns = ""
+    if named:
+        columns = ", columns = {" + ", ".join(f"{_sql_string(n)}: 'VARCHAR'" for n in named) + "}, auto_detect = false"
     con.execute(
         f"""CREATE TEMP VIEW raw_input AS
             SELECT *
             FROM read_csv({_sql_string(str(path))}, all_varchar = true, header = true, delim = ',',
                           quote = '"', escape = '"', strict_mode = true, store_rejects = true,
                           rejects_table = 'ingest_rejects', rejects_scan = 'ingest_reject_scans',
-                          ignore_errors = true, normalize_names = false)""")
+                          ignore_errors = true, normalize_names = false{columns})""")
 
 
 def parser_rejects(con: duckdb.DuckDBPyConnection) -> list[ParserReject]:
