@@ -22,7 +22,8 @@ import duckdb
 from filelock import FileLock, Timeout
 
 from pipelines.errors import SafetyopsError
-from pipelines.warehouse_files import hold_read_lock, prepare_working_copy, remove_quietly, swap_in
+from pipelines.warehouse_files import (LockConflict, hold_read_lock, prepare_working_copy, remove_quietly,
+                                       swap_in)
 
 SCHEMA_VERSION = "1"
 WAREHOUSE_ALIAS = "warehouse"   # the catalog name read-only connections attach the file under
@@ -89,7 +90,7 @@ def connect_read(db_path: Path) -> duckdb.DuckDBPyConnection:
         except FileNotFoundError:
             raise WarehouseMissing(f"{db_path}: no warehouse yet; run `safetyops ingest` or "
                                    "`safetyops refresh` first") from None
-        except BlockingIOError:       # a writer is deciding whether it may reuse this file
+        except LockConflict:          # a writer is deciding whether it may reuse this file
             time.sleep(0.01)
             continue
         con = _configure(duckdb.connect(":memory:"))
@@ -105,7 +106,8 @@ def connect_read(db_path: Path) -> duckdb.DuckDBPyConnection:
             raise
         con.close()
         os.close(fd)
-    raise WarehouseBusy(f"{db_path}: swapped {_SWAPS_TOLERATED} times while being opened; try again")
+    raise WarehouseBusy(f"{db_path}: a write kept swapping or checking the file while it was being opened "
+                        f"({_SWAPS_TOLERATED} tries); try again")
 
 
 _SWAPS_TOLERATED = 5
