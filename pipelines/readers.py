@@ -144,11 +144,13 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
 
 
 def _columns_as_named(header: list[str]) -> list[str] | None:
-    """The header as DuckDB would name its columns, when that needs no guessing: every name given
-    and none repeated (DuckDB renames a repeat, case-insensitively, and names a blank itself)."""
-    folded = [name.lower() for name in header]
-    if all(name.strip() for name in header) and len(set(folded)) == len(folded):
-        return header
+    """The header as DuckDB would name its columns (spaces around a name trimmed), when that needs
+    no guessing: every name given and none repeated (DuckDB renames a repeat, case-insensitively,
+    and names a blank itself)."""
+    names = [name.strip(" ") for name in header]
+    folded = [name.lower() for name in names]
+    if all(name.strip() for name in names) and len(set(folded)) == len(folded):
+        return names
     return None
 
 

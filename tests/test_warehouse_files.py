@@ -63,6 +63,14 @@ def count_tickets(con) -> int:
     return con.execute("SELECT count(*) FROM tickets").fetchall()[0][0]
 
 
+def live_ticket_count(db) -> int:
+    reader = connect_read(db)
+    try:
+        return count_tickets(reader)
+    finally:
+        reader.close()
+
+
 def add_tickets(db, n: int) -> None:
     with writing(db) as con:
         insert_tickets(con, [ticket("2026-03-01 10:00") for _ in range(n)])
@@ -86,9 +94,7 @@ def test_the_replaced_version_is_kept_and_reused_by_the_next_write(tmp_path, cap
     old.close()
     add_tickets(db, 4)
     assert how_prepared(caplog) == ["copied the live file", "reused the previous version's file"]
-    reader = connect_read(db)
-    assert count_tickets(reader) == 7
-    reader.close()
+    assert live_ticket_count(db) == 7
     assert not next_path(db).exists()
 
 
@@ -103,9 +109,7 @@ def test_a_file_a_reader_still_has_open_is_copied_afresh_and_the_reader_keeps_it
     assert reader.execute("SELECT count(DISTINCT ticket_id) FROM tickets").fetchall() == [(1,)]
     reader.close()
     assert how_prepared(caplog) == ["copied the live file", "copied the live file"]
-    fresh = connect_read(db)
-    assert count_tickets(fresh) == 7
-    fresh.close()
+    assert live_ticket_count(db) == 7
 
 
 def test_a_reader_in_another_process_blocks_reuse(tmp_path):
@@ -137,9 +141,7 @@ def test_a_spare_that_is_the_live_file_under_a_second_name_is_not_written_into(t
             con.execute("DELETE FROM tickets")
             con.execute("CHECKPOINT")
             raise RuntimeError("crash before the swap")
-    reader = connect_read(db)
-    assert count_tickets(reader) == 3
-    reader.close()
+    assert live_ticket_count(db) == 3
 
 
 def test_a_crashed_writers_copy_and_log_are_not_replayed(tmp_path):
@@ -153,9 +155,7 @@ def test_a_crashed_writers_copy_and_log_are_not_replayed(tmp_path):
     junk.close()
     assert os.path.exists(str(next_path(db)) + ".wal")
     add_tickets(db, 2)
-    reader = connect_read(db)
-    assert count_tickets(reader) == 5
-    reader.close()
+    assert live_ticket_count(db) == 5
 
 
 def test_a_reader_never_opens_a_file_while_a_writer_takes_it_for_reuse(tmp_path):
@@ -170,6 +170,4 @@ def test_a_reader_never_opens_a_file_while_a_writer_takes_it_for_reuse(tmp_path)
             connect_read(db)
     finally:
         os.close(fd)
-    reader = connect_read(db)
-    assert count_tickets(reader) == 1
-    reader.close()
+    assert live_ticket_count(db) == 1
