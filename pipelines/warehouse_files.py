@@ -14,13 +14,17 @@ never reused: it is copied afresh instead, and the reader goes on reading its ve
 from __future__ import annotations
 
 import errno
-import fcntl
 import logging
 import os
 import shutil
 import struct
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:        # not a POSIX system: files are never reused, every write copies
+    fcntl = None
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +112,7 @@ def _whole_file_lock(lock_type: int) -> bytes:
     return struct.pack("hhqqi4x", lock_type, os.SEEK_SET, 0, 0, 0)
 
 
-_OFD_SETLK = getattr(fcntl, "F_OFD_SETLK", None)     # Linux only
+_OFD_SETLK = getattr(fcntl, "F_OFD_SETLK", None)     # Linux only; None without fcntl too
 
 
 class LockConflict(Exception):
