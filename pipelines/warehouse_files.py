@@ -29,7 +29,9 @@ except ImportError:        # not a POSIX system: files are never reused, every w
 log = logging.getLogger(__name__)
 
 BLOCK_BYTES = 1 << 18      # DuckDB's block size: a changed block is rewritten whole
-CHUNK_BYTES = 1 << 22      # read and compared 4 MiB at a time; equal chunks (most) cost one memcmp
+# Read and compared a block at a time: two 256-KiB buffers per thread stay in the CPU's cache
+# (4 MiB chunks took 0.095-0.117 s for the 466 MB file, 256 KiB 0.075-0.077 s).
+CHUNK_BYTES = BLOCK_BYTES
 
 
 def prepare_working_copy(live: Path, work: Path, spare: Path) -> str:
@@ -71,7 +73,8 @@ def copy_changed_blocks(src: Path, dst: Path, block_bytes: int = BLOCK_BYTES,
     to src's length); returns the bytes written. dst must exist.
 
     Reading both files from the page cache is what it costs: the halves go to two threads (the
-    reads and writes release the GIL)."""
+    reads and writes release the GIL). `chunk_bytes` (a multiple of the block) is how much is
+    read and compared at once."""
     if chunk_bytes % block_bytes:
         raise ValueError("chunk_bytes must be a multiple of block_bytes")
     size = os.path.getsize(src)
