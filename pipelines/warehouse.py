@@ -93,6 +93,8 @@ def connect_read(db_path: Path) -> duckdb.DuckDBPyConnection:
         except LockConflict:          # a writer is deciding whether it may reuse this file
             time.sleep(0.01)
             continue
+        except OSError as exc:        # as DuckDB's own refusal to open it is reported (dashboards.connection)
+            raise WarehouseMissing(f"{db_path}: cannot open the warehouse read-only: {exc}") from exc
         con = _configure(duckdb.connect(":memory:"))
         try:
             con.execute(f"ATTACH ? AS {WAREHOUSE_ALIAS} (READ_ONLY)", [str(db_path)])

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.warehouse import WarehouseBusy, connect_read, next_path, prev_path, writing
+from pipelines.warehouse import WarehouseBusy, WarehouseMissing, connect_read, next_path, prev_path, writing
 from pipelines.warehouse_files import copy_changed_blocks, nobody_has_open
 from tests.ticket_factory import insert_tickets, ticket
 
@@ -171,3 +171,9 @@ def test_a_reader_never_opens_a_file_while_a_writer_takes_it_for_reuse(tmp_path)
     finally:
         os.close(fd)
     assert live_ticket_count(db) == 1
+
+
+def test_a_warehouse_path_that_cannot_be_opened_is_a_clear_error(tmp_path):
+    (tmp_path / "not_a_folder").write_text("x")
+    with pytest.raises(WarehouseMissing, match="cannot open the warehouse read-only"):
+        connect_read(tmp_path / "not_a_folder" / "wh.duckdb")
