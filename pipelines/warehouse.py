@@ -28,6 +28,9 @@ from pipelines.warehouse_files import (LockConflict, hold_read_lock, prepare_wor
 SCHEMA_VERSION = "1"
 WAREHOUSE_ALIAS = "warehouse"   # the catalog name read-only connections attach the file under
 DEFAULT_WRITER_MEMORY = os.environ.get("SAFETYOPS_WRITER_MEMORY", "1GB")
+# SAFETYOPS_KEEP_PREVIOUS=0: no <db>.prev, for a disk that cannot hold the warehouse twice (every
+# write then copies the whole file).
+KEEP_PREVIOUS = os.environ.get("SAFETYOPS_KEEP_PREVIOUS", "1").strip().lower() not in ("0", "false", "no")
 
 
 class WarehouseBusy(SafetyopsError):
@@ -171,12 +174,14 @@ def writer_lock(db_path: Path, timeout: float = -1) -> Iterator[None]:
 
 @contextmanager
 def writing(db_path: Path, timeout: float = -1, fresh: bool = False,
-            memory_limit: str | None = DEFAULT_WRITER_MEMORY) -> Iterator[duckdb.DuckDBPyConnection]:
+            memory_limit: str | None = DEFAULT_WRITER_MEMORY,
+            keep_previous: bool | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Build the next warehouse beside the live one and swap it in when the block succeeds.
 
     `fresh=True` starts from an empty warehouse instead of a copy (a full rebuild).
     `memory_limit` caps DuckDB's buffers for the load (it spills to `<db>.next.tmp` beyond it), so
     a 10M-row file loads in bounded memory next to a running dashboard.
+    `keep_previous` (default SAFETYOPS_KEEP_PREVIOUS, on) keeps the replaced file as `<db>.prev`.
     """
     db_path = Path(db_path)
     with writer_lock(db_path, timeout):
@@ -202,7 +207,8 @@ def writing(db_path: Path, timeout: float = -1, fresh: bool = False,
             remove_quietly(nxt)
             raise
         con.close()
-        swap_in(nxt, db_path, prev_path(db_path))
+        keep = KEEP_PREVIOUS if keep_previous is None else keep_previous
+        swap_in(nxt, db_path, prev_path(db_path), keep_replaced=keep)
 
 
 def _checked_size(text: str) -> str:

@@ -54,11 +54,12 @@ def prepare_working_copy(live: Path, work: Path, spare: Path) -> str:
     return "copied"
 
 
-def swap_in(work: Path, live: Path, spare: Path) -> None:
-    """Make `work` durable and put it in place of `live`, whose file stays on as `spare`."""
+def swap_in(work: Path, live: Path, spare: Path, keep_replaced: bool = True) -> None:
+    """Make `work` durable and put it in place of `live`, whose file stays on as `spare` (or is
+    freed, with keep_replaced=False)."""
     fsync_path(work)
     remove_quietly(spare)
-    if live.exists():
+    if keep_replaced and live.exists():
         try:
             os.link(live, spare)
         except OSError as exc:        # a file system without hard links: the next write copies

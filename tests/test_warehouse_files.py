@@ -177,3 +177,14 @@ def test_a_warehouse_path_that_cannot_be_opened_is_a_clear_error(tmp_path):
     (tmp_path / "not_a_folder").write_text("x")
     with pytest.raises(WarehouseMissing, match="cannot open the warehouse read-only"):
         connect_read(tmp_path / "not_a_folder" / "wh.duckdb")
+
+
+def test_without_keeping_the_previous_version_every_write_copies(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="pipelines.warehouse_files")
+    db = tmp_path / "wh.duckdb"
+    for n in (1, 2, 4):
+        with writing(db, keep_previous=False) as con:
+            insert_tickets(con, [ticket("2026-03-01 10:00") for _ in range(n)])
+        assert not prev_path(db).exists()
+    assert how_prepared(caplog) == ["copied the live file", "copied the live file"]
+    assert live_ticket_count(db) == 7
