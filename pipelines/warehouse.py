@@ -78,6 +78,9 @@ def connect_memory() -> duckdb.DuckDBPyConnection:
     return con
 
 
+_SWAPS_TOLERATED = 5   # connect_read's tries when writes keep swapping or checking the file
+
+
 def connect_read(db_path: Path) -> duckdb.DuckDBPyConnection:
     """Open the live warehouse read-only. Safe while a writer builds the next one beside it.
 
@@ -113,9 +116,6 @@ def connect_read(db_path: Path) -> duckdb.DuckDBPyConnection:
         os.close(fd)
     raise WarehouseBusy(f"{db_path}: a write kept swapping or checking the file while it was being opened "
                         f"({_SWAPS_TOLERATED} tries); try again")
-
-
-_SWAPS_TOLERATED = 5
 
 
 def _same_file(fd: int, path: Path) -> bool:

@@ -6,7 +6,7 @@ full copy writes and makes durable the whole file every time (0.3-1.0 s for the 
 with `discard` does synchronously (0.09 s). A 100k-row load changes few blocks: 27 of the 1,880
 256-KiB blocks of that file. So the swap keeps the replaced version as `<db>.prev` (a hard link,
 no data written), and the next writer brings that file up to date by rewriting only the blocks
-that differ from the live file (0.06-0.15 s). The warehouse then takes twice its size on disk.
+that differ from the live file (0.06-0.08 s). The warehouse then takes twice its size on disk.
 
 A file that a reader still has open (a dashboard that has not asked for the new version yet) is
 never reused: it is copied afresh instead, and the reader goes on reading its version untouched.
@@ -34,9 +34,9 @@ BLOCK_BYTES = 1 << 18      # DuckDB's block size: a changed block is rewritten w
 CHUNK_BYTES = BLOCK_BYTES
 
 
-def prepare_working_copy(live: Path, work: Path, spare: Path) -> str:
+def prepare_working_copy(live: Path, work: Path, spare: Path) -> None:
     """Make `work` a byte-identical copy of `live`, reusing a file from an earlier write when it
-    is safe; returns 'reused' or 'copied'. `spare` is the version the last swap replaced."""
+    is safe (the log says which). `spare` is the version the last swap replaced."""
     candidate = work if work.exists() else spare    # a crashed writer's copy, else the replaced version
     if candidate.exists() and not os.path.samefile(candidate, live) and nobody_has_open(candidate):
         if candidate != work:
@@ -44,14 +44,13 @@ def prepare_working_copy(live: Path, work: Path, spare: Path) -> str:
         remove_quietly(spare)
         n_bytes = copy_changed_blocks(live, work)
         log.info("%s: reused the previous version's file, %d MB rewritten", work, n_bytes >> 20)
-        return "reused"
+        return
     # A crash between keeping the spare and the swap leaves the spare as a second name of the
     # live file (samefile): unlinking that name is all it needs.
     remove_quietly(work)
     remove_quietly(spare)
     shutil.copyfile(live, work)
     log.info("%s: copied the live file", work)
-    return "copied"
 
 
 def swap_in(work: Path, live: Path, spare: Path, keep_replaced: bool = True) -> None:
