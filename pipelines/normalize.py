@@ -243,6 +243,8 @@ SELECT
     -- A rejected row is stored only until the load moves it to rejected_rows, in the same
     -- transaction; these placeholders keep the NOT NULL columns valid meanwhile.
     coalesce(raw_ticket_id, '') AS ticket_id,
+    CASE WHEN CAST(TRY_CAST(raw_ticket_id AS BIGINT) AS VARCHAR) = raw_ticket_id   -- see schema.sql
+         THEN TRY_CAST(raw_ticket_id AS BIGINT) END AS ticket_number,
     coalesce(created_at, TIMESTAMPTZ '{EPOCH}') AS created_at,
     coalesce(greatest(coalesce(updated_given_at, created_at), created_at, coalesce(first_response_at, created_at),
                       coalesce(resolved_any_at, created_at)), TIMESTAMPTZ '{EPOCH}') AS updated_at,

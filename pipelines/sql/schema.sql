@@ -40,6 +40,12 @@ CREATE TABLE IF NOT EXISTS tickets (
 -- a column of its own even when every row is NULL, which cost a tenth of a canonical load's CPU.
 -- (Warehouses that hold the STRUCT are converted by pipelines/warehouse.py.)
 ALTER TABLE tickets ADD COLUMN IF NOT EXISTS load_detail JSON;
+-- ticket_number: ticket_id as a BIGINT when the id is a plain decimal number written the one way
+-- a number prints ('123', not '0123' or '+123'), else NULL; so equal numbers are equal ids. A load
+-- finds the stored versions of its numeric ids by this column (hashing 10M integers, not 10M
+-- strings: pipelines/sql/keep_newest_versions.sql). Rows written without it (older files, rows
+-- inserted by hand) are still found, by their ticket_id.
+ALTER TABLE tickets ADD COLUMN IF NOT EXISTS ticket_number BIGINT;
 
 -- Grain: one row per input file we were asked to load (skipped re-loads included).
 CREATE SEQUENCE IF NOT EXISTS load_run_ids START 1;

@@ -1,0 +1,101 @@
+"""Numeric ticket ids: `tickets.ticket_number` holds an id written the one way its number prints,
+newest-wins finds those ids' stored versions by it, and every other stored row by its id, so no
+ticket is ever kept twice or mistaken for another."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.ingest_fixtures import CANONICAL_COLUMNS, canonical_row, load, one, write_csv
+from tests.ticket_factory import insert_tickets, ticket
+
+# (ticket id as exported, the ticket_number stored)
+NUMBER_CASES = [
+    ("123", 123),
+    ("0", 0),
+    ("-5", -5),
+    ("9223372036854775807", 9223372036854775807),     # the largest BIGINT
+    ("9223372036854775808", None),                    # one past it
+    ("0123", None),                                   # a leading zero: not the way 123 prints
+    ("+5", None),
+    ("12.0", None),
+    ("1e3", None),
+    ("1_000", None),
+    ("ABC-12", None),
+    ("5003000000D8cuIAAR", None),                     # a Salesforce case id
+]
+
+
+@pytest.mark.parametrize("ticket_id, number", NUMBER_CASES, ids=[c[0] for c in NUMBER_CASES])
+def test_ticket_number_is_the_id_only_when_the_id_is_how_its_number_prints(tmp_path, memory_con, config,
+                                                                             ticket_id, number):
+    load(memory_con, write_csv(tmp_path / "t.csv", CANONICAL_COLUMNS, [canonical_row(ticket_id=ticket_id)]), config)
+    assert one(memory_con, "SELECT ticket_id, ticket_number FROM tickets") == (ticket_id, number)
+
+
+def _versions(ids: list[str], updated_at: str) -> list[dict]:
+    return [canonical_row(ticket_id=i, created_at="2026-02-20T10:00:00Z", updated_at=updated_at) for i in ids]
+
+
+def test_ids_that_differ_only_in_how_the_number_is_written_are_different_tickets(tmp_path, memory_con, config):
+    ids = ["7", "07", "007", "+7"]
+    load(memory_con, write_csv(tmp_path / "a.csv", CANONICAL_COLUMNS, _versions(ids, "2026-03-02T10:05:00Z")), config)
+    newer = load(memory_con, write_csv(tmp_path / "b.csv", CANONICAL_COLUMNS,
+                                       _versions(["7"], "2026-03-05T10:05:00Z")), config)
+    assert (newer.rows_inserted, newer.rows_updated) == (0, 1)
+    assert memory_con.execute("SELECT ticket_id, updated_at::DATE::VARCHAR FROM tickets ORDER BY ticket_id").fetchall() == [
+        ("+7", "2026-03-02"), ("007", "2026-03-02"), ("07", "2026-03-02"), ("7", "2026-03-05")]
+
+
+def test_stored_rows_without_a_ticket_number_are_still_found(tmp_path, memory_con, config):
+    """Rows stored before the column existed, or written by another path, carry no number: a
+    newer export of the same numeric id replaces them all the same."""
+    insert_tickets(memory_con, [ticket("2026-02-20 09:00", ticket_id="123", updated_at="2026-03-01 10:00"),
+                                ticket("2026-02-20 09:00", ticket_id="ABC", updated_at="2026-03-01 10:00")])
+    assert one(memory_con, "SELECT count(ticket_number) FROM tickets") == (0,)
+    result = load(memory_con, write_csv(tmp_path / "b.csv", CANONICAL_COLUMNS,
+                                        _versions(["123", "ABC", "456"], "2026-03-05T10:05:00Z")), config)
+    assert (result.rows_inserted, result.rows_updated) == (1, 2)
+    assert memory_con.execute("SELECT ticket_id, ticket_number FROM tickets ORDER BY ticket_id").fetchall() == [
+        ("123", 123), ("456", 456), ("ABC", None)]
+
+
+def test_an_older_export_of_a_numeric_id_never_overwrites(tmp_path, memory_con, config):
+    load(memory_con, write_csv(tmp_path / "new.csv", CANONICAL_COLUMNS, _versions(["42"], "2026-03-05T10:05:00Z")), config)
+    older = load(memory_con, write_csv(tmp_path / "old.csv", CANONICAL_COLUMNS,
+                                       _versions(["42"], "2026-03-01T10:05:00Z")), config)
+    assert (older.rows_inserted, older.rows_updated, older.rows_stale) == (0, 0, 1)
+    assert one(memory_con, "SELECT count(*), min(updated_at)::DATE::VARCHAR FROM tickets") == (1, "2026-03-05")
+
+
+ID_TEXT = st.one_of(
+    st.integers(-10**20, 10**20).map(str),
+    st.from_regex(r"[0+\-]?[0-9]{1,4}", fullmatch=True),
+    st.from_regex(r"[A-Z]{1,3}-?[0-9]{0,3}", fullmatch=True),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=st.lists(ID_TEXT, min_size=1, max_size=8, unique=True),
+       second=st.lists(ID_TEXT, min_size=1, max_size=8, unique=True),
+       hand_stored=st.lists(ID_TEXT, max_size=4, unique=True))
+def test_two_loads_keep_one_newest_row_per_id(tmp_path_factory, config, first, second, hand_stored):
+    from pipelines.warehouse import connect_memory
+    folder = tmp_path_factory.mktemp("ids")
+    con = connect_memory()
+    try:
+        if hand_stored:
+            insert_tickets(con, [ticket("2026-01-31 10:00", ticket_id=i, updated_at="2026-02-21 00:00")
+                                 for i in hand_stored])
+        load(con, write_csv(folder / "a.csv", CANONICAL_COLUMNS, _versions(first, "2026-03-02T10:05:00Z")), config)
+        load(con, write_csv(folder / "b.csv", CANONICAL_COLUMNS, _versions(second, "2026-03-05T10:05:00Z")), config)
+        rows = dict(con.execute("SELECT ticket_id, updated_at::DATE::VARCHAR FROM tickets").fetchall())
+        assert one(con, "SELECT count(*) FROM tickets") == (len(rows),)          # one row per id
+        expected = {i: "2026-02-21" for i in hand_stored} | {i: "2026-03-02" for i in first} \
+            | {i: "2026-03-05" for i in second}
+        assert rows == expected
+        numbers = con.execute("SELECT ticket_id, ticket_number FROM tickets WHERE ticket_number IS NOT NULL").fetchall()
+        assert all(str(number) == ticket_id for ticket_id, number in numbers)
+    finally:
+        con.close()
