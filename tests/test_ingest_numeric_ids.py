@@ -99,3 +99,21 @@ def test_two_loads_keep_one_newest_row_per_id(tmp_path_factory, config, first, s
         assert all(str(number) == ticket_id for ticket_id, number in numbers)
     finally:
         con.close()
+
+
+def test_a_warehouse_from_before_the_column_gets_it_and_its_rows_are_still_replaced(tmp_path, config):
+    """Warehouses written before 2026-11-30 have no ticket_number: the next writer adds it, empty
+    for the stored rows, and a newer export of their numeric ids replaces them."""
+    from pipelines.warehouse import connect_read, writing
+    db = tmp_path / "wh.duckdb"
+    with writing(db) as con:
+        load(con, write_csv(tmp_path / "a.csv", CANONICAL_COLUMNS, _versions(["10", "11"], "2026-03-02T10:05:00Z")),
+             config)
+        con.execute("ALTER TABLE tickets DROP COLUMN ticket_number")
+    with writing(db) as con:
+        result = load(con, write_csv(tmp_path / "b.csv", CANONICAL_COLUMNS,
+                                     _versions(["10", "12"], "2026-03-05T10:05:00Z")), config)
+    assert (result.rows_inserted, result.rows_updated) == (1, 1)
+    assert connect_read(db).execute(
+        "SELECT ticket_id, ticket_number, updated_at::DATE::VARCHAR FROM tickets ORDER BY ticket_id").fetchall() == [
+        ("10", 10, "2026-03-05"), ("11", None, "2026-03-02"), ("12", 12, "2026-03-05")]
