@@ -6,7 +6,7 @@ For production use `safetyops serve` (gunicorn, several workers).
 from __future__ import annotations
 
 from dashboards.app import create_app
-from pipelines.config import load_config
+from core.config import load_config
 
 app = create_app(load_config())
 server = app.server   # WSGI entry point, e.g. `gunicorn app:server`

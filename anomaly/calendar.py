@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipelines.errors import InputError
+from core.errors import InputError
 
 ACTIONS = ("suppress", "label")
 KINDS = ("holiday", "launch", "incident", "vendor_change", "other")

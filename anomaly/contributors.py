@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from anomaly.series import SERIES_DIMENSIONS
-from pipelines.warehouse import sql_text
+from core.sql_files import sql_text
 
 CONTRIBUTOR_DIMENSIONS = ("language", "vendor", "queue", "channel", "priority", "region",
                           "abuse_category", "tags")

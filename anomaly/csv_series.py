@@ -12,7 +12,7 @@ import pandas as pd
 
 from anomaly.detector import detect_series
 from anomaly.settings import DetectorSettings
-from pipelines.errors import InputError
+from core.errors import InputError
 
 OUTPUT_COLUMNS = ("timestamp", "value", "expected", "lower", "upper", "score", "is_anomaly")
 

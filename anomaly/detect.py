@@ -1,6 +1,6 @@
 """`run_detection`: scan every warehouse series, store alerts, report what is new.
 
-Called by `safetyops detect` and by the refresh job, inside a `pipelines.warehouse.writing()`
+Called by `safetyops detect` and by the refresh job, inside a `core.warehouse.writing()`
 connection. New = never reported before (the triage store remembers every id, so a rebuilt
 warehouse does not re-announce old alerts); updated = same id (same series and start) that grew.
 

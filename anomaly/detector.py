@@ -30,7 +30,7 @@ from scipy import special, stats
 from anomaly.alerts import alert_runs, merge_gap_steps
 from anomaly.baseline import DAY_SECONDS, Baseline, _shift, compute_baseline, count_variance, steps_per
 from anomaly.settings import DetectorSettings
-from pipelines.errors import InputError
+from core.errors import InputError
 
 MU_FLOOR = 0.2   # a count series never "expects" less than this: keeps the NB defined at zero
 RaisedAlert = tuple[int, int, float, float]   # onset, last point, peak excess, total excess

@@ -15,9 +15,9 @@ import pandas as pd
 
 from anomaly.detect import collect_alerts
 from anomaly.evaluate_nab import NabReport
-from pipelines.config import load_config
-from pipelines.errors import InputError
-from pipelines.warehouse import connect_memory
+from core.config import load_config
+from core.errors import InputError
+from core.warehouse import connect_memory
 
 FAMILIES = ("counts_hourly", "counts_daily")
 TARGET_MIN_MULTIPLIER = 1.5

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipelines.errors import InputError
+from core.errors import InputError
 
 
 class NabDataError(InputError):

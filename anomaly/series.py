@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from anomaly.settings import settings_from_config
-from pipelines.warehouse import sql_text
+from core.sql_files import sql_text
 
 # Identifiers that may be put into series SQL: the ticket dimensions, nothing else.
 SERIES_DIMENSIONS = ("abuse_category", "region", "language", "vendor", "queue", "channel", "priority")

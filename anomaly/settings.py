@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from pipelines.errors import InputError
+from core.errors import InputError
 
 DIRECTIONS = ("up", "down", "both")
 COUNT_MODELS = ("auto", "counts", "continuous")

@@ -16,8 +16,7 @@ from datetime import datetime
 import pandas as pd
 
 from anomaly.calendar import Event
-from pipelines.sql_files import run_sql_file
-from pipelines.warehouse import sql_text
+from core.sql_files import run_sql_file, sql_text
 
 COLUMNS = ("anomaly_id", "family", "metric", "grain", "series_key", "dims_json", "abuse_category", "region",
            "direction", "start_at", "end_at", "peak_at", "peak_value", "peak_expected", "observed", "expected",

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from anomaly.calendar import ACTIONS, DEFAULT_ACTION, KINDS, Event, make_event
-from pipelines.errors import InputError
-from pipelines.warehouse import sql_text
+from core.errors import InputError
+from core.sql_files import sql_text
 
 STATUSES = ("new", "acknowledged", "resolved", "false_positive")
 

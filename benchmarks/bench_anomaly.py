@@ -18,8 +18,8 @@ from anomaly.detector import evaluate_points
 from anomaly.scan import scan_family
 from anomaly.series import count_family
 from anomaly.settings import DetectorSettings
-from pipelines.config import Config
-from pipelines.warehouse import connect_memory
+from core.config import Config
+from core.warehouse import connect_memory
 
 CATEGORIES = 11
 REGIONS = 12

@@ -76,8 +76,8 @@ def generate(rows: int, seed: int, days: int) -> Path:
     if not db.exists():
         WORK.mkdir(parents=True, exist_ok=True)
         from metrics.marts import build_marts
-        from pipelines.config import Config
-        from pipelines.warehouse import writing
+        from core.config import Config
+        from core.warehouse import writing
         try:
             module.generate(db, rows, seed, days)
             with writing(db) as con:

@@ -11,7 +11,7 @@ peak RSS belongs to that case alone:
 and the incremental case: 100k-row files (half updates, half new tickets) into the warehouse
 that holds the full file, against the full load's time. Three in a row: the first after the full
 load copies the whole warehouse file; the later ones find the file the previous write replaced
-and rewrite only its changed blocks (pipelines/warehouse_files.py), as every load after the
+and rewrite only its changed blocks (core/warehouse_files.py), as every load after the
 first does in use.
 """
 from __future__ import annotations
@@ -42,16 +42,16 @@ print(json.dumps({"seconds": seconds, "peak_rss_mb": hwm_kb / 1024}))
 """
 
 SAFETYOPS_CASE = """
-from pipelines.config import load_config
+from core.config import load_config
 from pipelines.ingest import ingest_file
-from pipelines.warehouse import writing
+from core.warehouse import writing
 import logging
 working_copy = []
 class KeepHow(logging.Handler):
     def emit(self, record):
         working_copy.append(record.getMessage().split(": ", 1)[1].split(",")[0])
-logging.getLogger("pipelines.warehouse_files").addHandler(KeepHow())
-logging.getLogger("pipelines.warehouse_files").setLevel(logging.INFO)
+logging.getLogger("core.warehouse_files").addHandler(KeepHow())
+logging.getLogger("core.warehouse_files").setLevel(logging.INFO)
 t0 = time.perf_counter()
 config = load_config(None, {db!r})
 with writing(config.db_path, fresh={fresh}) as con:

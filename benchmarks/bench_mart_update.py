@@ -25,7 +25,7 @@ import duckdb  # noqa: E402
 
 from benchmarks.bench_metrics import generate  # noqa: E402
 from metrics.marts import MART_TABLES, build_marts, update_marts  # noqa: E402
-from pipelines.config import Config  # noqa: E402
+from core.config import Config  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "_work"
 LOAD_RUN_ID = 1

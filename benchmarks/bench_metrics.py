@@ -33,8 +33,8 @@ import duckdb  # noqa: E402
 from metrics.marts import build_marts  # noqa: E402
 from metrics.query import MetricQuery, run_query  # noqa: E402
 from metrics.scorecards import kpi_summary, vendor_scorecard  # noqa: E402
-from pipelines.config import Config  # noqa: E402
-from pipelines.warehouse import connect_read, ensure_schema  # noqa: E402
+from core.config import Config  # noqa: E402
+from core.warehouse import connect_read, ensure_schema  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "_work"
 START = dt.datetime(2025, 11, 1, tzinfo=dt.timezone.utc)

@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from dashboards.report.build import build_weekly_report, default_week, write_weekly_report  # noqa: E402
 from metrics.marts import build_marts  # noqa: E402
-from pipelines.config import Config  # noqa: E402
-from pipelines.warehouse import connect_read, writing  # noqa: E402
+from core.config import Config  # noqa: E402
+from core.warehouse import connect_read, writing  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "_work" / "report"   # own folder: other benchmarks clean theirs
 

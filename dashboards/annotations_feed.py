@@ -10,7 +10,7 @@ import pandas as pd
 
 from dashboards.anomaly_data import annotations
 from dashboards.filters import Filters
-from pipelines.config import Config
+from core.config import Config
 
 COLUMNS = ("at", "label", "kind")
 

@@ -15,7 +15,7 @@ from anomaly import triage
 from anomaly.alerts import SEVERITIES
 from anomaly.calendar import KINDS
 from dashboards.filters import FILTER_DIMS, Filters
-from pipelines.config import Config
+from core.config import Config
 
 OPEN_STATUSES = ("new", "acknowledged")
 STATUS_CHOICES = ("open", "new", "acknowledged", "resolved", "false_positive", "withdrawn", "all")

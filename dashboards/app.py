@@ -13,7 +13,7 @@ from dashboards.callbacks import panels as panel_callbacks
 from dashboards.components import REFRESH_TICK, THEME_STORE, filter_bar, header
 from dashboards.data_access import DataAccess, make_cache
 from dashboards.state import AppState, attach_state
-from pipelines.config import Config
+from core.config import Config
 
 HERE = Path(__file__).resolve().parent
 BANNER_REFRESH_MS = 60_000

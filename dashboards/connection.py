@@ -17,7 +17,7 @@ from typing import Iterator
 
 import duckdb
 
-from pipelines.warehouse import WAREHOUSE_ALIAS, FileVersion, WarehouseMissing, connect_read, file_version
+from core.warehouse import WAREHOUSE_ALIAS, FileVersion, WarehouseMissing, connect_read, file_version
 
 _ALIAS = WAREHOUSE_ALIAS
 
@@ -31,7 +31,7 @@ def open_version(db_path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def configure_cursor(cur: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """Per-connection settings, as pipelines.warehouse sets them for its own connections."""
+    """Per-connection settings, as core.warehouse sets them for its own connections."""
     cur.execute(f"USE {_ALIAS}")
     cur.execute("SET TimeZone = 'UTC'")
     cur.execute("SET enable_progress_bar = false")

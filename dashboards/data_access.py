@@ -15,8 +15,8 @@ from typing import Any, Callable
 from flask_caching import Cache
 
 from dashboards.connection import WarehouseConnections
-from pipelines.config import Config
-from pipelines.warehouse import file_version
+from core.config import Config
+from core.warehouse import file_version
 
 ROOT = Path(__file__).resolve().parents[1]
 READ_THREADS = 4    # per request; more would only queue on the cores behind each other

@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 
 from pipelines import health
-from pipelines.config import Config
+from core.config import Config
 
 LOAD_RUN_LIMIT = 200
 

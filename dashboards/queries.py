@@ -14,7 +14,7 @@ from dashboards.filters import Filters
 from metrics import query as mq
 from metrics import scorecards, tickets
 from metrics.registry import METRICS
-from pipelines.config import Config
+from core.config import Config
 
 
 def as_of_date(con, config: Config) -> dt.date | None:

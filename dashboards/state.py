@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import flask
 
 from dashboards.data_access import DataAccess
-from pipelines.config import Config
+from core.config import Config
 
 _STATE_KEY = "SAFETYOPS_DASH_STATE"
 

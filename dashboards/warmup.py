@@ -16,7 +16,7 @@ from dashboards.callbacks.panels import cached_block, cached_graph
 from dashboards.data_access import cache_dir_for
 from dashboards.panels.base import PANELS
 from dashboards.state import AppState
-from pipelines.errors import SafetyopsError
+from core.errors import SafetyopsError
 
 log = logging.getLogger(__name__)
 _started: set[str] = set()

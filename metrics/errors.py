@@ -1,7 +1,7 @@
 """Errors a metrics caller can act on; each message lists the valid choices."""
 from __future__ import annotations
 
-from pipelines.errors import InputError
+from core.errors import InputError
 
 
 def _choices(valid) -> str:

@@ -16,7 +16,7 @@ from metrics.families import compute
 from metrics.periods import WINDOW, Window, local_date, make_window, shift_period, with_previous_window
 from metrics.registry import GRAINS, METRICS
 from metrics.sqltext import check_dims
-from pipelines.config import Config
+from core.config import Config
 
 COMPARE_MODES = ("previous",)
 SOURCES = ("auto", "tickets", "mart")

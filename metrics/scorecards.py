@@ -12,7 +12,7 @@ from metrics.facts import Extent, extent
 from metrics.periods import WINDOW
 from metrics.query import SNAPSHOT_METRICS, MetricQuery, run_query
 from metrics.registry import METRICS
-from pipelines.config import Config
+from core.config import Config
 
 # category_share needs a category to be a share of, so it has no single whole-window number.
 KPI_METRICS = tuple(name for name in METRICS if name != "category_share")

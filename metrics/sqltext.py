@@ -13,7 +13,7 @@ import pandas as pd
 
 from metrics.errors import UnknownDimension
 from metrics.registry import DIMENSIONS
-from pipelines.warehouse import sql_text
+from core.sql_files import sql_text
 
 _TOKEN = re.compile(r"@([a-z_]+)@")
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")

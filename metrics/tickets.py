@@ -11,7 +11,7 @@ from metrics.facts import extent
 from metrics.periods import make_window
 from metrics.query import normalize_filters
 from metrics.sqltext import fetch_df, fetch_rows, filters_sql, render
-from pipelines.config import Config
+from core.config import Config
 
 SORTABLE = ("created_at", "first_response_at", "resolved_at", "status", "priority", "channel",
             "abuse_category", "region", "language", "vendor", "queue", "escalated", "high_profile",

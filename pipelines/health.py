@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 import duckdb
 import pandas as pd
 
-from pipelines.sql_files import bound_params
-from pipelines.warehouse import sql_text
+from core.sql_files import bound_params
+from core.sql_files import sql_text
 
 
 def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pd.DataFrame:

@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import duckdb
 
 from pipelines import readers
-from pipelines.config import Config
-from pipelines.errors import InputError
+from core.config import Config
+from core.errors import InputError
 from pipelines.mapping import Mapping
 from pipelines.normalize import build_plan
 from pipelines.progress import QueryProgress
 from pipelines.sources import is_milestone_extract, mapping_for
-from pipelines.sql_files import bound_params, run_sql_file
+from core.sql_files import bound_params, run_sql_file
 from pipelines.versions import find_contested_keys, keep_newest_versions
 
 
@@ -135,7 +135,7 @@ class _FileTransaction:
     inserts the file's rows; the second moves, re-reads and deletes, on committed rows. When the
     second fails, it is rolled back and the rows the first committed are deleted, so a failure
     leaves the warehouse as it was; against a crash in between, the writer's copy-and-swap
-    (pipelines/warehouse.py) keeps the live warehouse whole."""
+    (core/warehouse.py) keeps the live warehouse whole."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from pipelines.errors import InputError
+from core.errors import InputError
 
 BUILTIN_SOURCES = ("canonical", "zendesk", "zendesk_json", "salesforce", "jira")
 FORMATS = ("csv", "parquet", "jsonl", "zendesk_json")

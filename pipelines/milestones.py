@@ -11,7 +11,7 @@ import duckdb
 
 from pipelines import readers
 from pipelines.progress import QueryProgress
-from pipelines.sql_files import run_sql_file
+from core.sql_files import run_sql_file
 
 SOURCE = "salesforce_milestones"
 COLUMNS = {"case_id": "caseid", "milestone_name": "milestonetype.name", "completed_at": "completiondate",

@@ -22,7 +22,7 @@ from pipelines.mapping import Mapping
 from pipelines.raw_records import RecordColumns, record_json
 from pipelines.readers import quote_ident
 from pipelines.reject_reasons import NOTE_FLAGS, reject_column_case, reject_value_case
-from pipelines.sql_files import bound_params
+from core.sql_files import bound_params
 
 STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
 PRIORITIES = ("urgent", "high", "normal", "low")

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from pipelines.errors import InputError
+from core.errors import InputError
 
 LINE = "__line"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.config import Config
+from core.config import Config
 from pipelines.mapping import BUILTIN_SOURCES, Mapping, MappingError, builtin_mapping, load_mapping
 from pipelines.readers import file_kind, sniff_header
 

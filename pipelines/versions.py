@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines.sql_files import run_sql_file
+from core.sql_files import run_sql_file
 
 
 def find_contested_keys(con: duckdb.DuckDBPyConnection, source: str, load_run_id: int) -> int:

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from pipelines.errors import SafetyopsError
+from core.errors import SafetyopsError
 from safetyops.context import AppContext
 
 # Module names under safetyops.commands; each defines `command`.

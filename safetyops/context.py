@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import click
 
-from pipelines.config import Config, load_config
+from core.config import Config, load_config
 
 
 @dataclass

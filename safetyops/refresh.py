@@ -38,10 +38,10 @@ import pandas as pd
 
 from metrics.facts import as_of
 from metrics.marts import update_marts
-from pipelines.config import Config
-from pipelines.errors import SafetyopsError
+from core.config import Config
+from core.errors import SafetyopsError
 from pipelines.ingest import LoadResult, ingest_file
-from pipelines.warehouse import WarehouseBusy, connect_read, writing
+from core.warehouse import WarehouseBusy, connect_read, writing
 from safetyops import inbox as inbox_mod
 from safetyops.refresh_record import (STATUS_FAILED, STATUS_FILES_FAILED, STATUS_OK, RunCounts,
                                       ensure_refresh_table, record_run, write_status)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.sql_files import run_sql_file
+from core.sql_files import run_sql_file
 
 STATUS_OK = "ok"
 STATUS_FILES_FAILED = "files_failed"   # the warehouse was refreshed; some inputs went to failed/

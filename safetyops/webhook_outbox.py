@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Iterable
 
 from anomaly import triage
-from pipelines.warehouse import sql_text
+from core.sql_files import sql_text
 
 KEEP_FINISHED_DAYS = 30   # delivered/failed messages kept this long (an audit trail), then dropped
 

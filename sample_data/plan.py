@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
-from pipelines.errors import InputError
+from core.errors import InputError
 from sample_data import catalog
 
 FORMATS = ("canonical", "zendesk", "salesforce", "jira")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.config import load_config
+from core.config import load_config
 from tests.ticket_factory import insert_tickets, ticket  # noqa: F401  (re-exported for tests)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,7 +33,7 @@ def config(config_file: Path):
 @pytest.fixture
 def memory_con():
     """An in-memory warehouse with the full schema."""
-    from pipelines.warehouse import connect_memory
+    from core.warehouse import connect_memory
     con = connect_memory()
     yield con
     con.close()

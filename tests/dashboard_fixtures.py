@@ -7,8 +7,8 @@ import socket
 import threading
 from pathlib import Path
 
-from pipelines.config import load_config
-from pipelines.warehouse import writing
+from core.config import load_config
+from core.warehouse import writing
 from tests.ticket_factory import insert_tickets, ticket
 
 CATEGORIES = ("spam", "harassment", "hateful_conduct", "child_safety", "impersonation")

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
-from pipelines.config import Config
-from pipelines.warehouse import connect_memory
+from core.config import Config
+from core.warehouse import connect_memory
 from tests.ticket_factory import insert_tickets, ticket
 
 

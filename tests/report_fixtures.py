@@ -5,9 +5,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from pipelines.config import load_config
+from core.config import load_config
 from pipelines.ingest import ingest_file
-from pipelines.warehouse import writing
+from core.warehouse import writing
 from tests.refresh_fixtures import REPO, ticket_row, write_csv
 
 SAMPLE = REPO / "sample_data" / "small" / "tickets_canonical.csv"

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from anomaly.detect import run_detection
-from pipelines.warehouse import writing
+from core.warehouse import writing
 from tests.anomaly_fixtures import HOURS_PER_WEEK, insert_frame, tickets_frame, weekly_cycle_means
 
 FILLING_HOUR = pd.Timestamp("2026-03-30 14:00")          # a Monday afternoon, after 4 weeks of history

@@ -7,8 +7,8 @@ import pytest
 
 from anomaly.api import series_with_band
 from anomaly.detect import collect_alerts
-from pipelines.config import load_config
-from pipelines.warehouse import connect_memory
+from core.config import load_config
+from core.warehouse import connect_memory
 from tests.anomaly_fixtures import insert_frame, tickets_frame
 
 START = pd.Timestamp("2026-03-02")          # a Monday; 63 days, every week the same

@@ -191,7 +191,7 @@ def test_drill_from_a_backlog_bar_to_that_days_open_tickets_of_its_age(site, bro
 
 def test_acknowledge_persists_after_reload(site, browser):
     server, cfg, _tmp = site
-    from pipelines.warehouse import connect_read
+    from core.warehouse import connect_read
     con = connect_read(cfg.db_path)
     try:
         target = ad.anomaly_list(con, cfg, Filters(), "new", None)["anomaly_id"].iloc[-1]

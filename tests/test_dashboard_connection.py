@@ -9,7 +9,7 @@ from dashboards.connection import WarehouseConnections
 from dashboards.data_access import DataAccess, cache_dir_for
 from dashboards.app import create_app
 from dashboards.state import current_state
-from pipelines.warehouse import WarehouseMissing, writing
+from core.warehouse import WarehouseMissing, writing
 from tests.dashboard_fixtures import config_for, write_warehouse
 from tests.ticket_factory import insert_tickets, ticket
 

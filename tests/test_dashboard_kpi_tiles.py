@@ -10,7 +10,7 @@ from dashboards.callbacks.panels import load_panel, render_block, render_graph
 from dashboards.panels.overview import KPI_METRICS as TILE_METRICS
 from dashboards.state import current_state
 from metrics.scorecards import kpi_summary
-from pipelines.warehouse import connect_read
+from core.warehouse import connect_read
 from tests.dashboard_fixtures import config_for, sample_rows, write_warehouse
 
 SEARCHES = ("?from=2026-02-08&to=2026-02-14", "?from=2026-03-01&to=2026-03-10&region=BR",

@@ -11,9 +11,9 @@ import json
 
 import pytest
 
-from pipelines.config import load_config
+from core.config import load_config
 from pipelines.ingest import ingest_file
-from pipelines.warehouse import writing
+from core.warehouse import writing
 
 N_ROWS = 300_000
 PADDING = "x" * 120            # makes the file about 60 MB: several scan buffers

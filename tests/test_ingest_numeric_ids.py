@@ -81,7 +81,7 @@ ID_TEXT = st.one_of(
        second=st.lists(ID_TEXT, min_size=1, max_size=8, unique=True),
        hand_stored=st.lists(ID_TEXT, max_size=4, unique=True))
 def test_two_loads_keep_one_newest_row_per_id(tmp_path_factory, config, first, second, hand_stored):
-    from pipelines.warehouse import connect_memory
+    from core.warehouse import connect_memory
     folder = tmp_path_factory.mktemp("ids")
     con = connect_memory()
     try:
@@ -104,7 +104,7 @@ def test_two_loads_keep_one_newest_row_per_id(tmp_path_factory, config, first, s
 def test_a_warehouse_from_before_the_column_gets_it_and_its_rows_are_still_replaced(tmp_path, config):
     """Warehouses written before 2026-11-30 have no ticket_number: the next writer adds it, empty
     for the stored rows, and a newer export of their numeric ids replaces them."""
-    from pipelines.warehouse import connect_read, writing
+    from core.warehouse import connect_read, writing
     db = tmp_path / "wh.duckdb"
     with writing(db) as con:
         load(con, write_csv(tmp_path / "a.csv", CANONICAL_COLUMNS, _versions(["10", "11"], "2026-03-02T10:05:00Z")),

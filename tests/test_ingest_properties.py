@@ -8,8 +8,8 @@ import io
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipelines.errors import SafetyopsError
-from pipelines.warehouse import connect_memory
+from core.errors import SafetyopsError
+from core.warehouse import connect_memory
 from tests.ingest_fixtures import CANONICAL_COLUMNS, ZENDESK_COLUMNS, canonical_row, load, zendesk_row
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

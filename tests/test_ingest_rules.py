@@ -88,7 +88,7 @@ def test_doubtful_values_are_kept_and_counted(tmp_path, memory_con, config, case
 
 
 def test_category_aliases_from_config_map_into_the_taxonomy(tmp_path, memory_con, config_file):
-    from pipelines.config import load_config
+    from core.config import load_config
     config_file.write_text(config_file.read_text() + '\n[taxonomy.aliases]\n"doxxing" = "private_information"\n')
     config = load_config(config_file)
     path = write_csv(tmp_path / "t.csv", CANONICAL_COLUMNS, [canonical_row(abuse_category="Doxxing")])
@@ -133,7 +133,7 @@ def test_rejected_raw_record_hashes_reporters_and_drops_text(tmp_path, memory_co
 
 @pytest.mark.parametrize("store_text, expected", [(False, []), (True, [("1", "my address is 1 Main St")])])
 def test_ticket_text_is_stored_only_when_the_config_says_so(tmp_path, memory_con, config_file, store_text, expected):
-    from pipelines.config import load_config
+    from core.config import load_config
     from tests.ingest_fixtures import ZENDESK_COLUMNS, zendesk_row
     config_file.write_text(config_file.read_text().replace(
         '[privacy]\n', f'[privacy]\nstore_ticket_text = {str(store_text).lower()}\n'))
@@ -147,7 +147,7 @@ def test_ticket_text_is_stored_only_when_the_config_says_so(tmp_path, memory_con
 def test_stored_ticket_text_leaves_load_detail_and_the_row_keeps_its_note(tmp_path, memory_con, config_file):
     """With the text kept, a row that also carries a note keeps the note in load_detail (read by
     load_notes and later loads) while its subject moves to ticket_text and nowhere else."""
-    from pipelines.config import load_config
+    from core.config import load_config
     from tests.ingest_fixtures import ZENDESK_COLUMNS, zendesk_row
     config_file.write_text(config_file.read_text().replace('[privacy]\n', '[privacy]\nstore_ticket_text = true\n'))
     path = write_csv(tmp_path / "z.csv", ZENDESK_COLUMNS, [

@@ -297,7 +297,7 @@ hassrede = "hateful_conduct"
 ])
 def test_config_gives_the_zone_of_naive_exports_when_cron_passes_none(tmp_path, memory_con, config_file,
                                                                        section, expected):
-    from pipelines.config import load_config
+    from core.config import load_config
     config_file.write_text(config_file.read_text() + section)
     path = write_csv(tmp_path / "z.csv", ZENDESK_COLUMNS, [zendesk_row(**{"Created at": "2026-03-02 10:00:00",
                                                                           "Updated at": "2026-03-02 10:00:00"})])

@@ -8,7 +8,7 @@ import sys
 import duckdb
 import pytest
 
-from pipelines.warehouse import connect_read, next_path, writing
+from core.warehouse import connect_read, next_path, writing
 from tests.ingest_fixtures import CANONICAL_COLUMNS, canonical_row, load, one, write_csv
 
 
@@ -129,7 +129,7 @@ def test_a_killed_writer_leaves_the_live_file_and_frees_the_lock(tmp_path, confi
         load(con, write_csv(tmp_path / "a.csv", CANONICAL_COLUMNS, [canonical_row(ticket_id="A")]), config)
     script = (
         "import sys, time\n"
-        "from pipelines.warehouse import writing\n"
+        "from core.warehouse import writing\n"
         f"with writing({str(db)!r}) as con:\n"
         "    con.execute(\"DELETE FROM tickets\")\n"
         "    print('inside', flush=True)\n"

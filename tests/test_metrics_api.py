@@ -10,7 +10,7 @@ from metrics.query import MetricQuery, dimension_values, run_query
 from metrics.registry import DIMENSIONS, METRICS
 from metrics.scorecards import kpi_summary, vendor_scorecard
 from metrics.tickets import ticket_rows
-from pipelines.errors import InputError
+from core.errors import InputError
 from tests.metrics_fixtures import cfg, day, flow_tickets, sla_tickets, ticket, warehouse
 
 

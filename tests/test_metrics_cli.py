@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from pipelines.warehouse import connect_read, writing
+from core.warehouse import connect_read, writing
 from safetyops.cli import main
 from tests.metrics_fixtures import flow_tickets, sla_tickets
 from tests.ticket_factory import insert_tickets

@@ -17,7 +17,7 @@ from metrics.errors import InvalidQuery
 from metrics.marts import build_marts
 from metrics.query import MetricQuery, run_query
 from metrics.scorecards import KPI_METRICS, kpi_summary, window_value
-from pipelines.errors import InputError
+from core.errors import InputError
 from tests.metrics_fixtures import cfg, day, flow_tickets, sla_tickets, ticket, warehouse
 
 TILES = ("inflow", "backlog", "frt_p50", "frt_p90", "sla_frt_attainment", "escalation_rate",

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from metrics.marts import MART_TABLES, build_marts, mart_is_current, update_marts
 from metrics.query import MetricQuery, run_query
 from pipelines.milestones import apply_first_responses
-from pipelines.warehouse import connect_memory
+from core.warehouse import connect_memory
 from tests.metrics_fixtures import cfg
 from tests.ticket_factory import insert_tickets, ticket
 

@@ -15,7 +15,7 @@ import threading
 
 import pytest
 
-from pipelines.warehouse import connect_read, next_path
+from core.warehouse import connect_read, next_path
 from safetyops.refresh import PAUSE_STEPS
 from tests.refresh_fixtures import (REPO, run_cli, safetyops_cmd, ticket_counts, tickets_between,
                                     write_broken, write_csv)

@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from pipelines.config import load_config
-from pipelines.warehouse import writing
+from core.config import load_config
+from core.warehouse import writing
 from safetyops.refresh import InputsFailed, RefreshFailed, run_refresh
 from safetyops.refresh_record import read_status
 from tests.refresh_fixtures import open_uncached, tickets_between, ticket_counts, write_broken, write_csv
@@ -114,7 +114,7 @@ def test_failure_before_swap_leaves_warehouse_and_inbox(config_file, tmp_path):
 
 
 def test_busy_warehouse_raises_at_once_and_touches_nothing(config):
-    from pipelines.warehouse import WarehouseBusy
+    from core.warehouse import WarehouseBusy
     write_csv(config.inbox_dir / "a.csv", tickets_between(START, 1, 5))
     with writing(config.db_path):
         with pytest.raises(WarehouseBusy) as err:
@@ -127,7 +127,7 @@ def test_busy_warehouse_raises_at_once_and_touches_nothing(config):
 def test_report_failure_after_swap_keeps_the_refresh_and_is_loud(config_file):
     """The report folder cannot be created (a file is in the way): the warehouse is still refreshed
     and inputs archived, but the run fails (exit 1) and the status file says why."""
-    from pipelines.config import load_config
+    from core.config import load_config
     from safetyops.refresh import AfterSwapFailed
     text = config_file.read_text(encoding="utf-8").replace('reports = "reports"', 'reports = "blocker/reports"')
     config_file.write_text(text, encoding="utf-8")

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from anomaly.detect import mark_reported, run_detection
-from pipelines.config import load_config
-from pipelines.warehouse import writing
+from core.config import load_config
+from core.warehouse import writing
 from safetyops.cli import main
 from safetyops.refresh import run_refresh
 from safetyops.webhook_outbox import alert_delivery_key

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from pipelines.config import load_config
+from core.config import load_config
 from safetyops.refresh import recent_only, run_refresh
 from tests.refresh_fixtures import open_uncached
 from sample_data.generator import generate_export

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dashboards.report.build import write_weekly_report
-from pipelines.warehouse import connect_read
+from core.warehouse import connect_read
 from tests.refresh_fixtures import REPO
 from tests.report_fixtures import WEEK, build_report_warehouse
 

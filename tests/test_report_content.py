@@ -12,7 +12,7 @@ from dashboards.formatting import format_value
 from dashboards.report.build import build_weekly_report, write_weekly_report
 from dashboards.report.weeks import BadWeek, default_week, parse_week
 from metrics.errors import UnknownFilterValue
-from pipelines.warehouse import connect_read
+from core.warehouse import connect_read
 from tests.report_fixtures import (HOSTILE_QUEUE, HOSTILE_REGION, HOSTILE_VENDOR, NETWORK_REFERENCE, WEEK,
                                    build_report_warehouse, without_plotly_js)
 
@@ -148,8 +148,8 @@ def test_bad_week_and_filter_are_input_errors(warehouse):
     (dt.date(2021, 1, 10), "2020-W53"),
 ])
 def test_default_week_is_last_complete_week(day, week, tmp_path):
-    from pipelines.config import load_config
-    from pipelines.warehouse import writing
+    from core.config import load_config
+    from core.warehouse import writing
     from tests.ticket_factory import insert_tickets, ticket
     config = load_config(None, str(tmp_path / "w.duckdb"))
     with writing(config.db_path) as con:
@@ -174,9 +174,9 @@ def test_write_is_atomic_and_leaves_no_temp_file(warehouse, tmp_path):
 def test_data_quality_counts_the_weeks_loads_and_rejections(tmp_path):
     """Files loaded during the report week (load time = now), with rows rejected by reason."""
     from dashboards.report.weeks import week_of
-    from pipelines.config import load_config
+    from core.config import load_config
     from pipelines.ingest import ingest_file
-    from pipelines.warehouse import writing
+    from core.warehouse import writing
     from tests.refresh_fixtures import ticket_row, tickets_between, write_csv
     config = load_config(None, str(tmp_path / "dq.duckdb"))
     start = dt.datetime(2026, 11, 2, tzinfo=dt.timezone.utc)

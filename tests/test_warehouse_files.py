@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.warehouse import WarehouseBusy, WarehouseMissing, connect_read, next_path, prev_path, writing
-from pipelines.warehouse_files import copy_changed_blocks, nobody_has_open
+from core.warehouse import WarehouseBusy, WarehouseMissing, connect_read, next_path, prev_path, writing
+from core.warehouse_files import copy_changed_blocks, nobody_has_open
 from tests.ticket_factory import insert_tickets, ticket
 
 BLOCK, CHUNK = 4, 8      # bytes: small enough to write the cases out by hand
@@ -79,11 +79,11 @@ def add_tickets(db, n: int) -> None:
 def how_prepared(caplog) -> list[str]:
     """How each write made its working copy, from the log ('<file>: copied the live file', ...)."""
     return [r.getMessage().split(": ", 1)[1].split(",")[0] for r in caplog.records
-            if r.name == "pipelines.warehouse_files"]
+            if r.name == "core.warehouse_files"]
 
 
 def test_the_replaced_version_is_kept_and_reused_by_the_next_write(tmp_path, caplog):
-    caplog.set_level(logging.INFO, logger="pipelines.warehouse_files")
+    caplog.set_level(logging.INFO, logger="core.warehouse_files")
     db = tmp_path / "wh.duckdb"
     add_tickets(db, 1)
     assert not prev_path(db).exists()          # nothing was replaced yet
@@ -99,7 +99,7 @@ def test_the_replaced_version_is_kept_and_reused_by_the_next_write(tmp_path, cap
 
 
 def test_a_file_a_reader_still_has_open_is_copied_afresh_and_the_reader_keeps_its_version(tmp_path, caplog):
-    caplog.set_level(logging.INFO, logger="pipelines.warehouse_files")
+    caplog.set_level(logging.INFO, logger="core.warehouse_files")
     db = tmp_path / "wh.duckdb"
     add_tickets(db, 1)
     reader = connect_read(db)                  # a dashboard that has not looked since
@@ -180,7 +180,7 @@ def test_a_warehouse_path_that_cannot_be_opened_is_a_clear_error(tmp_path):
 
 
 def test_without_keeping_the_previous_version_every_write_copies(tmp_path, caplog):
-    caplog.set_level(logging.INFO, logger="pipelines.warehouse_files")
+    caplog.set_level(logging.INFO, logger="core.warehouse_files")
     db = tmp_path / "wh.duckdb"
     for n in (1, 2, 4):
         with writing(db, keep_previous=False) as con:

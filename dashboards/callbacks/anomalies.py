@@ -5,8 +5,8 @@ from dash import Input, Output, State, callback_context, html
 
 from dashboards import anomaly_data as ad
 from dashboards.state import current_state
-from pipelines.config import Config
-from pipelines.errors import InputError
+from core.config import Config
+from core.errors import InputError
 
 BUTTONS = {"triage-ack": "ack", "triage-resolve": "resolve", "triage-fp": "false_positive"}
 STATUS_TEXT = {"new": "New — nobody has looked at it yet", "acknowledged": "Acknowledged",

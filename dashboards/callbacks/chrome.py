@@ -11,8 +11,8 @@ from dashboards import queries
 from dashboards.components import REFRESH_TICK, THEME_STORE
 from dashboards.state import AppState, current_state
 from dashboards.warmup import maybe_warm
-from pipelines.errors import SafetyopsError
-from pipelines.warehouse import WarehouseMissing
+from core.errors import SafetyopsError
+from core.warehouse import WarehouseMissing
 
 
 def read_refresh_status(path: Path) -> dict | None:

@@ -15,7 +15,7 @@ from dashboards import queries
 from dashboards.components import LOCATION_ID, NAV
 from dashboards.filters import FILTER_DIMS, Filters, merge_search
 from dashboards.state import current_state
-from pipelines.errors import SafetyopsError
+from core.errors import SafetyopsError
 
 CONTROL_IDS = ("f-date.start_date", "f-date.end_date",
                *(f"f-{d}.value" for d in FILTER_DIMS), "f-high_profile.value")

@@ -15,8 +15,8 @@ from dashboards.filters import FILTER_DIMS, TICKET_PAGE_KEYS, Filters, page_para
 from dashboards.panels.base import PanelContext, get_panel
 from dashboards.state import AppState, current_state
 from dashboards.theme import normalise_theme
-from pipelines.errors import InputError
-from pipelines.warehouse import WarehouseMissing
+from core.errors import InputError
+from core.warehouse import WarehouseMissing
 
 NO_WAREHOUSE = "No warehouse yet: load tickets with `safetyops ingest` or `safetyops refresh`"
 TICKETS_PATH = "/tickets"

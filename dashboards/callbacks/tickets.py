@@ -8,8 +8,8 @@ from dashboards.filters import open_age, open_on
 from dashboards.panels.backlog import AGE_LABELS
 from dashboards.panels.tickets import rows_response
 from dashboards.state import AppState, current_state
-from pipelines.errors import InputError
-from pipelines.warehouse import WarehouseMissing
+from core.errors import InputError
+from core.warehouse import WarehouseMissing
 
 
 def ticket_rows_response(state: AppState, request: dict | None, store: dict | None) -> dict:

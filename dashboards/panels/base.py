@@ -13,7 +13,7 @@ import pandas as pd
 
 from dashboards.data_access import DataAccess
 from dashboards.filters import Filters
-from pipelines.config import Config
+from core.config import Config
 
 
 @dataclass(frozen=True)

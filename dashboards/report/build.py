@@ -22,7 +22,7 @@ from dashboards.report.weeks import ReportWeek, default_week, parse_week  # noqa
 from metrics.facts import as_of
 from metrics.query import normalize_filters, parse_filters  # noqa: F401 (parse_filters: API for the CLI)
 from metrics.registry import METRICS
-from pipelines.errors import InputError
+from core.errors import InputError
 
 AGE_METRICS = tuple(m for m, _label, _color in charts.AGE_BUCKETS)
 GENERATED_PREFIX = "Generated at "

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 from dashboards.formatting import format_value
 from dashboards.report.weeks import ReportWeek
-from pipelines.sql_files import bound_params
-from pipelines.warehouse import sql_text
+from core.sql_files import bound_params
+from core.sql_files import sql_text
 
 
 # every load ever recorded: the context for a week in which nothing was loaded

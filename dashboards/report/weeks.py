@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from metrics.facts import as_of
 from metrics.periods import local_date
-from pipelines.errors import InputError
+from core.errors import InputError
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 TREND_WEEKS = 8   # how many weeks the trend charts show, ending with the report week

@@ -41,7 +41,7 @@ def _plain(v):
 def list_command(app, status, severity, fmt, limit, withdrawn) -> None:
     """Alerts, newest first, with triage status joined."""
     from anomaly.api import list_anomalies
-    from pipelines.warehouse import connect_read
+    from core.warehouse import connect_read
     con = connect_read(app.config.db_path)
     try:
         frame = list_anomalies(con, app.config, status=status, severity=severity, limit=limit, withdrawn=withdrawn)

@@ -13,7 +13,7 @@ from safetyops.context import db_option, pass_app
 def command(app, timeout: float) -> None:
     """Scan all series (counts, shares, frt_p90, category mix) and store alerts."""
     from anomaly.detect import mark_reported, run_detection
-    from pipelines.warehouse import WarehouseMissing, writing
+    from core.warehouse import WarehouseMissing, writing
     config = app.config
     if not config.db_path.exists():
         raise WarehouseMissing(f"{config.db_path}: no warehouse yet; run `safetyops ingest` first")

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import click
 
-from pipelines.errors import SafetyopsError
+from core.errors import SafetyopsError
 from pipelines.ingest import LoadResult, ingest_file
-from pipelines.warehouse import writing
+from core.warehouse import writing
 from safetyops.context import AppContext, db_option, pass_app
 
 SOURCES = ("auto", "canonical", "zendesk", "salesforce", "jira")

@@ -11,7 +11,7 @@ from metrics.marts import build_marts
 from metrics.query import MetricQuery, parse_dims, parse_filters, run_query
 from metrics.registry import GRAINS, METRICS
 from metrics.scorecards import default_range, kpi_summary, vendor_scorecard
-from pipelines.warehouse import connect_read, writing
+from core.warehouse import connect_read, writing
 from safetyops.context import db_option, pass_app
 
 FORMATS = ("table", "csv", "json")

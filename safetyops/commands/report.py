@@ -26,7 +26,7 @@ def weekly(app: AppContext, week: str | None, out_path: Path, where: tuple[str, 
     """One offline HTML file: KPIs, SLA, backlog, categories, anomalies, vendors, data quality."""
     from dashboards.report.build import default_week, write_weekly_report
     from metrics.query import parse_filters
-    from pipelines.warehouse import connect_read
+    from core.warehouse import connect_read
 
     filters = parse_filters(where)
     con = connect_read(app.config.db_path)

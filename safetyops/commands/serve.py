@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from gunicorn.app.base import BaseApplication
 
-from pipelines.config import Config
+from core.config import Config
 from safetyops.context import db_option, pass_app
 
 THREADS_PER_WORKER = 4

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from pipelines.health import as_of, recent_load_runs, rejections_by_reason, source_freshness
-from pipelines.warehouse import connect_read
+from core.warehouse import connect_read
 from safetyops.context import AppContext, db_option, pass_app
 
 

@@ -5,7 +5,7 @@ touches the live file: `writing()` takes the writer lock, copies the live file t
 hands out a connection to the copy, and on success checkpoints it and swaps it in with
 `os.replace`. A crash at any moment leaves the live file as it was. Readers (the web app) open
 the live file read-only and reopen when it changes. The replaced file stays as `<db>.prev`, for
-the next writer to copy into cheaply (pipelines/warehouse_files.py).
+the next writer to copy into cheaply (core/warehouse_files.py).
 """
 from __future__ import annotations
 
@@ -14,15 +14,15 @@ import time
 import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
 import duckdb
 from filelock import FileLock, Timeout
 
-from pipelines.errors import SafetyopsError
-from pipelines.warehouse_files import (LockConflict, hold_read_lock, prepare_working_copy, remove_quietly,
+from core.errors import SafetyopsError
+from core.sql_files import sql_text
+from core.warehouse_files import (LockConflict, hold_read_lock, prepare_working_copy, remove_quietly,
                                        swap_in)
 
 SCHEMA_VERSION = "1"
@@ -43,11 +43,6 @@ class WarehouseMissing(SafetyopsError):
     """The warehouse file does not exist yet (nothing was loaded)."""
 
 
-def sql_text(package: str, name: str) -> str:
-    """Read a `.sql` file shipped inside a package's `sql/` folder."""
-    return resources.files(package).joinpath("sql", name).read_text(encoding="utf-8")
-
-
 def _configure(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")
@@ -55,7 +50,7 @@ def _configure(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(sql_text("pipelines", "schema.sql"))
+    con.execute(sql_text("core", "schema.sql"))
     _convert_struct_load_detail(con)
     con.execute("DELETE FROM warehouse_meta WHERE key = 'schema_version'")
     con.execute("INSERT INTO warehouse_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])

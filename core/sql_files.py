@@ -3,12 +3,16 @@ given only the named parameters it uses (DuckDB refuses unused ones)."""
 from __future__ import annotations
 
 import re
+from importlib import resources
 
 import duckdb
 
-from pipelines.warehouse import sql_text
-
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def sql_text(package: str, name: str) -> str:
+    """Read a `.sql` file shipped inside a package's `sql/` folder."""
+    return resources.files(package).joinpath("sql", name).read_text(encoding="utf-8")
 
 
 def statements(text: str) -> list[str]:

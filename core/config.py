@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pipelines.errors import SafetyopsError
+from core.errors import SafetyopsError
 
 DEFAULT_TAXONOMY = (
     "hateful_conduct", "violent_threats", "harassment", "child_safety", "private_information",

@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS tickets (
 -- NOTE_FLAGS in pipelines/reject_reasons.py), the unmapped raw category or channel, and the line.
 -- One JSON column, not a STRUCT: DuckDB stores and compresses each of a struct's eleven fields as
 -- a column of its own even when every row is NULL, which cost a tenth of a canonical load's CPU.
--- (Warehouses that hold the STRUCT are converted by pipelines/warehouse.py.)
+-- (Warehouses that hold the STRUCT are converted by core/warehouse.py.)
 ALTER TABLE tickets ADD COLUMN IF NOT EXISTS load_detail JSON;
 -- ticket_number: ticket_id as a BIGINT when the id is a plain decimal number written the one way
 -- a number prints ('123', not '0123' or '+123'), else NULL; so equal numbers are equal ids. A load
