@@ -149,9 +149,12 @@ def _columns_as_named(header: list[str]) -> list[str] | None:
     and names a blank itself)."""
     names = [name.strip(" ") for name in header]
     folded = [name.lower() for name in names]
-    if all(name.strip() for name in names) and len(set(folded)) == len(folded):
-        return names
-    return None
+    if not all(name.strip() for name in names) or len(set(folded)) != len(folded):
+        return None
+    # DuckDB also trims other white space it knows (e.g. a no-break space): left to it to name
+    if any(name[0] != "\t" and name[0].isspace() or name[-1] != "\t" and name[-1].isspace() for name in names):
+        return None
+    return names
 
 
 def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, named: list[str] | None) -> None:

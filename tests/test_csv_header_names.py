@@ -46,6 +46,7 @@ HEADERS = [
     ("blank name", ["Id", "", "Status"]),
     ("quoted comma and quote", ['Name, full', 'Say "hi"']),
     ("non-ASCII", ["Categoría", "Région", "言語"]),
+    ("a no-break space after a name", ["0\xa0", "Status"]),
 ]
 
 
@@ -59,7 +60,7 @@ def test_header_names_are_the_ones_duckdb_detects(tmp_path, names):
 header_name = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(names=st.lists(header_name, min_size=1, max_size=6))
 def test_any_header_is_named_as_duckdb_names_it(tmp_path_factory, names):
     assume(any(name.strip() for name in names))    # a header of no names is refused (next test)
