@@ -121,9 +121,8 @@ def _coerce(key: str, value: Any, default: Any) -> Any:
 
 
 def settings_from_config(config: Any = None, **overrides: Any) -> DetectorSettings:
-    """Defaults, then `config.detection` (or config.raw['detection']), then keyword overrides."""
+    """Defaults, then `config.detection`, then keyword overrides."""
     base = DetectorSettings()
     if config is not None:
-        section = getattr(config, "detection", None) or getattr(config, "raw", {}).get("detection", {})
-        base = base.with_overrides(section)
+        base = base.with_overrides(config.detection)
     return base.with_overrides(overrides)

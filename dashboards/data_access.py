@@ -34,19 +34,10 @@ def code_stamp() -> str:
     return h.hexdigest()[:16]
 
 
-def cache_dir_for(config: Config) -> Path:
-    """`[serve] cache_dir` or `<warehouse>.dashcache/` beside the warehouse file."""
-    configured = config.raw.get("serve", {}).get("cache_dir")
-    if configured:
-        p = Path(configured)
-        return p if p.is_absolute() or config.path is None else config.path.resolve().parent / p
-    return config.db_path.with_name(config.db_path.name + ".dashcache")
-
-
 def make_cache(server, config: Config) -> Cache:
-    settings = {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(cache_dir_for(config)),
+    settings = {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(config.dashboard_cache_dir),
                 "CACHE_DEFAULT_TIMEOUT": 3600, "CACHE_THRESHOLD": 5000}
-    if config.raw.get("serve", {}).get("cache", "filesystem") == "simple":
+    if config.serve_cache == "simple":
         settings = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 3600}
     return Cache(server, config=settings)
 

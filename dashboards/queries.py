@@ -78,7 +78,7 @@ def window(con, config: Config, metric: str, filters: Filters, by: tuple[str, ..
 
 def targets(config: Config) -> dict[str, float]:
     """The same targets kpi_summary reports (config [metrics.targets])."""
-    return {k: float(v) for k, v in config.raw.get("metrics", {}).get("targets", {}).items()}
+    return config.metric_targets
 
 
 def ticket_sample(con, config: Config, metric_filters: tuple, date_from: dt.date, date_to: dt.date,

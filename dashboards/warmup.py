@@ -13,7 +13,6 @@ import flask
 from filelock import FileLock, Timeout
 
 from dashboards.callbacks.panels import cached_block, cached_graph
-from dashboards.data_access import cache_dir_for
 from dashboards.panels.base import PANELS
 from dashboards.state import AppState
 from core.errors import SafetyopsError
@@ -44,7 +43,7 @@ def warm_default_views(state: AppState, theme: str = "light") -> int:
 
 def maybe_warm(state: AppState) -> bool:
     """Start a background warm-up if this warehouse version has not been warmed; True if started."""
-    if not state.config.raw.get("serve", {}).get("warm_cache", True) or state.data.cache is None:
+    if not state.config.serve_warm_cache or state.data.cache is None:
         return False
     version = state.data.version_key()
     with _guard:
@@ -57,7 +56,7 @@ def maybe_warm(state: AppState) -> bool:
 
 
 def _run(app: flask.Flask, state: AppState, version: str) -> None:
-    folder = cache_dir_for(state.config)
+    folder = state.config.dashboard_cache_dir
     folder.mkdir(parents=True, exist_ok=True)
     marker = folder / "warmed-version"
     try:

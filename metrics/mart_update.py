@@ -28,7 +28,6 @@ from metrics.marts import (FACTS_MART, MART_ROLLUPS, MART_TABLES, MART_VERSION, 
                            mart_row_counts, rollup_rows_sql, run, write_dimension_values_and_meta)
 from metrics.sqltext import render, used_params
 
-DEFAULT_MAX_MONTHS = 12
 FACTS_COLUMNS = ("source", "ticket_id", "created_day", "resolved_day")
 # month-sliced marts and the column holding their local day (the allow-list for mart_delete_month.sql)
 SLICED_MARTS = (("mart_daily", "day"), *((name, "day") for name, _ in MART_ROLLUPS), (FACTS_MART, "created_day"))
@@ -37,7 +36,7 @@ _CONFIG_KEYS = ("mart_version", "reporting_timezone", "sla_frt_minutes")
 
 def max_months(config) -> int:
     """[marts] max_incremental_months: above this many touched months a full rebuild is as cheap."""
-    return int(config.raw.get("marts", {}).get("max_incremental_months", DEFAULT_MAX_MONTHS))
+    return config.max_incremental_months
 
 
 def update_marts(con: duckdb.DuckDBPyConnection, config, changed_load_run_ids) -> dict:

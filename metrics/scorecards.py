@@ -39,7 +39,7 @@ def kpi_summary(con: duckdb.DuckDBPyConnection, config: Config, date_from: dt.da
     """
     _check_range(date_from, date_to)
     names = _kpi_names(metrics)
-    targets = config.raw.get("metrics", {}).get("targets", {})
+    targets = config.metric_targets
     facts = extent(con)     # one look at the warehouse's extent for all the queries below
     rows = []
     for name in names:

@@ -52,7 +52,6 @@ log = logging.getLogger("safetyops.refresh")
 
 PAUSE_ENV = "SAFETYOPS_TEST_PAUSE_AT"
 PAUSE_SECONDS_ENV = "SAFETYOPS_TEST_PAUSE_SECONDS"
-DEFAULT_LOOKBACK_HOURS = 48.0
 PAUSE_STEPS = ("locked", "loaded", "marts", "detected", "recorded", "swapped", "moved")
 POSTED_STEP = "posted"   # after a webhook post, before its outcome is recorded; only when one is posted
 
@@ -149,8 +148,8 @@ def writer_memory(config: Config) -> dict:
     """[refresh] memory_limit (e.g. "4GB"): DuckDB's cap while building the next warehouse.
     Unset: the writer's default (SAFETYOPS_WRITER_MEMORY or 1GB), sized for loading beside a
     running dashboard; rebuilding marts over 10M tickets may need more."""
-    limit = config.raw.get("refresh", {}).get("memory_limit")
-    return {"memory_limit": str(limit)} if limit else {}
+    limit = config.writer_memory_limit
+    return {"memory_limit": limit} if limit else {}
 
 
 def _build_next(con: duckdb.DuckDBPyConnection, config: Config, files: list[Path],
@@ -226,7 +225,7 @@ def _detect(con: duckdb.DuckDBPyConnection, config: Config, summary: RefreshSumm
 
 def webhook_lookback_hours(config: Config) -> float:
     """[refresh] webhook_lookback_hours (default 48): older alerts are history, not news."""
-    return float(config.raw.get("refresh", {}).get("webhook_lookback_hours", DEFAULT_LOOKBACK_HOURS))
+    return config.webhook_lookback_hours
 
 
 def recent_only(anomalies: list[dict], as_of_at: dt.datetime | None, hours: float) -> list[dict]:

@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from dashboards.connection import WarehouseConnections
-from dashboards.data_access import DataAccess, cache_dir_for
+from dashboards.data_access import DataAccess
 from dashboards.app import create_app
 from dashboards.state import current_state
 from core.warehouse import WarehouseMissing, writing
@@ -59,7 +59,7 @@ def test_cache_key_follows_the_data_version(tmp_path):
         assert data.read(count_tickets) == 1      # served from the cache...
         add(cfg.db_path, 4)
         assert data.read(count_tickets) == 5      # ...until a new warehouse is swapped in
-    assert cache_dir_for(cfg).is_dir()            # on disk: shared by every worker process
+    assert cfg.dashboard_cache_dir.is_dir()            # on disk: shared by every worker process
 
 
 def test_concurrent_readers_during_swaps(tmp_path):

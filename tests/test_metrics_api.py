@@ -77,7 +77,7 @@ def test_vendor_scorecard():
 
 def test_kpi_summary_with_previous_window_and_high_profile_view():
     c = warehouse(flow_tickets())
-    config = cfg(raw={"metrics": {"targets": {"sla_frt_attainment": 0.95}}})
+    config = cfg(metric_targets={"sla_frt_attainment": 0.95})
     kpi = kpi_summary(c, config, day("2026-03-03"), day("2026-03-04")).set_index("metric")
     # window 03-03..03-04: inflow t4; previous window 03-01..03-02: t1 t2 t6
     assert kpi.loc["inflow", ["value", "n", "previous_value"]].tolist() == [1.0, 1, 3.0]

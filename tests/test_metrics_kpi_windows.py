@@ -62,7 +62,7 @@ def con():
                                      KPI_METRICS])
 @pytest.mark.parametrize("filters", [(), HIGH_PROFILE, (("region", ("BR",)),)])
 def test_subset_equals_the_same_rows_of_the_full_summary(con, metrics, filters):
-    config = cfg(raw={"metrics": {"targets": {"sla_frt_attainment": 0.95}}})
+    config = cfg(metric_targets={"sla_frt_attainment": 0.95})
     full = kpi_summary(con, config, day("2026-03-03"), day("2026-03-10"), filters).set_index("metric")
     subset = kpi_summary(con, config, day("2026-03-03"), day("2026-03-10"), filters, metrics=metrics)
     assert subset["metric"].tolist() == list(metrics)          # in the order asked for

@@ -9,6 +9,7 @@ existing cases (case_milestones + pipelines.milestones.apply_first_responses, an
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -179,7 +180,7 @@ def test_moving_a_ticket_to_another_month_rebuilds_both_months():
      "loads other than"),
     (lambda con, config: (con.execute("ALTER TABLE mart_ticket_facts DROP COLUMN resolved_day"), config)[1],
      "layout"),
-    (lambda con, config: dict_raw(config, {"marts": {"max_incremental_months": 0}}), "months touched"),
+    (lambda con, config: dataclasses.replace(config, max_incremental_months=0), "months touched"),
 ])
 def test_falls_back_to_a_full_build_when_not_safe(change, reason):
     config = cfg("UTC")
@@ -196,11 +197,6 @@ def test_falls_back_to_a_full_build_when_not_safe(change, reason):
         reference.unregister("frame")
     build_marts(reference, config)
     assert mart_contents(con) == mart_contents(reference)
-
-
-def dict_raw(config, raw):
-    import dataclasses
-    return dataclasses.replace(config, raw=raw)
 
 
 def test_no_loads_and_current_marts_rebuild_nothing():

@@ -69,7 +69,7 @@ def _target_status(metric: str, value, target) -> str:
 
 
 def kpi_target(config, metric: str) -> float | None:
-    target = config.raw.get("metrics", {}).get("targets", {}).get(metric)
+    target = config.metric_targets.get(metric)
     return None if target is None else float(target)
 
 
