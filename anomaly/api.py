@@ -12,7 +12,6 @@ from anomaly.detect import load_events
 from anomaly.scan import family_settings
 from anomaly.series import family_by_name
 from anomaly.settings import settings_from_config
-from anomaly.store import ensure_table
 from anomaly.triage import STATUSES, TriageError
 
 LIST_COLUMNS = ("anomaly_id", "severity", "status", "triage_status", "family", "series_key", "start_at",

@@ -16,7 +16,6 @@ import datetime as dt
 import importlib.util
 import json
 import platform
-import statistics
 import sys
 import time
 from pathlib import Path

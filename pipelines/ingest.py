@@ -6,81 +6,31 @@ their line, reason, column and value. A file whose sha256 was loaded before is s
 """
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
-from pipelines import readers
 from core.config import Config
 from core.errors import InputError
+from core.sql_files import bound_params, run_sql_file
+from pipelines import readers
+from pipelines.load_runs import (LoadResult, already_loaded, file_sha256, may_have_been_loaded, record_load_run,
+                                 write_parser_rejects)
 from pipelines.mapping import Mapping
+from pipelines.milestones import apply_first_responses, ingest_milestones
 from pipelines.normalize import build_plan
 from pipelines.progress import QueryProgress
 from pipelines.sources import is_milestone_extract, mapping_for
-from core.sql_files import bound_params, run_sql_file
 from pipelines.versions import find_contested_keys, keep_newest_versions
 
 
 class TimezoneRequired(InputError):
     """A source with local timestamps was given no --timezone."""
-
-
-@dataclass
-class LoadResult:
-    path: str
-    source: str
-    sha256: str
-    status: str                          # loaded | skipped
-    rows_read: int = 0
-    rows_loaded: int = 0
-    rows_inserted: int = 0
-    rows_updated: int = 0
-    rows_stale: int = 0
-    rows_rejected: int = 0
-    top_reasons: list[tuple[str, int]] = field(default_factory=list)
-    notes: list[tuple[str, str | None, int]] = field(default_factory=list)
-    absent_columns: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    load_run_id: int | None = None
-    timezone: str | None = None
-    file_bytes: int | None = None
-
-
-class _Abandoned(Exception):
-    """The load failed before the file's hash was needed."""
-
-
-def file_sha256(path: Path, abandon: threading.Event | None = None) -> str:
-    # One reused buffer: reading a fresh bytes object per block cost three times the hashing itself
-    # in page faults and copies (5 CPU-s instead of 1.8 for a 2.3 GB file), taken from the load.
-    digest = hashlib.sha256()
-    buffer = bytearray(1 << 22)
-    view = memoryview(buffer)
-    with open(path, "rb", buffering=0) as fh:
-        while n_read := fh.readinto(buffer):
-            if abandon is not None and abandon.is_set():
-                raise _Abandoned()
-            digest.update(view[:n_read])
-    return digest.hexdigest()
-
-
-def may_have_been_loaded(con: duckdb.DuckDBPyConnection, file_bytes: int) -> bool:
-    """False when no loaded file had this size (so none had this content)."""
-    return bool(con.execute(
-        "SELECT count(*) FROM load_runs WHERE status = 'loaded' AND (file_bytes = ? OR file_bytes IS NULL)",
-        [file_bytes]).fetchall()[0][0])
-
-
-def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM load_runs WHERE sha256 = ? AND status = 'loaded'",
-                            [sha256]).fetchall()[0][0])
 
 
 def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config, *,
@@ -114,7 +64,6 @@ def _ingest(con, path: Path, config: Config, digest: Future, source: str, mappin
     if not force and may_have_been_loaded(con, file_bytes) and already_loaded(con, digest.result()):
         return LoadResult(str(path), source, digest.result(), "skipped", file_bytes=file_bytes)
     if is_milestone_extract(path, source):
-        from pipelines.milestones import ingest_milestones
         return ingest_milestones(con, path, digest.result(), started_at, progress)
     mapping = mapping_for(path, source, mapping_path, config)
     zone = _zone_for(path, mapping, timezone_name or _configured_zone(mapping, config))
@@ -227,14 +176,13 @@ def _load(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, c
     n_rule_rejects = _move_rejected_rows(con, params)
     if raw.numbered:      # (the re-read above found them once the rejected rows were out)
         find_contested_keys(con, mapping.name, load_run_id)
-    _write_parser_rejects(con, load_run_id, path, raw.parser_rejects)
+    write_parser_rejects(con, load_run_id, path, raw.parser_rejects)
     run_sql_file(con, "pipelines", "load_notes.sql", params)
     with QueryProgress(con, f"resolving versions in {path.name}", enabled=progress):
         n_stale, n_replaced = keep_newest_versions(con, mapping.name, load_run_id)
     if config.store_ticket_text:
         _move_text(con, params)
     if mapping.name == "salesforce":
-        from pipelines.milestones import apply_first_responses
         apply_first_responses(con)
 
     rows_loaded = n_rows - n_rule_rejects
@@ -298,29 +246,6 @@ def _move_rejected_rows(con: duckdb.DuckDBPyConnection, params: dict) -> int:
     if n_rejected:
         run_sql_file(con, "pipelines", "move_rejected_rows.sql", params)
     return n_rejected
-
-
-def record_load_run(con: duckdb.DuckDBPyConnection, r: LoadResult, started_at: datetime) -> None:
-    con.execute(
-        "INSERT INTO load_runs (load_run_id, path, file_name, sha256, source, rows_read, rows_loaded, "
-        "rows_inserted, rows_updated, rows_stale, rows_rejected, started_at, finished_at, status, timezone, "
-        "file_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [r.load_run_id, str(Path(r.path).resolve()), Path(r.path).name, r.sha256, r.source, r.rows_read,
-         r.rows_loaded, r.rows_inserted, r.rows_updated, r.rows_stale, r.rows_rejected, started_at,
-         datetime.now(timezone.utc), r.status, r.timezone, r.file_bytes or Path(r.path).stat().st_size])
-
-
-def _write_parser_rejects(con, load_run_id: int, path: Path, parser_rejects: list[readers.ParserReject]) -> None:
-    if parser_rejects:
-        con.executemany(
-            "INSERT INTO rejected_rows VALUES (?, ?, ?, ?, NULL, NULL, ?)",
-            [[load_run_id, path.name, r.line, r.reason, _redacted_line(r.raw)] for r in parser_rejects])
-
-
-def _redacted_line(line: str) -> str:
-    """A line the parser could not split cannot be redacted field by field: keep its length only
-    when it holds an e-mail address, else the text (it carries no ticket text column boundaries)."""
-    return f"<{len(line)} characters withheld: contains an e-mail address>" if "@" in line else line[:4000]
 
 
 def _move_text(con: duckdb.DuckDBPyConnection, params: dict) -> None:

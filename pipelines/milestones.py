@@ -9,9 +9,10 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import readers
-from pipelines.progress import QueryProgress
 from core.sql_files import run_sql_file
+from pipelines import readers
+from pipelines.load_runs import LoadResult, record_load_run, write_parser_rejects
+from pipelines.progress import QueryProgress
 
 SOURCE = "salesforce_milestones"
 COLUMNS = {"case_id": "caseid", "milestone_name": "milestonetype.name", "completed_at": "completiondate",
@@ -20,7 +21,6 @@ COLUMNS = {"case_id": "caseid", "milestone_name": "milestonetype.name", "complet
 
 def ingest_milestones(con: duckdb.DuckDBPyConnection, path: Path, sha: str, started_at: datetime,
                       progress: bool):
-    from pipelines.ingest import LoadResult, record_load_run
     started = time.monotonic()
     try:
         with QueryProgress(con, f"reading {path.name}", enabled=progress):
@@ -40,9 +40,7 @@ def ingest_milestones(con: duckdb.DuckDBPyConnection, path: Path, sha: str, star
             load_run_id = con.execute("SELECT nextval('load_run_ids')").fetchall()[0][0]
             params = {"load_run_id": load_run_id, "file_name": path.name}
             run_sql_file(con, "pipelines", "load_milestones.sql", params)
-            if raw.parser_rejects:
-                con.executemany("INSERT INTO rejected_rows VALUES (?, ?, ?, ?, NULL, NULL, ?)",
-                                [[load_run_id, path.name, r.line, r.reason, r.raw[:4000]] for r in raw.parser_rejects])
+            write_parser_rejects(con, load_run_id, path, raw.parser_rejects)
             n_read, n_rejected = con.execute(
                 "SELECT count(*), count(*) FILTER (WHERE reject_reason IS NOT NULL) FROM milestone_checked").fetchall()[0]
             apply_first_responses(con)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.readers import quote_ident
 
 
 @dataclass(frozen=True)

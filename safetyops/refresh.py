@@ -36,16 +36,20 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pandas as pd
 
-from metrics.facts import as_of
-from metrics.marts import update_marts
+from anomaly.detect import mark_reported as record_reported
+from anomaly.detect import run_detection
 from core.config import Config
 from core.errors import SafetyopsError
-from pipelines.ingest import LoadResult, ingest_file
 from core.warehouse import WarehouseBusy, connect_read, writing
+from dashboards.report.build import default_week, write_weekly_report
+from metrics.facts import as_of
+from metrics.marts import update_marts
+from pipelines.ingest import ingest_file
+from pipelines.load_runs import LoadResult
 from safetyops import inbox as inbox_mod
+from safetyops import webhook_outbox as outbox
 from safetyops.refresh_record import (STATUS_FAILED, STATUS_FILES_FAILED, STATUS_OK, RunCounts,
                                       ensure_refresh_table, record_run, write_status)
-from safetyops import webhook_outbox as outbox
 from safetyops.webhook import PostResult, anomaly_message, post_body
 
 log = logging.getLogger("safetyops.refresh")
@@ -179,18 +183,13 @@ def load_one(con: duckdb.DuckDBPyConnection, path: Path, config: Config, counts:
     try:
         result = ingest_file(con, path, config, progress=progress)
     except FILE_ERRORS as exc:
-        counts.n_files_failed += 1
         counts.failed_files.append(path.name)
         log.error("%s: not loaded: %s", path.name, exc)
         return FileOutcome(path, "failed", error=str(exc))
+    counts.loads.append(result)
     if result.status == "skipped":
-        counts.n_files_skipped += 1
         log.info("%s: already loaded (sha256 %s), skipped", path.name, result.sha256[:12])
     else:
-        counts.n_files_loaded += 1
-        counts.n_rows_read += result.rows_read
-        counts.n_rows_loaded += result.rows_loaded
-        counts.n_rows_rejected += result.rows_rejected
         log.info("%s: source %s, rows read %d = loaded %d + rejected %d (new %d, updated %d)",
                  path.name, result.source, result.rows_read, result.rows_loaded, result.rows_rejected,
                  result.rows_inserted, result.rows_updated)
@@ -198,34 +197,22 @@ def load_one(con: duckdb.DuckDBPyConnection, path: Path, config: Config, counts:
 
 
 def _detect(con: duckdb.DuckDBPyConnection, config: Config, summary: RefreshSummary) -> None:
-    try:
-        from anomaly.detect import run_detection
-    except ModuleNotFoundError as exc:
-        if exc.name != "anomaly.detect":
-            raise
-        log.warning("anomaly detection is not part of this build (no anomaly.detect); skipped")
-        return
     result = run_detection(con, config)
-    summary.counts.n_anomalies_new = int(_field(result, "n_new"))
-    summary.counts.n_anomalies_updated = int(_field(result, "n_updated"))
-    summary.unreported_ids = list(_field(result, "new_ids") or [])
-    summary.continued = dict(_field(result, "continued", None) or {})
-    urgent = list(_field(result, "new_high_or_critical") or [])
-    hours = webhook_lookback_hours(config)
+    summary.counts.n_anomalies_new = result.n_new
+    summary.counts.n_anomalies_updated = result.n_updated
+    summary.unreported_ids = list(result.new_ids)
+    summary.continued = dict(result.continued)
+    urgent = list(result.new_high_or_critical)
+    hours = config.webhook_lookback_hours
     summary.new_high_or_critical = recent_only(urgent, as_of(con), hours)
     log.info("detection: %d new anomalies (%d high or critical), %d updated, %d withdrawn (no longer raised; "
              "kept, marked withdrawn), %d raised again after withdrawal", summary.counts.n_anomalies_new,
-             len(urgent), summary.counts.n_anomalies_updated, len(_field(result, "withdrawn_ids", [])),
-             len(_field(result, "restored_ids", [])))
+             len(urgent), summary.counts.n_anomalies_updated, len(result.withdrawn_ids),
+             len(result.restored_ids))
     if len(urgent) > len(summary.new_high_or_critical):
         log.info("webhook: %d of the %d new high/critical alerts start more than %g h before as_of "
                  "(history, e.g. a backfill) and are not posted", len(urgent) - len(summary.new_high_or_critical),
                  len(urgent), hours)
-
-
-def webhook_lookback_hours(config: Config) -> float:
-    """[refresh] webhook_lookback_hours (default 48): older alerts are history, not news."""
-    return config.webhook_lookback_hours
 
 
 def recent_only(anomalies: list[dict], as_of_at: dt.datetime | None, hours: float) -> list[dict]:
@@ -233,12 +220,6 @@ def recent_only(anomalies: list[dict], as_of_at: dt.datetime | None, hours: floa
         return []
     cutoff = pd.Timestamp(as_of_at) - pd.Timedelta(hours=hours)
     return [a for a in anomalies if pd.Timestamp(a["start_at"]) >= cutoff]
-
-
-def _field(result, name: str, *default):
-    if isinstance(result, dict):
-        return result.get(name, *default) if default else result[name]
-    return getattr(result, name, *default)
 
 
 def _fail(config: Config, summary: RefreshSummary, exc: BaseException) -> None:
@@ -316,7 +297,6 @@ def is_report_day(config: Config, at: dt.datetime) -> bool:
 
 def write_report(config: Config) -> Path | None:
     """The last complete week's report into reports_dir/<week>.html, from the live warehouse."""
-    from dashboards.report.build import default_week, write_weekly_report
     con = connect_read(config.db_path)
     try:
         week = default_week(con, config)
@@ -336,8 +316,7 @@ def mark_reported(config: Config, ids: list[str], continued: dict[str, str] | No
     has had them (and those continuing a reported alert, which take over its triage)."""
     if not ids and not continued:
         return
-    from anomaly.detect import mark_reported as record
-    record(config, ids, continued)
+    record_reported(config, ids, continued)
 
 
 def notify(config: Config, anomalies: list[dict], reported_ids: list[str] | None = None) -> PostResult | None:
@@ -350,7 +329,7 @@ def notify(config: Config, anomalies: list[dict], reported_ids: list[str] | None
         outbox.queue(config.triage_path, outbox.with_keys(anomaly_message(anomalies)),
                      [*(reported_ids or []), *(a["anomaly_id"] for a in anomalies)])
     result = None
-    for delivery in outbox.pending(config.triage_path, webhook_lookback_hours(config)):
+    for delivery in outbox.pending(config.triage_path, config.webhook_lookback_hours):
         result = post_body(config.webhook_url, delivery.body, config.webhook_timeout_seconds,
                            config.webhook_retries, idempotency_key=delivery.key)
         pause_point(POSTED_STEP)

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from core.sql_files import run_sql_file
+from pipelines.load_runs import LoadResult
 
 STATUS_OK = "ok"
 STATUS_FILES_FAILED = "files_failed"   # the warehouse was refreshed; some inputs went to failed/
@@ -22,16 +23,49 @@ STATUS_FAILED = "failed"               # nothing changed in the warehouse
 
 @dataclass
 class RunCounts:
+    """A refresh's tally. Row counts are its loads' own (one LoadResult per file loaded or skipped
+    as already loaded), summed, so the run and its files cannot disagree."""
     n_files: int = 0
-    n_files_loaded: int = 0
-    n_files_skipped: int = 0
-    n_files_failed: int = 0
-    n_rows_read: int = 0
-    n_rows_loaded: int = 0
-    n_rows_rejected: int = 0
+    loads: list[LoadResult] = field(default_factory=list)
+    failed_files: list[str] = field(default_factory=list)
     n_anomalies_new: int | None = None
     n_anomalies_updated: int | None = None
-    failed_files: list[str] = field(default_factory=list)
+
+    @property
+    def loaded(self) -> list[LoadResult]:
+        return [r for r in self.loads if r.status == "loaded"]
+
+    @property
+    def n_files_loaded(self) -> int:
+        return len(self.loaded)
+
+    @property
+    def n_files_skipped(self) -> int:
+        return len(self.loads) - len(self.loaded)
+
+    @property
+    def n_files_failed(self) -> int:
+        return len(self.failed_files)
+
+    @property
+    def n_rows_read(self) -> int:
+        return sum(r.rows_read for r in self.loaded)
+
+    @property
+    def n_rows_loaded(self) -> int:
+        return sum(r.rows_loaded for r in self.loaded)
+
+    @property
+    def n_rows_rejected(self) -> int:
+        return sum(r.rows_rejected for r in self.loaded)
+
+    def as_row(self) -> dict:
+        """The refresh_runs columns these counts fill."""
+        return {"n_files": self.n_files, "n_files_loaded": self.n_files_loaded,
+                "n_files_skipped": self.n_files_skipped, "n_files_failed": self.n_files_failed,
+                "n_rows_read": self.n_rows_read, "n_rows_loaded": self.n_rows_loaded,
+                "n_rows_rejected": self.n_rows_rejected, "n_anomalies_new": self.n_anomalies_new,
+                "n_anomalies_updated": self.n_anomalies_updated}
 
 
 def ensure_refresh_table(con: duckdb.DuckDBPyConnection) -> None:
@@ -41,9 +75,8 @@ def ensure_refresh_table(con: duckdb.DuckDBPyConnection) -> None:
 def record_run(con: duckdb.DuckDBPyConnection, started_at: dt.datetime, finished_at: dt.datetime,
                counts: RunCounts, status: str, error: str | None) -> None:
     ensure_refresh_table(con)
-    params = {k: v for k, v in vars(counts).items() if k != "failed_files"}
     run_sql_file(con, "safetyops", "insert_refresh_run.sql",
-                 {**params, "started_at": started_at, "finished_at": finished_at,
+                 {**counts.as_row(), "started_at": started_at, "finished_at": finished_at,
                   "status": status, "error": error})
 
 

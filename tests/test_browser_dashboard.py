@@ -8,7 +8,6 @@ import csv
 import io
 import logging
 import time
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest

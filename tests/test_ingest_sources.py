@@ -165,6 +165,23 @@ def test_salesforce_first_response_comes_from_the_milestone_extract(tmp_path, me
     assert one(memory_con, "SELECT reason, bad_value FROM rejected_rows") == ("unparseable CompletionDate", "not a date")
 
 
+@pytest.mark.parametrize("file_name, columns", [("case_milestones.csv", MILESTONE_COLUMNS),
+                                                ("cases.csv", SALESFORCE_COLUMNS)])
+def test_a_line_the_parser_cannot_split_keeps_no_e_mail_address(tmp_path, memory_con, config, file_name, columns):
+    """Milestone extracts and case exports store unsplittable lines through the same redaction."""
+    path = write_csv(tmp_path / file_name, columns, [], line_end="\n", bom=True, quote_all=True)
+    good = ",".join(f'"{v}"' for v in ["5575g0000001", "5005g00000AbCdEAAV", "First Response",
+                                          "2026-03-02T10:00:00.000Z", "", "2026-03-02T10:42:00.000Z",
+                                          "false", "true"][:len(columns)] + [""] * (len(columns) - 8))
+    torn = '"5575g0000009","reporter@example.com","First Response"'
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(good + "\n" + torn + "\n")
+    result = load(memory_con, path, config)
+    assert result.rows_rejected >= 1
+    stored = [r[0] for r in memory_con.execute("SELECT raw_record FROM rejected_rows WHERE line_number = 3").fetchall()]
+    assert stored and all("example.com" not in (raw or "") for raw in stored), stored
+
+
 # ---------------------------------------------------------------- jira
 
 def jira_row(**values: str) -> list[str]:

@@ -205,7 +205,7 @@ def test_a_failed_load_stops_hashing_its_file(tmp_path, memory_con, config, monk
     error is not held back behind a multi-GB hash, and nothing is recorded."""
     import threading
 
-    from pipelines import ingest
+    from pipelines import ingest, load_runs
     from tests.ingest_fixtures import ZENDESK_COLUMNS, zendesk_row
     path = write_csv(tmp_path / "z.csv", ZENDESK_COLUMNS, [zendesk_row()])
     told_to_stop = threading.Event()
@@ -213,7 +213,7 @@ def test_a_failed_load_stops_hashing_its_file(tmp_path, memory_con, config, monk
     def slow_hash(p, abandon):               # a hash that only ends when it is abandoned
         if abandon.wait(timeout=60):
             told_to_stop.set()
-            raise ingest._Abandoned()
+            raise load_runs.HashAbandoned()
         return "never"
 
     monkeypatch.setattr(ingest, "file_sha256", slow_hash)
@@ -229,21 +229,21 @@ def test_the_file_hash_is_the_sha256_of_every_byte_across_read_blocks(tmp_path, 
     import hashlib
     import os
 
-    from pipelines import ingest
+    from pipelines import load_runs
     data = os.urandom(size)
     path = tmp_path / "f.bin"
     path.write_bytes(data)
-    assert ingest.file_sha256(path) == hashlib.sha256(data).hexdigest()
+    assert load_runs.file_sha256(path) == hashlib.sha256(data).hexdigest()
 
 
 def test_the_hash_stops_at_the_next_block_once_abandoned(tmp_path):
     import threading
 
-    from pipelines import ingest
+    from pipelines import load_runs
     path = tmp_path / "big.bin"
     path.write_bytes(b"x" * (3 << 20))
     abandon = threading.Event()
-    assert len(ingest.file_sha256(path, abandon)) == 64
+    assert len(load_runs.file_sha256(path, abandon)) == 64
     abandon.set()
-    with pytest.raises(ingest._Abandoned):
-        ingest.file_sha256(path, abandon)
+    with pytest.raises(load_runs.HashAbandoned):
+        load_runs.file_sha256(path, abandon)

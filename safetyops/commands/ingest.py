@@ -6,7 +6,8 @@ from pathlib import Path
 import click
 
 from core.errors import SafetyopsError
-from pipelines.ingest import LoadResult, ingest_file
+from pipelines.ingest import ingest_file
+from pipelines.load_runs import LoadResult
 from core.warehouse import writing
 from safetyops.context import AppContext, db_option, pass_app
 
