@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 
 from benchmarks.bench_metrics import generate  # noqa: E402
-from metrics.marts import MART_TABLES, build_marts, update_marts  # noqa: E402
+from metrics.mart_update import update_marts  # noqa: E402
+from metrics.marts import MART_TABLES, build_marts  # noqa: E402
 from core.config import Config  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "_work"

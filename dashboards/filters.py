@@ -149,7 +149,7 @@ def open_on(params: Mapping[str, str]) -> dt.date | None:
 
 
 def open_age(params: Mapping[str, str]) -> str | None:
-    """The ticket page's open_age band (metrics.tickets.OPEN_AGE_BANDS), only beside an open_on day."""
+    """The ticket page's open_age band (metrics.ticket_listing.OPEN_AGE_BANDS), only beside an open_on day."""
     return params.get(OPEN_AGE_KEY) if open_on(params) else None
 
 

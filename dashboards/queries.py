@@ -12,7 +12,7 @@ import pandas as pd
 
 from dashboards.filters import Filters
 from metrics import query as mq
-from metrics import scorecards, tickets
+from metrics import scorecards, ticket_listing
 from metrics.registry import METRICS
 from core.config import Config
 
@@ -51,14 +51,14 @@ def scorecard_column(con, config: Config, filters: Filters, metric: str) -> pd.D
 
 
 def breach_risk(con, config: Config, filters: Filters) -> pd.DataFrame:
-    return tickets.breach_risk_tickets(con, config, filters.metric_filters())
+    return ticket_listing.breach_risk_tickets(con, config, filters.metric_filters())
 
 
 def tickets_page(con, config: Config, filters: Filters, sort: tuple[tuple[str, str], ...],
                  offset: int, limit: int, open_on=None, open_age: str | None = None) -> tuple[pd.DataFrame, int]:
     """Tickets created in the filter window, or (`open_on`, a date) those open at that day's end,
     in one backlog age band (`open_age`) when given."""
-    return tickets.ticket_rows(con, config, filters.metric_filters(), filters.date_from, filters.date_to,
+    return ticket_listing.ticket_rows(con, config, filters.metric_filters(), filters.date_from, filters.date_to,
                                sort=sort, offset=offset, limit=limit, open_at_end_of=open_on, open_age=open_age)
 
 
@@ -84,4 +84,4 @@ def targets(config: Config) -> dict[str, float]:
 def ticket_sample(con, config: Config, metric_filters: tuple, date_from: dt.date, date_to: dt.date,
                   limit: int) -> tuple[pd.DataFrame, int]:
     """First tickets of a slice given directly as metrics filters (may name dims the bar lacks, e.g. queue)."""
-    return tickets.ticket_rows(con, config, metric_filters, date_from, date_to, offset=0, limit=limit)
+    return ticket_listing.ticket_rows(con, config, metric_filters, date_from, date_to, offset=0, limit=limit)

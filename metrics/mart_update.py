@@ -23,8 +23,9 @@ import datetime as dt
 import duckdb
 
 from metrics.facts import Extent, extent
-from metrics.marts import (FACTS_MART, MART_ROLLUPS, MART_TABLES, MART_VERSION, _stored_fingerprint,
-                           build_marts, build_params, daily_insert_sql, fingerprint, insert_daily_slice,
+from metrics.mart_state import MART_VERSION, fingerprint, stored_fingerprint
+from metrics.marts import (FACTS_MART, MART_ROLLUPS, MART_TABLES, build_marts, build_params, daily_insert_sql,
+                           insert_daily_slice,
                            mart_row_counts, rollup_rows_sql, run, write_dimension_values_and_meta)
 from metrics.sqltext import render, used_params
 
@@ -69,7 +70,7 @@ def update_marts(con: duckdb.DuckDBPyConnection, config, changed_load_run_ids) -
 
 def full_rebuild_reason(con, config, facts: Extent, ids: list[int]) -> str | None:
     """Why the stored marts are not a safe base for an incremental update, or None."""
-    stored = _stored_fingerprint(con)
+    stored = stored_fingerprint(con)
     if stored is None:
         return "no mart_meta (marts never built or a build was interrupted)"
     existing = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
@@ -93,7 +94,7 @@ def full_rebuild_reason(con, config, facts: Extent, ids: list[int]) -> str | Non
 
 
 def _ticket_count_mismatch(con, facts: Extent) -> str | None:
-    stored_n = int(_stored_fingerprint(con)["n_tickets"])
+    stored_n = int(stored_fingerprint(con)["n_tickets"])
     n_new = con.execute(render("mart_new_ticket_count.sql", {})).fetchall()[0][0]
     if stored_n + n_new != facts.n_tickets:
         return f"ticket count does not add up: {stored_n} in the marts + {n_new} new != {facts.n_tickets}"
@@ -102,7 +103,7 @@ def _ticket_count_mismatch(con, facts: Extent) -> str | None:
 
 def touched_months(con, config, facts: Extent) -> list[tuple]:
     """(local_start, local_end, start_at, end_at) of every local month to rebuild, in order."""
-    old_as_of = dt.datetime.fromisoformat(_stored_fingerprint(con)["as_of"])
+    old_as_of = dt.datetime.fromisoformat(stored_fingerprint(con)["as_of"])
     params = {**build_params(config, facts), "as_of_low": min(old_as_of, facts.as_of),
               "as_of_high": max(old_as_of, facts.as_of), "max_sla_minutes": max(config.sla_frt_minutes.values())}
     sql = render("mart_touched_months.sql", {})

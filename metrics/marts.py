@@ -15,43 +15,26 @@ mart_dimension_values: one row per dimension x value (filter validation without 
 mart_meta: what the marts were built from (as_of, ticket count, load runs, reporting zone, SLA
   targets). The marts are used only while all of these still match, so they can never serve
   stale or differently defined numbers: a missing or stale mart just means run_query reads tickets.
-update_marts: after loads, rebuilds only the local months the loads touched (metrics/mart_update.py).
+After loads, metrics/mart_update.py rebuilds only the local months they touched; metrics/mart_state.py
+says whether the marts match the warehouse.
 """
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import duckdb
 
 from metrics.facts import Extent, extent
+from metrics.mart_state import fingerprint
 from metrics.registry import ADDITIVE_MARTS, FACTS_MART, MART_DIMENSIONS, MART_ROLLUPS
 from metrics.sqltext import dims_sql, render, used_params
 
-MART_VERSION = "4"   # 4: mart_ticket_facts keeps source, ticket_id and resolved_day
 MART_TABLES = (*(name for name, _ in ADDITIVE_MARTS), FACTS_MART, "mart_dimension_values", "mart_meta")
 _ALL_TIME_START = dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc)
 _ALL_TIME_END = dt.datetime(2200, 1, 1, tzinfo=dt.timezone.utc)
 # bounds of the month-sliceable statements (facts by instant, roll-ups by local day) for a full build
 _ALL_TIME = {"start_at": _ALL_TIME_START, "end_at": _ALL_TIME_END,
              "local_start": dt.datetime(1900, 1, 1), "local_end": dt.datetime(2200, 1, 1)}
-
-
-def fingerprint_data(facts: Extent) -> dict[str, str]:
-    return {
-        "mart_version": MART_VERSION,
-        "as_of": facts.as_of.isoformat() if facts.n_tickets else "",
-        "n_tickets": str(facts.n_tickets),
-        "load_runs": facts.load_state,
-    }
-
-
-def fingerprint(config, facts: Extent) -> dict[str, str]:
-    return {
-        **fingerprint_data(facts),
-        "reporting_timezone": config.reporting_timezone,
-        "sla_frt_minutes": json.dumps(dict(sorted(config.sla_frt_minutes.items()))),
-    }
 
 
 def build_marts(con: duckdb.DuckDBPyConnection, config) -> dict[str, int]:
@@ -66,13 +49,6 @@ def build_marts(con: duckdb.DuckDBPyConnection, config) -> dict[str, int]:
     run(con, render("mart_ticket_facts.sql", {"rows": render("mart_ticket_facts_rows.sql", {})}), params)
     write_dimension_values_and_meta(con, config, facts, params)
     return mart_row_counts(con)
-
-
-def update_marts(con: duckdb.DuckDBPyConnection, config, changed_load_run_ids) -> dict:
-    """Bring the marts up to date after the loads `changed_load_run_ids`, rebuilding only the local
-    months they touched (build_marts when that is not shown safe). See metrics/mart_update.py."""
-    from metrics.mart_update import update_marts as _update   # mart_update builds on this module
-    return _update(con, config, changed_load_run_ids)
 
 
 def build_params(config, facts: Extent) -> dict:
@@ -127,30 +103,6 @@ def run(con, sql: str, params: dict) -> None:
 
 
 
-
-
-def mart_is_current(con: duckdb.DuckDBPyConnection, config, facts: Extent | None = None) -> bool:
-    """True when every mart exists and was built from this warehouse state with this config."""
-    stored = _stored_fingerprint(con)
-    return stored is not None and stored == fingerprint(config, facts or extent(con))
-
-
-def marts_match_data(con: duckdb.DuckDBPyConnection, facts: Extent | None = None) -> bool:
-    """True when the marts were built from this warehouse state (config aside: for facts such as
-    dimension values that do not depend on the reporting zone or SLA targets)."""
-    stored = _stored_fingerprint(con)
-    if stored is None:
-        return False
-    now = fingerprint_data(facts or extent(con))
-    return all(stored.get(k) == v for k, v in now.items())
-
-
-def _stored_fingerprint(con) -> dict[str, str] | None:
-    """mart_meta is written last, after every other mart, so its presence vouches for them."""
-    try:
-        return dict(con.execute("SELECT key, value FROM mart_meta").fetchall())
-    except duckdb.CatalogException:
-        return None
 
 
 def additive_mart_for(dims) -> str | None:

@@ -97,8 +97,8 @@ def make_window(con: duckdb.DuckDBPyConnection, tz: str, grain: str,
 def with_previous_window(con: duckdb.DuckDBPyConnection, tz: str, window: Window) -> Window:
     """A whole window and the equal-length window before it, as the two periods of one query.
 
-    The earlier window becomes the first period and the given one the last, so every metric
-    family computes both in one pass with the same SQL that computes one window alone.
+    The earlier window becomes the first period and the given one the last, so every
+    kind of metric computes both in one pass with the same SQL that computes one window alone.
     """
     if window.grain != WINDOW or window.last_period != window.first_period:
         raise InvalidQuery("a previous window pairs with a single whole window only")

@@ -11,8 +11,9 @@ import duckdb
 import pandas as pd
 
 from metrics.errors import InvalidQuery, UnknownFilterValue, UnknownGrain, UnknownMetric
-from metrics.facts import Extent, as_of, dimension_values, extent  # noqa: F401  (part of the API)
-from metrics.families import compute
+from metrics.dimension_values import dimension_values  # noqa: F401  (part of the API)
+from metrics.facts import Extent, as_of, extent  # noqa: F401  (part of the API)
+from metrics.compute import compute
 from metrics.periods import WINDOW, Window, local_date, make_window, shift_period, with_previous_window
 from metrics.registry import GRAINS, METRICS
 from metrics.sqltext import check_dims

@@ -8,8 +8,8 @@ import duckdb
 import pandas as pd
 
 from metrics.errors import InvalidQuery
-from metrics.facts import Extent, extent
-from metrics.periods import WINDOW
+from metrics.facts import Extent, as_of, extent
+from metrics.periods import WINDOW, local_date
 from metrics.query import SNAPSHOT_METRICS, MetricQuery, run_query
 from metrics.registry import METRICS
 from core.config import Config
@@ -122,8 +122,6 @@ def _check_range(date_from, date_to) -> None:
 
 def default_range(con, config: Config, days: int = 7) -> tuple[dt.date, dt.date] | None:
     """The last `days` local days up to as_of (the default window of scorecards and tiles)."""
-    from metrics.facts import as_of
-    from metrics.periods import local_date
     moment = as_of(con)
     if moment is None:
         return None

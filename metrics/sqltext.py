@@ -60,7 +60,7 @@ def render(name: str, tokens: dict[str, str]) -> str:
 
 
 def compose(ctes: list[tuple[str, str]], final: str) -> str:
-    """Put shared steps (calendar, cells, combos) in front of a family's query as named CTEs."""
+    """Put shared steps (calendar, cells, combos) in front of a metric kind's query as named CTEs."""
     if not ctes:
         return final
     head = ",\n".join(f"{name} AS (\n{body}\n)" for name, body in ctes)

@@ -1,7 +1,7 @@
 """`safetyops refresh`: the unattended job cron runs every N minutes.
 
 One run: take the inbox files (sorted by name), load each, update the marts (only the months the
-loads touched, metrics.marts.update_marts) and run detection,
+loads touched, metrics.mart_update.update_marts) and run detection,
 all inside ONE `writing()` block, so the dashboard sees either the old warehouse or the complete
 new one. Only after the new file is swapped in are the inputs moved (archive/<date>/ or failed/
 with a reason), so:
@@ -43,7 +43,7 @@ from core.errors import SafetyopsError
 from core.warehouse import WarehouseBusy, connect_read, writing
 from dashboards.report.build import default_week, write_weekly_report
 from metrics.facts import as_of
-from metrics.marts import update_marts
+from metrics.mart_update import update_marts
 from pipelines.ingest import ingest_file
 from pipelines.load_runs import LoadResult
 from safetyops import inbox as inbox_mod

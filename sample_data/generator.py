@@ -27,7 +27,8 @@ from sample_data.model import simulate_day
 from sample_data.plan import FORMATS, SampleOptions, build_plan
 from sample_data.spikes import plan_spikes
 from sample_data.writer_canonical import canonical_table as chunk_to_canonical
-from sample_data.writers import WriterContext, open_writer
+from sample_data.csv_layout import WriterContext
+from sample_data.writers import open_writer
 
 GROUND_TRUTH_FILE = "ground_truth.json"
 

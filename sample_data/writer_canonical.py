@@ -7,7 +7,7 @@ import pyarrow.compute as pc
 
 from sample_data import catalog as C
 from sample_data.textcsv import booleans, decimals, integers, iso_z, labels
-from sample_data.writers import CsvLayout, WriterContext
+from sample_data.csv_layout import CsvLayout, WriterContext
 
 COLUMNS = ("ticket_id", "source", "created_at", "updated_at", "first_response_at", "resolved_at",
            "status", "priority", "channel", "abuse_category", "region", "language", "vendor",

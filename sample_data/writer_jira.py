@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 from sample_data import catalog as C
 from sample_data.textcsv import constant, integers, jira_dates, labels
 from sample_data.writer_zendesk import subjects
-from sample_data.writers import CsvLayout, WriterContext
+from sample_data.csv_layout import CsvLayout, WriterContext
 
 HEADER = (
     "Summary", "Issue key", "Issue id", "Issue Type", "Status", "Project key", "Project name",

@@ -13,7 +13,7 @@ from sample_data import catalog as C
 from sample_data.identities import salesforce_ids
 from sample_data.textcsv import booleans, decimals, integers, iso_z, labels
 from sample_data.writer_zendesk import subjects
-from sample_data.writers import CsvLayout, WriterContext
+from sample_data.csv_layout import CsvLayout, WriterContext
 
 CASES_HEADER = (
     "ID", "CASENUMBER", "CREATEDDATE", "LASTMODIFIEDDATE", "CLOSEDDATE", "STATUS", "PRIORITY",

@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 from sample_data import catalog as C
 from sample_data.textcsv import constant, integers, labels, naive_local
 from sample_data.writer_canonical import tags
-from sample_data.writers import CsvLayout, WriterContext
+from sample_data.csv_layout import CsvLayout, WriterContext
 
 HEADER = (
     "Summation column", "Id", "Requester", "Requester id", "Requester external id",

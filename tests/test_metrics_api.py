@@ -9,7 +9,7 @@ from metrics.errors import UnknownDimension, UnknownFilterValue, UnknownGrain, U
 from metrics.query import MetricQuery, dimension_values, run_query
 from metrics.registry import DIMENSIONS, METRICS
 from metrics.scorecards import kpi_summary, vendor_scorecard
-from metrics.tickets import ticket_rows
+from metrics.ticket_listing import ticket_rows
 from core.errors import InputError
 from tests.metrics_fixtures import cfg, day, flow_tickets, sla_tickets, ticket, warehouse
 

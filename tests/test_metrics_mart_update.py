@@ -17,7 +17,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from metrics.marts import MART_TABLES, build_marts, mart_is_current, update_marts
+from metrics.mart_state import mart_is_current
+from metrics.mart_update import update_marts
+from metrics.marts import MART_TABLES, build_marts
 from metrics.query import MetricQuery, run_query
 from pipelines.milestones import apply_first_responses
 from core.warehouse import connect_memory

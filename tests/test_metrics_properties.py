@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrics.marts import additive_mart_for, build_marts, mart_is_current
+from metrics.mart_state import mart_is_current
+from metrics.marts import additive_mart_for, build_marts
 from metrics.query import MetricQuery, run_query
 from metrics.registry import ADDITIVE_MARTS
 from tests.metrics_fixtures import cfg, ticket, warehouse

@@ -19,7 +19,7 @@ from __future__ import annotations
 import pytest
 
 from metrics.query import MetricQuery, run_query
-from metrics.tickets import breach_risk_tickets
+from metrics.ticket_listing import breach_risk_tickets
 from tests.metrics_fixtures import cfg, day, rows, sla_tickets, ticket, warehouse
 
 

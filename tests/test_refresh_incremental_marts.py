@@ -1,4 +1,4 @@
-"""The refresh updates the marts incrementally (metrics.marts.update_marts) and ends with the same
+"""The refresh updates the marts incrementally (metrics.mart_update.update_marts) and ends with the same
 marts a full rebuild gives (real loader, real DuckDB files)."""
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import shutil
 
 import duckdb
 
-from metrics.marts import MART_TABLES, build_marts, mart_is_current
+from metrics.mart_state import mart_is_current
+from metrics.marts import MART_TABLES, build_marts
 from safetyops.refresh import run_refresh
 from tests.refresh_fixtures import iso, open_uncached, tickets_between, write_csv
 

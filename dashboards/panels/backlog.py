@@ -14,7 +14,7 @@ AGE_BUCKETS = (("backlog_age_lt_1d", "< 1 day", "#9ecae1"), ("backlog_age_1_3d",
 
 
 def age_band(metric: str) -> str:
-    """backlog_age_gt_7d -> gt_7d, the ticket page's open_age (metrics.tickets.OPEN_AGE_BANDS)."""
+    """backlog_age_gt_7d -> gt_7d, the ticket page's open_age (metrics.ticket_listing.OPEN_AGE_BANDS)."""
     return metric.removeprefix("backlog_age_")
 
 

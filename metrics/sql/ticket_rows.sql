@@ -1,6 +1,6 @@
 -- Grain: one row per ticket (drill-down listing, one page). reporter_hash is never listed.
 -- Sort columns come from an allow-list; the window and filter values are bound. @scope@ is one of
--- two fixed conditions (metrics/tickets.py): created in the window, or open at its end.
+-- two fixed conditions (metrics/ticket_listing.py): created in the window, or open at its end.
 WITH scoped_tickets AS (
     SELECT
         source, ticket_id, created_at, first_response_at, resolved_at, status, priority, channel,

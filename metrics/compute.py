@@ -1,4 +1,5 @@
-"""Run one metric family's SQL for a validated query over a resolved window."""
+"""Run the SQL of one kind of metric (counts, ratios, backlog, percentiles, breach risk) for a validated
+query over a resolved window."""
 from __future__ import annotations
 
 import duckdb
@@ -6,7 +7,8 @@ import pandas as pd
 
 from metrics.errors import InvalidQuery
 from metrics.facts import Extent
-from metrics.marts import additive_mart_for, mart_is_current
+from metrics.mart_state import mart_is_current
+from metrics.marts import additive_mart_for
 from metrics.periods import WINDOW, Window
 from metrics.registry import METRICS
 from metrics.sqltext import compose, dims_sql, fetch_df, filters_sql, render
@@ -82,7 +84,7 @@ def _percentile_source(con, config, window, facts, source) -> str:
     return "percentile_values_from_facts.sql" if usable else "percentile_values_from_tickets.sql"
 
 
-def _additive(con, family_file, by, filters, params, cells_source) -> pd.DataFrame:
+def _additive(con, sql_file, by, filters, params, cells_source) -> pd.DataFrame:
     cells_file, mart = cells_source
     where, filter_params = filters_sql(filters)
     tokens = {"dims": dims_sql(by), "filters": where, "mart": mart or "",
@@ -91,7 +93,7 @@ def _additive(con, family_file, by, filters, params, cells_source) -> pd.DataFra
         [("calendar", render("calendar.sql", tokens)),
          ("cells", render(cells_file, tokens)),
          ("combos", render("combos.sql", tokens))],
-        render(family_file, tokens),
+        render(sql_file, tokens),
     )
     return fetch_df(con, sql, {**params, **filter_params})
 
