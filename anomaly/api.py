@@ -8,10 +8,10 @@ import pandas as pd
 
 from anomaly import triage
 from anomaly.contributors import DEFAULT_MIN_SHARE, contributors
-from anomaly.detect import load_events
-from anomaly.scan import family_settings
-from anomaly.series import family_by_name
+from anomaly.scan import calendar_masks, family_settings, family_verdicts
+from anomaly.series import load_series
 from anomaly.settings import settings_from_config
+from anomaly.warehouse_detection import load_events
 from anomaly.triage import STATUSES, TriageError
 
 LIST_COLUMNS = ("anomaly_id", "severity", "status", "triage_status", "family", "series_key", "start_at",
@@ -33,8 +33,10 @@ def _with_withdrawn_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def is_withdrawn(frame: pd.DataFrame) -> pd.Series:
-    return frame["withdrawn_at"].notna()
+def is_withdrawn(row) -> bool:
+    """An alert a later run no longer raised (a row as a dict or a frame row)."""
+    value = row.get("withdrawn_at")
+    return value is not None and not pd.isna(value)
 
 
 def list_anomalies(con, config, status: str | None = None, severity: str | None = None,
@@ -52,7 +54,7 @@ def list_anomalies(con, config, status: str | None = None, severity: str | None 
         return pd.DataFrame(columns=list(LIST_COLUMNS))
     frame = _with_withdrawn_columns(con.execute("SELECT * FROM anomalies ORDER BY start_at DESC, score DESC").df())
     if withdrawn != "include":
-        frame = frame[is_withdrawn(frame) == (withdrawn == "only")].reset_index(drop=True)
+        frame = frame[frame["withdrawn_at"].notna() == (withdrawn == "only")].reset_index(drop=True)
     states = triage.get_states(config.triage_path)
     frame["triage_status"] = [states.get(i, {}).get("status", "new") for i in frame["anomaly_id"]]
     frame["triage_note"] = [states.get(i, {}).get("note") for i in frame["anomaly_id"]]
@@ -85,9 +87,7 @@ def get_anomaly(con, config, anomaly_id: str, context_buckets: int = 24 * 7) -> 
         min_share = float(config.detection.get("contributor_min_share", DEFAULT_MIN_SHARE))
         row["contributors"] = [c.to_dict() for c in contributors(
             con, row["dims"], pd.Timestamp(row["start_at"]), pd.Timestamp(row["end_at"]) + step, min_share)]
-    state = triage.get_states(config.triage_path, [anomaly_id]).get(anomaly_id, {})
-    row["triage"] = {"status": state.get("status", "new"), "note": state.get("note"),
-                     "who": state.get("who"), "updated_at": state.get("updated_at")}
+    row["triage"] = triage.state_of(config.triage_path, anomaly_id)
     row["triage_history"] = triage.history(config.triage_path, anomaly_id)
     row["series"] = series_with_band(con, config, row["family"], row["dims"], context_buckets,
                                      pd.Timestamp(row["start_at"]), pd.Timestamp(row["end_at"]))
@@ -96,44 +96,28 @@ def get_anomaly(con, config, anomaly_id: str, context_buckets: int = 24 * 7) -> 
 
 def series_with_band(con, config, family_name: str, dims: dict, context_buckets: int,
                      start_at: pd.Timestamp, end_at: pd.Timestamp) -> pd.DataFrame:
-    """bucket_at, value, expected, lower, upper, is_anomaly around an alert (empty for mix alerts)."""
-    from anomaly.scan import calendar_masks, family_verdicts
-    fam = family_by_name(con, config, family_name)
-    if fam is not None and dims in fam.keys:
-        col = fam.keys.index(dims)
-        s = family_settings(fam, settings_from_config(config))
-        v = family_verdicts(fam, s, calendar_masks(fam, load_events(config)), cols=[col], share_units=True)
-        out = pd.DataFrame({"bucket_at": fam.index, "value": fam.values[:, col], "expected": v.expected[:, 0],
-                            "lower": v.lower[:, 0], "upper": v.upper[:, 0], "is_anomaly": v.is_anomaly[:, 0]})
-        # the last bucket may still be filling: its expectation covers only the share elapsed
-        out["filling_fraction"] = np.nan
-        if fam.filling_fraction is not None:
-            out.loc[out.index[-1], "filling_fraction"] = fam.filling_fraction
-        zone = config.reporting_timezone if fam.grain == "day" else "UTC"   # buckets are naive in this zone
-        lo, hi = (_naive_in(t, zone) for t in (start_at, end_at))
-        step = pd.Timedelta(seconds=fam.step_seconds)
-        keep = (out["bucket_at"] >= lo - context_buckets * step) & (out["bucket_at"] <= hi + context_buckets * step)
-        return out[keep].reset_index(drop=True)
-    return pd.DataFrame(columns=["bucket_at", "value", "expected", "lower", "upper", "is_anomaly", "filling_fraction"])
+    """bucket_at, value, expected, lower, upper, is_anomaly around an alert (empty for mix alerts).
+
+    Only the alert's own series is loaded and scanned: the detector treats series independently,
+    so its band is the one the whole family's scan gave it."""
+    fam = load_series(con, config, family_name, dims)
+    if fam is None:
+        return pd.DataFrame(columns=["bucket_at", "value", "expected", "lower", "upper", "is_anomaly",
+                                     "filling_fraction"])
+    s = family_settings(fam, settings_from_config(config))
+    v = family_verdicts(fam, s, calendar_masks(fam, load_events(config)), cols=[0], share_units=True)
+    out = pd.DataFrame({"bucket_at": fam.index, "value": fam.values[:, 0], "expected": v.expected[:, 0],
+                        "lower": v.lower[:, 0], "upper": v.upper[:, 0], "is_anomaly": v.is_anomaly[:, 0]})
+    # the last bucket may still be filling: its expectation covers only the share elapsed
+    out["filling_fraction"] = np.nan
+    if fam.filling_fraction is not None:
+        out.loc[out.index[-1], "filling_fraction"] = fam.filling_fraction
+    zone = config.reporting_timezone if fam.grain == "day" else "UTC"   # buckets are naive in this zone
+    lo, hi = (_naive_in(t, zone) for t in (start_at, end_at))
+    step = pd.Timedelta(seconds=fam.step_seconds)
+    keep = (out["bucket_at"] >= lo - context_buckets * step) & (out["bucket_at"] <= hi + context_buckets * step)
+    return out[keep].reset_index(drop=True)
 
 
 def _naive_in(ts: pd.Timestamp, zone: str) -> pd.Timestamp:
     return ts.tz_convert(zone).tz_localize(None) if ts.tzinfo else ts
-
-
-def set_triage(config, anomaly_id: str, status: str, note: str | None = None, who: str | None = None) -> dict:
-    """Set triage status/note (SQLite; no warehouse lock needed)."""
-    return triage.set_status(config.triage_path, anomaly_id, status, note, who)
-
-
-def list_annotations(config) -> pd.DataFrame:
-    return pd.DataFrame(triage.list_annotations(config.triage_path))
-
-
-def add_annotation(config, start: str, end: str | None, label: str, kind: str, category: str | None = None,
-                   region: str | None = None, action: str | None = None, who: str | None = None) -> dict:
-    return triage.add_annotation(config.triage_path, start, end, label, kind, category, region, action, who)
-
-
-def counts_by_status(frame: pd.DataFrame) -> dict[str, int]:
-    return {s: int(np.sum(frame["triage_status"] == s)) for s in STATUSES} if len(frame) else {}

@@ -10,13 +10,14 @@ shares wait for the day to end (arrivals within a day are too uneven to pro-rate
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import pandas as pd
 
 from anomaly.settings import settings_from_config
+from metrics.query import MetricQuery, run_query
 from core.sql_files import sql_text
 
 # Identifiers that may be put into series SQL: the ticket dimensions, nothing else.
@@ -92,6 +93,14 @@ def _pivot(long: pd.DataFrame, value_col: str, index: pd.DatetimeIndex, fill: fl
     return keys, values
 
 
+def _first_bucket(con, config, grain: str, from_at: datetime) -> pd.Timestamp:
+    """The bucket of the first ticket since `from_at`: where every series of a family starts."""
+    tz = config.reporting_timezone if grain == "day" else "UTC"
+    first = con.execute("SELECT min(timezone($tz, created_at)) FROM tickets WHERE created_at >= $from_at",
+                        {"tz": tz, "from_at": from_at}).fetchall()[0][0]
+    return pd.Timestamp(first).floor("h" if grain == "hour" else "D")
+
+
 def filling_fraction(con) -> tuple[pd.Timestamp, float] | None:
     """The hour holding the newest ticket (UTC, naive) and the share of it elapsed by then."""
     newest = con.execute("SELECT max(timezone('UTC', created_at)) FROM tickets").fetchall()[0][0]
@@ -103,9 +112,16 @@ def filling_fraction(con) -> tuple[pd.Timestamp, float] | None:
 
 
 def count_family(con, config, grain: str, dims: tuple[str, str], from_at: datetime,
-                 name: str | None = None) -> SeriesFamily:
-    sql = sql_text("anomaly", "series_counts.sql").format(dim_a=_check_dim(dims[0]), dim_b=_check_dim(dims[1]))
-    long = con.execute(sql, {"grain": grain, "tz": config.reporting_timezone, "from_at": from_at}).df()
+                 name: str | None = None, only: dict | None = None) -> SeriesFamily:
+    """Ticket counts per bucket x dims; `only` ({dim: value}) keeps the series with those values, on
+    the same time index as the whole family (so a drill-down sees what the scan saw)."""
+    only = only or {}
+    series_filter = "".join(f" AND {_check_dim(dim)} = $only_{i}" for i, dim in enumerate(only))
+    sql = sql_text("anomaly", "series_counts.sql").format(dim_a=_check_dim(dims[0]), dim_b=_check_dim(dims[1]),
+                                                          series_filter=series_filter)
+    params = {"grain": grain, "tz": config.reporting_timezone, "from_at": from_at,
+              **{f"only_{i}": value for i, value in enumerate(only.values())}}
+    long = con.execute(sql, params).df()
     index = pd.DatetimeIndex([])
     fraction = None
     if not long.empty:
@@ -113,7 +129,8 @@ def count_family(con, config, grain: str, dims: tuple[str, str], from_at: dateti
         filling = filling_fraction(con) if grain == "hour" else None
         if filling is not None and filling[1] >= settings_from_config(config).filling_min_fraction:
             end, fraction = end + pd.Timedelta(hours=1), filling[1]
-        index = _complete_index(pd.Timestamp(long["bucket_at"].min()), end, grain)
+        first = _first_bucket(con, config, grain, from_at) if only else pd.Timestamp(long["bucket_at"].min())
+        index = _complete_index(first, end, grain)
     keys, values = _pivot(long, "n_tickets", index, 0.0, dims)
     return SeriesFamily(name or f"counts_{grain}ly".replace("dayly", "daily"), "inflow", grain, dims,
                         index, keys, values, "tickets", filling_fraction=fraction)
@@ -139,7 +156,6 @@ def share_family(daily: SeriesFamily) -> SeriesFamily:
 def frt_family(con, config, from_at: datetime) -> SeriesFamily:
     """frt_p90 per region x vendor per day, read through the metrics layer so the detector sees
     exactly the numbers the pages and the report show."""
-    from metrics.query import MetricQuery, run_query
     from_day = pd.Timestamp(from_at).tz_convert(config.reporting_timezone).date()
     frame = run_query(con, MetricQuery("frt_p90", grain="day", by=("region", "vendor"), date_from=from_day), config)
     min_tickets = settings_from_config(config).frt_min_tickets
@@ -156,7 +172,7 @@ def frt_family(con, config, from_at: datetime) -> SeriesFamily:
                                     "min_excess": 30.0, "min_rise_pct": 50.0})
 
 
-def scan_families(con, config) -> list[SeriesFamily]:
+def load_families(con, config) -> list[SeriesFamily]:
     """Every family the config asks for (`[detection] hourly/daily/by_language/by_vendor/share/frt`)."""
     det = config.detection if config is not None else {}
     from_at = history_start(con, config)
@@ -183,14 +199,31 @@ FAMILY_DIMS = {"counts_hourly": ("hour", ("abuse_category", "region")),
                "counts_daily_vendor": ("day", ("abuse_category", "vendor"))}
 
 
-def family_by_name(con, config, name: str) -> SeriesFamily | None:
-    """Build only the family a drill-down needs (the page must not pay for a full scan)."""
+def load_series(con, config, name: str, key: dict) -> SeriesFamily | None:
+    """The one series of family `name` with dimension values `key`, as the scan sees it (same time
+    index, same shares): what a drill-down needs, without loading every series of the family."""
     from_at = history_start(con, config)
     if name in FAMILY_DIMS:
         grain, dims = FAMILY_DIMS[name]
-        return count_family(con, config, grain, dims, from_at, name)
-    if name == "share_daily":
-        return share_family(count_family(con, config, "day", ("abuse_category", "region"), from_at, "counts_daily"))
-    if name == "frt_p90_daily":
-        return frt_family(con, config, from_at)
-    return None
+        if set(key) != set(dims):
+            return None
+        family = count_family(con, config, grain, dims, from_at, name, only=key)
+    elif name == "share_daily" and "region" in key:
+        # a share needs its region's total: every category of that region
+        daily = count_family(con, config, "day", ("abuse_category", "region"), from_at, "counts_daily",
+                             only={"region": key["region"]})
+        family = share_family(daily)
+    elif name == "frt_p90_daily":
+        family = frt_family(con, config, from_at)
+    else:
+        return None
+    if key not in family.keys:
+        return None
+    return one_series(family, family.keys.index(key))
+
+
+def one_series(family: SeriesFamily, col: int) -> SeriesFamily:
+    pick = [col]
+    return replace(family, keys=[family.keys[col]], values=family.values[:, pick],
+                   counts=None if family.counts is None else family.counts[:, pick],
+                   totals=None if family.totals is None else family.totals[:, pick])

@@ -68,6 +68,13 @@ def get_states(path: Path, ids: Iterable[str] | None = None) -> dict[str, dict]:
     return {r["anomaly_id"]: dict(r) for r in rows if wanted is None or r["anomaly_id"] in wanted}
 
 
+def state_of(path: Path, anomaly_id: str) -> dict:
+    """One alert's triage state; an alert never triaged is "new"."""
+    state = get_states(path, [anomaly_id]).get(anomaly_id, {})
+    return {"status": state.get("status", "new"), "note": state.get("note"), "who": state.get("who"),
+            "updated_at": state.get("updated_at")}
+
+
 def history(path: Path, anomaly_id: str) -> list[dict]:
     if not Path(path).exists():
         return []

@@ -47,7 +47,7 @@ def prepare(db: Path, rows: int, seed: int, days: int, detect: bool, config: Con
         marts_seconds = time.perf_counter() - t0
         detect_seconds = None
         if detect:
-            from anomaly.detect import run_detection
+            from anomaly.warehouse_detection import run_detection
             t1 = time.perf_counter()
             run_detection(con, config)
             detect_seconds = time.perf_counter() - t1

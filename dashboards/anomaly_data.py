@@ -83,9 +83,7 @@ def anomaly_detail(con, config: Config, anomaly_id: str) -> dict | None:
 
 
 def triage_state(config: Config, anomaly_id: str) -> dict:
-    state = triage.get_states(config.triage_path, [anomaly_id]).get(anomaly_id, {})
-    return {"status": state.get("status", "new"), "note": state.get("note"), "who": state.get("who"),
-            "updated_at": state.get("updated_at")}
+    return triage.state_of(config.triage_path, anomaly_id)
 
 
 def triage_history(config: Config, anomaly_id: str) -> list[dict]:
@@ -93,14 +91,14 @@ def triage_history(config: Config, anomaly_id: str) -> list[dict]:
 
 
 def set_triage(config: Config, anomaly_id: str, action: str, note: str | None, who: str | None) -> dict:
-    return anomaly_api.set_triage(config, anomaly_id, TRIAGE_ACTIONS[action], note or None, who or None)
+    return triage.set_status(config.triage_path, anomaly_id, TRIAGE_ACTIONS[action], note or None, who or None)
 
 
 def annotations(config: Config) -> pd.DataFrame:
-    return anomaly_api.list_annotations(config)
+    return pd.DataFrame(triage.list_annotations(config.triage_path))
 
 
 def add_annotation(config: Config, start: str, end: str | None, label: str, kind: str,
                    category: str | None, region: str | None, who: str | None) -> dict:
-    return anomaly_api.add_annotation(config, start, end or None, label, kind, category or None,
-                                      region or None, None, who or None)
+    return triage.add_annotation(config.triage_path, start, end or None, label, kind, category or None,
+                                 region or None, None, who or None)

@@ -36,8 +36,8 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pandas as pd
 
-from anomaly.detect import mark_reported as record_reported
-from anomaly.detect import run_detection
+from anomaly.warehouse_detection import mark_reported as record_reported
+from anomaly.warehouse_detection import run_detection
 from core.config import Config
 from core.errors import SafetyopsError
 from core.warehouse import WarehouseBusy, connect_read, writing

@@ -28,7 +28,7 @@ class PostResult:
 
 
 def _describe(anomaly: dict) -> str:
-    """One line per alert from anomaly.detect's summary dicts (series_key, family, explanation...)."""
+    """One line per alert from anomaly.warehouse_detection's summary dicts (series_key, family, explanation...)."""
     severity = anomaly.get("severity", "?")
     what = anomaly.get("series_key") or anomaly.get("title") or anomaly.get("family") or "anomaly"
     parts = [f"[{severity}] {what}"]

@@ -37,7 +37,7 @@ def build_report_warehouse(root: Path, detect: bool = True):
         from metrics.marts import build_marts
         build_marts(con, config)
         if detect:
-            from anomaly.detect import run_detection
+            from anomaly.warehouse_detection import run_detection
             run_detection(con, config)
     return config
 

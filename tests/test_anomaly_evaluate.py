@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from anomaly.evaluate import score_sample
+from safetyops.evaluate import score_sample
 from safetyops.cli import main
 
 NAB = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "nab_realtweets"

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from anomaly.detect import run_detection
+from anomaly.warehouse_detection import run_detection
 from core.warehouse import writing
 from tests.anomaly_fixtures import HOURS_PER_WEEK, insert_frame, tickets_frame, weekly_cycle_means
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from anomaly.api import series_with_band
-from anomaly.detect import collect_alerts
+from anomaly.warehouse_detection import collect_alerts
 from core.config import load_config
 from core.warehouse import connect_memory
 from tests.anomaly_fixtures import insert_frame, tickets_frame

@@ -9,7 +9,7 @@ import pytest
 from anomaly import triage
 from anomaly.api import get_anomaly, list_anomalies
 from anomaly.contributors import contributors
-from anomaly.detect import mark_reported, run_detection
+from anomaly.warehouse_detection import mark_reported, run_detection
 from core.warehouse import connect_read, writing
 from safetyops.cli import main
 from tests.anomaly_fixtures import insert_frame, planted_spike_tickets

@@ -100,10 +100,6 @@ def test_failure_before_swap_leaves_warehouse_and_inbox(config_file, tmp_path):
     bad = config_file.read_text(encoding="utf-8") + '[detection]\ndirection = "sideways"\n'
     config_file.write_text(bad, encoding="utf-8")
     bad_config = load_config(config_file)
-    try:
-        import anomaly.detect  # noqa: F401
-    except ModuleNotFoundError:
-        pytest.skip("needs anomaly.detect to exercise a failure inside the writing block")
     with pytest.raises(RefreshFailed):
         run_refresh(bad_config, report=False)
     assert ticket_counts(config.db_path) == (20, 20)

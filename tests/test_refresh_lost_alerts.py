@@ -11,7 +11,7 @@ import signal
 import pandas as pd
 import pytest
 
-from anomaly.detect import mark_reported, run_detection
+from anomaly.warehouse_detection import mark_reported, run_detection
 from core.config import load_config
 from core.warehouse import writing
 from safetyops.cli import main

@@ -12,7 +12,7 @@ import pytest
 from safetyops.refresh import notify
 from safetyops.webhook import anomaly_message, post_json
 
-# the dicts anomaly.detect.run_detection returns in new_high_or_critical
+# the dicts anomaly.warehouse_detection.run_detection returns in new_high_or_critical
 ANOMALIES = [
     {"anomaly_id": "a1", "severity": "critical", "series_key": "abuse_category=spam|region=BR",
      "family": "counts_hourly", "start_at": "2026-11-23T10:00:00+00:00",

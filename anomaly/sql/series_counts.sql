@@ -1,4 +1,5 @@
 -- Grain: one row per bucket x {dim_a} x {dim_b} that has tickets (the caller fills empty buckets with 0).
+-- {series_filter}: nothing, or " AND <dim> = $only_<i>" per dimension a drill-down keeps (values bound).
 -- Hourly buckets are UTC hours; daily buckets are days in the reporting time zone ($tz).
 WITH ticket_buckets AS (
     SELECT
@@ -7,7 +8,7 @@ WITH ticket_buckets AS (
         {dim_a} AS dim_a,
         {dim_b} AS dim_b
     FROM tickets
-    WHERE created_at >= $from_at
+    WHERE created_at >= $from_at{series_filter}
 )
 SELECT bucket_at, dim_a, dim_b, count(*) AS n_tickets
 FROM ticket_buckets

@@ -27,8 +27,8 @@ def command() -> None:
 @pass_app
 def add_command(app, start, end, label, kind, category, region, action, who) -> None:
     """Add an annotation; the next `safetyops detect` uses it."""
-    from anomaly.api import add_annotation
-    a = add_annotation(app.config, start, end, label, kind, category, region, action, who)
+    from anomaly import triage
+    a = triage.add_annotation(app.config.triage_path, start, end, label, kind, category, region, action, who)
     click.echo(f"annotation {a['annotation_id']}: {a['kind']} {a['label']!r} {a['start_at']} .. {a['end_at']} "
                f"({a['action']})")
 
@@ -39,8 +39,10 @@ def add_command(app, start, end, label, kind, category, region, action, who) -> 
 @pass_app
 def list_command(app, fmt) -> None:
     """All annotations."""
-    from anomaly.api import list_annotations
-    frame = list_annotations(app.config)
+    import pandas as pd
+
+    from anomaly import triage
+    frame = pd.DataFrame(triage.list_annotations(app.config.triage_path))
     if fmt == "json":
         click.echo(json.dumps(frame.to_dict(orient="records"), indent=1, default=str))
     elif frame.empty:

@@ -75,6 +75,6 @@ def list_command(app, status, severity, fmt, limit, withdrawn) -> None:
 @pass_app
 def set_command(app, anomaly_id, status, note, who) -> None:
     """Set ANOMALY_ID's triage status (kept across warehouse rebuilds)."""
-    from anomaly.api import set_triage
-    state = set_triage(app.config, anomaly_id, status, note, who)
+    from anomaly import triage
+    state = triage.set_status(app.config.triage_path, anomaly_id, status, note, who)
     click.echo(f"{state['anomaly_id']}: {state['status']}" + (f" ({state['note']})" if state["note"] else ""))

@@ -40,7 +40,7 @@ def detect_csv_command(app, file: Path, time_col: str, value_col: str, fmt: str)
 @pass_app
 def evaluate_command(app, nab_dir: Path | None, sample_dir: Path | None) -> None:
     """Score the detector with its default settings (no tuning) and print the figures."""
-    from anomaly.evaluate import default_nab_dir, format_nab, format_sample, evaluate_sample
+    from safetyops.evaluate import default_nab_dir, format_nab, format_sample, evaluate_sample
     from anomaly.evaluate_nab import evaluate_nab
     if nab_dir is None and sample_dir is None:
         nab_dir = default_nab_dir()

@@ -12,7 +12,7 @@ from safetyops.context import db_option, pass_app
 @pass_app
 def command(app, timeout: float) -> None:
     """Scan all series (counts, shares, frt_p90, category mix) and store alerts."""
-    from anomaly.detect import mark_reported, run_detection
+    from anomaly.warehouse_detection import mark_reported, run_detection
     from core.warehouse import WarehouseMissing, writing
     config = app.config
     if not config.db_path.exists():

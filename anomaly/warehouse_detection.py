@@ -25,9 +25,10 @@ from anomaly.contributors import DEFAULT_MIN_SHARE, contributors
 from anomaly.explain import baseline_text, explain
 from anomaly.mix import explain_mix, mix_alerts
 from anomaly.scan import FoundAlert, scan_family
-from anomaly.series import history_start, scan_families
+from anomaly.series import history_start, load_families
 from anomaly.settings import DetectorSettings, settings_from_config
 from anomaly.store import anomaly_id, dumps, previous_state, replacements, store_run
+from metrics.facts import as_of
 
 URGENT = ("high", "critical")
 
@@ -60,41 +61,36 @@ def to_utc(ts: pd.Timestamp, grain: str, tz: str) -> pd.Timestamp:
 
 
 def _row(f: FoundAlert, tz: str, now: datetime) -> dict:
-    a = f.alert
-    start = to_utc(a.start, f.grain, tz)
-    return {
-        "anomaly_id": anomaly_id(f.family, f.series_key, start), "family": f.family, "metric": f.metric,
-        "grain": f.grain, "series_key": f.series_key, "dims_json": dumps(f.key),
-        "abuse_category": f.key.get("abuse_category"), "region": f.key.get("region"),
-        "direction": a.direction, "start_at": start, "end_at": to_utc(a.end, f.grain, tz),
-        "peak_at": to_utc(a.peak_at, f.grain, tz), "peak_value": a.peak_value, "peak_expected": a.peak_expected,
-        "observed": a.observed, "expected": a.expected, "excess": a.excess, "rise_pct": a.rise_pct,
-        "lower_bound": a.lower, "upper_bound": a.upper, "p_value": a.p_value, "score": a.score,
-        "severity": a.severity, "n_points": a.n_points, "status": "open" if a.is_open else "closed",
-        "labels": ", ".join(f.labels) or None, "explanation": explain(f), "contributors_json": "[]",
-        "baseline": baseline_text(f), "detected_at": now,
-    }
+    return _alert_row(f.alert, f.family, f.metric, f.grain, f.series_key, f.key, tz, now,
+                      category=f.key.get("abuse_category"), band=(f.alert.lower, f.alert.upper),
+                      labels=", ".join(f.labels) or None, explanation=explain(f), baseline=baseline_text(f))
 
 
 def _mix_rows(daily, config, now) -> list[dict]:
-    rows = []
-    for m in mix_alerts(daily, config.detection):
-        a, key = m.alert, {"region": m.region}
-        start = to_utc(a.start, "day", config.reporting_timezone)
-        rows.append({
-            "anomaly_id": anomaly_id("mix_daily", f"region={m.region}", start), "family": "mix_daily",
-            "metric": "category_mix", "grain": "day", "series_key": f"region={m.region}", "dims_json": dumps(key),
-            "abuse_category": m.movers[0]["category"], "region": m.region, "direction": a.direction,
-            "start_at": start, "end_at": to_utc(a.end, "day", config.reporting_timezone),
-            "peak_at": to_utc(a.peak_at, "day", config.reporting_timezone), "peak_value": a.peak_value,
-            "peak_expected": a.peak_expected, "observed": a.observed, "expected": a.expected,
-            "excess": a.excess, "rise_pct": a.rise_pct, "lower_bound": None, "upper_bound": None,
-            "p_value": a.p_value, "score": a.score, "severity": a.severity, "n_points": a.n_points,
-            "status": "open" if a.is_open else "closed", "labels": None, "explanation": explain_mix(m),
-            "contributors_json": dumps(m.movers), "baseline": "median category mix of the region",
-            "detected_at": now,
-        })
-    return rows
+    return [_alert_row(m.alert, "mix_daily", "category_mix", "day", f"region={m.region}", {"region": m.region},
+                       config.reporting_timezone, now, category=m.movers[0]["category"], band=(None, None),
+                       labels=None, explanation=explain_mix(m), baseline="median category mix of the region",
+                       contributors=m.movers)
+            for m in mix_alerts(daily, config.detection)]
+
+
+def _alert_row(a, family: str, metric: str, grain: str, series_key: str, key: dict, tz: str, now: datetime, *,
+               category: str | None, band: tuple, labels: str | None, explanation: str, baseline: str,
+               contributors: list | None = None) -> dict:
+    """One `anomalies` row (anomaly/store.py COLUMNS); bucket times become UTC instants."""
+    start = to_utc(a.start, grain, tz)
+    return {
+        "anomaly_id": anomaly_id(family, series_key, start), "family": family, "metric": metric,
+        "grain": grain, "series_key": series_key, "dims_json": dumps(key),
+        "abuse_category": category, "region": key.get("region"),
+        "direction": a.direction, "start_at": start, "end_at": to_utc(a.end, grain, tz),
+        "peak_at": to_utc(a.peak_at, grain, tz), "peak_value": a.peak_value, "peak_expected": a.peak_expected,
+        "observed": a.observed, "expected": a.expected, "excess": a.excess, "rise_pct": a.rise_pct,
+        "lower_bound": band[0], "upper_bound": band[1], "p_value": a.p_value, "score": a.score,
+        "severity": a.severity, "n_points": a.n_points, "status": "open" if a.is_open else "closed",
+        "labels": labels, "explanation": explanation, "contributors_json": dumps(contributors or []),
+        "baseline": baseline, "detected_at": now,
+    }
 
 
 def _changed(row: dict, old: dict | None) -> bool:
@@ -112,7 +108,7 @@ def collect_alerts(con, config, settings: DetectorSettings | None = None,
     now = datetime.now(timezone.utc)
     pairs: list[tuple[dict, FoundAlert | None]] = []
     n_series = 0
-    for family in scan_families(con, config):
+    for family in load_families(con, config):
         n_series += len(family.keys)
         _, found = scan_family(family, settings, events)
         pairs.extend((_row(f, config.reporting_timezone, now), f) for f in found)
@@ -143,7 +139,7 @@ def run_detection(con, config, settings: DetectorSettings | None = None) -> Dete
         step = pd.Timedelta(hours=1) if f.grain == "hour" else pd.Timedelta(days=1)
         cons = contributors(con, f.key, r["start_at"], r["end_at"] + step, min_share)
         r["contributors_json"] = dumps([c.to_dict() for c in cons])
-    withdrawn = store_run(con, rows, datetime.now(timezone.utc), history_start(con, config), _data_as_of(con),
+    withdrawn = store_run(con, rows, datetime.now(timezone.utc), history_start(con, config), as_of(con),
                           events)
     restored = [r["anomaly_id"] for r in rows if r["anomaly_id"] in previous
                 and not pd.isna(previous[r["anomaly_id"]]["withdrawn_at"])]
@@ -169,11 +165,6 @@ def continuations(con, config, withdrawn_ids: list[str]) -> dict[str, str]:
     reported = set(replaced) - set(triage.unseen(config.triage_path, list(replaced)))
     successors = set(triage.unseen(config.triage_path, list(replaced.values())))
     return {new: old for old, new in replaced.items() if old in reported and new in successors}
-
-
-def _data_as_of(con):
-    from metrics.facts import as_of
-    return as_of(con)
 
 
 def mark_reported(config, new_ids: list[str], continued: dict[str, str] | None = None) -> None:

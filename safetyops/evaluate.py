@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from anomaly.detect import collect_alerts
 from anomaly.evaluate_nab import NabReport
+from anomaly.series import load_families
+from anomaly.warehouse_detection import collect_alerts
 from core.config import load_config
 from core.errors import InputError
 from core.warehouse import connect_memory
@@ -119,8 +120,7 @@ def evaluate_sample(sample_dir: Path, config) -> SampleReport:
     con = connect_memory()
     try:
         truth = load_sample(sample_dir, con)
-        from anomaly.series import scan_families
-        n_series = {f.name: len(f.keys) for f in scan_families(con, config) if f.name in FAMILIES}
+        n_series = {f.name: len(f.keys) for f in load_families(con, config) if f.name in FAMILIES}
         pairs, _ = collect_alerts(con, config, events=[])
         days = float(truth.get("days") or 0) or 1.0
         return score_sample([r for r, _ in pairs], truth, n_series, days)
