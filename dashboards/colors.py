@@ -6,7 +6,6 @@ colour derived from its name, so it is stable across runs and processes without 
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable
 
 CATEGORY_COLORS: dict[str, str] = {
     "hateful_conduct": "#d62728",
@@ -34,7 +33,3 @@ def category_color(category: str) -> str:
     digest = hashlib.sha256(category.encode("utf-8")).digest()
     return _EXTRA_PALETTE[digest[0] % len(_EXTRA_PALETTE)]
 
-
-def category_colors(categories: Iterable[str]) -> dict[str, str]:
-    """Mapping for plotly's `color_discrete_map` (and the report's legend)."""
-    return {c: category_color(c) for c in categories}

@@ -1,6 +1,7 @@
-"""Cached reads: every dashboard number is a metrics-layer call memoised per warehouse version.
+"""Cached reads: every dashboard number is a named read (dashboards/reads.py) memoised per
+warehouse version.
 
-The cache key holds the warehouse file version, so a refresh (a new file swapped in) makes every
+The cache key holds the read's name, its arguments and the warehouse file version, so a refresh (a new file swapped in) makes every
 old entry unreachable without any explicit invalidation, in every worker process at once when
 the cache is on the file system.
 """
@@ -14,9 +15,10 @@ from typing import Any, Callable
 
 from flask_caching import Cache
 
-from dashboards.connection import WarehouseConnections
 from core.config import Config
 from core.warehouse import file_version
+from dashboards.connection import WarehouseConnections
+from dashboards.reads import READS, Read
 
 ROOT = Path(__file__).resolve().parents[1]
 READ_THREADS = 4    # per request; more would only queue on the cores behind each other
@@ -43,41 +45,44 @@ def make_cache(server, config: Config) -> Cache:
 
 
 class DataAccess:
-    """The dashboards' only door to the warehouse: read-only cursor + version-keyed cache."""
+    """The dashboards' only door to the warehouse: named reads on a read-only cursor, cached per
+    warehouse version."""
 
-    def __init__(self, config: Config, cache: Cache | None = None):
+    def __init__(self, config: Config, cache: Cache | None = None, reads: dict[str, Read] | None = None):
         self.config = config
         self.connections = WarehouseConnections(config.db_path)
         self.cache = cache
+        self.reads = dict(READS if reads is None else reads)
         self.code = code_stamp()
 
     def version_key(self) -> str:
         v = file_version(self.config.db_path)
         return "missing" if v is None else f"{v.inode}-{v.mtime_ns}-{v.size}"
 
-    def read(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """`fn(con, config, *args)` on the live warehouse, cached for this warehouse version.
-
-        Raises WarehouseMissing when there is no warehouse file yet.
-        """
-        key = self._key(fn, args)
-        if self.cache is not None:
-            hit = self.cache.get(key)
-            if hit is not None:
-                return pickle.loads(hit)
+    def read(self, name: str, *args: Any) -> Any:
+        """The read called `name` on the live warehouse, cached for this warehouse version unless
+        the read depends on more than the warehouse. Raises KeyError for an unknown name and
+        WarehouseMissing when there is no warehouse file yet."""
+        read = self.reads[name]
+        if self.cache is None or not read.cached:
+            with self.connections.cursor() as con:
+                return read.fn(con, self.config, *args)
+        key = self._key(name, args)
+        hit = self.cache.get(key)
+        if hit is not None:
+            return pickle.loads(hit)
         with self.connections.cursor() as con:
-            value = fn(con, self.config, *args)
-        if self.cache is not None:
-            self.cache.set(key, pickle.dumps(value))
+            value = read.fn(con, self.config, *args)
+        self.cache.set(key, pickle.dumps(value))
         return value
 
-    def read_all(self, calls: list[tuple[Callable[..., Any], tuple]]) -> list[Any]:
-        """`read(fn, *args)` for each (fn, args), at the same time on cursors of their own; results
-        in the order of `calls`. A panel made of many small metric queries (KPI tiles, the vendor
-        scorecard) then waits for about half their sum on two cores: each query is mostly DuckDB
-        binding and planning, which runs without the GIL."""
+    def read_all(self, calls: list[tuple[str, tuple]]) -> list[Any]:
+        """`read(name, *args)` for each (name, args), at the same time on cursors of their own;
+        results in the order of `calls`. A panel made of many small metric queries (KPI tiles, the
+        vendor scorecard) then waits for about half their sum on two cores: each query is mostly
+        DuckDB binding and planning, which runs without the GIL."""
         if len(calls) < 2:
-            return [self.read(fn, *args) for fn, args in calls]
+            return [self.read(name, *args) for name, args in calls]
         with ThreadPoolExecutor(max_workers=min(len(calls), READ_THREADS)) as pool:
             return list(pool.map(lambda call: self.read(call[0], *call[1]), calls))
 
@@ -106,11 +111,7 @@ class DataAccess:
                 stamps.append("none")
         return "/".join(stamps)
 
-    def read_uncached(self, fn: Callable[..., Any], *args: Any) -> Any:
-        with self.connections.cursor() as con:
-            return fn(con, self.config, *args)
-
-    def _key(self, fn: Callable, args: tuple) -> str:
+    def _key(self, name: str, args: tuple) -> str:
         # repr of frozen dataclasses, tuples and dates is stable across processes
-        text = f"{self.code}|{fn.__module__}.{fn.__qualname__}|{self.config.db_path}|{self.version_key()}|{args!r}"
+        text = f"{self.code}|{name}|{self.config.db_path}|{self.version_key()}|{args!r}"
         return "so:" + hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -83,6 +83,3 @@ METRICS: dict[str, Metric] = dict([
        "tickets", "neutral", "counts.sql"),
 ])
 
-
-def metric_names() -> tuple[str, ...]:
-    return tuple(METRICS)

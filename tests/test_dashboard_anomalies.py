@@ -28,7 +28,7 @@ def detected(tmp_path_factory):
     app = create_app(cfg)
     with app.server.app_context():
         state = current_state()
-        alerts = state.data.read_uncached(ad.anomaly_list, Filters(), "all", None)
+        alerts = state.data.read("anomaly_list", Filters(), "all", None)
         assert len(alerts) > 0
         yield state, alerts
 
@@ -48,7 +48,7 @@ def test_alert_matches_filter_bar(dims, window, filters, shown):
 def test_list_respects_region_filter(detected):
     state, alerts = detected
     region = next(r for r in alerts["region"] if isinstance(r, str))
-    subset = state.data.read_uncached(ad.anomaly_list, Filters(region=(region,)), "all", None)
+    subset = state.data.read("anomaly_list", Filters(region=(region,)), "all", None)
     assert len(subset) > 0
     assert all(r in (region, None) or r != r for r in subset["region"])   # own region or not split by region
 
@@ -61,10 +61,10 @@ def test_acknowledge_persists_and_leaves_open_list_only_when_resolved(detected):
     # a fresh read (as after a page reload) sees the stored state and note
     assert ad.triage_state(state.config, target) | {"updated_at": None} == \
         {"status": "acknowledged", "note": "checked with BR leads", "who": "ana", "updated_at": None}
-    open_ids = set(state.data.read_uncached(ad.anomaly_list, Filters(), "open", None)["anomaly_id"])
+    open_ids = set(state.data.read("anomaly_list", Filters(), "open", None)["anomaly_id"])
     assert target in open_ids
     triage_action(state.config, target, "triage-resolve", None, None)
-    open_ids = set(state.data.read_uncached(ad.anomaly_list, Filters(), "open", None)["anomaly_id"])
+    open_ids = set(state.data.read("anomaly_list", Filters(), "open", None)["anomaly_id"])
     assert target not in open_ids
     assert ad.triage_state(state.config, target)["note"] == "checked with BR leads"   # note kept
     assert [h["status"] for h in ad.triage_history(state.config, target)] == ["acknowledged", "resolved"]

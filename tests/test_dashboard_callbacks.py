@@ -144,7 +144,7 @@ def test_an_age_band_bar_names_its_band_on_the_ticket_page(sample):
     assert oldest.customdata[3] == "open_on=2026-03-04&open_age=gt_7d"
     store = {"search": drill_href("?from=2026-03-01&to=2026-03-14", {"points": [{"customdata": oldest.customdata[3]}]})
              .split("?", 1)[1]}
-    assert f"tickets open at the end of 2026-03-04, aged ≥ 7 days (that day's backlog)" in ticket_count_text(state, store)
+    assert "tickets open at the end of 2026-03-04, aged ≥ 7 days (that day's backlog)" in ticket_count_text(state, store)
 
 
 @pytest.mark.parametrize("click", [None, {}, {"points": []}, {"points": [{"x": 1}]}])

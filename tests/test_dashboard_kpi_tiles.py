@@ -60,12 +60,11 @@ def test_sla_trend_still_draws_the_configured_target(state):
 def test_vendor_scorecard_colours_match_the_full_summary(state, search):
     """The scorecard judges vendors against all vendors together: it now asks kpi_summary for the
     judged metrics only, and must colour every cell as it did with the full summary."""
-    from dashboards import queries
     from dashboards.panels.tables import data_table
     from dashboards.panels.vendors import SCORE_COLUMNS, cell_judgement
     panel, ctx, card = load_panel(state, "vendor-scorecard", search)
     full = over_window(state, ctx, kpi_summary)
-    overall, targets = dict(zip(full["metric"], full["value"])), queries.targets(state.config)
+    overall, targets = dict(zip(full["metric"], full["value"])), state.config.metric_targets
     expected = data_table(card, SCORE_COLUMNS,
                           cell_class=lambda row, field: cell_judgement(field, row.get(field), targets, overall))
     shown = as_json(render_block(state, "vendor-scorecard", {"search": search}, "light"))
@@ -103,12 +102,14 @@ def test_read_all_gives_each_calls_result_in_order_and_the_panel_reads_them_agai
     """read_all runs every call (on cursors of its own) and returns them in the calls' order;
     within one panel context a later read or read_all of the same call is not run again."""
     from dashboards.callbacks.panels import panel_context
+    from dashboards.reads import Read
     ctx = panel_context(state, SEARCHES[0], "light")
+    ctx.data.reads["count_rows"] = Read(count_rows)
     RUN.clear()
     labels = tuple(f"q{i}" for i in range(7))
     n_tickets = len(sample_rows())
-    assert ctx.read_all([(count_rows, (label,)) for label in labels]) == [(n_tickets, label) for label in labels]
+    assert ctx.read_all([("count_rows", (label,)) for label in labels]) == [(n_tickets, label) for label in labels]
     assert sorted(RUN) == sorted(labels)
-    assert ctx.read(count_rows, "q3") == (n_tickets, "q3")
-    assert ctx.read_all([(count_rows, ("q1",)), (count_rows, ("q9",))]) == [(n_tickets, "q1"), (n_tickets, "q9")]
+    assert ctx.read("count_rows", "q3") == (n_tickets, "q3")
+    assert ctx.read_all([("count_rows", ("q1",)), ("count_rows", ("q9",))]) == [(n_tickets, "q1"), (n_tickets, "q9")]
     assert sorted(RUN) == sorted((*labels, "q9"))

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from pipelines import health
+from metrics import load_health as health
+from metrics.facts import as_of
 from tests.ingest_fixtures import CANONICAL_COLUMNS, canonical_row, load, write_csv
 
 
@@ -39,4 +40,4 @@ def test_health_reports_what_was_loaded_and_rejected(tmp_path, memory_con, confi
 def test_health_of_an_empty_warehouse_is_empty_not_an_error(memory_con):
     assert health.source_freshness(memory_con).empty
     assert health.rejections_by_reason(memory_con).empty
-    assert health.as_of(memory_con) is None
+    assert as_of(memory_con) is None

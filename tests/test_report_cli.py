@@ -12,7 +12,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory):
     root = tmp_path_factory.mktemp("cli")
-    config = build_report_warehouse(root, detect=False)
+    build_report_warehouse(root, detect=False)
     return root, root / "safetyops.toml"
 
 

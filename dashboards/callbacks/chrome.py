@@ -7,7 +7,6 @@ from pathlib import Path
 import pandas as pd
 from dash import Input, Output, State, html
 
-from dashboards import queries
 from dashboards.components import REFRESH_TICK, THEME_STORE
 from dashboards.state import AppState, current_state
 from dashboards.warmup import maybe_warm
@@ -27,7 +26,7 @@ def read_refresh_status(path: Path) -> dict | None:
 def banner(state: AppState) -> list:
     """'Data as of … · last refresh ok at …' — the failure case in red with its error text."""
     try:
-        stamp = state.data.read(queries.as_of_stamp)
+        stamp = state.data.read("as_of")
         as_of_text = "no tickets loaded yet" if stamp is None else \
             f"data as of {pd.Timestamp(stamp).strftime('%Y-%m-%d %H:%M %Z').strip()}"
     except WarehouseMissing:

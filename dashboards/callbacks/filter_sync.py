@@ -11,7 +11,6 @@ from urllib.parse import parse_qsl, urlencode
 
 from dash import ALL, Input, Output, State, callback_context, no_update
 
-from dashboards import queries
 from dashboards.components import LOCATION_ID, NAV
 from dashboards.filters import FILTER_DIMS, Filters, merge_search
 from dashboards.state import current_state
@@ -99,7 +98,7 @@ def filter_options(values: list[str], selected: list[str] | None) -> list[dict]:
 def known_values_now() -> dict[str, list[str]]:
     state = current_state()
     try:
-        return {d: state.data.read(queries.dimension_options, d) for d in FILTER_DIMS}
+        return {d: state.data.read("dimension_options", d) for d in FILTER_DIMS}
     except SafetyopsError:
         return {}
 
@@ -107,7 +106,7 @@ def known_values_now() -> dict[str, list[str]]:
 def default_range_now() -> tuple[dt.date, dt.date]:
     state = current_state()
     try:
-        as_of = state.data.read(queries.as_of_date)
+        as_of = state.data.read("as_of_date")
     except SafetyopsError:
         as_of = None
     return Filters().resolved_range(as_of)

@@ -6,7 +6,6 @@ from urllib.parse import parse_qsl, urlencode
 import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, callback_context, html, no_update
 
-from dashboards import queries
 from dashboards.annotations_feed import annotations_in_window
 from dashboards.components import LOCATION_ID, THEME_STORE
 from dashboards.csv_export import download_payload
@@ -24,7 +23,7 @@ TICKETS_PATH = "/tickets"
 
 def panel_context(state: AppState, search: str | None, theme: str | None) -> PanelContext:
     filters = Filters.from_search(search)
-    start, end = filters.resolved_range(state.data.read(queries.as_of_date))
+    start, end = filters.resolved_range(state.data.read("as_of_date"))
     return PanelContext(data=state.data, config=state.config,
                         filters=filters.with_values(date_from=start, date_to=end),
                         params=page_params(search), theme=normalise_theme(theme))

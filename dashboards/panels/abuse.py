@@ -7,7 +7,6 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboards import queries
 from dashboards.colors import category_color
 from dashboards.figures import bars, drill_fragment, plain, time_lines
 from dashboards.panels.base import Panel, PanelContext, register
@@ -15,7 +14,7 @@ from dashboards.theme import apply_theme
 
 
 def load_heatmap(ctx: PanelContext) -> pd.DataFrame:
-    return ctx.read(queries.window, "inflow", ctx.filters, ("abuse_category", "region"))
+    return ctx.read("window", "inflow", ctx.filters, ("abuse_category", "region"))
 
 
 def render_heatmap(df: pd.DataFrame, ctx: PanelContext):
@@ -36,7 +35,7 @@ register(Panel("abuse-heatmap", "Category × region", load_heatmap, render_heatm
 
 def load_daily_by_category(ctx: PanelContext) -> pd.DataFrame:
     """Daily inflow per abuse category (also the Overview's trend)."""
-    return ctx.read(queries.series, "inflow", ctx.filters, "day", ("abuse_category",))
+    return ctx.read("series", "inflow", ctx.filters, "day", ("abuse_category",))
 
 
 def render_stacked_categories(df: pd.DataFrame, ctx: PanelContext):
@@ -69,7 +68,7 @@ register(Panel("abuse-multiples", "Each category on its own scale", load_daily_b
 
 
 def load_movers(ctx: PanelContext) -> pd.DataFrame:
-    weekly = ctx.read(queries.series, "inflow", ctx.filters, "week", ("abuse_category",), "previous")
+    weekly = ctx.read("series", "inflow", ctx.filters, "week", ("abuse_category",), "previous")
     if weekly.empty:
         return weekly
     # the latest complete week with tickets: a window ending on a Monday would otherwise compare
@@ -102,7 +101,7 @@ register(Panel("abuse-movers", "Biggest movers week over week", load_movers, ren
 
 
 def load_share(ctx: PanelContext) -> pd.DataFrame:
-    return ctx.read(queries.series, "category_share", ctx.filters, "week")
+    return ctx.read("series", "category_share", ctx.filters, "week")
 
 
 def render_share(df: pd.DataFrame, ctx: PanelContext):

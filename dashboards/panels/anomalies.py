@@ -8,10 +8,11 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboards import anomaly_data as ad
-from dashboards import queries
+from metrics.registry import METRICS
 from dashboards.annotations_feed import annotations_in_window
 from dashboards.formatting import format_value
 from dashboards.figures import annotation_markers, band_trace
+from anomaly.api import is_withdrawn
 from dashboards.filters import FILTER_DIMS, Filters
 from dashboards.panels.base import Panel, PanelContext, register
 from dashboards.panels.tables import data_table
@@ -28,19 +29,15 @@ def _status(ctx: PanelContext) -> str:
 
 def load_list(ctx: PanelContext) -> pd.DataFrame:
     severity = ctx.params.get("severity")
-    return ctx.data.read_uncached(ad.anomaly_list, ctx.filters, _status(ctx), severity)
+    return ctx.read("anomaly_list", ctx.filters, _status(ctx), severity)
 
 
 def load_open(ctx: PanelContext) -> pd.DataFrame:
-    return ctx.data.read_uncached(ad.anomaly_list, ctx.filters, "open", None)
+    return ctx.read("anomaly_list", ctx.filters, "open", None)
 
 
 def severity_badge(severity: str) -> html.Span:
     return html.Span(str(severity), className=f"sev sev-{severity}")
-
-
-def is_withdrawn(row: dict) -> bool:
-    return row.get("withdrawn_at") is not None and not pd.isna(row.get("withdrawn_at"))
 
 
 def withdrawn_badge(row: dict) -> html.Span:
@@ -76,7 +73,7 @@ def render_list(df: pd.DataFrame, ctx: PanelContext):
                                                       "observed", "expected", "triage", "explanation")]))
     rows = []
     for r in df.head(LIST_LIMIT).to_dict("records"):
-        unit = queries.metric_info(r["metric"]).unit if r["metric"] in queries.METRICS else "score"
+        unit = METRICS[r["metric"]].unit if r["metric"] in METRICS else "score"
         withdrawn = is_withdrawn(r)
         rows.append(html.Tr([
             html.Td([severity_badge(r["severity"])] + ([" ", withdrawn_badge(r)] if withdrawn else [])),
@@ -97,7 +94,7 @@ def withdrawn_note(ctx: PanelContext):
     """Under a list that hides withdrawn alerts: how many there are, and a link to them."""
     if _status(ctx) in ad.WITHDRAWN_BY_STATUS:
         return None
-    hidden = ctx.data.read_uncached(ad.anomaly_list, ctx.filters, "withdrawn", ctx.params.get("severity"))
+    hidden = ctx.read("anomaly_list", ctx.filters, "withdrawn", ctx.params.get("severity"))
     if hidden.empty:
         return None
     n = len(hidden)
@@ -120,15 +117,15 @@ def anomaly_id_of(ctx: PanelContext) -> str:
 
 
 def load_detail(ctx: PanelContext) -> dict | None:
-    return ctx.read(ad.anomaly_detail, anomaly_id_of(ctx))
+    return ctx.read("anomaly_detail", anomaly_id_of(ctx))
 
 
 def load_series(ctx: PanelContext) -> pd.DataFrame:
     detail = load_detail(ctx)
     if detail is None:
         return pd.DataFrame()
-    return detail["series"].assign(unit=queries.metric_info(detail["metric"]).unit
-                                   if detail["metric"] in queries.METRICS else "")
+    return detail["series"].assign(unit=METRICS[detail["metric"]].unit
+                                   if detail["metric"] in METRICS else "")
 
 
 def _local(ts, config) -> pd.Timestamp:
@@ -240,7 +237,7 @@ def load_tickets(ctx: PanelContext) -> pd.DataFrame:
     if detail is None:
         return pd.DataFrame()
     bar, metric_filters = tickets_filters(detail, ctx.config)
-    page, total = ctx.read(queries.ticket_sample, metric_filters, bar.date_from, bar.date_to, 50)
+    page, total = ctx.read("ticket_sample", metric_filters, bar.date_from, bar.date_to, 50)
     return page.assign(n_total=total)
 
 

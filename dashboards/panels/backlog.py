@@ -4,7 +4,6 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards import queries
 from dashboards.figures import drill_fragment, open_on_fragment, time_lines
 from dashboards.panels.base import Panel, PanelContext, register
 from dashboards.theme import apply_theme
@@ -26,7 +25,7 @@ def _has_tickets(df: pd.DataFrame) -> bool:
 
 
 def load_backlog(ctx: PanelContext) -> pd.DataFrame:
-    return ctx.read(queries.series, "backlog", ctx.filters, "day")
+    return ctx.read("series", "backlog", ctx.filters, "day")
 
 
 def render_backlog(df: pd.DataFrame, ctx: PanelContext):
@@ -43,7 +42,7 @@ register(Panel(
 
 
 def load_ageing(ctx: PanelContext) -> pd.DataFrame:
-    parts = [ctx.read(queries.series, metric, ctx.filters, "day").assign(bucket=label)
+    parts = [ctx.read("series", metric, ctx.filters, "day").assign(bucket=label)
              for metric, label, _color in AGE_BUCKETS]
     return pd.concat(parts, ignore_index=True)
 
@@ -64,8 +63,8 @@ register(Panel("backlog-ageing", "Backlog by age", load_ageing, render_ageing,
 
 
 def load_flow(ctx: PanelContext) -> pd.DataFrame:
-    inflow = ctx.read(queries.series, "inflow", ctx.filters, "day")[["period_start", "value", "n"]]
-    solved = ctx.read(queries.series, "solved", ctx.filters, "day")[["period_start", "value"]]
+    inflow = ctx.read("series", "inflow", ctx.filters, "day")[["period_start", "value", "n"]]
+    solved = ctx.read("series", "solved", ctx.filters, "day")[["period_start", "value"]]
     df = inflow.rename(columns={"value": "inflow"}).merge(
         solved.rename(columns={"value": "solved"}), on="period_start", how="outer").fillna(0)
     df["net"] = df["inflow"] - df["solved"]

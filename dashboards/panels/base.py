@@ -23,17 +23,18 @@ class PanelContext:
     filters: Filters            # dates resolved to the concrete window
     params: dict = field(default_factory=dict)   # the page's own URL keys (e.g. by=vendor)
     theme: str = "light"
-    # What read_all already fetched for this request, by (fn, repr(args)): a panel's load reads
+    # What read_all already fetched for this request, by (name, repr(args)): a panel's load reads
     # everything it will need at once, and its render reads the same calls again from here.
     fetched: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def read(self, fn: Callable, *args):
-        key = _fetched_key(fn, args)
+    def read(self, name: str, *args):
+        """The named read (dashboards/reads.py) for this request."""
+        key = _fetched_key(name, args)
         if key in self.fetched:
             return self.fetched[key]
-        return self.data.read(fn, *args)
+        return self.data.read(name, *args)
 
-    def read_all(self, calls: list[tuple[Callable, tuple]]) -> list:
+    def read_all(self, calls: list[tuple[str, tuple]]) -> list:
         """Several reads at once (DataAccess.read_all); later reads of the same calls reuse them."""
         keys = [_fetched_key(fn, args) for fn, args in calls]
         missing = [(call, key) for call, key in zip(calls, keys) if key not in self.fetched]
@@ -42,8 +43,8 @@ class PanelContext:
         return [self.fetched[key] for key in keys]
 
 
-def _fetched_key(fn: Callable, args) -> tuple:
-    return fn, repr(tuple(args))
+def _fetched_key(name: str, args) -> tuple:
+    return name, repr(tuple(args))
 
 
 def no_tickets(df: pd.DataFrame) -> bool:

@@ -5,7 +5,6 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboards import data_health_queries as hq
 from dashboards.figures import bars
 from dashboards.panels.base import Panel, PanelContext, register
 from dashboards.panels.tables import data_table
@@ -22,7 +21,7 @@ def _stamp(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
 
 
 def load_runs(ctx: PanelContext) -> pd.DataFrame:
-    return ctx.read(hq.load_runs)
+    return ctx.read("load_runs")
 
 
 def render_runs(df: pd.DataFrame, ctx: PanelContext):
@@ -41,7 +40,7 @@ register(Panel("health-runs", "Load runs", load_runs, render_runs, kind="block",
 
 
 def load_rejections(ctx: PanelContext) -> pd.DataFrame:
-    df = ctx.read(hq.rejections_by_reason)
+    df = ctx.read("rejections_by_reason")
     df["label"] = [f"{r} ({c})" if c else r for r, c in zip(df["reason"], df["column_name"])]
     return df
 
@@ -54,7 +53,7 @@ register(Panel("health-rejections", "Rejected rows by reason", load_rejections,
 
 def load_freshness(ctx: PanelContext) -> pd.DataFrame:
     now = dt.datetime.now(dt.timezone.utc)
-    return ctx.data.read_uncached(hq.source_freshness, now)
+    return ctx.read("source_freshness", now)
 
 
 def render_freshness(df: pd.DataFrame, ctx: PanelContext):
@@ -71,7 +70,7 @@ register(Panel("health-freshness", "Freshness per source", load_freshness, rende
                note=f"Red: no load for more than {STALE_HOURS} hours."))
 
 
-register(Panel("health-rejected-rows", "Latest rejected rows", lambda ctx: ctx.read(hq.rejected_sample),
+register(Panel("health-rejected-rows", "Latest rejected rows", lambda ctx: ctx.read("rejected_sample"),
                lambda df, ctx: data_table(df, [("file_name", "file", ""), ("line_number", "line", ""),
                                                ("reason", "reason", ""), ("column_name", "column", ""),
                                                ("bad_value", "value", "")]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import dcc, html
 
-from dashboards import queries
+from metrics.registry import METRICS
 from dashboards.figures import time_lines, target_line
 from dashboards.formatting import format_change, format_value, is_missing, judge
 from dashboards.panels.abuse import load_daily_by_category, render_stacked_categories
@@ -23,13 +23,13 @@ KPI_LABELS = {
 def load_kpis(ctx: PanelContext) -> pd.DataFrame:
     """Only the tiles' metrics, in tile order. Each tile's figure and its sparkline's series are
     read at once, one query each (see PanelContext.read_all); `sparkline` finds its series there."""
-    return kpi_rows(ctx, KPI_METRICS, [(queries.series, (m, ctx.filters, "day")) for m in KPI_METRICS])
+    return kpi_rows(ctx, KPI_METRICS, [("series", (m, ctx.filters, "day")) for m in KPI_METRICS])
 
 
 def kpi_rows(ctx: PanelContext, metrics: tuple[str, ...], also: list | None = None) -> pd.DataFrame:
     """kpi_summary's rows for `metrics`, in that order, read one metric per query at once with the
     `also` calls."""
-    frames = ctx.read_all([(queries.kpis, (ctx.filters, (m,))) for m in metrics] + (also or []))
+    frames = ctx.read_all([("kpis", (ctx.filters, (m,))) for m in metrics] + (also or []))
     return pd.concat(frames[:len(metrics)], ignore_index=True)
 
 
@@ -43,7 +43,7 @@ def kpis_empty(df: pd.DataFrame) -> bool:
 def sparkline(ctx: PanelContext, metric: str) -> dict:
     """A bare line; a plain figure dict because seven validated go.Figures per tile row cost more
     than the numbers themselves."""
-    s = ctx.read(queries.series, metric, ctx.filters, "day")
+    s = ctx.read("series", metric, ctx.filters, "day")
     p = palette(ctx.theme)
     return {
         "data": [{"type": "scatter", "mode": "lines", "hoverinfo": "skip",
@@ -57,7 +57,7 @@ def sparkline(ctx: PanelContext, metric: str) -> dict:
 
 
 def tile(row, ctx: PanelContext) -> html.Div:
-    info = queries.metric_info(row.metric)
+    info = METRICS[row.metric]
     vs_prev = format_change(row.value, row.previous_value, info.unit)
     # a change that rounds to zero is not coloured as a gain or a loss
     prev_class = "neutral" if vs_prev.lstrip("+-").startswith("0.0") else \
@@ -94,14 +94,14 @@ register(Panel(
 
 
 def load_sla_trend(ctx: PanelContext) -> pd.DataFrame:
-    return ctx.read(queries.series, "sla_frt_attainment", ctx.filters, "day")
+    return ctx.read("series", "sla_frt_attainment", ctx.filters, "day")
 
 
 def render_sla_trend(df: pd.DataFrame, ctx: PanelContext):
     fig = time_lines(df, None, ctx.theme, y_title="SLA attainment")
     fig.update_yaxes(tickformat=".0%")
     # the target alone, from config: no need to compute the KPIs for it
-    target = queries.targets(ctx.config).get("sla_frt_attainment")
+    target = ctx.config.metric_targets.get("sla_frt_attainment")
     if target is not None:
         target_line(fig, target, "target")
     return fig

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards import queries
 from dashboards.figures import bars, target_line, time_lines, top_values
 from dashboards.panels.base import Panel, PanelContext, register
 from dashboards.panels.tables import data_table
@@ -19,8 +18,8 @@ def split_by(ctx: PanelContext) -> str:
 
 def _pair(ctx: PanelContext, low: str, high: str) -> pd.DataFrame:
     by = split_by(ctx)
-    a = ctx.read(queries.series, low, ctx.filters, "day", (by,)).assign(metric=low)
-    b = ctx.read(queries.series, high, ctx.filters, "day", (by,)).assign(metric=high)
+    a = ctx.read("series", low, ctx.filters, "day", (by,)).assign(metric=low)
+    b = ctx.read("series", high, ctx.filters, "day", (by,)).assign(metric=high)
     return pd.concat([a, b], ignore_index=True)
 
 
@@ -42,13 +41,13 @@ register(Panel("sla-ttr", "Resolution time p50 / p90", lambda ctx: _pair(ctx, "t
 
 
 def load_attainment(ctx: PanelContext) -> pd.DataFrame:
-    return ctx.read(queries.series, "sla_frt_attainment", ctx.filters, "day", (split_by(ctx),))
+    return ctx.read("series", "sla_frt_attainment", ctx.filters, "day", (split_by(ctx),))
 
 
 def render_attainment(df: pd.DataFrame, ctx: PanelContext):
     fig = time_lines(df, split_by(ctx), ctx.theme, y_title="attainment", limit=TOP)
     fig.update_yaxes(tickformat=".0%")
-    return target_line(fig, queries.targets(ctx.config).get("sla_frt_attainment"), "target")
+    return target_line(fig, ctx.config.metric_targets.get("sla_frt_attainment"), "target")
 
 
 register(Panel("sla-attainment", "SLA attainment over time", load_attainment, render_attainment, trend=True,
@@ -56,7 +55,7 @@ register(Panel("sla-attainment", "SLA attainment over time", load_attainment, re
 
 
 def load_attainment_by(ctx: PanelContext) -> pd.DataFrame:
-    df = ctx.read(queries.window, "sla_frt_attainment", ctx.filters, (split_by(ctx),))
+    df = ctx.read("window", "sla_frt_attainment", ctx.filters, (split_by(ctx),))
     return df.sort_values("value", ascending=True, na_position="last")
 
 
@@ -64,7 +63,7 @@ def render_attainment_by(df: pd.DataFrame, ctx: PanelContext):
     by = split_by(ctx)
     fig = bars(df, by, "value", ctx.theme, drill_dim=by, y_title="attainment")
     fig.update_yaxes(tickformat=".0%")
-    return target_line(fig, queries.targets(ctx.config).get("sla_frt_attainment"), "target")
+    return target_line(fig, ctx.config.metric_targets.get("sla_frt_attainment"), "target")
 
 
 register(Panel("sla-attainment-by", "SLA attainment for the period", load_attainment_by, render_attainment_by,
@@ -72,7 +71,7 @@ register(Panel("sla-attainment-by", "SLA attainment for the period", load_attain
 
 
 def load_breach_risk(ctx: PanelContext) -> pd.DataFrame:
-    return ctx.read(queries.breach_risk, ctx.filters)
+    return ctx.read("breach_risk", ctx.filters)
 
 
 def render_breach_risk(df: pd.DataFrame, ctx: PanelContext):

@@ -5,7 +5,6 @@ import math
 
 import pandas as pd
 
-from dashboards import queries
 from dashboards.filters import FILTER_DIMS, Filters, open_age, open_on
 from dashboards.panels.base import Panel, PanelContext, register
 
@@ -56,13 +55,13 @@ def rows_response(ctx: PanelContext, request: dict | None) -> dict:
     filters = filters_from_model(ctx.filters, request.get("filterModel"))
     if filters is None:
         return {"rowData": [], "rowCount": 0}
-    page, total = ctx.read(queries.tickets_page, filters, sort_from_model(request.get("sortModel")),
+    page, total = ctx.read("tickets_page", filters, sort_from_model(request.get("sortModel")),
                            start, end - start, open_on(ctx.params), open_age(ctx.params))
     return {"rowData": json_records(page), "rowCount": int(total)}
 
 
 def load_ticket_csv(ctx: PanelContext) -> pd.DataFrame:
-    page, _total = ctx.read(queries.tickets_page, ctx.filters, DEFAULT_SORT, 0, CSV_ROW_LIMIT, open_on(ctx.params),
+    page, _total = ctx.read("tickets_page", ctx.filters, DEFAULT_SORT, 0, CSV_ROW_LIMIT, open_on(ctx.params),
                             open_age(ctx.params))
     return page
 

@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboards import queries
+from metrics.registry import METRICS
 from dashboards.figures import bars, drill_fragment, plain, target_line, time_lines
 from dashboards.formatting import is_missing, judge
 from dashboards.panels.base import Panel, PanelContext, register
@@ -28,15 +28,15 @@ def load_scorecard(ctx: PanelContext) -> pd.DataFrame:
     """The scorecard, its columns read at once (one query each); kept whole in the cache as well,
     as the vendor charts draw from it too."""
     def merged() -> pd.DataFrame:
-        columns = ctx.read_all([(queries.scorecard_column, (ctx.filters, name)) for name in SCORECARD_METRICS])
+        columns = ctx.read_all([("scorecard_column", (ctx.filters, name)) for name in SCORECARD_METRICS])
         return merge_scorecard(dict(zip(SCORECARD_METRICS, columns)))
     return ctx.data.memo(("vendor-scorecard-data", repr(ctx.filters)), merged)
 
 
 def load_judged_scorecard(ctx: PanelContext) -> pd.DataFrame:
     """The scorecard, with the all-vendors figures its cells are judged against read beside it."""
-    overall_calls = [(queries.kpis, (ctx.filters, (m,))) for m in JUDGED_METRICS]
-    ctx.read_all(overall_calls + [(queries.scorecard_column, (ctx.filters, name)) for name in SCORECARD_METRICS])
+    overall_calls = [("kpis", (ctx.filters, (m,))) for m in JUDGED_METRICS]
+    ctx.read_all(overall_calls + [("scorecard_column", (ctx.filters, name)) for name in SCORECARD_METRICS])
     return load_scorecard(ctx)
 
 
@@ -48,7 +48,7 @@ def cell_judgement(field: str, value, targets: dict, overall: dict) -> str | Non
     """'good' / 'bad' / 'warn' / None for one scorecard cell."""
     if field in ("vendor", "inflow", "backlog") or is_missing(value):
         return None
-    direction = queries.metric_info(field).direction
+    direction = METRICS[field].direction
     if field in targets:
         verdict = judge(value, targets[field], direction)
         return "good" if verdict in ("good", "neutral") else "bad"
@@ -61,7 +61,7 @@ def cell_judgement(field: str, value, targets: dict, overall: dict) -> str | Non
 
 
 def render_scorecard(df: pd.DataFrame, ctx: PanelContext):
-    targets = queries.targets(ctx.config)
+    targets = ctx.config.metric_targets
     kpi = kpi_rows(ctx, JUDGED_METRICS)
     overall = dict(zip(kpi["metric"], kpi["value"]))
     return data_table(df, SCORE_COLUMNS,
@@ -78,7 +78,7 @@ def render_sla(df: pd.DataFrame, ctx: PanelContext):
     fig = bars(df.sort_values("sla_frt_attainment"), "vendor", "sla_frt_attainment", ctx.theme,
                drill_dim="vendor", y_title="SLA attainment", color="#3e7cb1")
     fig.update_yaxes(tickformat=".0%")
-    return target_line(fig, queries.targets(ctx.config).get("sla_frt_attainment"), "target")
+    return target_line(fig, ctx.config.metric_targets.get("sla_frt_attainment"), "target")
 
 
 register(Panel("vendor-sla", "SLA attainment by vendor", load_scorecard, render_sla, is_empty=scorecard_empty,
@@ -126,13 +126,13 @@ register(Panel("vendor-quality", "QA and CSAT by vendor", load_scorecard, render
 
 
 def load_sla_weekly(ctx: PanelContext) -> pd.DataFrame:
-    return ctx.read(queries.series, "sla_frt_attainment", ctx.filters, "week", ("vendor",))
+    return ctx.read("series", "sla_frt_attainment", ctx.filters, "week", ("vendor",))
 
 
 def render_sla_weekly(df: pd.DataFrame, ctx: PanelContext):
     fig = time_lines(df, "vendor", ctx.theme, grain="week", y_title="SLA attainment", limit=10)
     fig.update_yaxes(tickformat=".0%")
-    return target_line(fig, queries.targets(ctx.config).get("sla_frt_attainment"), "target")
+    return target_line(fig, ctx.config.metric_targets.get("sla_frt_attainment"), "target")
 
 
 register(Panel("vendor-sla-weekly", "SLA attainment by week", load_sla_weekly, render_sla_weekly, trend=True,

@@ -1,9 +1,5 @@
-"""Data quality for the report: files loaded and rows rejected (by reason) during the week.
-
-Lives here rather than in metrics/ because the metrics layer has no read of load_runs or
-rejected_rows (checked with the metrics developer's code on 2026-11-24): these are facts about
-loading, not metric definitions. Move it to metrics/ if a page needs the same numbers.
-"""
+"""Data quality for the report: files loaded and rows rejected (by reason) during the week, as
+`metrics.load_health` counts them (the same numbers as the Data health page and `status`)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,13 +7,7 @@ from zoneinfo import ZoneInfo
 
 from dashboards.formatting import format_value
 from dashboards.report.weeks import ReportWeek
-from core.sql_files import bound_params
-from core.sql_files import sql_text
-
-
-# every load ever recorded: the context for a week in which nothing was loaded
-ALL_TIME = {"start_at": dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc),
-            "end_at": dt.datetime(2200, 1, 1, tzinfo=dt.timezone.utc)}
+from metrics import load_health
 
 
 def week_bounds_utc(week: ReportWeek, tz: str) -> tuple[dt.datetime, dt.datetime]:
@@ -28,22 +18,14 @@ def week_bounds_utc(week: ReportWeek, tz: str) -> tuple[dt.datetime, dt.datetime
     return start.astimezone(dt.timezone.utc), end.astimezone(dt.timezone.utc)
 
 
-def _rows(con, name: str, params: dict) -> list[dict]:
-    sql = sql_text("dashboards", name)
-    cur = con.execute(sql, bound_params(sql, params))
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r)) for r in cur.fetchall()]
-
-
 def data_quality(con, config, week: ReportWeek, include_files: bool = True) -> dict:
     """Totals, rejection reasons and (unless a partner report) the file list for the week's loads."""
     start_at, end_at = week_bounds_utc(week, config.reporting_timezone)
-    params = {"start_at": start_at, "end_at": end_at}
-    totals = {r["status"]: r for r in _rows(con, "report_load_totals.sql", params)}
+    totals = load_health.load_totals(con, start_at, end_at)
     loaded = totals.get("loaded", {})
-    ever = {r["status"]: r for r in _rows(con, "report_load_totals.sql", ALL_TIME)}.get("loaded", {})
-    reasons = _rows(con, "report_rejects_by_reason.sql", params)
-    files = _rows(con, "report_load_runs.sql", params) if include_files else []
+    ever = load_health.load_totals(con, *load_health.ALL_TIME).get("loaded", {})
+    reasons = load_health.rejections_between(con, start_at, end_at).to_dict("records")
+    files = load_health.load_runs_between(con, start_at, end_at).to_dict("records") if include_files else []
     zone = ZoneInfo(config.reporting_timezone)
     return {
         "n_files_loaded": int(loaded.get("n_files", 0)),

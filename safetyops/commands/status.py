@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 
-from pipelines.health import as_of, recent_load_runs, rejections_by_reason, source_freshness
+from metrics.facts import as_of
+from metrics.load_health import recent_load_runs, rejections_by_reason, source_freshness
 from core.warehouse import connect_read
 from safetyops.context import AppContext, db_option, pass_app
 
