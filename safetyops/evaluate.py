@@ -19,6 +19,7 @@ from anomaly.warehouse_detection import collect_alerts
 from core.config import load_config
 from core.errors import InputError
 from core.warehouse import connect_memory
+from pipelines.ingest import ingest_file
 
 FAMILIES = ("counts_hourly", "counts_daily")
 TARGET_MIN_MULTIPLIER = 1.5
@@ -55,7 +56,6 @@ def load_sample(sample_dir: Path, con) -> dict:
     truth_path = Path(sample_dir) / "ground_truth.json"
     if not truth_path.exists():
         raise SampleEvalError(f"{truth_path}: not found; --sample must be a folder written by `safetyops sample`")
-    from pipelines.ingest import ingest_file
     config = load_config(None)
     files = sorted(p for p in Path(sample_dir).iterdir()
                    if p.is_file() and p.suffix in (".csv", ".gz", ".json") and p.name != truth_path.name)
