@@ -71,8 +71,18 @@ def list_anomalies(con, config, status: str | None = None, severity: str | None 
 
 
 def get_anomaly(con, config, anomaly_id: str, context_buckets: int = 24 * 7) -> dict | None:
-    """One alert for the drill-down page: its row, triage state and history, contributors, and the
-    series around it with expected/lower/upper (recomputed by the same detector)."""
+    """One alert for the drill-down: `alert_detail` plus its triage state and history."""
+    row = alert_detail(con, config, anomaly_id, context_buckets)
+    if row is not None:
+        row["triage"] = triage.state_of(config.triage_path, anomaly_id)
+        row["triage_history"] = triage.history(config.triage_path, anomaly_id)
+    return row
+
+
+def alert_detail(con, config, anomaly_id: str, context_buckets: int = 24 * 7) -> dict | None:
+    """One alert's row, contributors and the series around it with expected/lower/upper
+    (recomputed by the same detector): everything but triage, so it can be cached per warehouse
+    version while triage changes between versions."""
     if not _has_table(con):
         return None
     frame = con.execute("SELECT * FROM anomalies WHERE anomaly_id = $id", {"id": anomaly_id}).df()
@@ -87,8 +97,6 @@ def get_anomaly(con, config, anomaly_id: str, context_buckets: int = 24 * 7) -> 
         min_share = float(config.detection.get("contributor_min_share", DEFAULT_MIN_SHARE))
         row["contributors"] = [c.to_dict() for c in contributors(
             con, row["dims"], pd.Timestamp(row["start_at"]), pd.Timestamp(row["end_at"]) + step, min_share)]
-    row["triage"] = triage.state_of(config.triage_path, anomaly_id)
-    row["triage_history"] = triage.history(config.triage_path, anomaly_id)
     row["series"] = series_with_band(con, config, row["family"], row["dims"], context_buckets,
                                      pd.Timestamp(row["start_at"]), pd.Timestamp(row["end_at"]))
     return row

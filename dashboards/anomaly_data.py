@@ -74,12 +74,8 @@ def anomaly_list(con, config: Config, filters: Filters, status: str = "open",
 
 
 def anomaly_detail(con, config: Config, anomaly_id: str) -> dict | None:
-    """get_anomaly without its triage part (cacheable per warehouse version)."""
-    row = anomaly_api.get_anomaly(con, config, anomaly_id)
-    if row is not None:
-        row.pop("triage", None)
-        row.pop("triage_history", None)
-    return row
+    """The alert without its triage part (cacheable per warehouse version)."""
+    return anomaly_api.alert_detail(con, config, anomaly_id)
 
 
 def triage_state(config: Config, anomaly_id: str) -> dict:
