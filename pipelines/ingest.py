@@ -19,6 +19,7 @@ from core.config import Config
 from core.errors import InputError
 from core.sql_files import bound_params, run_sql_file
 from pipelines import readers
+from pipelines.canonical_fields import missing_field_note
 from pipelines.load_runs import (LoadResult, already_loaded, file_sha256, may_have_been_loaded, record_load_run,
                                  write_parser_rejects)
 from pipelines.mapping import Mapping
@@ -199,8 +200,18 @@ def _load(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, c
     result.notes = [tuple(r) for r in con.execute(
         "SELECT note, any_value(column_name), sum(n_rows) FROM load_notes WHERE load_run_id = ? "
         "GROUP BY note ORDER BY 3 DESC", [load_run_id]).fetchall()]
+    result.missing_fields = mapping.fields_without_data(raw.header)
+    _note_missing_fields(con, load_run_id, result.missing_fields, rows_loaded)
     record_load_run(con, result, started_at)
     return result
+
+
+def _note_missing_fields(con: duckdb.DuckDBPyConnection, load_run_id: int, fields: list[str], n_rows: int) -> None:
+    """Every canonical field the export does not have, as a load note on all its rows: the Data
+    health page shows what a load left blank beside what it rejected."""
+    if fields and n_rows:
+        con.executemany("INSERT INTO load_notes VALUES (?, ?, ?, NULL, ?)",
+                        [[load_run_id, missing_field_note(name), name, n_rows] for name in fields])
 
 
 # A row the first pass rejected (it waits in tickets until it is moved to rejected_rows).

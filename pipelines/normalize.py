@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipelines.canonical_fields import CHANNELS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS  # noqa: F401
 from pipelines.field_expressions import FieldExpressions, Params, TimestampParser, blank_to_null, is_blank
 from pipelines.mapping import Mapping
 from pipelines.raw_records import RecordColumns, record_json
@@ -24,11 +25,6 @@ from pipelines.readers import quote_ident
 from pipelines.reject_reasons import NOTE_FLAGS, reject_column_case, reject_value_case
 from core.sql_files import bound_params
 
-STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
-PRIORITIES = ("urgent", "high", "normal", "low")
-CHANNELS = ("web", "app", "email", "api", "phone", "chat", "other")
-TRUE_WORDS = ("true", "t", "yes", "y", "1")
-FALSE_WORDS = ("false", "f", "no", "n", "0")
 EPOCH = "1970-01-01 00:00:00+00"
 READ_LINE = "__line"     # the line column of ingest_numbered
 # Fields only ever cast (TRY_CAST and strptime skip surrounding spaces), so their cells are not
@@ -138,6 +134,9 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
     raw_row = (f"struct_pack({', '.join(f'{quote_ident(c)} := {quote_ident(c)}' for c in record_columns.kept)})"
                if with_raw_record and record_columns.kept else "NULL")
     csat_text = mapped("csat") if "csat" in mapping.values else "raw_csat"
+    # A blank priority is worth a note only where the export has the column; a field it lacks
+    # altogether is named once in the load summary instead (LoadResult.missing_fields).
+    priority_in_file = "true" if mapping.has_data_for("priority", header) else "false"
     sql = f"""
 INSERT INTO tickets BY NAME
 WITH source_fields AS (
@@ -229,7 +228,8 @@ noted AS (   -- what the load notes count: rows kept, but worth telling the anal
     SELECT *,
         CASE WHEN category_mapped IS NULL THEN {NOTE_FLAGS['category_unmapped']} ELSE 0 END
         + CASE WHEN channel_mapped IS NULL AND NOT {is_blank('raw_channel')} THEN {NOTE_FLAGS['channel_unmapped']} ELSE 0 END
-        + CASE WHEN priority_mapped IS NULL AND {is_blank('raw_priority')} THEN {NOTE_FLAGS['priority_defaulted']} ELSE 0 END
+        + CASE WHEN {priority_in_file} AND priority_mapped IS NULL AND {is_blank('raw_priority')}
+               THEN {NOTE_FLAGS['priority_defaulted']} ELSE 0 END
         + CASE WHEN is_placeholder_resolved OR is_placeholder_first_response OR is_placeholder_updated
                THEN {NOTE_FLAGS['placeholder_date']} ELSE 0 END
         + CASE WHEN resolved_any_at IS NOT NULL AND status_value NOT IN ('solved', 'closed')
@@ -249,7 +249,10 @@ SELECT
     coalesce(greatest(coalesce(updated_given_at, created_at), created_at, coalesce(first_response_at, created_at),
                       coalesce(resolved_any_at, created_at)), TIMESTAMPTZ '{EPOCH}') AS updated_at,
     first_response_at,
-    CASE WHEN status_value IN ('solved', 'closed') THEN coalesce(resolved_any_at, updated_given_at) END
+    -- Solved or closed with no date for it: resolved at the ticket's latest known time (the
+    -- updated_at above), so that it does not stay open forever (docs/mapping.md, "resolved_at").
+    CASE WHEN status_value IN ('solved', 'closed')
+         THEN coalesce(resolved_any_at, greatest(updated_given_at, created_at, first_response_at)) END
         AS resolved_at,
     coalesce(status_value, '') AS status,
     coalesce(priority_value, '') AS priority,

@@ -10,7 +10,7 @@ from pipelines.readers import file_kind, sniff_header
 MILESTONES = "salesforce_milestones"
 MILESTONE_COLUMNS = ("caseid", "milestonetype.name", "completiondate", "targetdate")
 # Order matters only for headers that would fit several; the detect lists do not overlap.
-AUTO_CSV_SOURCES = ("canonical", "zendesk", "salesforce", "jira")
+AUTO_CSV_SOURCES = ("canonical", "zendesk", "salesforce", "salesforce_report", "jira")
 
 
 class UnknownSource(MappingError):

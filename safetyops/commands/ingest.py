@@ -7,6 +7,7 @@ import click
 
 from core.errors import SafetyopsError
 from pipelines.ingest import ingest_file
+from pipelines.canonical_fields import missing_field_note
 from pipelines.load_runs import LoadResult
 from core.warehouse import writing
 from safetyops.context import AppContext, db_option, pass_app
@@ -73,6 +74,8 @@ def format_summary(r: LoadResult) -> str:
         lines.append("  top rejection reasons: " + "; ".join(f"{reason} ({n:,})" for reason, n in r.top_reasons))
     for note, column, n in r.notes:
         lines.append(f"  note: {note} ({n:,} rows)")
+    for name in r.missing_fields:
+        lines.append(f"  {missing_field_note(name)}")
     if r.absent_columns:
         lines.append("  mapped columns not in this file (left blank): " + ", ".join(r.absent_columns))
     lines.append(f"  {r.seconds:.2f} s ({r.rows_read / max(r.seconds, 1e-9):,.0f} rows/s), load run {r.load_run_id}")
