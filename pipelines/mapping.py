@@ -100,13 +100,14 @@ class Mapping:
 
     def resolve_column(self, wanted: str, header: list[str]) -> str | None:
         """The header's spelling of a mapped column (case-insensitive sources), or None. A Zendesk
-        custom field may be named by its title alone: "Abuse type" finds "Abuse type [list]"."""
+        custom field is found by its title: "Abuse type" finds "Abuse type [list]" and the other way round."""
         target = _norm(wanted, self.header_case)
         for h in header:
             if _norm(h, self.header_case) == target:
                 return h
+        title = _norm(_without_type_suffix(wanted), self.header_case)
         for h in header:
-            if _norm(_without_type_suffix(h), self.header_case) == target:
+            if _norm(_without_type_suffix(h), self.header_case) == title:
                 return h
         return None
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipelines.canonical_fields import CHANNELS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS  # noqa: F401
+from pipelines.canonical_fields import (CHANNELS, EXTRA_FIELDS, FALSE_WORDS, PRIORITIES, STATUSES,  # noqa: F401
+                                       TRUE_WORDS)
 from pipelines.field_expressions import FieldExpressions, Params, TimestampParser, blank_to_null, is_blank
 from pipelines.mapping import Mapping
 from pipelines.raw_records import RecordColumns, record_json
@@ -31,7 +32,7 @@ READ_LINE = "__line"     # the line column of ingest_numbered
 # trimmed: the blank-cell test costs as much as the cast. A cell of spaces only is told apart
 # where a value fails to parse.
 CAST_FIELDS = ("created_at", "updated_at", "first_response_at", "resolved_at", "first_response_minutes",
-               "resolution_hours", "reopen_count", "qa_score")
+               "resolution_hours", "resolution_minutes", "reopen_count", "qa_score") + tuple(EXTRA_FIELDS)
 # Fields looked up in a vocabulary or value map, or trimmed where they are finished: their cells
 # are not trimmed first either. A value not found as it is is looked up again trimmed, and a cell
 # of spaces only is told apart where no value was found. (The trailing-space test alone cost a
@@ -67,12 +68,19 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
 
     picks = {name: builder.text(name, trimmed=name not in CAST_FIELDS + LOOKUP_FIELDS) for name in (
         "ticket_id", "created_at", "updated_at", "first_response_at", "resolved_at",
-        "first_response_minutes", "resolution_hours", "status", "priority", "channel",
+        "first_response_minutes", "resolution_hours", "resolution_minutes", "status", "priority", "channel",
         "abuse_category", "region", "language", "vendor", "queue", "agent_id", "agent",
         "escalated", "high_profile", "reopen_count", "qa_score", "csat", "reporter_hash", "reporter")}
     for name in ("subject", "description"):
         picks[name] = builder.text(name) if keep_text else "CAST(NULL AS VARCHAR)"
     picks["tags"] = builder.tag_list()
+    # Business-hours and wait-time minutes are stored as their own columns, only when the export
+    # has them (a load without them writes nothing there): never mixed into calendar metrics.
+    extras = [name for name in EXTRA_FIELDS if mapping.has_data_for(name, header)]
+    for name in extras:
+        picks[name] = builder.text(name, trimmed=False)
+    extra_columns = "".join(f",\n    CASE WHEN TRY_CAST(raw_{name} AS DOUBLE) >= 0 THEN TRY_CAST(raw_{name} AS DOUBLE) END AS {name}"
+                            for name in extras)
 
     category_map = {t: t for t in taxonomy}
     category_map.update(category_aliases)
@@ -153,6 +161,7 @@ parsed AS (
         {ts.parse('raw_first_response_at')} AS first_response_parsed,
         TRY_CAST(raw_first_response_minutes AS DOUBLE) AS first_response_minutes,
         TRY_CAST(raw_resolution_hours AS DOUBLE) AS resolution_hours,
+        TRY_CAST(raw_resolution_minutes AS DOUBLE) AS resolution_minutes,
         {mapped('status', STATUSES)} AS status_mapped,
         {mapped('priority', PRIORITIES)} AS priority_mapped,
         {mapped('channel', CHANNELS)} AS channel_mapped,
@@ -187,7 +196,8 @@ derived AS (
                  created_at + to_microseconds(CAST(round(first_response_minutes * 60e6) AS BIGINT)))
             AS first_response_at,
         coalesce(resolved_given_at,
-                 created_at + to_microseconds(CAST(round(resolution_hours * 3600e6) AS BIGINT)))
+                 created_at + to_microseconds(CAST(round(resolution_hours * 3600e6) AS BIGINT)),
+                 created_at + to_microseconds(CAST(round(resolution_minutes * 60e6) AS BIGINT)))
             AS resolved_any_at,
         coalesce(status_mapped, CASE WHEN {is_blank('raw_status')} THEN {default('status', None)} END) AS status_value,
         coalesce(priority_mapped, CASE WHEN {is_blank('raw_priority')} THEN {default('priority', 'normal')} END)
@@ -272,7 +282,7 @@ SELECT
     qa_parsed AS qa_score,
     csat_parsed AS csat,
     coalesce(raw_reporter_hash, sha256({key} || chr(31) || lower(raw_reporter))) AS reporter_hash,
-    raw_tags AS tags,
+    raw_tags AS tags{extra_columns},
     $load_run_id AS load_run_id,
     CASE WHEN reject_reason IS NOT NULL OR note_flags > 0 OR raw_subject IS NOT NULL OR raw_description IS NOT NULL
               OR line_number IS NOT NULL

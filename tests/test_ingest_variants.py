@@ -192,3 +192,93 @@ def test_data_health_shows_the_blank_fields_of_each_sources_latest_load(tmp_path
     with app.server.app_context():
         shown = texts(render_block(current_state(), "health-load-notes", {"search": ""}, "light"))
     assert missing_field_note("priority") in shown and "slim.csv" in shown
+
+
+# ---------------------------------------------------------------- Zendesk as accounts export it
+
+def test_business_hours_minutes_are_kept_apart_from_calendar_ones(tmp_path, memory_con, config):
+    rows = [zendesk_row(Id="1", Status="Solved", **{
+        "Created at": "2026-03-06 17:00:00", "Updated at": "2026-03-09 10:00:00", "Solved at": "",
+        "First reply time in minutes": "3960", "First reply time in minutes within business hours": "60",
+        "Full resolution time in minutes": "3960", "Full resolution time in minutes within business hours": "60",
+        "Requester wait time in minutes": "3900", "Requester wait time in minutes within business hours": "30",
+        "Agent wait time in minutes": "60", "Agent wait time in minutes within business hours": "0"})]
+    path = write_csv(tmp_path / "z.csv", ZENDESK_COLUMNS, rows)
+    load(memory_con, path, config, timezone_name="UTC")
+    got = one(memory_con, """SELECT CAST(first_response_at AS VARCHAR), CAST(resolved_at AS VARCHAR),
+        first_response_business_minutes, resolution_business_minutes, requester_wait_minutes,
+        requester_wait_business_minutes, agent_wait_minutes, agent_wait_business_minutes FROM tickets""")
+    # calendar minutes over the weekend give the calendar times; business minutes stay their own figures
+    assert got == ("2026-03-09 11:00:00+00", "2026-03-09 11:00:00+00", 60.0, 60.0, 3900.0, 30.0, 60.0, 0.0)
+
+
+def test_an_export_with_only_business_hours_reply_times_leaves_frt_blank(tmp_path, memory_con, config):
+    columns = ["Id", "Created at", "Updated at", "Status", "Via", "First reply time in minutes within business hours"]
+    path = write_csv(tmp_path / "z.csv", columns, [
+        zendesk_row(Id="1", **{"First reply time in minutes within business hours": "45"})])
+    result = load(memory_con, path, config, timezone_name="UTC")
+    assert "first_response_at" in result.missing_fields
+    assert one(memory_con, "SELECT first_response_at, first_response_business_minutes FROM tickets") == (None, 45.0)
+
+
+ZENDESK_VIA = [("Mail", "email"), ("Email", "email"), ("Web form", "web"), ("Web Widget", "web"), ("API", "api"),
+               ("Web service", "api"), ("Chat", "chat"), ("Native messaging", "chat"), ("WhatsApp", "chat"),
+               ("Closed ticket", "other"), ("Facebook Post", "other"), ("Facebook Message", "chat"),
+               ("Twitter", "other"), ("Twitter DM", "chat"), ("Mobile SDK", "app"), ("Mobile", "app"),
+               ("Voice", "phone"), ("Phone call (incoming)", "phone"), ("Voicemail", "phone"), ("Text", "phone"),
+               ("Ticket sharing", "other"), ("Help Center", "web")]
+
+
+def test_zendesk_via_values_map_to_channels_without_notes(tmp_path, memory_con, config):
+    rows = [zendesk_row(Id=str(i), Via=via) for i, (via, _) in enumerate(ZENDESK_VIA)]
+    path = write_csv(tmp_path / "z.csv", ZENDESK_COLUMNS, rows)
+    result = load(memory_con, path, config, timezone_name="UTC")
+    assert not [n for n in result.notes if n[0].startswith("channel not mapped")]
+    got = dict(memory_con.execute("SELECT CAST(ticket_id AS INTEGER), channel FROM tickets").fetchall())
+    assert [got[i] for i in range(len(ZENDESK_VIA))] == [channel for _, channel in ZENDESK_VIA]
+
+
+def test_zendesk_custom_field_is_found_by_its_title(tmp_path, memory_con, config):
+    columns = ["Id", "Created at", "Status", "Abuse category", "Region"]     # titles without " [list]"
+    path = write_csv(tmp_path / "z.csv", columns, [zendesk_row(**{"Abuse category [list]": "Harassment"})
+                                                    | {"Abuse category": "Harassment", "Region": "BR"}])
+    result = load(memory_con, path, config, timezone_name="UTC")
+    # the built-in mapping names "Abuse category [list]" and "Region [list]"
+    assert one(memory_con, "SELECT abuse_category, region FROM tickets") == ("harassment", "BR")
+    assert "abuse_category" not in result.missing_fields
+
+
+# ---------------------------------------------------------------- Salesforce and Jira
+
+SALESFORCE_REPORT_COLUMNS = ["Case Number", "Subject", "Status", "Priority", "Case Origin", "Date/Time Opened",
+                             "Date/Time Closed", "Case Owner", "Escalated"]
+
+
+def test_salesforce_case_report_exported_from_the_ui(tmp_path, memory_con, config):
+    rows = [["00001026", "Spam wave", "Closed", "High", "Web", "3/2/2026 9:05 AM", "3/2/2026 4:30 PM", "Ana Souza", "0"],
+            ["00001027", "Threat", "Working", "Critical", "Email", "3/3/2026 11:15 PM", "", "Ben Ode", "1"]]
+    path = write_csv(tmp_path / "report.csv", SALESFORCE_REPORT_COLUMNS, rows)
+    result = load(memory_con, path, config, timezone_name="America/Sao_Paulo")
+    assert (result.source, result.rows_loaded, result.rows_rejected) == ("salesforce_report", 2, 0)
+    assert memory_con.execute("""SELECT ticket_id, CAST(created_at AS VARCHAR), CAST(resolved_at AS VARCHAR), status,
+        priority, channel, escalated FROM tickets ORDER BY 1""").fetchall() == [
+        ("00001026", "2026-03-02 12:05:00+00", "2026-03-02 19:30:00+00", "closed", "high", "web", False),
+        ("00001027", "2026-03-04 02:15:00+00", None, "open", "urgent", "email", True)]
+    assert "updated_at" in result.missing_fields
+
+
+def test_salesforce_data_loader_extract_with_only_the_identifying_fields(tmp_path, memory_con, config):
+    path = write_csv(tmp_path / "extract.csv", ["Id", "CreatedDate", "Status", "Origin"],
+                     [["5003000000D8cuI", "2026-03-02T10:00:00.000Z", "New", "Phone"]], quote_all=True, bom=True)
+    result = load(memory_con, path, config)
+    assert (result.source, result.rows_loaded) == ("salesforce", 1)
+    assert one(memory_con, "SELECT status, channel FROM tickets") == ("new", "phone")
+
+
+def test_jira_export_with_only_key_created_and_status(tmp_path, memory_con, config):
+    path = write_csv(tmp_path / "jira.csv", ["Issue key", "Summary", "Status", "Created"],
+                     [["SAFE-1", "x", "Waiting for support", "02/Mar/26 9:41 AM"]])
+    result = load(memory_con, path, config, timezone_name="UTC")
+    assert (result.source, result.rows_loaded) == ("jira", 1)
+    assert one(memory_con, "SELECT ticket_id, status, CAST(created_at AS VARCHAR) FROM tickets") == (
+        "SAFE-1", "open", "2026-03-02 09:41:00+00")
