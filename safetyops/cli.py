@@ -10,7 +10,7 @@ from core.errors import SafetyopsError
 from safetyops.context import AppContext
 
 # Module names under safetyops.commands; each defines `command`.
-COMMANDS = ("sample", "ingest", "status", "metrics", "detect", "anomalies", "anomaly", "annotate",
+COMMANDS = ("sample", "ingest", "mapping", "status", "metrics", "detect", "anomalies", "anomaly", "annotate",
             "report", "refresh", "serve")
 
 
