@@ -174,3 +174,17 @@ def test_a_draft_is_always_valid_toml_listing_every_value_seen(header, values):
     listed = set(parsed.get("values", {}).get("status", {}))
     todo = set(re.findall(r'^# "((?:[^"\\]|\\.)*)" = ""   # TODO', drafted, re.M))
     assert len(listed) + len(todo) == len({v.strip() for v in values if v.strip()})
+
+
+def test_the_reference_page_lists_every_canonical_field_and_its_allowed_values():
+    from pipelines.canonical_fields import EXTRA_FIELDS, FIELDS
+    page = (Path(__file__).parents[1] / "docs" / "mapping.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip().strip("`"): line for line in page.splitlines()
+            if line.startswith("| `") and line.count("|") == 6}          # the table of fields
+    for f in FIELDS:
+        assert f.name in rows, f.name
+        assert ("| yes |" in rows[f.name]) is f.required, f.name
+        for value in f.allowed if f.type != "boolean" else ():
+            assert f"`{value}`" in rows[f.name], (f.name, value)
+    for name in EXTRA_FIELDS:
+        assert f"`{name}`" in page
