@@ -13,7 +13,7 @@ from pipelines.load_runs import LoadResult
 from core.warehouse import writing
 from safetyops.context import AppContext, db_option, pass_app
 
-SOURCES = ("auto", "canonical", "zendesk", "salesforce", "jira")
+SOURCES = ("auto", "canonical", "zendesk", "salesforce", "salesforce_report", "jira")
 
 
 class IngestFailed(SafetyopsError):
