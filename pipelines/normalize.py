@@ -83,13 +83,16 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
     for name in ("subject", "description"):
         picks[name] = builder.text(name) if keep_text else "CAST(NULL AS VARCHAR)"
     picks["tags"] = builder.tag_list()
-    # Business-hours and wait-time minutes are stored as their own columns, only when the export
-    # has them (a load without them writes nothing there): never mixed into calendar metrics.
+    # Business-hours and wait-time minutes are kept as their own figures in desk_minutes, only when
+    # the export has them (a load without them writes nothing there): never mixed into calendar metrics.
     extras = [name for name in EXTRA_FIELDS if mapping.has_data_for(name, header)]
     for name in extras:
         picks[name] = builder.text(name, trimmed=False)
-    extra_columns = "".join(f",\n    CASE WHEN TRY_CAST(raw_{name} AS DOUBLE) >= 0 THEN TRY_CAST(raw_{name} AS DOUBLE) END AS {name}"
+    extra_columns = ""
+    if extras:     # (schema.sql says why one JSON column)
+        figures = ", ".join(f"{name} := CASE WHEN TRY_CAST(raw_{name} AS DOUBLE) >= 0 THEN TRY_CAST(raw_{name} AS DOUBLE) END"
                             for name in extras)
+        extra_columns = f",\n    CAST(to_json(struct_pack({figures})) AS JSON) AS desk_minutes"
 
     category_map = {t: t for t in taxonomy}
     category_map.update(category_aliases)
