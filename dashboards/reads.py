@@ -97,6 +97,7 @@ READS: dict[str, Read] = {
     "ticket_sample": Read(ticket_sample),
     "anomaly_list": Read(anomaly_data.anomaly_list, cached=False),
     "anomaly_detail": Read(anomaly_data.anomaly_detail),
+    "anomaly_exists": Read(anomaly_data.anomaly_exists),
     "load_runs": Read(lambda con, config: load_health.recent_load_runs(con, LOAD_RUN_LIMIT)),
     "rejections_by_reason": Read(lambda con, config: load_health.rejections_by_reason(con)),
     "rejected_sample": Read(lambda con, config: load_health.rejected_sample(con, REJECTED_SAMPLE_LIMIT)),
