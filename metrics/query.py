@@ -14,12 +14,16 @@ from metrics.errors import InvalidQuery, UnknownFilterValue, UnknownGrain, Unkno
 from metrics.dimension_values import dimension_values  # noqa: F401  (part of the API)
 from metrics.facts import Extent, as_of, extent  # noqa: F401  (part of the API)
 from metrics.compute import compute
-from metrics.periods import WINDOW, Window, local_date, make_window, shift_period, with_previous_window
+from metrics.periods import (WINDOW, Window, check_dates, local_date, make_window, period_count, period_floor,
+                             shift_period, with_previous_window)
 from metrics.registry import GRAINS, METRICS
 from metrics.sqltext import check_dims
 from core.config import Config
 
 COMPARE_MODES = ("previous",)
+# Periods one query may materialise (every period is a row, per dimension value): 20 years of
+# days, 2 years of hours. A longer window is refused with a message instead of tying a worker up.
+MAX_PERIODS = 7_500
 SOURCES = ("auto", "tickets", "mart")
 _NO_DATA_AS_OF = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 SNAPSHOT_METRICS = tuple(name for name, m in METRICS.items() if m.kind == "snapshot")
@@ -104,6 +108,14 @@ def resolve_window(con, config: Config, query: MetricQuery, facts: Extent) -> Wi
         date_to = date_from
     if query.date_to and not query.date_from and date_from > date_to:
         date_from = date_to
+    check_dates(date_from, date_to)
+    if date_from <= date_to and query.grain != WINDOW:
+        first = period_floor(dt.datetime.combine(date_from, dt.time()), query.grain)
+        last = period_floor(dt.datetime.combine(date_to, dt.time(23)), query.grain)
+        if period_count(first, last, query.grain) > MAX_PERIODS:
+            raise InvalidQuery(f"{date_from} to {date_to} is {period_count(first, last, query.grain):,} "
+                               f"{query.grain} periods; at most {MAX_PERIODS:,} per query (use a coarser "
+                               "--grain or a shorter window)")
     return make_window(con, tz, query.grain, date_from, date_to)
 
 

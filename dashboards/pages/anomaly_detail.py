@@ -58,7 +58,8 @@ def layout(anomaly_id=None, **query):
     search = search_from_query(query)
     panel_search = search_from_query({**query, "anomaly": anomaly_id or ""})
     back = "/anomalies" + Filters.from_mapping(query).to_search()
-    if not is_stored(anomaly_id):
+    # no id at all is Dash building its validation layout: that one must hold every component
+    if anomaly_id is not None and not is_stored(anomaly_id):
         return html.Div([
             dcc.Link("← all anomalies", href=back, className="back-link"),
             html.H2(["Anomaly ", html.Code(str(anomaly_id or ""))]),
