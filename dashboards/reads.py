@@ -20,7 +20,6 @@ from dashboards import anomaly_data
 from dashboards.filters import Filters
 from metrics import load_health, scorecards, ticket_listing
 from metrics import query as mq
-from metrics.periods import local_date
 
 LOAD_RUN_LIMIT = 200
 REJECTED_SAMPLE_LIMIT = 100
@@ -42,15 +41,6 @@ def as_of_date(con, config: Config) -> dt.date | None:
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert(ZoneInfo(config.reporting_timezone))
     return stamp.date()
-
-
-def data_dates(con, config: Config) -> tuple[dt.date, dt.date] | None:
-    """(first day, last day) holding tickets in the reporting zone; None without tickets."""
-    facts = mq.extent(con)
-    if facts.as_of is None or facts.data_start is None:
-        return None
-    return (local_date(con, config.reporting_timezone, facts.data_start),
-            local_date(con, config.reporting_timezone, facts.as_of))
 
 
 def series(con, config: Config, metric: str, filters: Filters, grain: str = "day",
@@ -96,7 +86,7 @@ def ticket_sample(con, config: Config, metric_filters: tuple, date_from: dt.date
 READS: dict[str, Read] = {
     "as_of": Read(lambda con, config: mq.as_of(con)),
     "as_of_date": Read(as_of_date),
-    "data_dates": Read(data_dates),
+    "data_dates": Read(lambda con, config: mq.data_days(con, config)),
     "dimension_options": Read(lambda con, config, dim: list(mq.dimension_values(con, dim))),
     "series": Read(series),
     "kpis": Read(kpis),

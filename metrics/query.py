@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from metrics.errors import InvalidQuery, UnknownFilterValue, UnknownGrain, UnknownMetric
@@ -154,8 +155,29 @@ def _with_previous(con, query, config, window, facts, source) -> pd.DataFrame:
     grouped = frame.groupby(dims, sort=False, dropna=False)["value"] if dims else frame["value"]
     frame["previous_value"] = grouped.shift(1)
     frame = frame[frame["period_start"] >= pd.Timestamp(window.first_period)].reset_index(drop=True)
+    # a previous period that ends before the first ticket was never measured: empty, not 0
+    first_data = _first_data_moment(con, config.reporting_timezone, facts)
+    if first_data is not None:
+        frame.loc[frame["period_start"] <= first_data, "previous_value"] = np.nan
     frame["change"] = frame["value"] - frame["previous_value"]
     return frame
+
+
+def _first_data_moment(con, tz: str, facts: Extent) -> pd.Timestamp | None:
+    """The first ticket's creation, local and tz-naive like period_start; None without tickets."""
+    if facts.data_start is None:
+        return None
+    moment = con.execute("SELECT timezone($tz, $at)", {"tz": tz, "at": facts.data_start}).fetchall()[0][0]
+    return pd.Timestamp(moment)
+
+
+def data_days(con, config: Config, facts: Extent | None = None) -> tuple[dt.date, dt.date] | None:
+    """(first day, last day) with data in the reporting zone: first created_at .. as_of."""
+    facts = extent(con) if facts is None else facts
+    if facts.as_of is None or facts.data_start is None:
+        return None
+    tz = config.reporting_timezone
+    return local_date(con, tz, facts.data_start), local_date(con, tz, facts.as_of)
 
 
 def _extended_window(con, tz: str, window: Window) -> Window:
