@@ -13,6 +13,7 @@ from dashboards.callbacks import panels as panel_callbacks
 from dashboards.components import REFRESH_TICK, THEME_STORE, filter_bar, header
 from dashboards.data_access import DataAccess, make_cache
 from dashboards.state import AppState, attach_state
+from dashboards.warmup import finish_setup
 from core.config import Config
 
 HERE = Path(__file__).resolve().parent
@@ -34,4 +35,5 @@ def create_app(config: Config) -> dash.Dash:
     attach_state(app.server, AppState(config=config, data=DataAccess(config, make_cache(app.server, config))))
     for module in (filter_sync, panel_callbacks, chrome, tickets, anomaly_callbacks):
         module.register(app)
+    finish_setup(app)      # every worker fully set up before it serves (see warmup.finish_setup)
     return app

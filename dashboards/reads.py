@@ -86,6 +86,7 @@ def ticket_sample(con, config: Config, metric_filters: tuple, date_from: dt.date
 READS: dict[str, Read] = {
     "as_of": Read(lambda con, config: mq.as_of(con)),
     "as_of_date": Read(as_of_date),
+    "data_dates": Read(lambda con, config: mq.data_days(con, config)),
     "dimension_options": Read(lambda con, config, dim: list(mq.dimension_values(con, dim))),
     "series": Read(series),
     "kpis": Read(kpis),
@@ -97,6 +98,7 @@ READS: dict[str, Read] = {
     "ticket_sample": Read(ticket_sample),
     "anomaly_list": Read(anomaly_data.anomaly_list, cached=False),
     "anomaly_detail": Read(anomaly_data.anomaly_detail),
+    "anomaly_exists": Read(anomaly_data.anomaly_exists),
     "load_runs": Read(lambda con, config: load_health.recent_load_runs(con, LOAD_RUN_LIMIT)),
     "rejections_by_reason": Read(lambda con, config: load_health.rejections_by_reason(con)),
     "rejected_sample": Read(lambda con, config: load_health.rejected_sample(con, REJECTED_SAMPLE_LIMIT)),

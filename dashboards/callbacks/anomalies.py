@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import Input, Output, State, callback_context, html
 
 from dashboards import anomaly_data as ad
-from dashboards.state import current_state
+from dashboards.state import AppState, current_state
 from core.config import Config
 from core.errors import InputError
 
@@ -32,16 +32,18 @@ def history_view(history: list[dict]) -> list:
                 + (f" — {h['note']}" if h.get("note") else "")) for h in history[-10:]])]
 
 
-def triage_action(config: Config, anomaly_id: str | None, trigger: str | None, note: str | None,
+def triage_action(state: AppState, anomaly_id: str | None, trigger: str | None, note: str | None,
                   who: str | None) -> tuple[list, list]:
     """Apply a button press (if any) and return (status view, history view)."""
     if not anomaly_id:
         return [html.Span("No anomaly selected")], []
+    config = state.config
     error = None
     if trigger in BUTTONS:
         try:
-            ad.set_triage(config, anomaly_id, BUTTONS[trigger], (note or "").strip() or None,
-                          (who or "").strip() or None)
+            with state.data.connections.cursor() as con:
+                ad.set_triage(con, config, anomaly_id, BUTTONS[trigger], (note or "").strip() or None,
+                              (who or "").strip() or None)
         except InputError as exc:
             error = str(exc)
     view = status_view(ad.triage_state(config, anomaly_id))
@@ -72,7 +74,7 @@ def register(app) -> None:
                   State("triage-note", "value"), State("triage-who", "value"))
     def _triage(anomaly_id, _a, _r, _f, note, who):
         trigger = callback_context.triggered_id
-        return triage_action(current_state().config, anomaly_id, trigger if trigger in BUTTONS else None,
+        return triage_action(current_state(), anomaly_id, trigger if trigger in BUTTONS else None,
                              note, who)
 
     @app.callback(Output("annotation-result", "children"), Input("annotation-add", "n_clicks"),
