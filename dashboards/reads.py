@@ -103,4 +103,5 @@ READS: dict[str, Read] = {
     "rejections_by_reason": Read(lambda con, config: load_health.rejections_by_reason(con)),
     "rejected_sample": Read(lambda con, config: load_health.rejected_sample(con, REJECTED_SAMPLE_LIMIT)),
     "source_freshness": Read(lambda con, config, now: load_health.source_freshness(con, now), cached=False),
+    "latest_load_notes": Read(lambda con, config: load_health.latest_load_notes(con)),
 }
