@@ -11,7 +11,7 @@ from safetyops.context import AppContext
 
 # Module names under safetyops.commands; each defines `command`.
 COMMANDS = ("sample", "ingest", "status", "metrics", "detect", "anomalies", "anomaly", "annotate",
-            "report", "refresh", "serve")
+            "report", "refresh", "serve", "users", "audit")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

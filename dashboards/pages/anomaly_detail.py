@@ -16,7 +16,6 @@ def triage_card() -> html.Section:
         html.Div([
             dcc.Textarea(id="triage-note", placeholder="Note (optional): what you checked, who was told…",
                          maxLength=2000),
-            dcc.Input(id="triage-who", placeholder="Your name (optional)", maxLength=80, debounce=False),
             html.Div([
                 html.Button("Acknowledge", id="triage-ack", n_clicks=0, className="btn primary"),
                 html.Button("Resolve", id="triage-resolve", n_clicks=0, className="btn"),
