@@ -7,6 +7,7 @@ import dash
 from dash import dcc, html
 
 from dashboards import panels  # noqa: F401  (registers every panel)
+from dashboards.api import install_api
 from dashboards.auth.web import protect
 from dashboards.auth.context import current_user
 from dashboards.callbacks import anomalies as anomaly_callbacks
@@ -29,6 +30,7 @@ def create_app(config: Config) -> dash.Dash:
     app.layout = layout
     protect(app.server, config, app.csp_hashes())
     payloads.install_envelope_check(app)
+    install_api(app.server)
     attach_state(app.server, AppState(config=config, data=DataAccess(config, make_cache(app.server, config))))
     for module in (filter_sync, panel_callbacks, chrome, tickets, anomaly_callbacks):
         module.register(app)

@@ -16,6 +16,8 @@ from typing import Any, Callable
 from flask_caching import Cache
 
 from core.config import Config
+from core.errors import InputError
+from metrics.errors import UnknownFilterValue
 from core.warehouse import file_version
 from dashboards.auth.context import current_scope
 from dashboards.auth.roles import Scope
@@ -83,7 +85,13 @@ class DataAccess:
 
     def _run(self, read: Read, scope: Scope, args: tuple) -> Any:
         with self.connections.cursor() as con:
-            return read.keep(scope, read.fn(con, self.config, *args))
+            try:
+                return read.keep(scope, read.fn(con, self.config, *args))
+            except UnknownFilterValue as exc:
+                if scope.is_full:
+                    raise
+                # its message lists every value in the warehouse: other vendors' names too
+                raise InputError("a filter value is not in this account's data") from exc
 
     def read_all(self, calls: list[tuple[str, tuple]]) -> list[Any]:
         """`read(name, *args)` for each (name, args), at the same time on cursors of their own;

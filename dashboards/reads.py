@@ -9,7 +9,7 @@ hashable (Filters, tuples, dates) because they form the cache key.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from dashboards.auth.roles import Scope
 from dashboards.filters import Filters
 from metrics import load_health, scorecards, ticket_listing
 from metrics import query as mq
+from metrics import show as metric_show
 
 LOAD_RUN_LIMIT = 200
 REJECTED_SAMPLE_LIMIT = 100
@@ -91,6 +92,15 @@ def filters_at(index: int) -> Callable[[Scope, tuple], tuple]:
 def metric_filters_at(index: int) -> Callable[[Scope, tuple], tuple]:
     def policy(scope: Scope, args: tuple) -> tuple:
         return args[:index] + (scoped_metric_filters(scope, tuple(args[index])),) + args[index + 1:]
+    return policy
+
+
+def query_at(index: int) -> Callable[[Scope, tuple], tuple]:
+    """The policy of a read whose argument `index` is a metrics MetricQuery (the read API)."""
+    def policy(scope: Scope, args: tuple) -> tuple:
+        query = args[index]
+        scoped = replace(query, filters=scoped_metric_filters(scope, tuple(query.filters)))
+        return args[:index] + (scoped,) + args[index + 1:]
     return policy
 
 
@@ -181,6 +191,7 @@ READS: dict[str, Read] = {
     "breach_risk": Read(lambda con, config, filters: ticket_listing.breach_risk_tickets(
         con, config, filters.metric_filters()), filters_at(0)),
     "tickets_page": Read(tickets_page, filters_at(0)),
+    "metric_show": Read(metric_show.show, query_at(0)),
     "ticket_sample": Read(ticket_sample, metric_filters_at(0)),
     "anomaly_list": Read(anomaly_data.anomaly_list, filters_at(0), cached=False, keep=alerts_of_scope),
     "anomaly_detail": Read(anomaly_data.anomaly_detail, checked_after, keep=alert_of_scope),

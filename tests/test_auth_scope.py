@@ -14,6 +14,7 @@ from dashboards.auth.roles import FULL, Scope
 from dashboards.filters import Filters
 from dashboards.reads import READS
 from dashboards.state import current_state
+from metrics.show import show_query
 from safetyops.cli import main
 from tests.conftest import REPO
 from tests.dashboard_fixtures import config_for
@@ -53,6 +54,8 @@ CASES = {
     "tickets_page": [((WINDOW, (), 0, 5000), (explicit(WINDOW), (), 0, 5000))],
     "ticket_sample": [(((("abuse_category", ("spam", "harassment")),), WINDOW.date_from, WINDOW.date_to, 5000),
                        ((("abuse_category", ("spam", "harassment")), ("vendor", (VENDOR,))), WINDOW.date_from, WINDOW.date_to, 5000))],
+    "metric_show": [((show_query("inflow", "region,vendor", "week", where=("region=BR,US",)),),
+                     (show_query("inflow", "region,vendor", "week", where=("region=BR,US", f"vendor={VENDOR}")),))],
     "dimension_options": [(("vendor",), None), (("region",), ("region",))],
     "anomaly_list": [((Filters(), "all", None), None)],
     "anomaly_detail": [],          # asked per alert id below

@@ -8,7 +8,9 @@ import click
 import pandas as pd
 
 from metrics.marts import build_marts
-from metrics.query import MetricQuery, parse_dims, parse_filters, run_query
+from metrics.query import parse_filters
+from metrics.show import show_query
+from metrics.show import show as run_show
 from metrics.registry import GRAINS, METRICS
 from metrics.scorecards import default_range, kpi_summary, vendor_scorecard
 from core.warehouse import connect_read, writing
@@ -64,12 +66,10 @@ def list_metrics(fmt: str) -> None:
 @pass_app
 def show(app, name, by, grain, date_from, date_to, where, high_profile, compare, fmt) -> None:
     """One row per period x dimension values: period_start, the dimensions, value, n."""
-    filters = parse_filters(where) + ((HIGH_PROFILE,) if high_profile else ())
-    query = MetricQuery(name, grain=grain, by=parse_dims(by), filters=filters,
-                        date_from=date_from, date_to=date_to, compare=compare)
+    query = show_query(name, by, grain, date_from, date_to, where, high_profile, compare)
     con = connect_read(app.config.db_path)
     try:
-        frame = run_query(con, query, app.config)
+        frame = run_show(con, app.config, query)
     finally:
         con.close()
     _emit(frame, fmt)
