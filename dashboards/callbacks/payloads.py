@@ -85,6 +85,7 @@ def row_request(request: Any) -> dict | None:
 
 MAX_BODY_BYTES = 1_000_000       # a callback body is a few kB; a 1 MB note is an attack, not a note
 CALLBACK_PATH = "/_dash-update-component"
+URL_PROPS = ("pathname", "search", "href", "hash")
 
 
 def envelope_problem(body: Any, callback_map: dict) -> str | None:
@@ -94,7 +95,8 @@ def envelope_problem(body: Any, callback_map: dict) -> str | None:
     if not isinstance(body, dict):
         return "the body must be a JSON object"
     output = body.get("output")
-    if not isinstance(output, str) or output not in callback_map:
+    # clientside callbacks are listed too, but have no server function to call
+    if not isinstance(output, str) or "callback" not in callback_map.get(output, {}):
         return "unknown callback output"
     spec = callback_map[output]
     for key in ("inputs", "state"):
@@ -106,6 +108,12 @@ def envelope_problem(body: Any, callback_map: dict) -> str | None:
             if not all(isinstance(e, dict) and isinstance(e.get("property"), str)
                        and isinstance(e.get("id"), (str, dict)) for e in entries):
                 return f"each of {key} needs an id and a property"
+            # the pages router (Dash's own callback) reads these as text
+            if any(e["property"] in URL_PROPS and not isinstance(e.get("value"), (str, type(None)))
+                   for e in entries):
+                return f"{', '.join(URL_PROPS)} must be text"
+            if any(e["property"] == "pathname" and not str(e.get("value")).startswith("/") for e in entries):
+                return "pathname must start with /"
     if not isinstance(body.get("outputs"), (dict, list)):
         return "outputs must be an object or a list"
     if not isinstance(body.get("changedPropIds", []), list):
@@ -126,3 +134,29 @@ def install_envelope_check(app) -> None:
         response = flask.jsonify({"error": f"malformed callback payload: {problem}", "status": 400})
         response.status_code = 400
         return response
+
+
+def optional_values(value: Any, name: str) -> Any:
+    """A dropdown's value: nothing, one text or a list of texts."""
+    if value is None or isinstance(value, str):
+        return optional_text(value, name, MAX_SEARCH)
+    if not isinstance(value, list) or len(value) > 500 or not all(isinstance(v, str) and len(v) <= MAX_LABEL
+                                                                  for v in value):
+        raise bad(f"{name} must be a list of texts")
+    return value
+
+
+def text_list(value: Any, name: str) -> list:
+    if not isinstance(value, list) or len(value) > 100:
+        raise bad(f"{name} must be a list")
+    return value
+
+
+def click_data(value: Any) -> dict | None:
+    """A graph's clickData: {"points": [{...}, ...]}."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("points", []), list) \
+            or not all(isinstance(p, dict) for p in value.get("points", [])):
+        raise bad("clickData must be {\"points\": [objects]}")
+    return value

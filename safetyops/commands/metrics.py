@@ -7,10 +7,11 @@ from __future__ import annotations
 import click
 import pandas as pd
 
+from core.csv_safe import frame_to_csv
 from metrics.marts import build_marts
 from metrics.query import parse_filters
-from metrics.show import show_query
 from metrics.show import show as run_show
+from metrics.show import show_query
 from metrics.registry import GRAINS, METRICS
 from metrics.scorecards import default_range, kpi_summary, vendor_scorecard
 from core.warehouse import connect_read, writing
@@ -135,7 +136,7 @@ def _range(con, config, date_from, date_to):
 
 def _emit(frame: pd.DataFrame, fmt: str, wide: bool = False) -> None:
     if fmt == "csv":
-        click.echo(frame.to_csv(index=False), nl=False)
+        click.echo(frame_to_csv(frame), nl=False)
     elif fmt == "json":
         click.echo(frame.to_json(orient="records", date_format="iso", indent=1))
     elif frame.empty:
