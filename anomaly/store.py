@@ -77,7 +77,8 @@ def withdrawal_reason(row: dict, data_as_of, events: list[Event]) -> str:
     end = pd.Timestamp(row["end_at"]).tz_convert("UTC").tz_localize(None)
     for ev in events:
         if ev.action == "suppress" and ev.applies_to(dims) and ev.start <= end and ev.end > start:
-            return f"suppressed by the calendar event '{ev.label}' ({ev.kind.replace('_', ' ')})"
+            added_by = f", added by {ev.who}" if ev.who else ""
+            return f"suppressed by the calendar event '{ev.label}' ({ev.kind.replace('_', ' ')}{added_by})"
     upto = f" with data up to {_utc_text(data_as_of)}" if data_as_of is not None else ""
     return (f"no longer flagged{upto}: the tickets now loaded keep it inside its expected band or "
             "below the minimum excess or rise")

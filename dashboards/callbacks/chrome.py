@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 from dash import Input, Output, State, html
 
+from dashboards.callbacks import payloads
 from dashboards.components import REFRESH_TICK, THEME_STORE
 from dashboards.state import AppState, current_state
 from dashboards.warmup import maybe_warm
@@ -55,7 +56,8 @@ def toggle_theme(n_clicks: int | None, theme: str | None) -> str:
 
 def register(app) -> None:
     @app.callback(Output("data-banner", "children"), Input(REFRESH_TICK, "n_intervals"))
-    def _banner(_tick):
+    def _banner(tick):
+        payloads.optional_int(tick, "n_intervals")
         state = current_state()          # the banner's tick is the first to see a new warehouse
         maybe_warm(state)
         return banner(state)
@@ -63,6 +65,8 @@ def register(app) -> None:
     @app.callback(Output(THEME_STORE, "data"), Input("theme-toggle", "n_clicks"), State(THEME_STORE, "data"),
                   prevent_initial_call=True)
     def _theme(n_clicks, theme):
+        payloads.optional_int(n_clicks, "n_clicks")
+        payloads.optional_text(theme, "theme", 20)
         return toggle_theme(n_clicks, theme)
 
     app.clientside_callback(
