@@ -91,8 +91,9 @@ READS: dict[str, Read] = {
     "kpis": Read(kpis),
     "scorecard_column": Read(scorecard_column),
     "window": Read(window),
-    "breach_risk": Read(lambda con, config, filters: ticket_listing.breach_risk_tickets(
-        con, config, filters.metric_filters())),
+    # `now` (to the minute) is part of the key: the answer is cached for that minute
+    "breach_risk": Read(lambda con, config, filters, now: ticket_listing.breach_risk_tickets(
+        con, config, filters.metric_filters(), now=now)),
     "tickets_page": Read(tickets_page),
     "ticket_sample": Read(ticket_sample),
     "anomaly_list": Read(anomaly_data.anomaly_list, cached=False),

@@ -1,8 +1,12 @@
 """Response & SLA: first-response and resolution times, SLA attainment, tickets about to breach."""
 from __future__ import annotations
 
-import pandas as pd
+import datetime as dt
 
+import pandas as pd
+from dash import html
+
+from dashboards.formatting import format_local, local_times, zone_label
 from dashboards.figures import bars, target_line, time_lines, top_values
 from dashboards.panels.base import Panel, PanelContext, register
 from dashboards.panels.tables import data_table
@@ -70,21 +74,35 @@ register(Panel("sla-attainment-by", "SLA attainment for the period", load_attain
                note="Whole selected period; click a bar for its tickets."))
 
 
+def this_minute() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
+
+
 def load_breach_risk(ctx: PanelContext) -> pd.DataFrame:
-    return ctx.read("breach_risk", ctx.filters)
+    now = this_minute()
+    return ctx.read("breach_risk", ctx.filters, now).assign(now=now)
 
 
 def render_breach_risk(df: pd.DataFrame, ctx: PanelContext):
+    zone = ctx.config.reporting_timezone
+    if df.empty:
+        return html.P(f"No open, unanswered ticket has its first-response target in the next "
+                      f"{ctx.config.breach_risk_hours:g} hours (from now, {format_local(this_minute(), zone)} "
+                      f"{zone_label(zone)}). The newest ticket data is from "
+                      f"{format_local(ctx.read('as_of'), zone, with_zone=True)}.", className="empty")
     shown = df.copy()
     for col in ("created_at", "target_at"):
-        shown[col] = pd.to_datetime(shown[col]).dt.strftime("%Y-%m-%d %H:%M")
-    return data_table(shown, [("minutes_left", "minutes left", "tickets"), ("target_at", "target (UTC)", ""),
+        shown[col] = local_times(shown[col], zone)
+    label = zone_label(zone)
+    return data_table(shown, [("minutes_left", "minutes left (from now)", "tickets"),
+                              ("target_at", f"target ({label})", ""),
                               ("priority", "priority", ""), ("ticket_id", "ticket", ""),
                               ("source", "source", ""), ("region", "region", ""), ("vendor", "vendor", ""),
                               ("queue", "queue", ""), ("abuse_category", "category", ""),
-                              ("created_at", "created (UTC)", "")])
+                              ("created_at", f"created ({label})", "")])
 
 
 register(Panel("sla-breach-risk", "About to breach", load_breach_risk, render_breach_risk, kind="block",
-               is_empty=lambda df: df is None or df.empty, empty_text="No open tickets are about to breach",
-               note="Open, unanswered tickets whose first-response target falls in the next hours, soonest first."))
+               is_empty=lambda df: df is None, cacheable=False,
+               note="Open, unanswered tickets whose first-response target falls in the next hours from now, "
+                    "soonest first."))

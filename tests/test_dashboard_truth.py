@@ -1,0 +1,218 @@
+"""The pages never leave the reader to guess a zone, a unit or how complete a number is
+(issue 18): callbacks and panels called as plain functions on a real warehouse whose reporting
+zone is not UTC (America/Sao_Paulo, UTC-3; Asia/Tokyo, UTC+9 for the date-line cases)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import dash
+import pandas as pd
+import pytest
+
+from core.config import load_config
+from core.warehouse import connect_read
+from dashboards.app import create_app
+from dashboards.callbacks.chrome import banner
+from dashboards.callbacks.panels import panel_context, render_block
+from dashboards.callbacks.tickets import ticket_rows_response
+from dashboards.formatting import alert_span, format_local, series_label
+from dashboards.panels import anomalies as alert_panels
+from dashboards.panels import anomaly_detail
+from dashboards.panels.response import render_breach_risk
+from dashboards.state import current_state
+from metrics.ticket_listing import breach_risk_tickets
+from tests.dashboard_fixtures import sample_rows, write_warehouse
+from tests.ticket_factory import ticket
+
+
+def zoned_config(tmp_path, zone: str):
+    cfg = tmp_path / "safetyops.toml"
+    cfg.write_text(f'[warehouse]\npath = "warehouse.duckdb"\n[reporting]\ntimezone = "{zone}"\n'
+                   '[privacy]\nhash_key = "test-key"\n[metrics.targets]\nsla_frt_attainment = 0.6\n',
+                   encoding="utf-8")
+    return load_config(cfg)
+
+
+# Created 01:30 UTC on 2026-02-10: 22:30 on 2026-02-09 in Sao Paulo.
+LATE_EVENING = ticket("2026-02-10 01:30", ticket_id="late-evening", region="BR")
+
+
+@pytest.fixture(scope="module")
+def sao_paulo(tmp_path_factory):
+    cfg = zoned_config(tmp_path_factory.mktemp("sp"), "America/Sao_Paulo")
+    write_warehouse(cfg.db_path, sample_rows() + [LATE_EVENING])
+    app = create_app(cfg)
+    with app.server.test_request_context("/"):
+        yield current_state()
+
+
+def block_text(component) -> str:
+    """All text of a rendered Dash component tree."""
+    if component is None:
+        return ""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    if isinstance(component, (list, tuple)):
+        return " ".join(block_text(c) for c in component)
+    return block_text(getattr(component, "children", None))
+
+
+# ---- 1. one reporting zone, named ---------------------------------------------------------------
+
+def test_banner_names_the_zone_and_formats_the_refresh_time(sao_paulo):
+    sao_paulo.config.refresh_status_path.write_text(json.dumps(
+        {"finished_at": "2026-12-06T04:40:32.313368+00:00", "status": "ok", "error": None}))
+    text = block_text(banner(sao_paulo))
+    assert "last refresh ok at 2026-12-06 01:40 America/Sao_Paulo" in text
+    assert "+00:00" not in text and "T04:40" not in text
+    as_of = pd.Timestamp(sao_paulo.data.read("as_of"))
+    assert f"data as of {as_of.tz_convert('America/Sao_Paulo'):%Y-%m-%d %H:%M} America/Sao_Paulo" in text
+
+
+def test_ticket_grid_shows_creation_times_in_the_reporting_zone(sao_paulo):
+    out = ticket_rows_response(sao_paulo, {"startRow": 0, "endRow": 500},
+                               {"search": "?from=2026-02-09&to=2026-02-09&region=BR"})
+    by_id = {r["ticket_id"]: r for r in out["rowData"]}
+    assert by_id["late-evening"]["created_at"] == "2026-02-09 22:30"
+    # every listed ticket was created on the day the filter names, read in the same zone
+    assert out["rowCount"] == len(out["rowData"]) > 1
+    assert all(r["created_at"].startswith("2026-02-09") for r in out["rowData"])
+
+
+def test_ticket_grid_headers_name_the_zone(sao_paulo):
+    page = next(p for p in dash.page_registry.values() if p["path"] == "/tickets")
+    grid = page["layout"]().children[2]
+    headers = {c["field"]: c["headerName"] for c in grid.columnDefs}
+    assert headers["created_at"] == "created at (America/Sao_Paulo)"
+    assert headers["resolved_at"] == "resolved at (America/Sao_Paulo)"
+    assert headers["region"] == "region"
+
+
+def test_breach_minutes_count_from_now_not_from_the_data(tmp_path):
+    cfg = zoned_config(tmp_path, "UTC")
+    # normal priority: first-response target 24 h after creation (config default)
+    rows = [ticket("2026-03-10 08:00", ticket_id="due-10"), ticket("2026-03-10 09:30", ticket_id="due-11:30"),
+            ticket("2026-03-10 11:00", ticket_id="newest")]
+    write_warehouse(cfg.db_path, rows)
+    target = cfg.sla_frt_minutes["normal"]
+    with connect_read(cfg.db_path) as con:
+        now = dt.datetime(2026, 3, 10, 8, 0, tzinfo=dt.timezone.utc) + dt.timedelta(minutes=target - 30)
+        frame = breach_risk_tickets(con, cfg, now=now)
+        assert frame["ticket_id"].tolist()[:2] == ["due-10", "due-11:30"]
+        assert frame["minutes_left"].tolist()[:2] == [30.0, 120.0]
+        later = breach_risk_tickets(con, cfg, now=now + dt.timedelta(minutes=45))
+        assert "due-10" not in later["ticket_id"].tolist()      # its target has passed: a breach, not a risk
+
+
+def test_breach_panel_on_stale_data_says_so(sao_paulo):
+    ctx = panel_context(sao_paulo, "", None)
+    df = ctx.read("breach_risk", ctx.filters, dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0))
+    assert df.empty        # the sample data is months old: nothing is due in the next hours
+    text = block_text(render_breach_risk(df, ctx))
+    assert "from now" in text and "The newest ticket data is from" in text and "America/Sao_Paulo" in text
+
+
+def alert_row(**kw) -> dict:
+    row = {"anomaly_id": "a1", "severity": "high", "family": "counts_daily", "metric": "inflow", "grain": "day",
+           "series_key": "abuse_category=impersonation|region=US",
+           "start_at": pd.Timestamp("2026-07-19 15:00", tz="UTC"), "end_at": pd.Timestamp("2026-07-20 15:00", tz="UTC"),
+           "observed": 35.0, "expected": 13.0, "triage_status": "new", "explanation": "x: y",
+           "withdrawn_at": None, "withdrawn_reason": None, "replaced_by": None}
+    row.update(kw)
+    return row
+
+
+def test_daily_alerts_are_dated_in_the_reporting_zone():
+    # a Tokyo day starts at 15:00 UTC the day before
+    assert alert_span(pd.Timestamp("2026-07-19 15:00", tz="UTC"), pd.Timestamp("2026-07-20 15:00", tz="UTC"),
+                      "day", "Asia/Tokyo") == ("2026-07-20", "2026-07-21")
+    assert alert_span(pd.Timestamp("2026-07-20 03:00", tz="UTC"), pd.Timestamp("2026-07-20 03:00", tz="UTC"),
+                      "day", "America/Sao_Paulo") == ("2026-07-20", "2026-07-20")
+    assert alert_span(pd.Timestamp("2026-07-20 17:00", tz="UTC"), pd.Timestamp("2026-07-20 18:00", tz="UTC"),
+                      "hour", "America/Sao_Paulo") == ("2026-07-20 14:00", "2026-07-20 15:00")
+
+
+def test_alert_list_shows_dates_and_readable_series(sao_paulo):
+    ctx = panel_context(sao_paulo, "?status=all", None)
+    text = block_text(alert_panels.render_list(pd.DataFrame([alert_row(
+        start_at=pd.Timestamp("2026-07-20 03:00", tz="UTC"), end_at=pd.Timestamp("2026-07-20 03:00", tz="UTC"))]), ctx))
+    assert "2026-07-20" in text and "03:00" not in text and "+00:00" not in text
+    assert "Impersonation · US" in text and "abuse_category=" not in text
+    assert "daily inflow" in text and "from (America/Sao_Paulo)" in text
+
+
+def test_anomaly_tickets_lie_in_the_dates_the_panel_names(sao_paulo):
+    # a daily alert on BR for 2026-02-09 (Sao Paulo): 03:00 UTC that day
+    detail = {"anomaly_id": "d1", "family": "counts_daily", "metric": "inflow", "grain": "day",
+              "dims": {"region": "BR"}, "start_at": pd.Timestamp("2026-02-09 03:00", tz="UTC"),
+              "end_at": pd.Timestamp("2026-02-09 03:00", tz="UTC")}
+    ctx = panel_context(sao_paulo, "?anomaly=d1", None)
+    ctx.fetched[("anomaly_detail", repr(("d1",)))] = detail
+    text = block_text(anomaly_detail.render_tickets(anomaly_detail.load_tickets(ctx), ctx))
+    assert "created 2026-02-09 to 2026-02-09 (America/Sao_Paulo)" in text
+    assert "2026-02-09 22:30" in text           # the late-evening ticket, at its local time
+    stamps = [w for w in text.split() if w[:4] == "2026" and len(w) == 10]
+    assert stamps and set(stamps) == {"2026-02-09"}
+
+
+# ---- 5. alerts -----------------------------------------------------------------------------------------
+
+def test_series_keys_read_as_words():
+    assert series_label("abuse_category=impersonation|region=US") == "Impersonation · US"
+    assert series_label("region=US|abuse_category=hateful_conduct") == "Hateful conduct · US"
+    assert series_label("region=IN|vendor=Harbor Ops") == "IN · Harbor Ops"
+    assert series_label("") == "all tickets"
+
+
+def test_overview_lists_one_row_per_incident(sao_paulo):
+    ctx = panel_context(sao_paulo, "", None)
+    daily = alert_row(anomaly_id="d", family="counts_daily", grain="day",
+                      start_at=pd.Timestamp("2026-08-19 03:00", tz="UTC"))
+    hourly = alert_row(anomaly_id="h", family="counts_hourly", grain="hour",
+                       start_at=pd.Timestamp("2026-08-19 17:00", tz="UTC"))
+    other = alert_row(anomaly_id="o", series_key="abuse_category=spam|region=BR",
+                      start_at=pd.Timestamp("2026-08-19 03:00", tz="UTC"))
+    out = render_block_of(alert_panels.render_counts, pd.DataFrame([daily, hourly, other]), ctx)
+    items = out.children[1].children
+    assert len(items) == 2
+    texts = [block_text(i) for i in items]
+    assert texts[0].count("Impersonation · US") == 1 and "+1 more alert" in texts[0]
+    assert "Spam · BR" in texts[1] and "more alert" not in texts[1]
+
+
+def render_block_of(render, df, ctx):
+    return render(df, ctx)
+
+
+def test_mix_alert_page_shows_the_shares_and_what_they_mean(sao_paulo):
+    detail = {"anomaly_id": "m1", "family": "mix_daily", "metric": "category_mix", "grain": "day",
+              "series_key": "region=IN", "dims": {"region": "IN"}, "severity": "low",
+              "start_at": pd.Timestamp("2026-07-20 03:00", tz="UTC"), "end_at": pd.Timestamp("2026-07-20 03:00", tz="UTC"),
+              "observed": 0.3, "expected": 0.2, "explanation": "IN daily category mix unusual",
+              "abuse_category": "spam", "series": pd.DataFrame(),
+              "contributors": [{"category": "spam", "share": 0.3, "expected_share": 0.2, "change_points": 10.0},
+                               {"category": "harassment", "share": 0.1, "expected_share": 0.18,
+                                "change_points": -8.0}]}
+    ctx = panel_context(sao_paulo, "?anomaly=m1", None)
+    ctx.fetched[("anomaly_detail", repr(("m1",)))] = detail
+    series = anomaly_detail.load_series(ctx)
+    assert not series.empty
+    fig = anomaly_detail.render_series(series, ctx)
+    assert [list(t.y) for t in fig.data] == [[0.2, 0.18], [0.3, 0.1]]
+    assert fig.layout.yaxis.tickformat == ".0%"
+    table = block_text(anomaly_detail.render_contributors(anomaly_detail.load_contributors(ctx), ctx))
+    assert "30.0%" in table and "20.0%" in table and "+10.0 pts" in table and "–" not in table
+    explanation = block_text(anomaly_detail.render_explanation(anomaly_detail.load_explanation(ctx), ctx))
+    assert "Observed 30.0%" in explanation and "usual share" in explanation
+    assert "daily category mix · 2026-07-20 (America/Sao_Paulo)" in explanation
+
+
+def test_format_local_names_utc_plainly():
+    assert format_local("2026-03-28T06:00:00Z", "UTC", with_zone=True) == "2026-03-28 06:00 UTC"
+    assert format_local(None, "UTC") == "–"
+
+
+def test_unknown_anomaly_blocks_render_the_unknown_message(sao_paulo):
+    out = render_block(sao_paulo, "anomaly-explanation", {"search": "?anomaly=nope"}, None)
+    assert "Unknown anomaly id" in block_text(out)
