@@ -21,11 +21,41 @@ def format_value(value, unit: str) -> str:
         return f"{v:.0f} min" if v < 120 else f"{v / 60:.1f} h"
     if unit == "hours":
         return f"{v:.1f} h"
+    if unit == "min":
+        return f"{v:,.0f} min"
+    if unit == "h":
+        return f"{v:,.1f} h"
+    if unit == "d":
+        return f"{v:,.1f} d"
     if unit == "points":
         return f"{v:+.1f} pts"
     if unit == "score":
         return f"{v:.2f}" if v < 10 else f"{v:.1f}"
     return f"{v:,.0f}"
+
+
+# ---- durations: one unit per measure wherever it is shown together ------------------------------
+# Two tiles, a table column or a chart's lines of one measure share one unit, picked by the largest
+# value shown (so '117 min' never sits beside '6.9 h'), and the unit is named in the label.
+_SCALES = {"minutes": (("min", 1.0), ("h", 60.0)), "hours": (("h", 1.0), ("d", 24.0))}
+SCALE_WORDS = {"min": "minutes", "h": "hours", "d": "days"}
+
+
+def is_duration(unit: str) -> bool:
+    return unit in _SCALES
+
+
+def duration_scale(values, unit: str) -> tuple[str, float]:
+    """(display unit, divisor) for values measured in `unit` ('minutes' or 'hours'): the larger
+    unit once the largest value is at least two of it."""
+    small, big = _SCALES[unit]
+    known = [abs(float(v)) for v in values if not is_missing(v)]
+    return big if known and max(known) >= 2 * big[1] else small
+
+
+def format_duration(value, scale: tuple[str, float]) -> str:
+    name, divisor = scale
+    return "–" if is_missing(value) else format_value(float(value) / divisor, name)
 
 
 def format_change(value, previous, unit: str) -> str:

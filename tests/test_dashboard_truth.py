@@ -216,3 +216,43 @@ def test_format_local_names_utc_plainly():
 def test_unknown_anomaly_blocks_render_the_unknown_message(sao_paulo):
     out = render_block(sao_paulo, "anomaly-explanation", {"search": "?anomaly=nope"}, None)
     assert "Unknown anomaly id" in block_text(out)
+
+
+# ---- 2. one unit per measure ----------------------------------------------------------------------------
+
+def test_first_response_tiles_share_one_unit(sao_paulo):
+    from dashboards.panels.overview import render_kpis
+    ctx = panel_context(sao_paulo, "", None)
+    df = pd.DataFrame([{"metric": "frt_p50", "value": 102.0, "previous_value": 100.0, "target": None},
+                       {"metric": "frt_p90", "value": 414.0, "previous_value": 380.0, "target": None}])
+    tiles = render_kpis(df, ctx).children
+    values = [block_text(t.children[1]) for t in tiles]
+    assert values == ["1.7 h", "6.9 h"]        # not "102 min" beside "6.9 h"
+
+
+def test_scorecard_duration_column_has_one_unit_named_in_its_header():
+    from dashboards.panels.tables import data_table
+    from dashboards.panels.vendors import SCORE_COLUMNS, scaled_columns
+    df = pd.DataFrame({"vendor": ["a", "b"], "frt_p50": [102.0, 414.0], "frt_p90": [30.0, 90.0]})
+    cols = [c for c in scaled_columns(df, SCORE_COLUMNS) if c[0] in df.columns]
+    table = data_table(df, cols)
+    headers = [block_text(th) for th in table.children[0].children.children]
+    assert headers == ["vendor", "FRT p50 (h)", "FRT p90 (min)"]
+    cells = [[block_text(td) for td in tr.children] for tr in table.children[1].children]
+    assert cells == [["a", "1.7 h", "30 min"], ["b", "6.9 h", "90 min"]]
+
+
+def test_response_chart_axis_is_in_a_readable_unit(sao_paulo):
+    from dashboards.callbacks.panels import render_graph
+    fig = render_graph(sao_paulo, "sla-frt", {"search": "?from=2026-02-01&to=2026-03-14"}, None)
+    assert fig.layout.yaxis.title.text == "hours"     # sample first responses run to 3,000 min
+    ys = [y for t in fig.data for y in t.y if not pd.isna(y)]
+    assert ys and max(ys) <= 3000 / 60
+
+
+def test_alert_list_observed_and_expected_share_a_unit(sao_paulo):
+    ctx = panel_context(sao_paulo, "?status=all", None)
+    row = alert_row(metric="frt_p90", family="frt_p90_daily", series_key="region=IN|vendor=Harbor Ops",
+                    observed=11060.1, expected=90.0)
+    text = block_text(alert_panels.render_list(pd.DataFrame([row]), ctx))
+    assert "184.3 h" in text and "1.5 h" in text and " min" not in text

@@ -9,7 +9,8 @@ from dash import dcc, html
 
 from anomaly.api import is_withdrawn
 from dashboards import anomaly_data as ad
-from dashboards.formatting import alert_measure, alert_span, alert_unit, format_value, series_label, zone_label
+from dashboards.formatting import (alert_measure, alert_span, alert_unit, duration_scale, format_duration,
+                                   format_value, is_duration, series_label, zone_label)
 from dashboards.panels.base import Panel, PanelContext, register
 
 LIST_LIMIT = 300
@@ -96,13 +97,21 @@ def render_list(df: pd.DataFrame, ctx: PanelContext):
                              className="anomaly-link", title=str(r["series_key"]))),
             html.Td(alert_measure(r["metric"], r.get("grain"))),
             html.Td(start), html.Td(end),
-            html.Td(format_value(r["observed"], unit)), html.Td(format_value(r["expected"], unit)),
+            *[html.Td(text) for text in observed_expected(r, unit)],
             html.Td(str(r["triage_status"]).replace("_", " ")),
             html.Td(str(r["explanation"]).split(":")[0], className="left"),
         ], className="withdrawn" if withdrawn else None))
     more = html.P(f"Showing {LIST_LIMIT} of {len(df)}", className="muted") if len(df) > LIST_LIMIT else None
     return html.Div([html.Table([header, html.Tbody(rows)], className="data anomaly-table"), more,
                      withdrawn_note(ctx)])
+
+
+def observed_expected(r: dict, unit: str) -> tuple[str, str]:
+    """An alert's observed and expected values in one unit ('184 h' beside '50 h', not beside '3,025 min')."""
+    if is_duration(unit):
+        scale = duration_scale([r["observed"], r["expected"]], unit)
+        return format_duration(r["observed"], scale), format_duration(r["expected"], scale)
+    return format_value(r["observed"], unit), format_value(r["expected"], unit)
 
 
 def withdrawn_note(ctx: PanelContext):

@@ -12,9 +12,9 @@ from dashboards.annotations_feed import annotations_in_window
 from dashboards.colors import category_color
 from dashboards.figures import annotation_markers, band_trace, plain
 from dashboards.filters import FILTER_DIMS, Filters
-from dashboards.formatting import (alert_measure, alert_span, alert_unit, format_local, format_value,
-                                   series_label, zone_label)
-from dashboards.panels.anomalies import severity_badge, withdrawn_badge
+from dashboards.formatting import (SCALE_WORDS, alert_measure, alert_span, alert_unit, duration_scale,
+                                   format_local, is_duration, series_label, zone_label)
+from dashboards.panels.anomalies import observed_expected, severity_badge, withdrawn_badge
 from dashboards.panels.base import Panel, PanelContext, register
 from dashboards.panels.tables import data_table
 from dashboards.panels.tickets import json_records
@@ -49,7 +49,7 @@ def meaning(detail: dict, zone: str) -> str:
     category = str(dims.get("abuse_category") or detail.get("abuse_category") or "the category").replace("_", " ")
     region = dims.get("region") or "the region"
     unit = alert_unit(detail.get("metric"))
-    observed, expected = format_value(detail.get("observed"), unit), format_value(detail.get("expected"), unit)
+    observed, expected = observed_expected(detail, unit)
     per = "hour" if detail.get("grain") == "hour" else "day"
     if is_mix(detail):
         return (f"Observed {observed}: the share of {region}'s tickets in the category that moved most "
@@ -134,6 +134,10 @@ def render_series(df: pd.DataFrame, ctx: PanelContext):
         return render_mix(df, ctx)
     detail = load_detail(ctx)
     unit = df["unit"].iloc[0] if len(df) else ""
+    if is_duration(unit):      # one readable unit for the whole chart, named on the axis
+        name, divisor = duration_scale(list(df["value"]) + list(df["upper"]), unit)
+        df = df.assign(**{c: df[c] / divisor for c in ("value", "expected", "lower", "upper")})
+        unit = SCALE_WORDS[name]
     fig = go.Figure([
         band_trace(df["bucket_at"], df["lower"], df["upper"], fillcolor="rgba(62,124,177,0.18)",
                    name="expected band"),

@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 from dash import html
 
-from dashboards.formatting import format_local, local_times, zone_label
+from dashboards.formatting import SCALE_WORDS, duration_scale, format_local, local_times, zone_label
 from dashboards.figures import bars, target_line, time_lines, top_values
 from dashboards.panels.base import Panel, PanelContext, register
 from dashboards.panels.tables import data_table
@@ -28,7 +28,12 @@ def _pair(ctx: PanelContext, low: str, high: str) -> pd.DataFrame:
 
 
 def _render_pair(df: pd.DataFrame, ctx: PanelContext, low: str, high: str, unit: str):
+    """p50 solid and p90 dashed, both in one unit picked by the largest value shown (hours once
+    a first response of 2 h or more is on the chart), named on the axis."""
     by = split_by(ctx)
+    name, divisor = duration_scale(df["value"], unit)
+    df = df.assign(value=df["value"] / divisor)
+    unit = SCALE_WORDS[name]
     keep = top_values(df[df["metric"] == low], by, TOP)
     fig = time_lines(df[df["metric"] == low], by, ctx.theme, y_title=unit, keep=keep, name_suffix=f" {low[-3:]}")
     time_lines(df[df["metric"] == high], by, ctx.theme, y_title=unit, keep=keep, dash="dash",
@@ -38,10 +43,10 @@ def _render_pair(df: pd.DataFrame, ctx: PanelContext, low: str, high: str, unit:
 
 register(Panel("sla-frt", "First response time p50 / p90", lambda ctx: _pair(ctx, "frt_p50", "frt_p90"),
                lambda df, ctx: _render_pair(df, ctx, "frt_p50", "frt_p90", "minutes"), trend=True,
-               note="Minutes to first reply, tickets created each day; p90 dashed. Top 5 by volume."))
+               note="Time to first reply, tickets created each day; p90 dashed. Top 5 by volume."))
 register(Panel("sla-ttr", "Resolution time p50 / p90", lambda ctx: _pair(ctx, "ttr_p50", "ttr_p90"),
                lambda df, ctx: _render_pair(df, ctx, "ttr_p50", "ttr_p90", "hours"), trend=True,
-               note="Hours to resolution, resolved tickets created each day; p90 dashed."))
+               note="Time to resolution, resolved tickets created each day; p90 dashed."))
 
 
 def load_attainment(ctx: PanelContext) -> pd.DataFrame:

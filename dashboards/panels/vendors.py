@@ -7,7 +7,7 @@ from plotly.subplots import make_subplots
 
 from metrics.registry import METRICS
 from dashboards.figures import bars, drill_fragment, plain, target_line, time_lines
-from dashboards.formatting import is_missing, judge
+from dashboards.formatting import SCALE_WORDS, duration_scale, format_duration, is_duration, is_missing, judge
 from dashboards.panels.base import Panel, PanelContext, register
 from dashboards.panels.overview import kpi_rows
 from dashboards.panels.tables import data_table
@@ -64,8 +64,20 @@ def render_scorecard(df: pd.DataFrame, ctx: PanelContext):
     targets = ctx.config.metric_targets
     kpi = kpi_rows(ctx, JUDGED_METRICS)
     overall = dict(zip(kpi["metric"], kpi["value"]))
-    return data_table(df, SCORE_COLUMNS,
+    return data_table(df, scaled_columns(df, SCORE_COLUMNS),
                       cell_class=lambda row, field: cell_judgement(field, row.get(field), targets, overall))
+
+
+def scaled_columns(df: pd.DataFrame, columns: list[tuple[str, str, str]]) -> list[tuple]:
+    """A duration column is shown in one unit (chosen by its largest value) named in its header."""
+    out = []
+    for field, header, unit in columns:
+        if is_duration(unit) and field in df.columns:
+            scale = duration_scale(df[field], unit)
+            out.append((field, f"{header} ({scale[0]})", lambda v, s=scale: format_duration(v, s)))
+        else:
+            out.append((field, header, unit))
+    return out
 
 
 register(Panel("vendor-scorecard", "Vendor scorecard", load_judged_scorecard, render_scorecard, kind="block",
@@ -98,9 +110,14 @@ def _grouped(df: pd.DataFrame, ctx: PanelContext, fields: list[tuple[str, str, s
     return apply_theme(fig, ctx.theme)
 
 
-register(Panel("vendor-frt", "First response by vendor", load_scorecard,
-               lambda df, ctx: _grouped(df, ctx, [("frt_p50", "p50", "#3e7cb1"), ("frt_p90", "p90", "#e8875b")],
-                                        "minutes"), is_empty=scorecard_empty))
+def render_frt(df: pd.DataFrame, ctx: PanelContext):
+    name, divisor = duration_scale(list(df["frt_p50"]) + list(df["frt_p90"]), "minutes")
+    scaled = df.assign(frt_p50=df["frt_p50"] / divisor, frt_p90=df["frt_p90"] / divisor)
+    return _grouped(scaled, ctx, [("frt_p50", "p50", "#3e7cb1"), ("frt_p90", "p90", "#e8875b")],
+                    f"first response ({SCALE_WORDS[name]})")
+
+
+register(Panel("vendor-frt", "First response by vendor", load_scorecard, render_frt, is_empty=scorecard_empty))
 register(Panel("vendor-rates", "Reopen and escalation rates", load_scorecard,
                lambda df, ctx: _grouped(df, ctx, [("reopen_rate", "reopen", "#a05195"),
                                                   ("escalation_rate", "escalation", "#d4b94a")],
