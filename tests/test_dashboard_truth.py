@@ -43,7 +43,7 @@ def sao_paulo(tmp_path_factory):
     cfg = zoned_config(tmp_path_factory.mktemp("sp"), "America/Sao_Paulo")
     write_warehouse(cfg.db_path, sample_rows() + [LATE_EVENING])
     app = create_app(cfg)
-    with app.server.test_request_context("/"):
+    with app.server.app_context():
         yield current_state()
 
 
@@ -256,3 +256,59 @@ def test_alert_list_observed_and_expected_share_a_unit(sao_paulo):
                     observed=11060.1, expected=90.0)
     text = block_text(alert_panels.render_list(pd.DataFrame([row]), ctx))
     assert "184.3 h" in text and "1.5 h" in text and " min" not in text
+
+
+# ---- 3. maturing days ------------------------------------------------------------------------------------
+
+def test_last_days_of_an_sla_line_are_marked_maturing_with_the_reason(sao_paulo):
+    from dashboards.callbacks.panels import render_graph
+    as_of = pd.Timestamp(sao_paulo.data.read("as_of")).tz_convert("America/Sao_Paulo").tz_localize(None)
+    longest = pd.Timedelta(minutes=max(sao_paulo.config.sla_frt_minutes.values()))
+    expected_since = (as_of - longest).floor("D").date()
+    for name in ("overview-sla", "sla-attainment", "sla-frt"):
+        fig = render_graph(sao_paulo, name, {"search": ""}, None)
+        assert fig.layout.meta["maturing_since"] == expected_since.isoformat(), name
+        shaded = [s for s in fig.layout.shapes if s.type == "rect"]
+        assert len(shaded) == 1 and pd.Timestamp(shaded[0].x0).date() == expected_since
+        line = fig.data[0]
+        days = pd.to_datetime(pd.Series(list(line.x))).dt.date
+        for day, text in zip(days, line.text):
+            assert ("still maturing" in text) == (day >= expected_since), (name, day)
+
+
+def test_a_window_long_before_the_data_end_is_not_marked(sao_paulo):
+    from dashboards.callbacks.panels import render_graph
+    fig = render_graph(sao_paulo, "overview-sla", {"search": "?from=2026-02-01&to=2026-02-20"}, None)
+    assert not [s for s in fig.layout.shapes if s.type == "rect"]
+    assert "maturing_since" not in (fig.layout.meta or {})
+
+
+# ---- 4. axes that do not exaggerate -----------------------------------------------------------------------
+
+def test_backlog_axis_starts_at_zero(sao_paulo):
+    from dashboards.callbacks.panels import render_graph
+    fig = render_graph(sao_paulo, "backlog-trend", {"search": ""}, None)
+    assert fig.layout.yaxis.rangemode == "tozero"
+
+
+def test_one_cell_heatmap_colour_bar_runs_from_zero(sao_paulo):
+    from dashboards.callbacks.panels import render_graph
+    fig = render_graph(sao_paulo, "abuse-heatmap", {"search": "?region=BR&abuse_category=spam"}, None)
+    cell = fig.data[0]
+    assert len(cell.z) == 1 and len(cell.z[0]) == 1
+    assert cell.zmin == 0 and cell.zmax == max(1.0, float(cell.z[0][0]))
+
+
+def test_sla_axis_of_date_only_data_stays_within_100_percent(tmp_path):
+    from dashboards.callbacks.panels import render_graph
+    cfg = zoned_config(tmp_path, "UTC")
+    # date-only exports: answered "the same day" reads as answered at creation, so every ticket meets
+    rows = [ticket(f"2026-03-{d:02d} 00:00", first_response_at=f"2026-03-{d:02d} 00:00") for d in range(1, 15)]
+    write_warehouse(cfg.db_path, rows)
+    app = create_app(cfg)
+    with app.server.app_context():
+        state = current_state()
+        for name in ("overview-sla", "sla-attainment", "sla-attainment-by", "vendor-sla", "vendor-sla-weekly"):
+            fig = render_graph(state, name, {"search": ""}, None)
+            assert tuple(fig.layout.yaxis.range) == (0, 1.02), name
+            assert fig.layout.yaxis.tickformat == ".0%"

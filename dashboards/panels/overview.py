@@ -5,10 +5,11 @@ import pandas as pd
 from dash import dcc, html
 
 from metrics.registry import METRICS
-from dashboards.figures import time_lines, target_line
+from dashboards.figures import attainment_axis, time_lines, target_line
 from dashboards.formatting import (duration_scale, format_change, format_duration, format_value, is_duration,
                                    is_missing, judge)
 from dashboards.panels.abuse import load_daily_by_category, render_stacked_categories
+from dashboards.panels.maturing import mark_maturing_periods
 from dashboards.panels.base import Panel, PanelContext, register
 from dashboards.theme import palette
 
@@ -116,7 +117,8 @@ def load_sla_trend(ctx: PanelContext) -> pd.DataFrame:
 
 def render_sla_trend(df: pd.DataFrame, ctx: PanelContext):
     fig = time_lines(df, None, ctx.theme, y_title="SLA attainment")
-    fig.update_yaxes(tickformat=".0%")
+    attainment_axis(fig)
+    mark_maturing_periods(fig, ctx)
     # the target alone, from config: no need to compute the KPIs for it
     target = ctx.config.metric_targets.get("sla_frt_attainment")
     if target is not None:

@@ -7,7 +7,8 @@ import pandas as pd
 from dash import html
 
 from dashboards.formatting import SCALE_WORDS, duration_scale, format_local, local_times, zone_label
-from dashboards.figures import bars, target_line, time_lines, top_values
+from dashboards.figures import attainment_axis, bars, target_line, time_lines, top_values
+from dashboards.panels.maturing import mark_maturing_periods
 from dashboards.panels.base import Panel, PanelContext, register
 from dashboards.panels.tables import data_table
 
@@ -38,12 +39,13 @@ def _render_pair(df: pd.DataFrame, ctx: PanelContext, low: str, high: str, unit:
     fig = time_lines(df[df["metric"] == low], by, ctx.theme, y_title=unit, keep=keep, name_suffix=f" {low[-3:]}")
     time_lines(df[df["metric"] == high], by, ctx.theme, y_title=unit, keep=keep, dash="dash",
                name_suffix=f" {high[-3:]}", fig=fig)
-    return fig
+    return mark_maturing_periods(fig, ctx) if low.startswith("frt") else fig
 
 
 register(Panel("sla-frt", "First response time p50 / p90", lambda ctx: _pair(ctx, "frt_p50", "frt_p90"),
                lambda df, ctx: _render_pair(df, ctx, "frt_p50", "frt_p90", "minutes"), trend=True,
-               note="Time to first reply, tickets created each day; p90 dashed. Top 5 by volume."))
+               note="Time to first reply, tickets created each day; p90 dashed. Top 5 by volume. Shaded: days still "
+                    "maturing (recent tickets count once answered)."))
 register(Panel("sla-ttr", "Resolution time p50 / p90", lambda ctx: _pair(ctx, "ttr_p50", "ttr_p90"),
                lambda df, ctx: _render_pair(df, ctx, "ttr_p50", "ttr_p90", "hours"), trend=True,
                note="Time to resolution, resolved tickets created each day; p90 dashed."))
@@ -55,7 +57,8 @@ def load_attainment(ctx: PanelContext) -> pd.DataFrame:
 
 def render_attainment(df: pd.DataFrame, ctx: PanelContext):
     fig = time_lines(df, split_by(ctx), ctx.theme, y_title="attainment", limit=TOP)
-    fig.update_yaxes(tickformat=".0%")
+    attainment_axis(fig)
+    mark_maturing_periods(fig, ctx)
     return target_line(fig, ctx.config.metric_targets.get("sla_frt_attainment"), "target")
 
 
@@ -71,7 +74,7 @@ def load_attainment_by(ctx: PanelContext) -> pd.DataFrame:
 def render_attainment_by(df: pd.DataFrame, ctx: PanelContext):
     by = split_by(ctx)
     fig = bars(df, by, "value", ctx.theme, drill_dim=by, y_title="attainment")
-    fig.update_yaxes(tickformat=".0%")
+    attainment_axis(fig)
     return target_line(fig, ctx.config.metric_targets.get("sla_frt_attainment"), "target")
 
 

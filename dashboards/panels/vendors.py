@@ -6,8 +6,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from metrics.registry import METRICS
-from dashboards.figures import bars, drill_fragment, plain, target_line, time_lines
+from dashboards.figures import attainment_axis, bars, drill_fragment, plain, target_line, time_lines
 from dashboards.formatting import SCALE_WORDS, duration_scale, format_duration, is_duration, is_missing, judge
+from dashboards.panels.maturing import mark_maturing_periods
 from dashboards.panels.base import Panel, PanelContext, register
 from dashboards.panels.overview import kpi_rows
 from dashboards.panels.tables import data_table
@@ -89,7 +90,7 @@ register(Panel("vendor-scorecard", "Vendor scorecard", load_judged_scorecard, re
 def render_sla(df: pd.DataFrame, ctx: PanelContext):
     fig = bars(df.sort_values("sla_frt_attainment"), "vendor", "sla_frt_attainment", ctx.theme,
                drill_dim="vendor", y_title="SLA attainment", color="#3e7cb1")
-    fig.update_yaxes(tickformat=".0%")
+    attainment_axis(fig)
     return target_line(fig, ctx.config.metric_targets.get("sla_frt_attainment"), "target")
 
 
@@ -148,7 +149,8 @@ def load_sla_weekly(ctx: PanelContext) -> pd.DataFrame:
 
 def render_sla_weekly(df: pd.DataFrame, ctx: PanelContext):
     fig = time_lines(df, "vendor", ctx.theme, grain="week", y_title="SLA attainment", limit=10)
-    fig.update_yaxes(tickformat=".0%")
+    attainment_axis(fig)
+    mark_maturing_periods(fig, ctx, "week")
     return target_line(fig, ctx.config.metric_targets.get("sla_frt_attainment"), "target")
 
 
