@@ -312,3 +312,28 @@ def test_sla_axis_of_date_only_data_stays_within_100_percent(tmp_path):
             fig = render_graph(state, name, {"search": ""}, None)
             assert tuple(fig.layout.yaxis.range) == (0, 1.02), name
             assert fig.layout.yaxis.tickformat == ".0%"
+
+
+# ---- 6. freshness by data time -------------------------------------------------------------------------
+
+def test_freshness_is_red_when_the_newest_ticket_is_old_even_after_a_recent_load(tmp_path, memory_con, config,
+                                                                                   sao_paulo):
+    from dashboards.panels.health import render_freshness
+    from metrics.load_health import source_freshness
+    from tests.ingest_fixtures import CANONICAL_COLUMNS, canonical_row, load, write_csv
+    load(memory_con, write_csv(tmp_path / "a.csv", CANONICAL_COLUMNS, [
+        canonical_row(ticket_id="A", created_at="2026-03-01T10:00:00Z", updated_at="2026-03-02T10:00:00Z")]), config)
+    finished = memory_con.execute("SELECT max(finished_at) FROM load_runs").fetchall()[0][0]
+    fresh = source_freshness(memory_con, now=finished + dt.timedelta(hours=1))
+    newest = dt.datetime(2026, 3, 2, 10, tzinfo=dt.timezone.utc)
+    assert fresh["newest_ticket_at"][0].to_pydatetime() == newest
+    hours = (finished + dt.timedelta(hours=1) - newest).total_seconds() / 3600
+    assert abs(float(fresh["hours_since_newest_ticket"][0]) - hours) < 1 / 60
+    ctx = panel_context(sao_paulo, "", None)
+    table = render_freshness(fresh, ctx)
+    headers = [block_text(th) for th in table.children[0].children.children]
+    cells = table.children[1].children[0].children
+    by_header = dict(zip(headers, cells))
+    assert by_header["since load"].className == "good"                   # loaded an hour ago ...
+    assert by_header["data age"].className == "bad"                      # ... but the data is old
+    assert block_text(by_header["newest ticket (America/Sao_Paulo)"]) == "2026-03-02 07:00"
