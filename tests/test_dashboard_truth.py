@@ -47,6 +47,10 @@ def sao_paulo(tmp_path_factory):
         yield current_state()
 
 
+def page_layout(path: str):
+    return next(p for p in dash.page_registry.values() if p["path"] == path)["layout"]
+
+
 def block_text(component) -> str:
     """All text of a rendered Dash component tree."""
     if component is None:
@@ -81,8 +85,7 @@ def test_ticket_grid_shows_creation_times_in_the_reporting_zone(sao_paulo):
 
 
 def test_ticket_grid_headers_name_the_zone(sao_paulo):
-    page = next(p for p in dash.page_registry.values() if p["path"] == "/tickets")
-    grid = page["layout"]().children[2]
+    grid = next(c for c in page_layout("/tickets")().children if getattr(c, "id", None) == "tickets-grid")
     headers = {c["field"]: c["headerName"] for c in grid.columnDefs}
     assert headers["created_at"] == "created at (America/Sao_Paulo)"
     assert headers["resolved_at"] == "resolved at (America/Sao_Paulo)"
@@ -337,3 +340,51 @@ def test_freshness_is_red_when_the_newest_ticket_is_old_even_after_a_recent_load
     assert by_header["since load"].className == "good"                   # loaded an hour ago ...
     assert by_header["data age"].className == "bad"                      # ... but the data is old
     assert block_text(by_header["newest ticket (America/Sao_Paulo)"]) == "2026-03-02 07:00"
+
+
+# ---- 7. values in the URL ------------------------------------------------------------------------------
+
+def panel_names(layout) -> list[str]:
+    found = []
+
+    def walk(c):
+        cid = getattr(c, "id", None)
+        if isinstance(cid, dict) and cid.get("type") in ("graph-query", "block-query"):
+            found.append(cid["name"])
+        for child in (getattr(c, "children", None) or []) if not isinstance(getattr(c, "children", None), str) else []:
+            walk(child)
+    walk(layout)
+    return found
+
+
+def find_id(component, wanted: str):
+    if getattr(component, "id", None) == wanted:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children] if children is not None else []:
+        hit = find_id(child, wanted)
+        if hit is not None:
+            return hit
+    return None
+
+
+def test_unknown_region_in_the_url_is_said_once_and_no_panel_repeats_it(sao_paulo):
+    layout = page_layout("/")(region="XX")
+    notice = find_id(layout, "url-notice")
+    text = block_text(notice)
+    assert "region=XX is not in the data" in text and "BR" in text
+    assert panel_names(layout) == []            # every panel would have failed the same way
+    assert panel_names(page_layout("/")(region="BR")) != []
+
+
+def test_an_invalid_from_date_is_reported_not_dropped_silently(sao_paulo):
+    layout = page_layout("/response")(**{"from": "2026-13-01", "to": "2026-03-10"})
+    text = block_text(find_id(layout, "url-notice"))
+    assert "from=2026-13-01 is not a date" in text and "default window" in text
+    assert "sla-frt" in panel_names(layout)      # the rest of the link still applies
+    assert find_id(page_layout("/response")(**{"from": "2026-03-01"}), "url-notice") is None
+
+
+def test_tickets_page_reports_a_bad_date_too(sao_paulo):
+    text = block_text(find_id(page_layout("/tickets")(to="yesterday"), "url-notice"))
+    assert "to=yesterday is not a date" in text

@@ -2,7 +2,7 @@ import dash
 import dash_ag_grid as dag
 from dash import dcc, html
 
-from dashboards.components import search_from_query
+from dashboards.components import search_from_query, url_notice
 from dashboards.filters import FILTER_DIMS
 from dashboards.formatting import zone_label
 from dashboards.panels.tickets import COLUMNS, TIME_COLUMNS
@@ -23,8 +23,10 @@ def _column(col: str, zone: str) -> dict:
 def layout(**query):
     search = search_from_query(query)
     zone = current_state().config.reporting_timezone
+    notice, _drawable = url_notice(search, "/tickets")     # the count line names an unknown value itself
     return html.Div([
         html.H2("Tickets"),
+        notice,
         html.Div([
             html.Div(id="tickets-count", className="page-intro"),
             dcc.Link("Show all tickets (clear filters)", href="/tickets", id="tickets-show-all",
