@@ -50,6 +50,14 @@ def series(con, config: Config, metric: str, filters: Filters, grain: str = "day
     return mq.run_query(con, q, config)
 
 
+def series_group(con, config: Config, metrics: tuple[str, ...], filters: Filters, grain: str = "day",
+                 by: tuple[str, ...] = ()) -> list[pd.DataFrame]:
+    """`series` of each metric, in order; percentiles of one measure (p50, p90) in one pass."""
+    queries = [mq.MetricQuery(metric=m, grain=grain, by=tuple(by), filters=filters.metric_filters(),
+                              date_from=filters.date_from, date_to=filters.date_to) for m in metrics]
+    return mq.run_queries(con, queries, config)
+
+
 def kpis(con, config: Config, filters: Filters, metrics: tuple[str, ...] | None = None) -> pd.DataFrame:
     """kpi_summary for the filter window; `metrics` (a tuple: part of the cache key) limits it."""
     return scorecards.kpi_summary(con, config, filters.date_from, filters.date_to, filters.metric_filters(),
@@ -90,6 +98,9 @@ READS: dict[str, Read] = {
     "series": Read(series),
     "kpis": Read(kpis),
     "scorecard_column": Read(scorecard_column),
+    "series_group": Read(series_group),
+    "scorecard_columns": Read(lambda con, config, filters, names: scorecards.scorecard_columns(
+        con, config, names, filters.date_from, filters.date_to, filters.metric_filters())),
     "window": Read(window),
     # `now` (to the minute) is part of the key: the answer is cached for that minute
     "breach_risk": Read(lambda con, config, filters, now: ticket_listing.breach_risk_tickets(

@@ -11,6 +11,7 @@ from dashboards.formatting import (duration_scale, format_change, format_duratio
 from dashboards.panels.abuse import load_daily_by_category, render_stacked_categories
 from dashboards.panels.maturing import mark_maturing_periods
 from dashboards.panels.base import Panel, PanelContext, register
+from dashboards.panels.grouped_reads import read_kpis, read_series, series_calls
 from dashboards.theme import palette
 
 KPI_METRICS = ("inflow", "backlog", "frt_p50", "frt_p90", "sla_frt_attainment", "escalation_rate",
@@ -24,15 +25,14 @@ KPI_LABELS = {
 
 def load_kpis(ctx: PanelContext) -> pd.DataFrame:
     """Only the tiles' metrics, in tile order. Each tile's figure and its sparkline's series are
-    read at once, one query each (see PanelContext.read_all); `sparkline` finds its series there."""
-    return kpi_rows(ctx, KPI_METRICS, [("series", (m, ctx.filters, "day")) for m in KPI_METRICS])
+    read at once (see PanelContext.read_all; FRT p50 and p90 share one pass); `sparkline` finds its
+    series there."""
+    return kpi_rows(ctx, KPI_METRICS, series_calls(ctx, KPI_METRICS))
 
 
 def kpi_rows(ctx: PanelContext, metrics: tuple[str, ...], also: list | None = None) -> pd.DataFrame:
-    """kpi_summary's rows for `metrics`, in that order, read one metric per query at once with the
-    `also` calls."""
-    frames = ctx.read_all([("kpis", (ctx.filters, (m,))) for m in metrics] + (also or []))
-    return pd.concat(frames[:len(metrics)], ignore_index=True)
+    """kpi_summary's rows for `metrics`, in that order, read at once with the `also` calls."""
+    return read_kpis(ctx, metrics, also)
 
 
 def kpis_empty(df: pd.DataFrame) -> bool:
@@ -45,7 +45,7 @@ def kpis_empty(df: pd.DataFrame) -> bool:
 def sparkline(ctx: PanelContext, metric: str) -> dict:
     """A bare line; a plain figure dict because seven validated go.Figures per tile row cost more
     than the numbers themselves."""
-    s = ctx.read("series", metric, ctx.filters, "day")
+    s = read_series(ctx, KPI_METRICS, metric)
     p = palette(ctx.theme)
     return {
         "data": [{"type": "scatter", "mode": "lines", "hoverinfo": "skip",

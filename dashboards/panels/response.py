@@ -23,9 +23,8 @@ def split_by(ctx: PanelContext) -> str:
 
 def _pair(ctx: PanelContext, low: str, high: str) -> pd.DataFrame:
     by = split_by(ctx)
-    a = ctx.read("series", low, ctx.filters, "day", (by,)).assign(metric=low)
-    b = ctx.read("series", high, ctx.filters, "day", (by,)).assign(metric=high)
-    return pd.concat([a, b], ignore_index=True)
+    a, b = ctx.read("series_group", (low, high), ctx.filters, "day", (by,))      # one pass for both
+    return pd.concat([a.assign(metric=low), b.assign(metric=high)], ignore_index=True)
 
 
 def _render_pair(df: pd.DataFrame, ctx: PanelContext, low: str, high: str, unit: str):

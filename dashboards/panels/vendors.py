@@ -10,6 +10,7 @@ from dashboards.figures import attainment_axis, bars, drill_fragment, plain, tar
 from dashboards.formatting import SCALE_WORDS, duration_scale, format_duration, is_duration, is_missing, judge
 from dashboards.panels.maturing import mark_maturing_periods
 from dashboards.panels.base import Panel, PanelContext, register
+from dashboards.panels.grouped_reads import kpis_calls, metric_groups
 from dashboards.panels.overview import kpi_rows
 from dashboards.panels.tables import data_table
 from dashboards.theme import apply_theme
@@ -29,15 +30,24 @@ def load_scorecard(ctx: PanelContext) -> pd.DataFrame:
     """The scorecard, its columns read at once (one query each); kept whole in the cache as well,
     as the vendor charts draw from it too."""
     def merged() -> pd.DataFrame:
-        columns = ctx.read_all([("scorecard_column", (ctx.filters, name)) for name in SCORECARD_METRICS])
-        return merge_scorecard(dict(zip(SCORECARD_METRICS, columns)))
+        groups = metric_groups(SCORECARD_METRICS)
+        results = ctx.read_all(scorecard_calls(ctx))
+        columns = {}
+        for group, result in zip(groups, results):
+            columns.update(zip(group, result) if len(group) > 1 else [(group[0], result)])
+        return merge_scorecard(columns)
     return ctx.data.memo(("vendor-scorecard-data", repr(ctx.filters)), merged)
+
+
+def scorecard_calls(ctx: PanelContext) -> list[tuple[str, tuple]]:
+    """One read per column, FRT p50 and p90 together (one pass over the tickets)."""
+    return [("scorecard_column", (ctx.filters, g[0])) if len(g) == 1 else ("scorecard_columns", (ctx.filters, g))
+            for g in metric_groups(SCORECARD_METRICS)]
 
 
 def load_judged_scorecard(ctx: PanelContext) -> pd.DataFrame:
     """The scorecard, with the all-vendors figures its cells are judged against read beside it."""
-    overall_calls = [("kpis", (ctx.filters, (m,))) for m in JUDGED_METRICS]
-    ctx.read_all(overall_calls + [("scorecard_column", (ctx.filters, name)) for name in SCORECARD_METRICS])
+    ctx.read_all(kpis_calls(ctx, JUDGED_METRICS) + scorecard_calls(ctx))
     return load_scorecard(ctx)
 
 
