@@ -147,6 +147,14 @@ def series(con, config: Config, metric: str, filters: Filters, grain: str = "day
     return mq.run_query(con, q, config)
 
 
+def series_group(con, config: Config, metrics: tuple[str, ...], filters: Filters, grain: str = "day",
+                 by: tuple[str, ...] = ()) -> list[pd.DataFrame]:
+    """`series` of each metric, in order; percentiles of one measure (p50, p90) in one pass."""
+    queries = [mq.MetricQuery(metric=m, grain=grain, by=tuple(by), filters=filters.metric_filters(),
+                              date_from=filters.date_from, date_to=filters.date_to) for m in metrics]
+    return mq.run_queries(con, queries, config)
+
+
 def kpis(con, config: Config, filters: Filters, metrics: tuple[str, ...] | None = None) -> pd.DataFrame:
     """kpi_summary for the filter window; `metrics` (a tuple: part of the cache key) limits it."""
     return scorecards.kpi_summary(con, config, filters.date_from, filters.date_to, filters.metric_filters(),
@@ -188,9 +196,13 @@ READS: dict[str, Read] = {
     "series": Read(series, filters_at(1)),
     "kpis": Read(kpis, filters_at(0)),
     "scorecard_column": Read(scorecard_column, filters_at(0)),
+    "series_group": Read(series_group, filters_at(1)),
+    "scorecard_columns": Read(lambda con, config, filters, names: scorecards.scorecard_columns(
+        con, config, names, filters.date_from, filters.date_to, filters.metric_filters()), filters_at(0)),
     "window": Read(window, filters_at(1)),
-    "breach_risk": Read(lambda con, config, filters: ticket_listing.breach_risk_tickets(
-        con, config, filters.metric_filters()), filters_at(0)),
+    # `now` (to the minute) is part of the key: the answer is cached for that minute
+    "breach_risk": Read(lambda con, config, filters, now: ticket_listing.breach_risk_tickets(
+        con, config, filters.metric_filters(), now=now), filters_at(0)),
     "tickets_page": Read(tickets_page, filters_at(0)),
     "metric_show": Read(metric_show.show, query_at(0)),
     "ticket_sample": Read(ticket_sample, metric_filters_at(0)),
