@@ -198,6 +198,8 @@ def residual_scale(history: np.ndarray, expected: np.ndarray, step_seconds: floa
     days = s.scale_days_daily if step_seconds >= DAY_SECONDS else s.scale_days
     window = max(steps_per(days * DAY_SECONDS, step_seconds), 28)
     min_periods = max(3, min(s.min_history_points, window) // 2)
+    if step_seconds >= DAY_SECONDS:
+        min_periods = max(min_periods, s.daily_min_residuals)
     scale = 1.4826 * _past(np.abs(resid), window, min_periods)
     if s.tail_quantile:
         # Bursty series have heavy tails that the MAD (the bulk) does not see: calibrate the scale
@@ -206,6 +208,9 @@ def residual_scale(history: np.ndarray, expected: np.ndarray, step_seconds: floa
                       .rolling(window, min_periods=min_periods).quantile(s.tail_quantile).to_numpy(), 1)
         scale = np.fmax(scale, tail / float(stats.norm.isf((1 - s.tail_quantile) / 2)))
     if is_counts:
-        return np.where(np.isnan(scale), 1.0, np.maximum(scale, 1.0))
+        # Sub-daily counts start from Poisson; a daily series gets no verdict until its dispersion
+        # is measured (a Poisson band on an over-dispersed daily series flags every other week).
+        unknown = np.nan if step_seconds >= DAY_SECONDS else 1.0
+        return np.where(np.isnan(scale), unknown, np.maximum(scale, 1.0))
     floor = 1e-6 + 0.01 * np.abs(np.nan_to_num(expected))
     return np.maximum(np.nan_to_num(scale, nan=math.inf), floor)
