@@ -84,17 +84,13 @@ def detector_alerts(series: SpikeSeries, settings: DetectorSettings | None, work
     """Alerts as `detect-csv` prints them: rows sharing an `alert_id`; strength = the top score."""
     path = workdir / f"{series.name}.csv"
     write_series_csv(series, path)
-    frame = detect_csv(path, settings=settings)
+    frame = detect_csv(path, settings=settings).frame
+    ids = frame["alert_id"].to_numpy()
     out = []
-    if "alert_id" in frame.columns:
-        ids = frame["alert_id"].to_numpy()
-        for alert_id in dict.fromkeys(a for a in ids if a):
-            rows = np.flatnonzero(ids == alert_id)
-            out.append((int(rows[0]), int(rows[-1]), float(np.nanmax(frame["score"].to_numpy()[rows]))))
-        return out
-    flags = frame["is_anomaly"].to_numpy(dtype=bool)
-    score = frame["score"].to_numpy()
-    return [(a, b, float(np.nanmax(score[a:b + 1]))) for a, b in alert_runs(flags, 1)]
+    for alert_id in dict.fromkeys(a for a in ids if a):
+        rows = np.flatnonzero(ids == alert_id)
+        out.append((int(rows[0]), int(rows[-1]), float(np.nanmax(frame["score"].to_numpy()[rows]))))
+    return out
 
 
 def score(series: list[SpikeSeries], alerts: list[list[Alert]], min_strength: float = -np.inf) -> Scored:
