@@ -16,6 +16,10 @@ from core.errors import InputError
 from core.sql_files import sql_text
 
 STATUSES = ("new", "acknowledged", "resolved", "false_positive")
+# Longest note, name and label stored: the web form's own limits, enforced here for every writer.
+MAX_NOTE = 2000
+MAX_WHO = 80
+MAX_LABEL = 120
 
 
 class TriageError(InputError):
@@ -46,6 +50,8 @@ def set_status(path: Path, anomaly_id: str, status: str, note: str | None = None
         raise TriageError(f"status {status!r}; valid: {', '.join(STATUSES)}")
     if not anomaly_id:
         raise TriageError("an anomaly id is required")
+    _check_length("note", note, MAX_NOTE)
+    _check_length("who", who, MAX_WHO)
     at = _now()
     with connect(path) as con:
         old = con.execute("SELECT note FROM triage WHERE anomaly_id = ?", (anomaly_id,)).fetchone()
@@ -56,6 +62,11 @@ def set_status(path: Path, anomaly_id: str, status: str, note: str | None = None
                     (anomaly_id, status, keep_note, who, at))
         con.execute("INSERT INTO triage_log VALUES (?, ?, ?, ?, ?)", (anomaly_id, status, note, who, at))
     return {"anomaly_id": anomaly_id, "status": status, "note": keep_note, "who": who, "updated_at": at}
+
+
+def _check_length(what: str, text: str | None, limit: int) -> None:
+    if text is not None and len(text) > limit:
+        raise TriageError(f"{what} is {len(text):,} characters long; at most {limit:,} are kept")
 
 
 def get_states(path: Path, ids: Iterable[str] | None = None) -> dict[str, dict]:
@@ -138,6 +149,10 @@ def add_annotation(path: Path, start: str, end: str | None, label: str, kind: st
     action = action or DEFAULT_ACTION[kind]
     if action not in ACTIONS:
         raise TriageError(f"action {action!r}; valid: {', '.join(ACTIONS)}")
+    if not (label or "").strip():
+        raise TriageError("an annotation needs a label")
+    _check_length("label", label, MAX_LABEL)
+    _check_length("who", who, MAX_WHO)
     ev = make_event({"start": start, "end": end, "label": label, "kind": kind, "action": action,
                      "category": category, "region": region}, "annotation")
     with connect(path) as con:
@@ -151,6 +166,18 @@ def add_annotation(path: Path, start: str, end: str | None, label: str, kind: st
             "who": who}
 
 
+def delete_annotation(path: Path, annotation_id: int) -> dict:
+    """Remove one annotation (the next detection no longer uses it); returns what was removed."""
+    if not Path(path).exists():
+        raise TriageError(f"no annotation {annotation_id}: no annotations yet")
+    with connect(path) as con:
+        row = con.execute("SELECT * FROM annotations WHERE annotation_id = ?", (annotation_id,)).fetchone()
+        if row is None:
+            raise TriageError(f"no annotation {annotation_id}; `safetyops annotate list` shows them")
+        con.execute("DELETE FROM annotations WHERE annotation_id = ?", (annotation_id,))
+    return dict(row)
+
+
 def list_annotations(path: Path) -> list[dict]:
     if not Path(path).exists():
         return []
@@ -161,5 +188,6 @@ def list_annotations(path: Path) -> list[dict]:
 
 def annotation_events(path: Path) -> list[Event]:
     return [make_event({"start": a["start_at"], "end": a["end_at"], "label": a["label"], "kind": a["kind"],
-                        "action": a["action"], "category": a["abuse_category"], "region": a["region"]},
+                        "action": a["action"], "category": a["abuse_category"], "region": a["region"],
+                        "who": a["who"]},
                        f"annotation {a['annotation_id']}") for a in list_annotations(path)]

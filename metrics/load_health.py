@@ -23,7 +23,8 @@ def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None
 
 def source_freshness(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> pd.DataFrame:
     """One row per source: tickets, newest created/updated, last load and file, loads, rows read /
-    loaded / rejected, and hours since the last load (against `now`, default the wall clock)."""
+    loaded / rejected, hours since the last load and since its newest ticket (newest created or
+    updated time: data time), against `now` (default the wall clock)."""
     return _query(con, "load_health_sources.sql", {"now": now or datetime.now(timezone.utc)})
 
 

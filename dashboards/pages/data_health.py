@@ -9,4 +9,4 @@ def layout(**query):
     return page("Data health", search_from_query(query),
                 [("health-freshness", True), "health-rejections", "health-rejected-rows", "health-load-notes",
                  ("health-runs", True)],
-                intro="Is the data complete and current? Loads, rejections and freshness per source.")
+                intro="Is the data complete and current? Loads, rejections and freshness per source.", path="/data-health")
