@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipelines.canonical_fields import (CHANNELS, EXTRA_FIELDS, FALSE_WORDS, PRIORITIES, STATUSES,  # noqa: F401
-                                       TRUE_WORDS)
+from pipelines.canonical_fields import CHANNELS, EXTRA_FIELDS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS
 from pipelines.field_expressions import FieldExpressions, Params, TimestampParser, blank_to_null, is_blank
 from pipelines.mapping import Mapping
 from pipelines.raw_records import RecordColumns, record_json
@@ -90,8 +89,8 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
         picks[name] = builder.text(name, trimmed=False)
     extra_columns = ""
     if extras:     # (schema.sql says why one JSON column)
-        figures = ", ".join(f"{name} := CASE WHEN TRY_CAST(raw_{name} AS DOUBLE) >= 0 THEN TRY_CAST(raw_{name} AS DOUBLE) END"
-                            for name in extras)
+        figures = ", ".join(f"{name} := CASE WHEN TRY_CAST(raw_{name} AS DOUBLE) >= 0 "
+                            f"THEN TRY_CAST(raw_{name} AS DOUBLE) END" for name in extras)
         extra_columns = f",\n    CAST(to_json(struct_pack({figures})) AS JSON) AS desk_minutes"
 
     category_map = {t: t for t in taxonomy}

@@ -201,9 +201,9 @@ def parser_rejects(con: duckdb.DuckDBPyConnection, raw: RawInput | None = None) 
     if not exists:
         return []
     encoding = raw.encoding if raw is not None else "utf-8"
+    found = con.execute("SELECT line, error_type, error_message, csv_line FROM ingest_rejects ORDER BY line").fetchall()
     return _dedupe([ParserReject(int(line), _parser_reason(err, msg, encoding), (raw_line or "").strip("\r\n"))
-                    for line, err, msg, raw_line in con.execute(
-                        "SELECT line, error_type, error_message, csv_line FROM ingest_rejects ORDER BY line").fetchall()])
+                    for line, err, msg, raw_line in found])
 
 
 def drop_raw_input(con: duckdb.DuckDBPyConnection, raw: RawInput | None = None) -> None:

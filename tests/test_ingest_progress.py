@@ -51,7 +51,7 @@ def run_on_terminal(args: list[str]) -> tuple[int, str]:
     reader.start()
     env = os.environ | {"PYTHONPATH": str(REPO)}
     proc = subprocess.run([sys.executable, "-m", "safetyops.cli", *args], stderr=slave, stdout=subprocess.DEVNULL,
-                          env=env, cwd=REPO, timeout=600)
+                          env=env, cwd=REPO, timeout=600, check=False)
     os.close(slave)
     reader.join(timeout=10)
     os.close(master)

@@ -39,7 +39,7 @@ def test_draft_guesses_fields_format_and_lists_every_value(tmp_path, config_file
     assert "WARNING: dates without a time of day" in out and "0 minutes" in out
     # every status value seen, with its rows: guessed ones mapped, the others a TODO comment
     for value, n in CFPB_STATUSES.items():
-        assert re.search(rf'^(# )?"{re.escape(value)}" = "[a-z_]*"   # (TODO )?{n} rows', out, re.M), value
+        assert re.search(rf'^(# )?"{re.escape(value)}" = "[a-z_]*"   # (TODO )?{n} rows', out, re.MULTILINE), value
     assert drafted["values"]["status"]["Closed with explanation"] == "closed"
     assert "Untimely response" not in drafted["values"]["status"]          # left for the user
     assert drafted["values"]["channel"] == {"Web": "web", "Phone": "phone", "Referral": "other",
@@ -89,10 +89,10 @@ def test_a_value_mapped_outside_the_schema_is_an_error_at_check_and_a_reject_at_
                        '[values.status]\n"in progress" = "working"\ndone = "solved"\n', encoding="utf-8")
     data = tmp_path / "t.csv"
     data.write_text("id,day,state\n1,2026-03-01,In progress\n2,2026-03-01,Done\n", encoding="utf-8")
-    code, out, err = run(capsys, "--config", str(config_file), "mapping", "check", str(data), "--mapping", str(mapping))
+    code, out, _ = run(capsys, "--config", str(config_file), "mapping", "check", str(data), "--mapping", str(mapping))
     assert code == 2
     assert "ERROR [values.status] 'in progress' = 'working': 'working' is not an allowed status" in out
-    code, out, err = run(capsys, "--config", str(config_file), "ingest", "--mapping", str(mapping), str(data))
+    code, out, _ = run(capsys, "--config", str(config_file), "ingest", "--mapping", str(mapping), str(data))
     assert code == 0 and "loaded 1 + rejected 1" in out
     con = connect_read(load_config(config_file).db_path)
     assert con.execute("SELECT line_number, reason, bad_value FROM rejected_rows").fetchall() == [
@@ -126,7 +126,7 @@ def test_extends_a_built_in_mapping_changing_only_the_category_column(tmp_path, 
     for row in rows:
         row["Abuse type [list]"] = row.pop("Abuse category [list]")
     data = write_csv(tmp_path / "z.csv", columns, rows)
-    code, out, err = run(capsys, "--config", str(config_file), "ingest", "--mapping", str(mapping), str(data))
+    code, _, err = run(capsys, "--config", str(config_file), "ingest", "--mapping", str(mapping), str(data))
     assert code == 0, err
     con = connect_read(load_config(config_file).db_path)
     assert con.execute("SELECT source, ticket_id, abuse_category, channel FROM tickets ORDER BY 2").fetchall() == [
@@ -172,7 +172,7 @@ def test_a_draft_is_always_valid_toml_listing_every_value_seen(header, values):
     drafted = to_toml(Draft(sample, columns={"status": "Status"}), "x", ("spam", "other"))
     parsed = tomllib.loads(drafted)
     listed = set(parsed.get("values", {}).get("status", {}))
-    todo = set(re.findall(r'^# "((?:[^"\\]|\\.)*)" = ""   # TODO', drafted, re.M))
+    todo = set(re.findall(r'^# "((?:[^"\\]|\\.)*)" = ""   # TODO', drafted, re.MULTILINE))
     assert len(listed) + len(todo) == len({v.strip() for v in values if v.strip()})
 
 
