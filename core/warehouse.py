@@ -182,23 +182,27 @@ def writing(db_path: Path, timeout: float = -1, fresh: bool = False,
     with writer_lock(db_path, timeout):
         nxt = next_path(db_path)
         remove_quietly(Path(str(nxt) + ".wal"))    # a crashed writer's log: DuckDB would replay it
-        if db_path.exists() and not fresh:
-            prepare_working_copy(db_path, nxt, prev_path(db_path))
-        else:
-            remove_quietly(nxt)
-        con = _configure(duckdb.connect(str(nxt)))
-        # The copy is made durable once, by the fsync before the swap. DuckDB's own fsyncs at each
-        # commit and checkpoint would protect a file that a crash discards anyway (0.1 s of a
-        # 100k-row load into 10M rows).
-        con.execute("SET fsync_mode = 'NONE'")
-        if memory_limit:
-            con.execute(f"SET memory_limit = '{_checked_size(memory_limit)}'")
+        con = None
+        # Everything from the copy on is inside the clean-up: a full disk halfway through the copy
+        # must not leave a partial <db>.next behind, keeping the disk full.
         try:
+            if db_path.exists() and not fresh:
+                prepare_working_copy(db_path, nxt, prev_path(db_path))
+            else:
+                remove_quietly(nxt)
+            con = _configure(duckdb.connect(str(nxt)))
+            # The copy is made durable once, by the fsync before the swap. DuckDB's own fsyncs at
+            # each commit and checkpoint would protect a file that a crash discards anyway (0.1 s
+            # of a 100k-row load into 10M rows).
+            con.execute("SET fsync_mode = 'NONE'")
+            if memory_limit:
+                con.execute(f"SET memory_limit = '{_checked_size(memory_limit)}'")
             ensure_schema(con)
             yield con
             con.execute("CHECKPOINT")
         except BaseException:
-            con.close()
+            if con is not None:
+                con.close()
             remove_quietly(nxt)
             raise
         con.close()
