@@ -156,8 +156,10 @@ def _with_previous(con, query, config, window, facts, source) -> pd.DataFrame:
     frame["previous_value"] = grouped.shift(1)
     frame = frame[frame["period_start"] >= pd.Timestamp(window.first_period)].reset_index(drop=True)
     # a previous period that ends before the first ticket was never measured: empty, not 0
+    # (whole windows keep their previous window's own value: the KPI tiles and the report's
+    # "vs previous" compare two windows computed alike, see metrics.scorecards)
     first_data = _first_data_moment(con, config.reporting_timezone, facts)
-    if first_data is not None:
+    if first_data is not None and window.grain != WINDOW:
         frame.loc[frame["period_start"] <= first_data, "previous_value"] = np.nan
     frame["change"] = frame["value"] - frame["previous_value"]
     return frame
