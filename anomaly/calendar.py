@@ -38,6 +38,7 @@ class Event:
     action: str = "label"
     category: str | None = None  # abuse_category; None = every category
     region: str | None = None
+    who: str | None = None       # who added it (an annotation), shown on the alerts it withdraws
 
     def applies_to(self, key: dict) -> bool:
         """Does the event cover a series with these dimension values? Missing dims match anything."""
@@ -72,7 +73,7 @@ def make_event(entry: dict, where: str) -> Event:
     scope = entry.get("scope") or {}
     return Event(start=start, end=end, label=str(entry["label"]), kind=kind, action=action,
                  category=entry.get("category") or scope.get("category") or None,
-                 region=entry.get("region") or scope.get("region") or None)
+                 region=entry.get("region") or scope.get("region") or None, who=entry.get("who") or None)
 
 
 def event_end(value, start: pd.Timestamp, where: str) -> pd.Timestamp:

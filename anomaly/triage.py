@@ -221,5 +221,6 @@ def list_annotations(path: Path) -> list[dict]:
 
 def annotation_events(path: Path) -> list[Event]:
     return [make_event({"start": a["start_at"], "end": a["end_at"], "label": a["label"], "kind": a["kind"],
-                        "action": a["action"], "category": a["abuse_category"], "region": a["region"]},
+                        "action": a["action"], "category": a["abuse_category"], "region": a["region"],
+                        "who": a["who"]},
                        f"annotation {a['annotation_id']}") for a in list_annotations(path)]

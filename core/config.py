@@ -42,6 +42,7 @@ SECTIONS: dict[str, frozenset[str] | None] = {
                           "memory_limit", "events_calendar"}),
     "serve": frozenset({"workers", "cache", "cache_dir", "warm_cache"}),
     "detection": None,
+    "auth": frozenset({"allowed_hosts", "session_hours"}),
 }
 
 
@@ -96,6 +97,10 @@ class Config:
     serve_warm_cache: bool = True
     # [detection]: passed to the detector's settings as overrides (it checks the keys)
     detection: dict = field(default_factory=dict)
+    # [auth]: Host header values the dashboard answers (besides 127.0.0.1, localhost, ::1), and
+    # how long a sign-in lasts
+    allowed_hosts: tuple[str, ...] = ()
+    session_hours: float = 12.0
 
     @property
     def triage_path(self) -> Path:
@@ -243,7 +248,16 @@ def _build(r: _Reader, base: Path, cfg_path: Path | None, db_override: str | Non
         serve_cache_dir=_resolve(base, cache_dir, Path(cache_dir)) if cache_dir else None,
         serve_warm_cache=r.get("serve", "warm_cache", bool, True),
         detection=dict(r.section("detection")),
+        allowed_hosts=_hosts(r),
+        session_hours=_positive(r, "auth", "session_hours", 12.0),
     )
+
+
+def _hosts(r: _Reader) -> tuple[str, ...]:
+    hosts = r.get("auth", "allowed_hosts", list, [])
+    if not all(isinstance(h, str) and h.strip() for h in hosts):
+        raise r.error(f"[auth] allowed_hosts = {hosts!r} must be a list of host names")
+    return tuple(h.strip().lower() for h in hosts)
 
 
 def _string(r: _Reader, section: str, key: str, value: Any) -> str:

@@ -86,10 +86,6 @@ def triage_history(config: Config, anomaly_id: str) -> list[dict]:
     return triage.history(config.triage_path, anomaly_id)
 
 
-def anomaly_exists(con, config: Config, anomaly_id: str) -> bool:
-    return anomaly_api.anomaly_exists(con, anomaly_id)
-
-
 def set_triage(con, config: Config, anomaly_id: str, action: str, note: str | None, who: str | None) -> dict:
     """Refused (UnknownAnomaly) for an id the warehouse does not hold."""
     return anomaly_api.set_triage(con, config, anomaly_id, TRIAGE_ACTIONS[action], note or None, who or None)

@@ -178,3 +178,24 @@ def band_trace(x: pd.Series, lower: pd.Series, upper: pd.Series, **style) -> go.
             ys += [upper[j] for j in run] + [lower[j] for j in reversed(run)] + [upper[start], None]
             start = None
     return go.Scatter(x=xs, y=ys, mode="lines", fill="toself", line={"width": 0}, hoverinfo="skip", **style)
+
+
+def mark_maturing(fig: go.Figure, since: pd.Timestamp, until: pd.Timestamp, why: str) -> go.Figure:
+    """Shade [since, until) as still maturing, and add `why` to the hover of every line point in it."""
+    fig.add_vrect(x0=since, x1=until, fillcolor="#7b8794", opacity=0.12, line_width=0, layer="below",
+                  annotation_text="maturing", annotation_position="top left",
+                  annotation_font={"size": 10, "color": "#7b8794"})
+    for trace in fig.data:
+        if trace.type != "scatter" or trace.x is None or trace.fill == "toself":
+            continue
+        xs = pd.to_datetime(pd.Series(list(trace.x)), errors="coerce")
+        trace.text = ["" if pd.isna(x) or x < since else f"<br>{plain(why)}" for x in xs]
+        trace.hovertemplate = "%{x|%Y-%m-%d}: %{y}%{text}<extra>%{fullData.name}</extra>"
+    fig.update_layout(meta={**(fig.layout.meta or {}), "maturing_since": since.date().isoformat()})
+    return fig
+
+
+def attainment_axis(fig: go.Figure) -> go.Figure:
+    """An SLA attainment axis is 0–100%: a flat 100% line (every ticket met, as with date-only
+    timestamps) would otherwise autorange to 0–200%, and a 94–96% wiggle would look like a collapse."""
+    return fig.update_yaxes(tickformat=".0%", range=[0, 1.02], autorange=False)

@@ -132,6 +132,18 @@ class Filters:
         return ", ".join(parts) or "all tickets"
 
 
+def url_problems(search: str | None) -> list[str]:
+    """Values of a hand-edited link the pages cannot use, each in words. They are dropped (the
+    default takes their place), so the page must say so rather than quietly show something else."""
+    problems = []
+    for key, value in parse_qsl((search or "").lstrip("?"), keep_blank_values=False):
+        if key in DATE_KEYS and _parse_date(value) is None:
+            problems.append(f"{key}={value} is not a date (YYYY-MM-DD): the default window is shown instead")
+        elif key == HIGH_PROFILE_KEY and value != "all" and _parse_bool(value) is None:
+            problems.append(f"{key}={value} is not true or false: all reporters are shown")
+    return problems
+
+
 def merge_search(current_search: str | None, filters: Filters) -> str:
     """Replace the filter keys of a query string, keeping a page's own keys (e.g. `status`)."""
     own = [(k, v) for k, v in parse_qsl((current_search or "").lstrip("?"), keep_blank_values=False)

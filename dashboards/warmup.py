@@ -32,10 +32,11 @@ def finish_setup(app) -> None:
     hook that marks itself done *before* it has finished: concurrent first requests on a fresh
     worker then ask for scripts not registered yet (DependencyException, or "dictionary changed
     size during iteration" while the error is formatted) and the page stays blank. One request
-    through the test client runs every such hook to completion; it touches no warehouse."""
-    response = app.server.test_client().get("/_dash-layout")
+    through the test client runs every such hook to completion; it touches no warehouse. The
+    favicon is Dash's own route and needs no session, so the sign-in guard lets it through."""
+    response = app.server.test_client().get("/_favicon.ico")
     if response.status_code != 200:
-        raise RuntimeError(f"dashboard set-up failed: /_dash-layout answered {response.status_code}")
+        raise RuntimeError(f"dashboard set-up failed: /_favicon.ico answered {response.status_code}")
 
 
 def default_view_panels() -> list[str]:

@@ -24,9 +24,7 @@ def compute(con: duckdb.DuckDBPyConnection, query, config, window: Window, facts
     params["metric"] = "inflow" if query.metric == "high_profile_inflow" else query.metric
     params["no_dims"] = not by
     if metric.kind == "percentile":
-        params["measure"], params["quantile"] = _QUANTILES[query.metric]
-        return _percentiles(con, by, filters, params,
-                            _percentile_source(con, config, window, facts, source))
+        return compute_quantiles(con, query, config, window, facts, source, (query.metric,))[query.metric]
     if metric.kind == "snapshot":
         return _breach_risk(con, by, filters, params, window, facts)
     frame = _additive(con, metric.sql_file, by, filters, params,
@@ -34,6 +32,27 @@ def compute(con: duckdb.DuckDBPyConnection, query, config, window: Window, facts
     if query.metric == "category_share":
         frame = _post_filter(frame, query.filters, "abuse_category")
     return frame
+
+
+def quantile_measure(metric: str) -> str | None:
+    """'frt' for frt_p50 and frt_p90: percentile metrics of one measure can share one pass."""
+    return _QUANTILES[metric][0] if metric in _QUANTILES else None
+
+
+def compute_quantiles(con: duckdb.DuckDBPyConnection, query, config, window: Window, facts: Extent, source: str,
+                      metrics: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """Percentile metrics of one measure (query's dimensions, filters and window) in one pass over
+    the values: {metric: frame}. Sorting the window's values is the whole cost of a percentile at
+    10M tickets, so p50 and p90 asked together cost one sort, not two."""
+    (measure,) = {quantile_measure(m) for m in metrics}
+    by, filters = _effective_dims_and_filters(query)
+    params = base_params(config, window, facts)
+    params.update(no_dims=not by, measure=measure, quantiles=[_QUANTILES[m][1] for m in metrics])
+    frame = _percentiles(con, by, filters, params, _percentile_source(con, config, window, facts, source))
+    lists = frame.pop("quantile_values")
+    columns = [c for c in frame.columns if c != "n"] + ["value", "n"]
+    return {m: frame.assign(value=[float(q[i]) if hasattr(q, "__len__") else None for q in lists])[columns]
+            for i, m in enumerate(metrics)}
 
 
 def base_params(config, window: Window, facts: Extent) -> dict:

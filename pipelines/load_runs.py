@@ -32,6 +32,8 @@ class LoadResult:
     top_reasons: list[tuple[str, int]] = field(default_factory=list)
     notes: list[tuple[str, str | None, int]] = field(default_factory=list)
     absent_columns: list[str] = field(default_factory=list)
+    missing_fields: list[str] = field(default_factory=list)   # canonical fields the export lacks
+    dialect: str | None = None           # a CSV's encoding and delimiter, and whether detected
     seconds: float = 0.0
     load_run_id: int | None = None
     timezone: str | None = None

@@ -13,22 +13,18 @@ from importlib import resources
 from pathlib import Path
 
 from core.errors import InputError
+from pipelines.canonical_fields import DERIVED_FIELDS, EXTRA_FIELDS, FIELDS, REQUIRED
 
-BUILTIN_SOURCES = ("canonical", "zendesk", "zendesk_json", "salesforce", "jira")
+BUILTIN_SOURCES = ("canonical", "zendesk", "zendesk_json", "salesforce", "salesforce_report", "jira")
 FORMATS = ("csv", "parquet", "jsonl", "zendesk_json")
 TIMESTAMP_KINDS = ("offset", "naive", "utc")
 
 # Canonical fields a mapping may fill, and the extra inputs that derive them.
-REQUIRED_FIELDS = ("ticket_id", "created_at", "status")
+REQUIRED_FIELDS = REQUIRED
 TIMESTAMP_FIELDS = ("created_at", "updated_at", "first_response_at", "resolved_at")
-DERIVED_FIELDS = ("first_response_minutes", "resolution_hours", "reporter", "agent", "subject", "description")
 TEXT_FIELDS = ("subject", "description")
-CANONICAL_FIELDS = (
-    "ticket_id", "created_at", "updated_at", "first_response_at", "resolved_at", "status", "priority",
-    "channel", "abuse_category", "region", "language", "vendor", "queue", "agent_id", "escalated",
-    "high_profile", "reopen_count", "qa_score", "csat", "reporter_hash", "tags",
-)
-MAPPABLE_FIELDS = CANONICAL_FIELDS + DERIVED_FIELDS
+CANONICAL_FIELDS = tuple(f.name for f in FIELDS)
+MAPPABLE_FIELDS = CANONICAL_FIELDS + tuple(DERIVED_FIELDS) + tuple(EXTRA_FIELDS)
 VALUE_MAPPED_FIELDS = ("status", "priority", "channel", "abuse_category", "region", "language",
                        "vendor", "queue", "escalated", "high_profile", "csat")
 
@@ -87,30 +83,51 @@ class Mapping:
     def needs_timezone(self) -> bool:
         return self.timestamps == "naive" and self.timezone is None
 
-    def required_columns(self) -> list[str]:
-        cols = []
-        for name in REQUIRED_FIELDS:
-            spec = self.fields.get(name)
-            if spec is not None and spec.columns:
-                cols.append(spec.columns[0])
-        return cols
-
     def matches_header(self, header: list[str]) -> bool:
-        present = _normalised_set(header, self.header_case)
-        return bool(self.detect) and all(_norm(c, self.header_case) in present for c in self.detect)
+        """The header has the columns that identify this source: its detect list and the columns
+        of the required fields. Any other column may be missing (it is left blank)."""
+        return bool(self.detect) and not self.missing_columns(header)
 
     def missing_columns(self, header: list[str]) -> list[str]:
-        """Columns the mapping needs that the header lacks (required fields and detect list)."""
-        present = _normalised_set(header, self.header_case)
-        wanted = list(dict.fromkeys(self.required_columns() + list(self.detect)))
-        return [c for c in wanted if _norm(c, self.header_case) not in present]
+        """Columns the mapping cannot do without that the header lacks: the detect list, and for
+        each required field read from columns, its first column when none of them is there."""
+        wanted = list(self.detect)
+        for name in REQUIRED_FIELDS:
+            spec = self.fields.get(name)
+            if spec is not None and spec.columns and not any(self.resolve_column(c, header) for c in spec.columns):
+                wanted.append(spec.columns[0])
+        return [c for c in dict.fromkeys(wanted) if self.resolve_column(c, header) is None]
 
     def resolve_column(self, wanted: str, header: list[str]) -> str | None:
-        """The header's spelling of a mapped column (case-insensitive sources), or None."""
+        """The header's spelling of a mapped column (case-insensitive sources), or None. A Zendesk
+        custom field is found by its title: "Abuse type" finds "Abuse type [list]" and the other way round."""
+        target = _norm(wanted, self.header_case)
         for h in header:
-            if _norm(h, self.header_case) == _norm(wanted, self.header_case):
+            if _norm(h, self.header_case) == target:
+                return h
+        title = _norm(_without_type_suffix(wanted), self.header_case)
+        for h in header:
+            if _norm(_without_type_suffix(h), self.header_case) == title:
                 return h
         return None
+
+    def has_data_for(self, name: str, header: list[str]) -> bool:
+        """Whether this file can fill mapping field `name` (mapped, and its columns present)."""
+        spec = self.fields.get(name)
+        if spec is None:
+            return False
+        if spec.constant is not None:
+            return True
+        if spec.tag is not None or spec.tag_prefix is not None:
+            return self.has_data_for("tags", header)
+        if spec.columns_like is not None:
+            return bool(self.columns_like(spec.columns_like, header))
+        return any(self.resolve_column(c, header) for c in spec.columns)
+
+    def fields_without_data(self, header: list[str]) -> list[str]:
+        """Canonical fields this file cannot fill, by itself or through a field that derives it."""
+        return [f.name for f in FIELDS
+                if not any(self.has_data_for(n, header) for n in (f.name,) + f.filled_by)]
 
     def columns_like(self, pattern: str, header: list[str]) -> list[str]:
         return [h for h in header if fnmatch.fnmatchcase(_norm(h, self.header_case), _norm(pattern, self.header_case))]
@@ -121,8 +138,12 @@ def _norm(name: str, case: str) -> str:
     return name.lower() if case == "insensitive" else name
 
 
-def _normalised_set(header: list[str], case: str) -> set[str]:
-    return {_norm(h, case) for h in header}
+def _without_type_suffix(name: str) -> str:
+    """A Zendesk custom field's header, "Title [type]", without its " [type]"."""
+    name = name.strip()
+    if name.endswith("]") and " [" in name:
+        return name[:name.rindex(" [")]
+    return name
 
 
 def load_mapping(path: str | Path) -> Mapping:

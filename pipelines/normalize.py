@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipelines.canonical_fields import (CHANNELS, EXTRA_FIELDS, FALSE_WORDS, PRIORITIES, STATUSES,  # noqa: F401
+                                       TRUE_WORDS)
 from pipelines.field_expressions import FieldExpressions, Params, TimestampParser, blank_to_null, is_blank
 from pipelines.mapping import Mapping
 from pipelines.raw_records import RecordColumns, record_json
@@ -24,18 +26,13 @@ from pipelines.readers import quote_ident
 from pipelines.reject_reasons import NOTE_FLAGS, reject_column_case, reject_value_case
 from core.sql_files import bound_params
 
-STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
-PRIORITIES = ("urgent", "high", "normal", "low")
-CHANNELS = ("web", "app", "email", "api", "phone", "chat", "other")
-TRUE_WORDS = ("true", "t", "yes", "y", "1")
-FALSE_WORDS = ("false", "f", "no", "n", "0")
 EPOCH = "1970-01-01 00:00:00+00"
 READ_LINE = "__line"     # the line column of ingest_numbered
 # Fields only ever cast (TRY_CAST and strptime skip surrounding spaces), so their cells are not
 # trimmed: the blank-cell test costs as much as the cast. A cell of spaces only is told apart
 # where a value fails to parse.
 CAST_FIELDS = ("created_at", "updated_at", "first_response_at", "resolved_at", "first_response_minutes",
-               "resolution_hours", "reopen_count", "qa_score")
+               "resolution_hours", "resolution_minutes", "reopen_count", "qa_score") + tuple(EXTRA_FIELDS)
 # Fields looked up in a vocabulary or value map, or trimmed where they are finished: their cells
 # are not trimmed first either. A value not found as it is is looked up again trimmed, and a cell
 # of spaces only is told apart where no value was found. (The trailing-space test alone cost a
@@ -71,12 +68,19 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
 
     picks = {name: builder.text(name, trimmed=name not in CAST_FIELDS + LOOKUP_FIELDS) for name in (
         "ticket_id", "created_at", "updated_at", "first_response_at", "resolved_at",
-        "first_response_minutes", "resolution_hours", "status", "priority", "channel",
+        "first_response_minutes", "resolution_hours", "resolution_minutes", "status", "priority", "channel",
         "abuse_category", "region", "language", "vendor", "queue", "agent_id", "agent",
         "escalated", "high_profile", "reopen_count", "qa_score", "csat", "reporter_hash", "reporter")}
     for name in ("subject", "description"):
         picks[name] = builder.text(name) if keep_text else "CAST(NULL AS VARCHAR)"
     picks["tags"] = builder.tag_list()
+    # Business-hours and wait-time minutes are stored as their own columns, only when the export
+    # has them (a load without them writes nothing there): never mixed into calendar metrics.
+    extras = [name for name in EXTRA_FIELDS if mapping.has_data_for(name, header)]
+    for name in extras:
+        picks[name] = builder.text(name, trimmed=False)
+    extra_columns = "".join(f",\n    CASE WHEN TRY_CAST(raw_{name} AS DOUBLE) >= 0 THEN TRY_CAST(raw_{name} AS DOUBLE) END AS {name}"
+                            for name in extras)
 
     category_map = {t: t for t in taxonomy}
     category_map.update(category_aliases)
@@ -138,6 +142,9 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
     raw_row = (f"struct_pack({', '.join(f'{quote_ident(c)} := {quote_ident(c)}' for c in record_columns.kept)})"
                if with_raw_record and record_columns.kept else "NULL")
     csat_text = mapped("csat") if "csat" in mapping.values else "raw_csat"
+    # A blank priority is worth a note only where the export has the column; a field it lacks
+    # altogether is named once in the load summary instead (LoadResult.missing_fields).
+    priority_in_file = "true" if mapping.has_data_for("priority", header) else "false"
     sql = f"""
 INSERT INTO tickets BY NAME
 WITH source_fields AS (
@@ -154,6 +161,7 @@ parsed AS (
         {ts.parse('raw_first_response_at')} AS first_response_parsed,
         TRY_CAST(raw_first_response_minutes AS DOUBLE) AS first_response_minutes,
         TRY_CAST(raw_resolution_hours AS DOUBLE) AS resolution_hours,
+        TRY_CAST(raw_resolution_minutes AS DOUBLE) AS resolution_minutes,
         {mapped('status', STATUSES)} AS status_mapped,
         {mapped('priority', PRIORITIES)} AS priority_mapped,
         {mapped('channel', CHANNELS)} AS channel_mapped,
@@ -188,7 +196,8 @@ derived AS (
                  created_at + to_microseconds(CAST(round(first_response_minutes * 60e6) AS BIGINT)))
             AS first_response_at,
         coalesce(resolved_given_at,
-                 created_at + to_microseconds(CAST(round(resolution_hours * 3600e6) AS BIGINT)))
+                 created_at + to_microseconds(CAST(round(resolution_hours * 3600e6) AS BIGINT)),
+                 created_at + to_microseconds(CAST(round(resolution_minutes * 60e6) AS BIGINT)))
             AS resolved_any_at,
         coalesce(status_mapped, CASE WHEN {is_blank('raw_status')} THEN {default('status', None)} END) AS status_value,
         coalesce(priority_mapped, CASE WHEN {is_blank('raw_priority')} THEN {default('priority', 'normal')} END)
@@ -229,7 +238,8 @@ noted AS (   -- what the load notes count: rows kept, but worth telling the anal
     SELECT *,
         CASE WHEN category_mapped IS NULL THEN {NOTE_FLAGS['category_unmapped']} ELSE 0 END
         + CASE WHEN channel_mapped IS NULL AND NOT {is_blank('raw_channel')} THEN {NOTE_FLAGS['channel_unmapped']} ELSE 0 END
-        + CASE WHEN priority_mapped IS NULL AND {is_blank('raw_priority')} THEN {NOTE_FLAGS['priority_defaulted']} ELSE 0 END
+        + CASE WHEN {priority_in_file} AND priority_mapped IS NULL AND {is_blank('raw_priority')}
+               THEN {NOTE_FLAGS['priority_defaulted']} ELSE 0 END
         + CASE WHEN is_placeholder_resolved OR is_placeholder_first_response OR is_placeholder_updated
                THEN {NOTE_FLAGS['placeholder_date']} ELSE 0 END
         + CASE WHEN resolved_any_at IS NOT NULL AND status_value NOT IN ('solved', 'closed')
@@ -249,7 +259,10 @@ SELECT
     coalesce(greatest(coalesce(updated_given_at, created_at), created_at, coalesce(first_response_at, created_at),
                       coalesce(resolved_any_at, created_at)), TIMESTAMPTZ '{EPOCH}') AS updated_at,
     first_response_at,
-    CASE WHEN status_value IN ('solved', 'closed') THEN coalesce(resolved_any_at, updated_given_at) END
+    -- Solved or closed with no date for it: resolved at the ticket's latest known time (the
+    -- updated_at above), so that it does not stay open forever (docs/mapping.md, "resolved_at").
+    CASE WHEN status_value IN ('solved', 'closed')
+         THEN coalesce(resolved_any_at, greatest(updated_given_at, created_at, first_response_at)) END
         AS resolved_at,
     coalesce(status_value, '') AS status,
     coalesce(priority_value, '') AS priority,
@@ -269,7 +282,7 @@ SELECT
     qa_parsed AS qa_score,
     csat_parsed AS csat,
     coalesce(raw_reporter_hash, sha256({key} || chr(31) || lower(raw_reporter))) AS reporter_hash,
-    raw_tags AS tags,
+    raw_tags AS tags{extra_columns},
     $load_run_id AS load_run_id,
     CASE WHEN reject_reason IS NOT NULL OR note_flags > 0 OR raw_subject IS NOT NULL OR raw_description IS NOT NULL
               OR line_number IS NOT NULL

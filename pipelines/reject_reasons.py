@@ -11,7 +11,8 @@ def _trimmed(raw: str) -> str:
 
 
 # The raw value shown for a rule on a time that may come as a date or as a duration.
-_RESOLVED_RAW = f"coalesce({_trimmed('raw_resolved_at')}, {_trimmed('raw_resolution_hours')})"
+_RESOLVED_RAW = (f"coalesce({_trimmed('raw_resolved_at')}, {_trimmed('raw_resolution_hours')}, "
+                 f"{_trimmed('raw_resolution_minutes')})")
 _FIRST_RESPONSE_RAW = f"coalesce({_trimmed('raw_first_response_at')}, {_trimmed('raw_first_response_minutes')})"
 
 # Each rule's reason -> the canonical column it is about, and the raw value shown with it.

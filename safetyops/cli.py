@@ -11,7 +11,7 @@ from safetyops.context import AppContext
 
 # Module names under safetyops.commands; each defines `command`.
 COMMANDS = ("sample", "ingest", "status", "metrics", "detect", "anomalies", "anomaly", "annotate",
-            "report", "refresh", "serve")
+            "report", "refresh", "serve", "users", "audit")
 # What `safetyops --help` lists, so that it imports no command module (they pull in pandas,
 # DuckDB, Dash and the sample generator). A command missing here is imported for its help;
 # tests/test_cli_startup.py checks each line against the command's own docstring.
@@ -27,6 +27,8 @@ SHORT_HELP = {
     "report": "Reports to send to people who do not open the dashboard.",
     "sample": "Write a sample export (canonical, zendesk, salesforce, jira or all) and ground_truth.json.",
     "serve": "Serve the dashboard (production WSGI server) on the configured warehouse.",
+    "users": "Dashboard and API accounts: admin, lead, analyst, or vendor (sees one vendor's rows).",
+    "audit": "The audit log: who did what, when, from where.",
     "status": "Warehouse status: tickets per source, data as of, recent loads, rejections by reason.",
 }
 

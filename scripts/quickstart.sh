@@ -30,5 +30,14 @@ if ! .venv/bin/safetyops status >/dev/null 2>&1; then
   cp data/sample/tickets_zendesk.csv data/inbox/
   .venv/bin/safetyops refresh --report
 fi
+# An admin account for the dashboard (sign-in is required); its password is generated once and
+# kept in a file only you can read.
+ADMIN_PASSWORD_FILE="$(dirname "$SAFETYOPS_CONFIG")/admin-password.txt"
+if ! .venv/bin/safetyops users list --format json | grep -q '"name": "admin"'; then
+  (umask 077 && .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(18))" > "$ADMIN_PASSWORD_FILE")
+  .venv/bin/safetyops users add admin --role admin --password-stdin < "$ADMIN_PASSWORD_FILE"
+fi
 echo "safetyops: dashboard on http://127.0.0.1:8050 (Ctrl-C stops it)"
+echo "  sign in as 'admin' with the password in $ADMIN_PASSWORD_FILE"
+echo "  add people with: .venv/bin/safetyops users add NAME --role lead|analyst|vendor [--vendor V] --password-stdin"
 exec .venv/bin/python app.py

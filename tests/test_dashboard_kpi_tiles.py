@@ -61,11 +61,11 @@ def test_vendor_scorecard_colours_match_the_full_summary(state, search):
     """The scorecard judges vendors against all vendors together: it now asks kpi_summary for the
     judged metrics only, and must colour every cell as it did with the full summary."""
     from dashboards.panels.tables import data_table
-    from dashboards.panels.vendors import SCORE_COLUMNS, cell_judgement
+    from dashboards.panels.vendors import SCORE_COLUMNS, cell_judgement, scaled_columns
     panel, ctx, card = load_panel(state, "vendor-scorecard", search)
     full = over_window(state, ctx, kpi_summary)
     overall, targets = dict(zip(full["metric"], full["value"])), state.config.metric_targets
-    expected = data_table(card, SCORE_COLUMNS,
+    expected = data_table(card, scaled_columns(card, SCORE_COLUMNS),
                           cell_class=lambda row, field: cell_judgement(field, row.get(field), targets, overall))
     shown = as_json(render_block(state, "vendor-scorecard", {"search": search}, "light"))
     assert shown == as_json(expected)
@@ -102,9 +102,9 @@ def test_read_all_gives_each_calls_result_in_order_and_the_panel_reads_them_agai
     """read_all runs every call (on cursors of its own) and returns them in the calls' order;
     within one panel context a later read or read_all of the same call is not run again."""
     from dashboards.callbacks.panels import panel_context
-    from dashboards.reads import Read
+    from dashboards.reads import Read, no_rows
     ctx = panel_context(state, SEARCHES[0], "light")
-    ctx.data.reads["count_rows"] = Read(count_rows)
+    ctx.data.reads["count_rows"] = Read(count_rows, no_rows)
     RUN.clear()
     labels = tuple(f"q{i}" for i in range(7))
     n_tickets = len(sample_rows())

@@ -47,6 +47,16 @@ ALTER TABLE tickets ADD COLUMN IF NOT EXISTS load_detail JSON;
 -- inserted by hand) are still found, by their ticket_id.
 ALTER TABLE tickets ADD COLUMN IF NOT EXISTS ticket_number BIGINT;
 
+-- Figures a help desk exports beside the calendar ones (Zendesk: "... in minutes within business
+-- hours", requester and agent wait times). Kept apart and never mixed into the calendar metrics
+-- (a reply after a weekend is 0 business minutes); NULL unless the export has the column.
+ALTER TABLE tickets ADD COLUMN IF NOT EXISTS first_response_business_minutes DOUBLE;
+ALTER TABLE tickets ADD COLUMN IF NOT EXISTS resolution_business_minutes DOUBLE;
+ALTER TABLE tickets ADD COLUMN IF NOT EXISTS requester_wait_minutes DOUBLE;
+ALTER TABLE tickets ADD COLUMN IF NOT EXISTS requester_wait_business_minutes DOUBLE;
+ALTER TABLE tickets ADD COLUMN IF NOT EXISTS agent_wait_minutes DOUBLE;
+ALTER TABLE tickets ADD COLUMN IF NOT EXISTS agent_wait_business_minutes DOUBLE;
+
 -- Grain: one row per input file we were asked to load (skipped re-loads included).
 CREATE SEQUENCE IF NOT EXISTS load_run_ids START 1;
 CREATE TABLE IF NOT EXISTS load_runs (

@@ -4,10 +4,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
 from dash import Input, Output, State, html
 
+from dashboards.callbacks import payloads
 from dashboards.components import REFRESH_TICK, THEME_STORE
+from dashboards.formatting import format_local
 from dashboards.state import AppState, current_state
 from dashboards.warmup import maybe_warm
 from core.errors import SafetyopsError
@@ -24,11 +25,13 @@ def read_refresh_status(path: Path) -> dict | None:
 
 
 def banner(state: AppState) -> list:
-    """'Data as of … · last refresh ok at …' — the failure case in red with its error text."""
+    """'Data as of … · last refresh ok at …' — the failure case in red with its error text. Both
+    times in the reporting zone, named."""
+    zone = state.config.reporting_timezone
     try:
         stamp = state.data.read("as_of")
         as_of_text = "no tickets loaded yet" if stamp is None else \
-            f"data as of {pd.Timestamp(stamp).strftime('%Y-%m-%d %H:%M %Z').strip()}"
+            f"data as of {format_local(stamp, zone, with_zone=True)}"
     except WarehouseMissing:
         as_of_text = "no warehouse yet"
     except SafetyopsError as exc:
@@ -39,7 +42,8 @@ def banner(state: AppState) -> list:
         parts.append(html.Span(" · no refresh recorded", className="muted"))
     else:
         ok = str(status.get("status", "")).lower() == "ok"
-        text = f" · last refresh {'ok' if ok else 'FAILED'} at {status.get('finished_at', '?')}"
+        finished = format_local(status.get("finished_at"), zone, with_zone=True)
+        text = f" · last refresh {'ok' if ok else 'FAILED'} at {finished if finished != '–' else '?'}"
         if not ok and status.get("error"):
             text += f": {status['error']}"
         parts.append(html.Span(text, className="refresh-ok" if ok else "refresh-failed"))
@@ -55,7 +59,8 @@ def toggle_theme(n_clicks: int | None, theme: str | None) -> str:
 
 def register(app) -> None:
     @app.callback(Output("data-banner", "children"), Input(REFRESH_TICK, "n_intervals"))
-    def _banner(_tick):
+    def _banner(tick):
+        payloads.optional_int(tick, "n_intervals")
         state = current_state()          # the banner's tick is the first to see a new warehouse
         maybe_warm(state)
         return banner(state)
@@ -63,6 +68,8 @@ def register(app) -> None:
     @app.callback(Output(THEME_STORE, "data"), Input("theme-toggle", "n_clicks"), State(THEME_STORE, "data"),
                   prevent_initial_call=True)
     def _theme(n_clicks, theme):
+        payloads.optional_int(n_clicks, "n_clicks")
+        payloads.optional_text(theme, "theme", 20)
         return toggle_theme(n_clicks, theme)
 
     app.clientside_callback(

@@ -18,7 +18,6 @@ def triage_card() -> html.Section:
         html.Div([
             dcc.Textarea(id="triage-note", placeholder="Note (optional): what you checked, who was told…",
                          maxLength=2000),
-            dcc.Input(id="triage-who", placeholder="Your name (optional)", maxLength=80, debounce=False),
             html.Div([
                 html.Button("Acknowledge", id="triage-ack", n_clicks=0, className="btn primary"),
                 html.Button("Resolve", id="triage-resolve", n_clicks=0, className="btn"),
@@ -47,9 +46,9 @@ def annotation_card() -> html.Section:
 
 
 def is_stored(anomaly_id) -> bool:
-    """Does the warehouse hold this alert? Only then are triage buttons offered."""
+    """Does the warehouse hold this alert, in the viewer's scope? Only then are triage buttons offered."""
     try:
-        return bool(anomaly_id) and bool(current_state().data.read("anomaly_exists", str(anomaly_id)))
+        return bool(anomaly_id) and current_state().data.read("anomaly_detail", str(anomaly_id)) is not None
     except WarehouseMissing:
         return False
 

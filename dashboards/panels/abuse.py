@@ -24,6 +24,8 @@ def render_heatmap(df: pd.DataFrame, ctx: PanelContext):
     fig = go.Figure(go.Heatmap(
         z=grid.values, x=[plain(r) for r in grid.columns], y=[plain(c) for c in grid.index], customdata=custom,
         colorscale="YlOrRd", hovertemplate="%{y} × %{x}: %{z}<extra></extra>", colorbar={"title": "tickets"},
+        # counts from zero: one cell (or equal cells) would get a bar from 1,130.6 to 1,131.4
+        zmin=0, zmax=max(1.0, float(grid.values.max())) if grid.size else 1.0,
     ))
     fig.update_layout(yaxis={"autorange": "reversed"})
     return apply_theme(fig, ctx.theme)

@@ -30,6 +30,7 @@ def load_backlog(ctx: PanelContext) -> pd.DataFrame:
 
 def render_backlog(df: pd.DataFrame, ctx: PanelContext):
     fig = time_lines(df, None, ctx.theme, y_title="open tickets", drill=False)
+    fig.update_yaxes(rangemode="tozero")     # a backlog of 3,600 vs 3,500 is not a doubling
     # a point drills to the tickets open at that day's end, whenever they were created
     return fig.for_each_trace(lambda trace: trace.update(customdata=[open_on_fragment(x) for x in trace.x]))
 

@@ -5,6 +5,7 @@ import json
 
 import click
 
+from core.csv_safe import frame_to_csv
 from safetyops.context import db_option, pass_app
 
 STATUS_CHOICES = ["new", "acknowledged", "resolved", "false_positive"]
@@ -56,7 +57,7 @@ def list_command(app, status, severity, fmt, limit, withdrawn) -> None:
         click.echo(json.dumps([{c: _plain(r[c]) for c in cols} for _, r in frame.iterrows()], indent=1,
                               allow_nan=False))
     elif fmt == "csv":
-        click.echo(frame[cols].to_csv(index=False), nl=False)
+        click.echo(frame_to_csv(frame[cols]), nl=False)
     elif frame.empty:
         click.echo("no anomalies")
     else:

@@ -9,11 +9,13 @@ import datetime as _dt
 import click
 import pandas as pd
 
+from core.csv_safe import frame_to_csv
 from core.errors import InputError
-
 from metrics.marts import build_marts
 from metrics.periods import check_dates, period_floor, shift_period
-from metrics.query import MetricQuery, data_days, extent, parse_dims, parse_filters, run_query
+from metrics.query import data_days, extent, parse_filters
+from metrics.show import show as run_show
+from metrics.show import show_query
 from metrics.registry import GRAINS, METRICS
 from metrics.scorecards import default_range, kpi_summary, vendor_scorecard
 from core.warehouse import connect_read, writing
@@ -74,16 +76,14 @@ def show(app, name, by, grain, date_from, date_to, where, high_profile, compare,
     Notes on stderr say when a window was widened to whole periods or reaches past the data;
     a window with no data at all is an error (exit 2) naming the days the data covers.
     """
-    filters = parse_filters(where) + ((HIGH_PROFILE,) if high_profile else ())
-    query = MetricQuery(name, grain=grain, by=parse_dims(by), filters=filters,
-                        date_from=date_from, date_to=date_to, compare=compare)
+    query = show_query(name, by, grain, date_from, date_to, where, high_profile, compare)
     check_dates(date_from, date_to)
     con = connect_read(app.config.db_path)
     try:
         facts = extent(con)
         days = data_days(con, app.config, facts)
         check_window_has_data(days, date_from, date_to)
-        frame = run_query(con, query, app.config, facts=facts)
+        frame = run_show(con, app.config, query, facts=facts)
     finally:
         con.close()
     for note in window_notes(grain, date_from, date_to, days, frame, compare):
@@ -206,7 +206,7 @@ def format_number(v) -> str:
 
 def _emit(frame: pd.DataFrame, fmt: str, wide: bool = False) -> None:
     if fmt == "csv":
-        click.echo(frame.to_csv(index=False), nl=False)
+        click.echo(frame_to_csv(frame), nl=False)
     elif fmt == "json":
         click.echo(frame.to_json(orient="records", date_format="iso", indent=1))
     elif frame.empty:
