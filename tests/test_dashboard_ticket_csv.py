@@ -6,11 +6,11 @@ import io
 
 import pandas as pd
 import pytest
-import requests
 
 from dashboards.app import create_app
 from dashboards.components import LOCATION_ID
 from metrics.ticket_listing import MAX_PAGE
+from tests.auth_fixtures import signed_in_session
 from tests.dashboard_fixtures import ServerThread, config_for, write_warehouse
 from core.warehouse import writing
 from tests.ticket_factory import TICKET_COLUMNS, ticket
@@ -31,6 +31,7 @@ def server(tmp_path_factory):
             f"INSERT INTO tickets ({columns}) SELECT {', '.join(_select(c) for c in TICKET_COLUMNS)} "
             "FROM range($n) AS r(i)", {"n": N_TICKETS, **values})
     with ServerThread(create_app(cfg)) as srv:
+        srv.session = signed_in_session(srv.url, cfg)      # every route needs a signed-in user
         yield srv
 
 
@@ -40,11 +41,12 @@ def _select(column: str) -> str:
             "region": "CASE WHEN i % 4 = 0 THEN 'US' ELSE 'BR' END"}.get(column, f"${column}")
 
 
-def download(base: str, search: str) -> dict:
-    deps = requests.get(base + "/_dash-dependencies", timeout=30).json()
+def download(srv, search: str) -> dict:
+    session, base = srv.session, srv.url
+    deps = session.get(base + "/_dash-dependencies", timeout=30).json()
     (output,) = [d["output"] for d in deps if '"type":"download"' in d["output"]]
     button = {"name": "tickets", "type": "csv"}
-    resp = requests.post(base + "/_dash-update-component", timeout=120, json={
+    resp = session.post(base + "/_dash-update-component", timeout=120, json={
         "output": output, "outputs": {"id": {"name": "tickets", "type": "download"}, "property": "data"},
         "inputs": [{"id": button, "property": "n_clicks", "value": 1}],
         "state": [{"id": LOCATION_ID, "property": "search", "value": search},
@@ -56,16 +58,16 @@ def download(base: str, search: str) -> dict:
 
 
 def test_the_ticket_csv_holds_every_matching_ticket(server):
-    data = download(server.url, "?from=2026-03-01&to=2026-04-30")
+    data = download(server, "?from=2026-03-01&to=2026-04-30")
     frame = pd.read_csv(io.StringIO(data["content"]))
     assert len(frame) == N_TICKETS
     assert frame["ticket_id"].is_unique
     assert frame["created_at"].is_monotonic_decreasing or frame["created_at"].iloc[0] >= frame["created_at"].iloc[-1]
-    us = pd.read_csv(io.StringIO(download(server.url, "?from=2026-03-01&to=2026-04-30&region=US")["content"]))
+    us = pd.read_csv(io.StringIO(download(server, "?from=2026-03-01&to=2026-04-30&region=US")["content"]))
     assert len(us) == len(range(0, N_TICKETS, 4)) and set(us["region"]) == {"US"}
 
 
 def test_a_refused_download_says_why_instead_of_an_empty_file(server):
-    data = download(server.url, "?from=2026-03-01&region=XX")
+    data = download(server, "?from=2026-03-01&region=XX")
     assert data["filename"].startswith("tickets_error")
     assert "XX" in pd.read_csv(io.StringIO(data["content"]))["error"].iloc[0]
