@@ -51,7 +51,7 @@ def download(srv, search: str) -> dict:
         "inputs": [{"id": button, "property": "n_clicks", "value": 1}],
         "state": [{"id": LOCATION_ID, "property": "search", "value": search},
                   {"id": button, "property": "id", "value": button}],
-        "changedPropIds": [f'{{"name":"tickets","type":"csv"}}.n_clicks']})
+        "changedPropIds": ['{"name":"tickets","type":"csv"}.n_clicks']})
     assert resp.status_code == 200, resp.text[:500]
     (value,) = resp.json()["response"].values()
     return value["data"]
