@@ -23,7 +23,8 @@ def server(tmp_path_factory):
     cfg = config_for(tmp_path_factory.mktemp("absurd"))
     write_warehouse(cfg.db_path, sample_rows(days=20))
     with ServerThread(create_app(cfg)) as srv:
-        yield cfg, srv, signed_in_session(srv.url, cfg)
+        srv.session = signed_in_session(srv.url, cfg)      # every route needs a signed-in user
+        yield cfg, srv
 
 
 def update(session: requests.Session, base: str, kind: str, name: str, search: str) -> requests.Response:
@@ -41,15 +42,15 @@ def update(session: requests.Session, base: str, kind: str, name: str, search: s
 @pytest.mark.parametrize("search", SEARCHES)
 @pytest.mark.parametrize("kind, name", [("graph", "overview-inflow"), ("block", "overview-kpis")])
 def test_absurd_dates_in_the_url_answer_small_and_fast(server, kind, name, search):
-    cfg, srv, session = server
-    resp = update(session, srv.url, kind, name, search)
+    cfg, srv = server
+    resp = update(srv.session, srv.url, kind, name, search)
     assert resp.status_code == 200, resp.text[:500]
     assert len(resp.content) < 1_000_000          # one window of this data, not centuries of days
     assert "0001-0" not in resp.text and "9999-12" not in resp.text and "1900-01" not in resp.text
 
 
 def test_the_metrics_layer_refuses_out_of_range_dates_and_huge_windows(server):
-    cfg, _, _ = server
+    cfg, _ = server
     con = connect_read(cfg.db_path)
     try:
         with pytest.raises(InvalidQuery, match="9999-12-30 is out of range"):
