@@ -62,8 +62,10 @@ def may_have_been_loaded(con: duckdb.DuckDBPyConnection, file_bytes: int) -> boo
 
 
 def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM load_runs WHERE sha256 = ? AND status = 'loaded'",
-                            [sha256]).fetchall()[0][0])
+    """A load of this content kept rows (or the file had none). A file whose every row was rejected
+    is tried again: its mapping or --timezone was likely wrong, and the user is fixing them."""
+    return bool(con.execute("SELECT count(*) FROM load_runs WHERE sha256 = ? AND status = 'loaded' "
+                            "AND (rows_loaded > 0 OR rows_read = 0)", [sha256]).fetchall()[0][0])
 
 
 def record_load_run(con: duckdb.DuckDBPyConnection, r: LoadResult, started_at: datetime) -> None:

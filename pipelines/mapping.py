@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from core.errors import InputError
-from pipelines.canonical_fields import DERIVED_FIELDS, EXTRA_FIELDS, FIELDS, REQUIRED
+from pipelines.canonical_fields import CHANNELS, DERIVED_FIELDS, EXTRA_FIELDS, FIELDS, PRIORITIES, REQUIRED, STATUSES
 
 BUILTIN_SOURCES = ("canonical", "zendesk", "zendesk_json", "salesforce", "salesforce_report", "jira")
 FORMATS = ("csv", "parquet", "jsonl", "zendesk_json")
@@ -148,23 +148,77 @@ def _without_type_suffix(name: str) -> str:
 
 def load_mapping(path: str | Path) -> Mapping:
     path = Path(path)
+    if path.is_dir():
+        raise MappingError(f"{path}: is a directory, not a mapping file")
     if not path.exists():
         raise MappingError(f"{path}: mapping file not found")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise MappingError(f"{path}: not valid TOML: {exc}") from exc
-    return parse_mapping(data, str(path))
+    return parse_mapping(_with_base(_read_toml(path), path, depth=0), str(path))
 
 
 def builtin_mapping(name: str) -> Mapping:
+    return parse_mapping(_builtin_data(name), f"pipelines/mappings/{name}.toml")
+
+
+def _builtin_data(name: str) -> dict:
     if name not in BUILTIN_SOURCES:
         raise MappingError(f"unknown source {name!r}; built-in sources: {', '.join(BUILTIN_SOURCES)}")
     text = resources.files("pipelines").joinpath("mappings", f"{name}.toml").read_text(encoding="utf-8")
-    return parse_mapping(tomllib.loads(text), f"pipelines/mappings/{name}.toml")
+    return tomllib.loads(text)
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise MappingError(f"{path}: not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise MappingError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+
+
+def _with_base(data: dict, path: Path, depth: int) -> dict:
+    """`extends = "zendesk"` (a built-in source) or `extends = "other.toml"` (relative to this
+    file): the base mapping with this file's keys laid over it. [fields] and each [values.X]
+    table are merged key by key, so a mapping states only what differs."""
+    base_name = data.get("extends")
+    if base_name is None:
+        return data
+    if not isinstance(base_name, str) or depth > 5:
+        raise MappingError(f"{path}: extends = {base_name!r}: expected a built-in source "
+                           f"({', '.join(BUILTIN_SOURCES)}) or a mapping file, at most 5 deep")
+    if base_name in BUILTIN_SOURCES:
+        base = _builtin_data(base_name)
+    else:
+        base_path = (path.parent / base_name)
+        if not base_path.is_file():
+            raise MappingError(f"{path}: extends = {base_name!r}: neither a built-in source "
+                               f"({', '.join(BUILTIN_SOURCES)}) nor a file at {base_path}")
+        base = _with_base(_read_toml(base_path), base_path, depth + 1)
+    return merge_mappings(base, {k: v for k, v in data.items() if k != "extends"})
+
+
+def merge_mappings(base: dict, over: dict) -> dict:
+    merged = {key: dict(value) if isinstance(value, dict) else value for key, value in base.items()}
+    for key, value in over.items():
+        if key == "values" and isinstance(value, dict):
+            tables = {name: dict(table) for name, table in merged.get("values", {}).items()}
+            for name, table in value.items():
+                tables[name] = tables.get(name, {}) | dict(table)
+            merged["values"] = tables
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merged[key] | value
+        else:
+            merged[key] = value
+    return merged
+
+
+SOURCE_KEYS = ("name", "description", "format", "detect", "header_case", "timestamps", "timestamp_formats",
+               "timezone", "month_names", "list_separator")
+TOP_KEYS = ("source", "fields", "values", "defaults", "extends")
+CLOSED_DEFAULTS = {"status": STATUSES, "priority": PRIORITIES, "channel": CHANNELS}
 
 
 def parse_mapping(data: dict, origin: str) -> Mapping:
+    _check_keys(data, origin)
     src = data.get("source", {})
     name = src.get("name")
     if not name or not isinstance(name, str):
@@ -189,14 +243,35 @@ def parse_mapping(data: dict, origin: str) -> Mapping:
             raise MappingError(f"{origin}: [values.{fname}] cannot be value-mapped; "
                                f"valid: {', '.join(VALUE_MAPPED_FIELDS)}")
         values[fname] = {str(k).strip().lower(): _value_text(v) for k, v in table.items()}
+    defaults = {k: _value_text(v) for k, v in data.get("defaults", {}).items()}
+    for fname, value in defaults.items():
+        if value not in CLOSED_DEFAULTS.get(fname, (value,)):
+            raise MappingError(f"{origin}: [defaults] {fname} = {value!r}: allowed values are "
+                               f"{', '.join(CLOSED_DEFAULTS[fname])}")
     return Mapping(
         name=name, origin=origin, format=fmt, description=src.get("description", ""),
         detect=tuple(src.get("detect", ())), header_case=src.get("header_case", "exact"),
         timestamps=kind, timestamp_formats=tuple(src.get("timestamp_formats", ())),
         timezone=src.get("timezone"), month_names=dict(src.get("month_names", {})),
         list_separator=src.get("list_separator", "|"), fields=fields, values=values,
-        defaults={k: _value_text(v) for k, v in data.get("defaults", {}).items()},
+        defaults=defaults,
     )
+
+
+def _check_keys(data: dict, origin: str) -> None:
+    """A misspelt key would otherwise be ignored without a word (`timezome = ...`)."""
+    unknown = [k for k in data if k not in TOP_KEYS]
+    if unknown:
+        raise MappingError(f"{origin}: unknown key(s) {', '.join(map(repr, unknown))}; valid: {', '.join(TOP_KEYS)}")
+    src = data.get("source", {})
+    if not isinstance(src, dict):
+        raise MappingError(f"{origin}: [source] must be a table")
+    unknown = [k for k in src if k not in SOURCE_KEYS]
+    if unknown:
+        raise MappingError(f"{origin}: [source] unknown key(s) {', '.join(map(repr, unknown))}; "
+                           f"valid: {', '.join(SOURCE_KEYS)}")
+    if src.get("header_case", "exact") not in ("exact", "insensitive"):
+        raise MappingError(f"{origin}: [source] header_case = {src['header_case']!r}; valid: exact, insensitive")
 
 
 def _value_text(v: object) -> str:

@@ -41,6 +41,15 @@ LOOKUP_FIELDS = ("status", "priority", "channel", "abuse_category", "escalated",
                  "language", "vendor", "queue", "csat")
 
 
+CLOSED_VOCABULARIES = {"status": STATUSES, "priority": PRIORITIES, "channel": CHANNELS}
+
+
+def outside_allowed(mapping: Mapping) -> dict[str, list[str]]:
+    """field -> the raw values (lower-cased) its value map sends outside the allowed values."""
+    return {name: [raw for raw, value in mapping.values.get(name, {}).items() if value not in allowed]
+            for name, allowed in CLOSED_VOCABULARIES.items()}
+
+
 @dataclass
 class NormalizePlan:
     sql: str
@@ -74,13 +83,16 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
     for name in ("subject", "description"):
         picks[name] = builder.text(name) if keep_text else "CAST(NULL AS VARCHAR)"
     picks["tags"] = builder.tag_list()
-    # Business-hours and wait-time minutes are stored as their own columns, only when the export
-    # has them (a load without them writes nothing there): never mixed into calendar metrics.
+    # Business-hours and wait-time minutes are kept as their own figures in desk_minutes, only when
+    # the export has them (a load without them writes nothing there): never mixed into calendar metrics.
     extras = [name for name in EXTRA_FIELDS if mapping.has_data_for(name, header)]
     for name in extras:
         picks[name] = builder.text(name, trimmed=False)
-    extra_columns = "".join(f",\n    CASE WHEN TRY_CAST(raw_{name} AS DOUBLE) >= 0 THEN TRY_CAST(raw_{name} AS DOUBLE) END AS {name}"
+    extra_columns = ""
+    if extras:     # (schema.sql says why one JSON column)
+        figures = ", ".join(f"{name} := CASE WHEN TRY_CAST(raw_{name} AS DOUBLE) >= 0 THEN TRY_CAST(raw_{name} AS DOUBLE) END"
                             for name in extras)
+        extra_columns = f",\n    CAST(to_json(struct_pack({figures})) AS JSON) AS desk_minutes"
 
     category_map = {t: t for t in taxonomy}
     category_map.update(category_aliases)
@@ -92,12 +104,21 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
         """Value map lookup on lower(trim(raw)). Closed vocabularies (`canonical` given) map their
         own values to themselves and give NULL for anything else; open ones keep unmapped values."""
         table = dict(mapping.values.get(name, {}))
+        if canonical:       # a raw value mapped outside the vocabulary is rejected (outside_test)
+            table = {raw: value for raw, value in table.items() if value in canonical}
         for c in canonical or ():
             table.setdefault(c, c)
         if not table:
             return f"raw_{name}"
         lookup = lookup_lower(table, f"raw_{name}")
         return lookup if canonical else f"coalesce({lookup}, raw_{name})"
+
+    def outside_test(name: str) -> str:
+        """True for a raw value the mapping maps outside the field's allowed values."""
+        keys = outside_allowed(mapping).get(name)
+        if not keys:
+            return "false"
+        return f"lower(trim(raw_{name})) IN ({', '.join(p.bind(k) for k in keys)})"
 
     def boolean(name: str) -> str:
         table = {w: "true" for w in TRUE_WORDS} | {w: "false" for w in FALSE_WORDS}
@@ -221,8 +242,11 @@ checked AS (
             WHEN resolved_any_at < created_at THEN 'resolved before created'
             WHEN updated_given_at < created_at THEN 'updated before created'
             WHEN status_value IS NULL AND {is_blank('raw_status')} THEN 'missing status'
+            WHEN {outside_test('status')} THEN 'status mapped outside the allowed values'
             WHEN status_value IS NULL THEN 'unknown status'
+            WHEN {outside_test('priority')} THEN 'priority mapped outside the allowed values'
             WHEN priority_value IS NULL THEN 'unknown priority'
+            WHEN {outside_test('channel')} THEN 'channel mapped outside the allowed values'
             WHEN escalated_text IS NULL AND NOT {is_blank('raw_escalated')} THEN 'invalid escalated flag'
             WHEN high_profile_text IS NULL AND NOT {is_blank('raw_high_profile')} THEN 'invalid high_profile flag'
             WHEN reopen_parsed IS NULL AND NOT {is_blank('raw_reopen_count')} THEN 'invalid reopen count'

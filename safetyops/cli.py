@@ -10,7 +10,7 @@ from core.errors import SafetyopsError
 from safetyops.context import AppContext
 
 # Module names under safetyops.commands; each defines `command`.
-COMMANDS = ("sample", "ingest", "status", "metrics", "detect", "anomalies", "anomaly", "annotate",
+COMMANDS = ("sample", "ingest", "mapping", "status", "metrics", "detect", "anomalies", "anomaly", "annotate",
             "report", "refresh", "serve", "users", "audit")
 # What `safetyops --help` lists, so that it imports no command module (they pull in pandas,
 # DuckDB, Dash and the sample generator). A command missing here is imported for its help;
@@ -21,6 +21,7 @@ SHORT_HELP = {
     "anomaly": "Run the spike detector on any CSV series, or score it on labelled data.",
     "detect": "Scan all series (counts, shares, frt_p90, category mix) and store alerts.",
     "ingest": "Load export files: validated, idempotent, one transaction per file.",
+    "mapping": "Write and test a mapping for a CSV export (see docs/mapping.md).",
     "metrics": "Metric definitions and values (response times, SLA, backlog, abuse trends, vendors).",
     "refresh": "Take new files from the inbox, load them, rebuild marts, run detection, all in one "
                "atomic swap.",

@@ -66,6 +66,12 @@ def test_a_header_without_status_is_refused_naming_it(tmp_path, memory_con, conf
         load(memory_con, path, config, source="zendesk", timezone_name="UTC")
 
 
+def test_a_canonical_load_writes_no_desk_minutes(tmp_path, memory_con, config):
+    path = write_csv(tmp_path / "c.csv", CANONICAL_COLUMNS, [canonical_row()])
+    load(memory_con, path, config)
+    assert one(memory_con, "SELECT desk_minutes FROM tickets") == (None,)
+
+
 def test_zendesk_full_export_fills_every_field(tmp_path, memory_con, config):
     path = write_csv(tmp_path / "z.csv", ZENDESK_COLUMNS, [zendesk_row()])
     result = load(memory_con, path, config, timezone_name="UTC")
@@ -206,8 +212,12 @@ def test_business_hours_minutes_are_kept_apart_from_calendar_ones(tmp_path, memo
     path = write_csv(tmp_path / "z.csv", ZENDESK_COLUMNS, rows)
     load(memory_con, path, config, timezone_name="UTC")
     got = one(memory_con, """SELECT CAST(first_response_at AS VARCHAR), CAST(resolved_at AS VARCHAR),
-        first_response_business_minutes, resolution_business_minutes, requester_wait_minutes,
-        requester_wait_business_minutes, agent_wait_minutes, agent_wait_business_minutes FROM tickets""")
+        CAST(desk_minutes->>'first_response_business_minutes' AS DOUBLE),
+        CAST(desk_minutes->>'resolution_business_minutes' AS DOUBLE),
+        CAST(desk_minutes->>'requester_wait_minutes' AS DOUBLE),
+        CAST(desk_minutes->>'requester_wait_business_minutes' AS DOUBLE),
+        CAST(desk_minutes->>'agent_wait_minutes' AS DOUBLE),
+        CAST(desk_minutes->>'agent_wait_business_minutes' AS DOUBLE) FROM tickets""")
     # calendar minutes over the weekend give the calendar times; business minutes stay their own figures
     assert got == ("2026-03-09 11:00:00+00", "2026-03-09 11:00:00+00", 60.0, 60.0, 3900.0, 30.0, 60.0, 0.0)
 
@@ -218,7 +228,8 @@ def test_an_export_with_only_business_hours_reply_times_leaves_frt_blank(tmp_pat
         zendesk_row(Id="1", **{"First reply time in minutes within business hours": "45"})])
     result = load(memory_con, path, config, timezone_name="UTC")
     assert "first_response_at" in result.missing_fields
-    assert one(memory_con, "SELECT first_response_at, first_response_business_minutes FROM tickets") == (None, 45.0)
+    assert one(memory_con, "SELECT first_response_at, desk_minutes FROM tickets") == (
+        None, '{"first_response_business_minutes":45.0}')
 
 
 ZENDESK_VIA = [("Mail", "email"), ("Email", "email"), ("Web form", "web"), ("Web Widget", "web"), ("API", "api"),

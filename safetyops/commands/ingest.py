@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from core.errors import SafetyopsError
+from core.errors import InputError, SafetyopsError
 from pipelines.ingest import ingest_file
 from pipelines.canonical_fields import missing_field_note
 from pipelines.csv_dialect import check_overrides
@@ -13,11 +13,15 @@ from pipelines.load_runs import LoadResult
 from core.warehouse import writing
 from safetyops.context import AppContext, db_option, pass_app
 
-SOURCES = ("auto", "canonical", "zendesk", "salesforce", "jira")
+SOURCES = ("auto", "canonical", "zendesk", "salesforce", "salesforce_report", "jira")
 
 
 class IngestFailed(SafetyopsError):
     """At least one file could not be loaded (the others were)."""
+
+
+class WarehouseIsDirectory(InputError):
+    """--db (or the config's warehouse path) names a directory."""
 
 
 @click.command("ingest")
@@ -45,6 +49,9 @@ def command(app: AppContext, paths, source, mapping_path, timezone_name, encodin
     Rejected rows are kept in the warehouse's rejected_rows table with line and reason.
     """
     check_overrides(encoding, delimiter)        # a usage error, before any file is read
+    if app.config.db_path.is_dir():
+        raise WarehouseIsDirectory(f"{app.config.db_path}: the warehouse path is a directory; give a file in it, "
+                                   f"e.g. --db {app.config.db_path / 'warehouse.duckdb'}")
     results, failures = [], []
     progress = not app.quiet
     with writing(app.config.db_path, timeout=lock_timeout) as con:
@@ -60,6 +67,11 @@ def command(app: AppContext, paths, source, mapping_path, timezone_name, encodin
             results.append(result)
             if not app.quiet:
                 click.echo(format_summary(result))
+            if result.status == "loaded" and result.rows_read and not result.rows_loaded:
+                # (the load is recorded, its rejected rows kept: `safetyops status` shows why)
+                failures.append(path)
+                click.echo(f"error: {path}: every row ({result.rows_read:,}) was rejected, nothing loaded; "
+                           + "; ".join(f"{reason} ({n:,})" for reason, n in result.top_reasons[:3]), err=True)
     if failures:
         raise IngestFailed(f"{len(failures)} of {len(paths)} file(s) not loaded; "
                            f"the other {len(paths) - len(failures)} were")
