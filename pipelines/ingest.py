@@ -22,6 +22,7 @@ from pipelines import readers
 from pipelines.load_runs import (LoadResult, already_loaded, file_sha256, may_have_been_loaded, record_load_run,
                                  write_parser_rejects)
 from pipelines.mapping import Mapping
+from pipelines.personal_data import require_real_key
 from pipelines.milestones import apply_first_responses, ingest_milestones
 from pipelines.normalize import build_plan
 from pipelines.progress import QueryProgress
@@ -37,6 +38,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config
                 source: str = "auto", mapping_path: str | None = None, timezone_name: str | None = None,
                 force: bool = False, progress: bool = False) -> LoadResult:
     """Load one file inside its own transaction on `con` (a writable warehouse connection)."""
+    require_real_key(config)
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: file not found")

@@ -46,6 +46,7 @@ from metrics.facts import as_of
 from metrics.mart_update import update_marts
 from pipelines.ingest import ingest_file
 from pipelines.load_runs import LoadResult
+from pipelines.personal_data import require_real_key
 from safetyops import inbox as inbox_mod
 from safetyops import webhook_outbox as outbox
 from safetyops.refresh_record import (STATUS_FAILED, STATUS_FILES_FAILED, STATUS_OK, RunCounts,
@@ -126,6 +127,8 @@ def run_refresh(config: Config, *, inbox: Path | None = None, report: bool | Non
     if not inbox_dir.is_dir():
         log.warning("inbox folder %s does not exist; nothing to load (marts and detection still run)", inbox_dir)
     files = inbox_mod.inbox_files(inbox_dir)
+    if files:
+        require_real_key(config)   # refused up front: the files stay in the inbox
     summary.counts.n_files = len(files)
     log.info("refresh started: %d file(s) in %s, warehouse %s", len(files), inbox_dir,
              config.db_path)

@@ -8,6 +8,7 @@ import click
 from core.errors import SafetyopsError
 from pipelines.ingest import ingest_file
 from pipelines.load_runs import LoadResult
+from pipelines.personal_data import require_real_key
 from core.warehouse import writing
 from safetyops.context import AppContext, db_option, pass_app
 
@@ -37,6 +38,7 @@ def command(app: AppContext, paths, source, mapping_path, timezone_name, force, 
     Prints, per file, the source detected and rows read / loaded / updated / rejected.
     Rejected rows are kept in the warehouse's rejected_rows table with line and reason.
     """
+    require_real_key(app.config)      # before any file: every one of them would be refused
     results, failures = [], []
     progress = not app.quiet
     with writing(app.config.db_path, timeout=lock_timeout) as con:
