@@ -29,12 +29,12 @@ def create_app(config: Config) -> dash.Dash:
         title="safetyops", update_title=None, serve_locally=True,
     )
     app.layout = layout
-    protect(app.server, config, app.csp_hashes())
-    payloads.install_envelope_check(app)
-    install_api(app.server)
     attach_state(app.server, AppState(config=config, data=DataAccess(config, make_cache(app.server, config))))
     for module in (filter_sync, panel_callbacks, chrome, tickets, anomaly_callbacks):
         module.register(app)
+    protect(app.server, config, app.csp_hashes)     # the CSP lists Dash's inline scripts by hash
+    payloads.install_envelope_check(app)
+    install_api(app.server)
     finish_setup(app)      # every worker fully set up before it serves (see warmup.finish_setup)
     return app
 
