@@ -388,3 +388,23 @@ def test_an_invalid_from_date_is_reported_not_dropped_silently(sao_paulo):
 def test_tickets_page_reports_a_bad_date_too(sao_paulo):
     text = block_text(find_id(page_layout("/tickets")(to="yesterday"), "url-notice"))
     assert "to=yesterday is not a date" in text
+
+
+# ---- 8. speed: the small multiples as a plain figure carry the same data -----------------------------
+
+def test_small_multiples_show_each_category_on_its_own_axis(sao_paulo):
+    from dashboards.callbacks.panels import cached_graph
+    search = "?from=2026-02-01&to=2026-02-28"
+    fig = cached_graph(sao_paulo, "abuse-multiples", {"search": search}, None)
+    ctx = panel_context(sao_paulo, search, None)
+    daily = ctx.read("series", "inflow", ctx.filters, "day", ("abuse_category",))
+    assert len(fig["data"]) == daily["abuse_category"].nunique()
+    axes = {(t["xaxis"], t["yaxis"]) for t in fig["data"]}
+    assert len(axes) == len(fig["data"])                                   # one subplot each
+    titles = [a["text"] for a in fig["layout"]["annotations"]]
+    for trace, title in zip(fig["data"], titles):
+        assert trace["name"] == title
+        part = daily[daily["abuse_category"] == title].sort_values("period_start")
+        assert trace["y"] == [float(v) for v in part["value"]]
+        assert trace["customdata"][0] == f"from=2026-02-01&to=2026-02-01&abuse_category={title}"
+    assert fig["layout"]["template"]["layout"]                             # themed
