@@ -43,8 +43,9 @@ register(Panel(
 
 
 def load_ageing(ctx: PanelContext) -> pd.DataFrame:
-    parts = [ctx.read("series", metric, ctx.filters, "day").assign(bucket=label)
-             for metric, label, _color in AGE_BUCKETS]
+    metrics = tuple(metric for metric, _label, _color in AGE_BUCKETS)
+    frames = ctx.read("series_group", metrics, ctx.filters, "day")      # one statement for the four bands
+    parts = [frame.assign(bucket=label) for frame, (_metric, label, _color) in zip(frames, AGE_BUCKETS)]
     return pd.concat(parts, ignore_index=True)
 
 
@@ -64,8 +65,8 @@ register(Panel("backlog-ageing", "Backlog by age", load_ageing, render_ageing,
 
 
 def load_flow(ctx: PanelContext) -> pd.DataFrame:
-    inflow = ctx.read("series", "inflow", ctx.filters, "day")[["period_start", "value", "n"]]
-    solved = ctx.read("series", "solved", ctx.filters, "day")[["period_start", "value"]]
+    inflow, solved = ctx.read("series_group", ("inflow", "solved"), ctx.filters, "day")
+    inflow, solved = inflow[["period_start", "value", "n"]], solved[["period_start", "value"]]
     df = inflow.rename(columns={"value": "inflow"}).merge(
         solved.rename(columns={"value": "solved"}), on="period_start", how="outer").fillna(0)
     df["net"] = df["inflow"] - df["solved"]
