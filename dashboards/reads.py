@@ -112,5 +112,6 @@ READS: dict[str, Read] = {
     "load_runs": Read(lambda con, config: load_health.recent_load_runs(con, LOAD_RUN_LIMIT)),
     "rejections_by_reason": Read(lambda con, config: load_health.rejections_by_reason(con)),
     "rejected_sample": Read(lambda con, config: load_health.rejected_sample(con, REJECTED_SAMPLE_LIMIT)),
-    "source_freshness": Read(lambda con, config, now: load_health.source_freshness(con, now), cached=False),
+    # cached per warehouse version (a scan of every ticket): the page recomputes the hours since then
+    "source_freshness": Read(lambda con, config: load_health.source_freshness(con)),
 }
