@@ -12,6 +12,7 @@ from dashboards.callbacks import chrome, filter_sync, tickets
 from dashboards.callbacks import panels as panel_callbacks
 from dashboards.components import REFRESH_TICK, THEME_STORE, filter_bar, header
 from dashboards.data_access import DataAccess, make_cache
+from dashboards.figures import warm_figure_code
 from dashboards.state import AppState, attach_state
 from core.config import Config
 
@@ -34,4 +35,5 @@ def create_app(config: Config) -> dash.Dash:
     attach_state(app.server, AppState(config=config, data=DataAccess(config, make_cache(app.server, config))))
     for module in (filter_sync, panel_callbacks, chrome, tickets, anomaly_callbacks):
         module.register(app)
+    warm_figure_code()
     return app

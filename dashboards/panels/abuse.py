@@ -106,7 +106,7 @@ def render_share(df: pd.DataFrame, ctx: PanelContext):
     fig = go.Figure()
     for cat in df.groupby("abuse_category")["value"].mean().sort_values(ascending=False).index:
         part = df[df["abuse_category"] == cat].sort_values("period_start")
-        fig.add_trace(go.Bar(x=part["period_start"], y=part["value"], name=plain(cat),
+        fig.add_trace(go.Bar(_validate=False, x=part["period_start"], y=part["value"], name=plain(cat),
                              marker={"color": category_color(str(cat))},
                              customdata=[drill_fragment({"abuse_category": cat}, p, "week")
                                          for p in part["period_start"]]))

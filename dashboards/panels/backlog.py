@@ -53,7 +53,7 @@ def render_ageing(df: pd.DataFrame, ctx: PanelContext):
     fig = go.Figure()
     for metric, label, color in AGE_BUCKETS:
         part = df[df["bucket"] == label].sort_values("period_start")
-        fig.add_trace(go.Bar(x=part["period_start"], y=part["value"], name=label, marker={"color": color},
+        fig.add_trace(go.Bar(_validate=False, x=part["period_start"], y=part["value"], name=label, marker={"color": color},
                              customdata=[open_on_fragment(p, age_band(metric)) for p in part["period_start"]]))
     fig.update_layout(barmode="stack", yaxis_title="open tickets")
     return apply_theme(fig, ctx.theme)
@@ -77,8 +77,8 @@ def load_flow(ctx: PanelContext) -> pd.DataFrame:
 def render_flow(df: pd.DataFrame, ctx: PanelContext):
     drill = [drill_fragment(None, p) for p in df["period_start"]]
     fig = go.Figure([
-        go.Bar(x=df["period_start"], y=df["inflow"], name="inflow", marker={"color": "#3e7cb1"}, customdata=drill),
-        go.Bar(x=df["period_start"], y=df["solved"], name="solved", marker={"color": "#4daf7c"}),
+        go.Bar(_validate=False, x=df["period_start"], y=df["inflow"], name="inflow", marker={"color": "#3e7cb1"}, customdata=drill),
+        go.Bar(_validate=False, x=df["period_start"], y=df["solved"], name="solved", marker={"color": "#4daf7c"}),
         go.Scatter(x=df["period_start"], y=df["net"].cumsum(), name="cumulative net", mode="lines",
                    line={"color": "#c45a5a"}),
     ])
