@@ -66,7 +66,7 @@ CASES = {
     "load_runs": [((), "forbidden")],
     "rejections_by_reason": [((), "forbidden")],
     "rejected_sample": [((), "forbidden")],
-    "source_freshness": [((NOW,), "forbidden")],
+    "source_freshness": [((), "forbidden")],
     "latest_load_notes": [((), "forbidden")],
 }
 
