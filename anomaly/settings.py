@@ -42,7 +42,7 @@ class DetectorSettings:
     # longer than `shift_days`: then they are a new level and the baseline follows them.
     clean_passes: int = 6
     clean_alpha: float = 0.001
-    clean_scale: str = "raw"          # residuals of the scale: raw values ("raw"), replaced ones left out ("skip")
+    clean_scale: str = "skip"         # residuals of the scale: replaced ones left out ("skip"), or raw values ("raw")
     daily_min_residuals: int = 6      # daily steps: no verdict before the scale has this many residuals
     daily_min_history_days: int = 28  # daily steps: no verdict before four weeks (the weekly profile needs them)
     shift_days: float = 7.0
