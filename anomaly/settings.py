@@ -29,6 +29,7 @@ class DetectorSettings:
     daily_model: str = "profile"      # daily steps: level x weekday profile ("slots": the sub-daily model)
     daily_level_days: float = 14.0    # ... mean of this many past days (whole weeks)
     daily_level_stat: str = "mean"    # ... mean or median
+    profile_shrink: bool = True       # ... each weekday's factor shrunk toward 1 by its own sampling noise
     daily_profile_weeks: int = 12     # ... weekday profile from this many past weeks
     seasonal_pseudo_count: float = 5.0  # shrinks the weekly ratio toward 1 where counts are small
     smooth_minutes: float = 60.0      # sub-hourly series: smooth the seasonal reference over an hour
