@@ -140,11 +140,16 @@ def _scale_history(history: np.ndarray, skip: np.ndarray | None, scale_from: np.
     return out if skip is None else np.where(skip, np.nan, out)
 
 
-def _nanmedian_first_axis(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _nanmedian_first_axis(stack: np.ndarray, overwrite: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Median over axis 0 ignoring NaN, and how many values it used (NaN where none): a sort puts
-    NaN last, so the middle of the first n values is the median (numpy's nanmedian is 20x slower)."""
-    ordered = np.sort(stack, axis=0)
+    NaN last, so the middle of the first n values is the median (numpy's nanmedian is 20x slower).
+    `overwrite`: sort `stack` itself (a temporary) instead of a copy."""
     n = np.sum(~np.isnan(stack), axis=0)
+    if overwrite:
+        stack.sort(axis=0)
+        ordered = stack
+    else:
+        ordered = np.sort(stack, axis=0)
     lo = np.take_along_axis(ordered, np.maximum((n - 1) // 2, 0)[None], axis=0)[0]
     hi = np.take_along_axis(ordered, np.maximum(n // 2, 0)[None], axis=0)[0]
     return np.where(n > 0, (lo + hi) / 2, np.nan), n.astype(np.int16)
@@ -155,7 +160,9 @@ def _shrunk(profile: np.ndarray, stack: np.ndarray, n: np.ndarray, neutral: floa
     sampling noise could explain (James-Stein-like: 1 - se^2 / d^2, clipped to [0, 1]). A flat
     series' noise otherwise becomes a weekly shape of +-15% that the band does not know about; a
     real weekend dip of -40% over 12 weeks keeps nearly all of itself."""
-    spread, _ = _nanmedian_first_axis(np.abs(stack - profile[None]))
+    deviation = np.subtract(stack, profile[None])
+    np.abs(deviation, out=deviation)
+    spread, _ = _nanmedian_first_axis(deviation, overwrite=True)
     se = 1.2533 * 1.4826 * spread / np.sqrt(np.maximum(n, 1))
     d = profile - neutral
     with np.errstate(all="ignore"):
