@@ -57,6 +57,7 @@ def clean_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettings
         cleaned = np.where(replaced[:, cols], base.expected[:, cols], history[:, cols])
         sub = compute_baseline(cleaned, step_seconds, s, is_counts,
                                scale_from=history[:, cols] if s.clean_scale == "raw" else None,
+                               shape_from=history[:, cols],
                                skip_residuals=replaced[:, cols] if s.clean_scale == "skip" else None)
         base = _assign(base, cols, sub)
     return base

@@ -25,7 +25,7 @@ from anomaly.settings import DetectorSettings
 from core.errors import InputError
 
 OUTPUT_COLUMNS = ("timestamp", "value", "expected", "lower", "upper", "score", "is_anomaly", "alert_id", "severity")
-DELIMITERS = {"auto": None, "comma": ",", "semicolon": ";", "tab": "\t", ",": ",", ";": ";", "\\t": "\t"}
+DELIMITERS = {"auto": None, "comma": ",", "semicolon": ";", "tab": "\t"}   # --delimiter choices
 KINDS = ("count", "level")
 
 

@@ -29,6 +29,7 @@ class DetectorSettings:
     daily_model: str = "profile"      # daily steps: level x weekday profile ("slots": the sub-daily model)
     daily_level_days: float = 14.0    # ... mean of this many past days (whole weeks)
     daily_level_stat: str = "mean"    # ... mean or median
+    profile_shrink: bool = True       # ... each weekday's factor shrunk toward 1 by its own sampling noise
     daily_profile_weeks: int = 12     # ... weekday profile from this many past weeks
     seasonal_pseudo_count: float = 5.0  # shrinks the weekly ratio toward 1 where counts are small
     smooth_minutes: float = 60.0      # sub-hourly series: smooth the seasonal reference over an hour
@@ -42,7 +43,7 @@ class DetectorSettings:
     # longer than `shift_days`: then they are a new level and the baseline follows them.
     clean_passes: int = 6
     clean_alpha: float = 0.001
-    clean_scale: str = "raw"          # residuals of the scale: raw values ("raw"), replaced ones left out ("skip")
+    clean_scale: str = "skip"         # residuals of the scale: replaced ones left out ("skip"), or raw values ("raw")
     daily_min_residuals: int = 6      # daily steps: no verdict before the scale has this many residuals
     daily_min_history_days: int = 28  # daily steps: no verdict before four weeks (the weekly profile needs them)
     shift_days: float = 7.0

@@ -151,7 +151,8 @@ def run_detection(con, config, settings: DetectorSettings | None = None) -> Dete
     states = triage.get_states(config.triage_path, fresh)
     # One page per incident: the lead of each group, when any alert of the group is urgent.
     worst = group_severity(rows)
-    urgent = [{k: r[k] for k in ("anomaly_id", "series_key", "family", "severity", "start_at", "explanation")}
+    urgent = [{**{k: r[k] for k in ("anomaly_id", "series_key", "family", "start_at", "explanation")},
+               "severity": worst[r["anomaly_id"]]}   # the incident's severity: its worst alert's
               for r in rows if r["anomaly_id"] in fresh and worst.get(r["anomaly_id"]) in URGENT
               and states.get(r["anomaly_id"], {}).get("status", "new") == "new"]
     n_updated = sum(1 for r in rows if r["anomaly_id"] in changed_ids and r["anomaly_id"] not in fresh

@@ -34,7 +34,7 @@ SECTIONS: dict[str, frozenset[str] | None] = {
     "metrics": frozenset({"targets"}),
     "marts": frozenset({"max_incremental_months"}),
     "taxonomy": frozenset({"categories", "aliases"}),
-    "privacy": frozenset({"hash_key", "store_ticket_text"}),
+    "privacy": frozenset({"hash_key", "hash_key_file", "store_ticket_text"}),
     "sources": None,
     "ingest": frozenset({"timezone", "timezones"}),
     "refresh": frozenset({"inbox", "archive", "failed", "reports", "report_weekday", "webhook_url",
@@ -226,7 +226,8 @@ def _build(r: _Reader, base: Path, cfg_path: Path | None, db_override: str | Non
                                       minimum=0),
         taxonomy=taxonomy,
         category_aliases=_aliases(r, taxonomy),
-        hash_key=os.environ.get("SAFETYOPS_HASH_KEY") or r.get("privacy", "hash_key", str, DEV_HASH_KEY),
+        hash_key=os.environ.get("SAFETYOPS_HASH_KEY") or _key_file(r, base) or r.get("privacy", "hash_key", str,
+                                                                                      DEV_HASH_KEY),
         store_ticket_text=r.get("privacy", "store_ticket_text", bool, False),
         source_mappings={name: _resolve(base, _string(r, "sources", name, p), Path(p))
                          for name, p in r.section("sources").items()},
@@ -251,6 +252,24 @@ def _build(r: _Reader, base: Path, cfg_path: Path | None, db_override: str | Non
         allowed_hosts=_hosts(r),
         session_hours=_positive(r, "auth", "session_hours", 12.0),
     )
+
+
+def _key_file(r: _Reader, base: Path) -> str | None:
+    """The reporter hash key from `[privacy] hash_key_file`: a secret, so only its owner may read it."""
+    name = r.get("privacy", "hash_key_file", str, None)
+    if not name:
+        return None
+    path = _resolve(base, name, Path(name))
+    try:
+        mode = path.stat().st_mode
+        key = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise r.error(f"[privacy] hash_key_file = {name!r}: cannot read {path}: {exc.strerror}") from exc
+    if mode & 0o077:
+        raise r.error(f"[privacy] hash_key_file {path} is readable by others: run chmod 600 {path}")
+    if len(key) < 16:
+        raise r.error(f"[privacy] hash_key_file {path} holds {len(key)} characters; use at least 16 random ones")
+    return key
 
 
 def _hosts(r: _Reader) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from dashboards.callbacks import chrome, filter_sync, payloads, tickets
 from dashboards.callbacks import panels as panel_callbacks
 from dashboards.components import REFRESH_TICK, THEME_STORE, filter_bar, header
 from dashboards.data_access import DataAccess, make_cache
+from dashboards.figures import warm_figure_code
 from dashboards.state import AppState, attach_state
 from dashboards.warmup import finish_setup
 from core.config import Config
@@ -29,12 +30,13 @@ def create_app(config: Config) -> dash.Dash:
         title="safetyops", update_title=None, serve_locally=True,
     )
     app.layout = layout
-    protect(app.server, config, app.csp_hashes())
-    payloads.install_envelope_check(app)
-    install_api(app.server)
     attach_state(app.server, AppState(config=config, data=DataAccess(config, make_cache(app.server, config))))
     for module in (filter_sync, panel_callbacks, chrome, tickets, anomaly_callbacks):
         module.register(app)
+    protect(app.server, config, app.csp_hashes)     # the CSP lists Dash's inline scripts by hash
+    payloads.install_envelope_check(app)
+    install_api(app.server)
+    warm_figure_code()
     finish_setup(app)      # every worker fully set up before it serves (see warmup.finish_setup)
     return app
 

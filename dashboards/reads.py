@@ -212,7 +212,7 @@ READS: dict[str, Read] = {
     "rejections_by_reason": Read(lambda con, config: load_health.rejections_by_reason(con), full_scope_only),
     "rejected_sample": Read(lambda con, config: load_health.rejected_sample(con, REJECTED_SAMPLE_LIMIT),
                             full_scope_only),
-    "source_freshness": Read(lambda con, config, now: load_health.source_freshness(con, now), full_scope_only,
-                             cached=False),
+    # cached per warehouse version (a scan of every ticket): the page recomputes the hours since then
+    "source_freshness": Read(lambda con, config: load_health.source_freshness(con), full_scope_only),
     "latest_load_notes": Read(lambda con, config: load_health.latest_load_notes(con), full_scope_only),
 }

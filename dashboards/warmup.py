@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 
 import flask
 from filelock import FileLock, Timeout
@@ -69,8 +70,16 @@ def maybe_warm(state: AppState) -> bool:
     return True
 
 
+def warmup_folder(config) -> Path:
+    """Where the warm-up's lock and marker live: beside the cache folder, never in it. The file
+    cache reads every file in its folder as an entry when it prunes (past 5,000 entries); a lock or
+    a marker there logged a struct.error traceback at every prune, and could be pruned itself."""
+    cache = Path(config.dashboard_cache_dir)
+    return cache.with_name(cache.name + ".warmup")
+
+
 def _run(app: flask.Flask, state: AppState, version: str) -> None:
-    folder = state.config.dashboard_cache_dir
+    folder = warmup_folder(state.config)
     folder.mkdir(parents=True, exist_ok=True)
     marker = folder / "warmed-version"
     try:

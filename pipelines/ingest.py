@@ -23,6 +23,7 @@ from pipelines.canonical_fields import missing_field_note
 from pipelines.load_runs import (LoadResult, already_loaded, file_sha256, may_have_been_loaded, record_load_run,
                                  write_parser_rejects)
 from pipelines.mapping import Mapping
+from pipelines.personal_data import require_real_key
 from pipelines.milestones import apply_first_responses, ingest_milestones
 from pipelines.normalize import build_plan
 from pipelines.progress import QueryProgress
@@ -40,6 +41,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config
                 delimiter: str | None = None) -> LoadResult:
     """Load one file inside its own transaction on `con` (a writable warehouse connection).
     `encoding` / `delimiter` override what is detected from the start of a CSV file."""
+    require_real_key(config)
     path = Path(path)
     if path.is_dir():
         raise InputError(f"{path}: is a directory; give the export file(s) in it, e.g. {path}/*.csv")

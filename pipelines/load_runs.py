@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.personal_data import withheld_line
 from pipelines.readers import ParserReject
 
 
@@ -82,10 +83,4 @@ def write_parser_rejects(con, load_run_id: int, path: Path, parser_rejects: list
     if parser_rejects:
         con.executemany(
             "INSERT INTO rejected_rows VALUES (?, ?, ?, ?, NULL, NULL, ?)",
-            [[load_run_id, path.name, r.line, r.reason, _redacted_line(r.raw)] for r in parser_rejects])
-
-
-def _redacted_line(line: str) -> str:
-    """A line the parser could not split cannot be redacted field by field: keep its length only
-    when it holds an e-mail address, else the text (it carries no ticket text column boundaries)."""
-    return f"<{len(line)} characters withheld: contains an e-mail address>" if "@" in line else line[:4000]
+            [[load_run_id, path.name, r.line, r.reason, withheld_line(r.raw)] for r in parser_rejects])

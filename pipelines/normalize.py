@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pipelines.canonical_fields import CHANNELS, EXTRA_FIELDS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS
 from pipelines.field_expressions import FieldExpressions, Params, TimestampParser, blank_to_null, is_blank
 from pipelines.mapping import Mapping
-from pipelines.raw_records import RecordColumns, record_json
+from pipelines.personal_data import RecordColumns, bind_pads, hmac_sql, record_columns as personal_record_columns
+from pipelines.personal_data import record_json
 from pipelines.readers import quote_ident
 from pipelines.reject_reasons import NOTE_FLAGS, reject_column_case, reject_value_case
 from core.sql_files import bound_params
@@ -71,7 +72,7 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
     p = Params()
     absent: list[str] = []
     builder = FieldExpressions(mapping, header, p, absent)
-    key = p.bind(hash_key)
+    pads = bind_pads(p.bind, hash_key)     # HMAC-SHA256 keys (pipelines/personal_data.py)
     ts = TimestampParser(mapping, timezone, p)
 
     picks = {name: builder.text(name, trimmed=name not in CAST_FIELDS + LOOKUP_FIELDS) for name in (
@@ -151,14 +152,14 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
         source = (f"ingest_numbered WHERE {file_hash} IN (SELECT row_hash FROM ingest_reorder_hashes) "
                   f"OR {picks['ticket_id']} IN (SELECT ticket_id FROM ingest_tied)")
     text_columns = builder.columns_of(("subject", "description"))
-    record_columns = RecordColumns([c for c in header if c not in text_columns], builder.columns_of(("reporter",)))
+    record_columns = personal_record_columns(header, builder.columns_of(("reporter",)), text_columns)
 
     def raw_record() -> str:
         """The rejected row as JSON, when this pass keeps it (see raw_records.py): otherwise only
         the columns the mapping uses are read here, and the reorder pass builds the record."""
         if not with_raw_record:
             return "CAST(NULL AS VARCHAR)"
-        return record_json(record_columns, lambda col: f"raw_row.{quote_ident(col)}", p.bind, key)
+        return record_json(record_columns, lambda col: f"raw_row.{quote_ident(col)}", p.bind, pads)
     raw_row = (f"struct_pack({', '.join(f'{quote_ident(c)} := {quote_ident(c)}' for c in record_columns.kept)})"
                if with_raw_record and record_columns.kept else "NULL")
     csat_text = mapped("csat") if "csat" in mapping.values else "raw_csat"
@@ -297,14 +298,14 @@ SELECT
     coalesce(lower({blank_to_null('language_mapped')}), {default('language', 'unknown')}) AS language,
     coalesce({blank_to_null('vendor_mapped')}, {default('vendor', 'unknown')}) AS vendor,
     coalesce({blank_to_null('queue_mapped')}, {default('queue', 'unknown')}) AS queue,
-    coalesce(raw_agent_id, 'ag_' || left(sha256({key} || chr(31) || 'agent' || chr(31) || lower(raw_agent)), 16))
+    coalesce(raw_agent_id, 'ag_' || left({hmac_sql("'agent' || chr(31) || lower(raw_agent)", pads)}, 16))
         AS agent_id,
     coalesce(escalated_text = 'true', false) AS escalated,
     coalesce(high_profile_text = 'true', false) AS high_profile,
     coalesce(reopen_parsed, 0) AS reopen_count,
     qa_parsed AS qa_score,
     csat_parsed AS csat,
-    coalesce(raw_reporter_hash, sha256({key} || chr(31) || lower(raw_reporter))) AS reporter_hash,
+    coalesce(raw_reporter_hash, {hmac_sql('lower(raw_reporter)', pads)}) AS reporter_hash,
     raw_tags AS tags{extra_columns},
     $load_run_id AS load_run_id,
     CASE WHEN reject_reason IS NOT NULL OR note_flags > 0 OR raw_subject IS NOT NULL OR raw_description IS NOT NULL

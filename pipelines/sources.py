@@ -5,6 +5,7 @@ from pathlib import Path
 
 from core.config import Config
 from pipelines.csv_dialect import CsvDialect
+from pipelines.personal_data import shown_columns
 from pipelines.mapping import BUILTIN_SOURCES, Mapping, MappingError, builtin_mapping, load_mapping
 from pipelines.readers import file_kind, sniff_header
 
@@ -89,11 +90,12 @@ def _check_fits(path: Path, mapping: Mapping, dialect: CsvDialect | None = None)
     if missing:
         raise UnknownSource(
             f"{path}: line 1: not a {mapping.name} export ({mapping.origin}): missing required "
-            f"column(s) {', '.join(repr(c) for c in missing)}; columns found: {_shown(header)}")
+            f"column(s) {', '.join(repr(c) for c in missing)}; columns found: {_shown(header, [mapping])}")
 
 
 def _unknown_header_message(path: Path, header: list[str], candidates: list[Mapping]) -> str:
-    lines = [f"{path}: line 1: cannot tell which help desk exported this file. Columns found: {_shown(header)}."]
+    lines = [f"{path}: line 1: cannot tell which help desk exported this file. "
+             f"Columns found: {_shown(header, candidates)}."]
     for mapping in candidates:
         missing = mapping.missing_columns(header)
         lines.append(f"  {mapping.name}: missing {', '.join(repr(c) for c in missing)}")
@@ -101,6 +103,8 @@ def _unknown_header_message(path: Path, header: list[str], candidates: list[Mapp
     return "\n".join(lines)
 
 
-def _shown(header: list[str], limit: int = 30) -> str:
-    shown = ", ".join(repr(h) for h in header[:limit])
-    return shown + (f", ... ({len(header)} in all)" if len(header) > limit else "")
+def _shown(header: list[str], mappings: list[Mapping]) -> str:
+    """The header for a message, naming only columns a mapping knows (personal_data.shown_columns)."""
+    known = [c for m in mappings for c in (*m.detect, *(col for spec in m.fields.values()
+                                                        for col in spec.referenced_columns()))]
+    return shown_columns(header, known)

@@ -48,6 +48,7 @@ from metrics.facts import as_of
 from metrics.mart_update import update_marts
 from pipelines.ingest import ingest_file
 from pipelines.load_runs import LoadResult
+from pipelines.personal_data import require_real_key
 from safetyops import inbox as inbox_mod
 from safetyops import webhook_outbox as outbox
 from safetyops.refresh_record import (STATUS_FAILED, STATUS_FILES_FAILED, STATUS_OK, RunCounts,
@@ -138,6 +139,8 @@ def run_refresh(config: Config, *, inbox: Path | None = None, report: bool | Non
         _fail(config, summary, exc)
         raise _attach(RefreshMisconfigured(f"refresh not started, nothing changed: {exc}"), summary) from exc
     files = inbox_mod.inbox_files(inbox_dir)
+    if files:
+        require_real_key(config)   # refused up front: the files stay in the inbox
     summary.counts.n_files = len(files)
     log.info("refresh started: %d file(s) in %s, warehouse %s", len(files), inbox_dir,
              config.db_path)

@@ -226,16 +226,16 @@ def test_combined_p_is_stouffers_over_the_alert(p_values, expected):
 
 
 def test_a_rise_that_lasts_days_gets_the_severity_of_its_combined_evidence():
-    """Three weekdays at +50% on a 200-a-day series: each day alone is p ~ 1e-5 (not enough on a
-    daily series), but the sum of the first two days is overwhelming: one alert from the second
-    day to the last, and 300 extra tickets make it high, not low, even without Stouffer's combination."""
+    """Three weekdays at +50% on a 200-a-day series: one alert over the three days, whose 2-day sums
+    are overwhelming evidence, and 300 extra tickets make it high, not low, even without Stouffer's
+    combination."""
     series = daily_counts(days=120, level=200)
     start = 100 + (7 - series.index[100].day_of_week) % 7    # a Monday
     days = series.index[start:start + 3]
     series[days] = 300.0
     s = DetectorSettings()
     alerts = alerts_of(series, s)
-    assert [(a.start, a.end) for a in alerts] == [(days[1], days[-1])]
+    assert [(a.start, a.end) for a in alerts] == [(days[0], days[-1])]
     assert alerts[0].p_value < 1e-9              # the two-day sum
     assert alerts[0].severity == "high"
     assert alerts_of(series, DetectorSettings(severity_combined=False))[0].severity == "high"

@@ -156,3 +156,22 @@ def test_unknown_host_header_is_refused_and_headers_are_set(tmp_path):
     assert resp.headers["X-Frame-Options"] == "DENY"
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
     assert resp.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_the_csp_lists_every_inline_script_the_page_runs(site):
+    """Dash adds the pages router's script at its first request: the header must follow it."""
+    import base64
+    import hashlib
+    import re
+    _cfg, app = site
+    client = signed_in_client(app)
+    resp = client.get("/")
+    csp = resp.headers["Content-Security-Policy"]
+    html = re.sub(r"<!--.*?-->", "", resp.get_data(as_text=True), flags=re.S)
+    inline = [body for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+              if "src=" not in attrs and "application/json" not in attrs]
+    assert len(inline) >= 2
+    for body in inline:
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in csp
+    assert "'unsafe-inline'" not in csp.split("script-src", 1)[1].split(";", 1)[0]

@@ -66,7 +66,7 @@ CASES = {
     "load_runs": [((), "forbidden")],
     "rejections_by_reason": [((), "forbidden")],
     "rejected_sample": [((), "forbidden")],
-    "source_freshness": [((NOW,), "forbidden")],
+    "source_freshness": [((), "forbidden")],
     "latest_load_notes": [((), "forbidden")],
 }
 
@@ -182,3 +182,15 @@ def test_a_vendor_user_over_http_sees_its_scorecard_row_only(data):
     analyst = signed_in_client(app, "ana", "analyst")
     text = analyst.post("/_dash-update-component", json=block_payload("vendor-scorecard", search)).get_data(as_text=True)
     assert VENDOR in text and OTHER in text
+
+
+def test_a_vendor_account_sees_no_ops_calendar_markers(data):
+    from anomaly import triage
+    from dashboards.annotations_feed import annotations_in_window
+    from tests.auth_fixtures import as_user
+    triage.add_annotation(data.config.triage_path, "2026-06-10", None, "Kestrel CX cut-over", "vendor_change")
+    app = create_app(data.config)
+    with as_user(app, "ana", "analyst"):
+        assert list(annotations_in_window(data.config, WINDOW)["label"]) == ["Kestrel CX cut-over"]
+    with as_user(app, "lumen", "vendor", VENDOR):
+        assert annotations_in_window(data.config, WINDOW).empty

@@ -333,7 +333,13 @@ def test_freshness_is_red_when_the_newest_ticket_is_old_even_after_a_recent_load
     hours = (finished + dt.timedelta(hours=1) - newest).total_seconds() / 3600
     assert abs(float(fresh["hours_since_newest_ticket"][0]) - hours) < 1 / 60
     ctx = panel_context(sao_paulo, "", None)
-    table = render_freshness(fresh, ctx)
+    # the page reads the sources once per warehouse version and ages them against the clock itself
+    from dashboards.panels.health import load_freshness
+    ctx.fetched[("source_freshness", repr(()))] = source_freshness(memory_con)
+    aged = load_freshness(ctx, finished + dt.timedelta(hours=1))
+    for col in ("hours_since_load", "hours_since_newest_ticket"):
+        assert abs(float(aged[col][0]) - float(fresh[col][0])) < 1 / 60, col
+    table = render_freshness(aged, ctx)
     headers = [block_text(th) for th in table.children[0].children.children]
     cells = table.children[1].children[0].children
     by_header = dict(zip(headers, cells))
@@ -388,3 +394,23 @@ def test_an_invalid_from_date_is_reported_not_dropped_silently(sao_paulo):
 def test_tickets_page_reports_a_bad_date_too(sao_paulo):
     text = block_text(find_id(page_layout("/tickets")(to="yesterday"), "url-notice"))
     assert "to=yesterday is not a date" in text
+
+
+# ---- 8. speed: the small multiples as a plain figure carry the same data -----------------------------
+
+def test_small_multiples_show_each_category_on_its_own_axis(sao_paulo):
+    from dashboards.callbacks.panels import cached_graph
+    search = "?from=2026-02-01&to=2026-02-28"
+    fig = cached_graph(sao_paulo, "abuse-multiples", {"search": search}, None)
+    ctx = panel_context(sao_paulo, search, None)
+    daily = ctx.read("series", "inflow", ctx.filters, "day", ("abuse_category",))
+    assert len(fig["data"]) == daily["abuse_category"].nunique()
+    axes = {(t["xaxis"], t["yaxis"]) for t in fig["data"]}
+    assert len(axes) == len(fig["data"])                                   # one subplot each
+    titles = [a["text"] for a in fig["layout"]["annotations"]]
+    for trace, title in zip(fig["data"], titles):
+        assert trace["name"] == title
+        part = daily[daily["abuse_category"] == title].sort_values("period_start")
+        assert trace["y"] == [float(v) for v in part["value"]]
+        assert trace["customdata"][0] == f"from=2026-02-01&to=2026-02-01&abuse_category={title}"
+    assert fig["layout"]["template"]["layout"]                             # themed

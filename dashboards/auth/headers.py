@@ -8,6 +8,8 @@ cannot reach a dashboard bound to 127.0.0.1.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import flask
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -33,11 +35,13 @@ def content_security_policy(script_hashes: list[str]) -> str:
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
-def install_headers(server: flask.Flask, csp: str) -> None:
+def install_headers(server: flask.Flask, script_hashes: Callable[[], list[str]]) -> None:
+    """`script_hashes` is asked on every response: Dash adds inline scripts (the pages router's
+    clientside callback) at its first request, after the app is built."""
     @server.after_request
     def _security_headers(response: flask.Response) -> flask.Response:
         h = response.headers
-        h["Content-Security-Policy"] = csp
+        h["Content-Security-Policy"] = content_security_policy(script_hashes())
         h["X-Frame-Options"] = "DENY"
         h["X-Content-Type-Options"] = "nosniff"
         h["Referrer-Policy"] = "no-referrer"

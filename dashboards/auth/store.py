@@ -34,6 +34,7 @@ TOKEN_PREFIX = "so_"
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 _ready: set[str] = set()
 _ready_lock = threading.Lock()
+_readers = threading.local()     # per thread: path -> an open connection for the per-request lookups
 
 
 def users_path(config: Config) -> Path:
@@ -70,6 +71,21 @@ def connect(path: Path) -> Iterator[sqlite3.Connection]:
                 _ready.add(str(path.resolve()))
         with con:
             yield con
+
+
+def _lookup(path: Path, sql: str, params: tuple) -> sqlite3.Row | None:
+    """One row for the lookups every request makes (session, token), on a connection kept open per
+    thread: opening one costs more than the query. A missing file is created with its schema."""
+    key = str(path)
+    cons = _readers.__dict__.setdefault("cons", {})
+    con = cons.get(key)
+    if con is None or not Path(path).exists():
+        with connect(path):
+            pass
+        con = sqlite3.connect(path, timeout=30, check_same_thread=True)
+        con.row_factory = sqlite3.Row
+        cons[key] = con
+    return con.execute(sql, params).fetchone()
 
 
 def _owner_only(path: Path) -> None:
@@ -182,9 +198,8 @@ def new_token(path: Path, name: str) -> str:
 def user_for_token(path: Path, token: str) -> User | None:
     if not token or len(token) > 200:
         return None
-    with connect(path) as con:
-        row = con.execute("SELECT u.name, u.role, u.vendor FROM api_tokens t JOIN users u ON u.name = t.user_name "
-                          "WHERE t.token_hash = ?", (digest(token),)).fetchone()
+    row = _lookup(path, "SELECT u.name, u.role, u.vendor FROM api_tokens t JOIN users u ON u.name = t.user_name "
+                        "WHERE t.token_hash = ?", (digest(token),))
     return User(row["name"], row["role"], row["vendor"]) if row else None
 
 
@@ -204,9 +219,8 @@ def session_user(path: Path, sid: str | None) -> tuple[User, str] | None:
     """(user, CSRF token) of a live session, or None when unknown or expired."""
     if not sid or len(sid) > 200:
         return None
-    with connect(path) as con:
-        row = con.execute("SELECT u.name, u.role, u.vendor, s.csrf FROM sessions s JOIN users u ON u.name = s.user_name "
-                          "WHERE s.sid_hash = ? AND s.expires_at > ?", (digest(sid), stamp())).fetchone()
+    row = _lookup(path, "SELECT u.name, u.role, u.vendor, s.csrf FROM sessions s JOIN users u ON u.name = s.user_name "
+                        "WHERE s.sid_hash = ? AND s.expires_at > ?", (digest(sid), stamp()))
     return (User(row["name"], row["role"], row["vendor"]), row["csrf"]) if row else None
 
 

@@ -81,8 +81,9 @@ def panel_csv(state: AppState, name: str, search: str | None) -> dict:
     try:
         _panel, ctx, df = load_panel(state, name, search)
         label = f"{name}_{ctx.filters.date_from}_{ctx.filters.date_to}"
-    except (WarehouseMissing, InputError):
-        df, label = pd.DataFrame(), name
+    except (WarehouseMissing, InputError) as exc:
+        # never an empty file that reads as "no tickets": the file says why there is no data
+        df, label = pd.DataFrame({"error": [str(exc)]}), f"{name}_error"
     return download_payload(df, label)
 
 

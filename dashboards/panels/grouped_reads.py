@@ -1,19 +1,20 @@
-"""Reads of several metrics for one panel, grouped so that percentiles of one measure (first
-response p50 and p90) are computed in one pass over the tickets, while every other metric keeps its
-own read (and so its cache entry, shared with the other panels that draw it)."""
+"""Reads of several metrics for one panel, grouped so that metrics computable in one statement
+(metrics.compute.shared_pass: first response p50 and p90 in one sort; counts, ratios and backlog
+over one set of cells) are read together; a metric alone keeps its own read (and so its cache
+entry, shared with the other panels that draw it)."""
 from __future__ import annotations
 
 import pandas as pd
 
 from dashboards.panels.base import PanelContext
-from metrics.compute import quantile_measure
+from metrics.compute import shared_pass
 
 
 def metric_groups(metrics: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """('inflow',), ('frt_p50', 'frt_p90'), …: in first-seen order."""
+    """('inflow', 'backlog'), ('frt_p50', 'frt_p90'), ('high_profile_inflow',), …: first-seen order."""
     groups: dict[str, list[str]] = {}
     for m in metrics:
-        groups.setdefault(quantile_measure(m) or m, []).append(m)
+        groups.setdefault(shared_pass(m) or m, []).append(m)
     return [tuple(g) for g in groups.values()]
 
 

@@ -54,9 +54,13 @@ register(Panel("health-rejections", "Rejected rows by reason", load_rejections,
                is_empty=lambda df: df.empty, empty_text="No rejected rows"))
 
 
-def load_freshness(ctx: PanelContext) -> pd.DataFrame:
-    now = dt.datetime.now(dt.timezone.utc)
-    return ctx.read("source_freshness", now)
+def load_freshness(ctx: PanelContext, now: dt.datetime | None = None) -> pd.DataFrame:
+    """The sources' newest tickets and loads (read once per warehouse version), aged against the clock."""
+    now = pd.Timestamp(now or dt.datetime.now(dt.timezone.utc))
+    df = ctx.read("source_freshness").copy()
+    for stamp, hours in (("last_load_at", "hours_since_load"), ("newest_ticket_at", "hours_since_newest_ticket")):
+        df[hours] = (now - pd.to_datetime(df[stamp], utc=True)).dt.total_seconds() / 3600
+    return df
 
 
 def freshness_class(row: dict, field: str) -> str | None:

@@ -113,7 +113,7 @@ def _grouped(df: pd.DataFrame, ctx: PanelContext, fields: list[tuple[str, str, s
     fig = go.Figure()
     vendors = df["vendor"].astype(str).tolist()
     for field, label, color in fields:
-        fig.add_trace(go.Bar(x=[plain(v) for v in vendors], y=df[field], name=label, marker={"color": color},
+        fig.add_trace(go.Bar(_validate=False, x=[plain(v) for v in vendors], y=df[field], name=label, marker={"color": color},
                              customdata=[drill_fragment({"vendor": v}) for v in vendors]))
     fig.update_layout(barmode="group", yaxis_title=y_title)
     if tickformat:
@@ -139,9 +139,9 @@ def render_quality(df: pd.DataFrame, ctx: PanelContext):
     vendors = df["vendor"].astype(str).tolist()
     fig = make_subplots(rows=1, cols=2, subplot_titles=("QA score (0–100)", "CSAT (1–5)"))
     custom = [drill_fragment({"vendor": v}) for v in vendors]
-    fig.add_trace(go.Bar(x=[plain(v) for v in vendors], y=df["qa_avg"], name="QA", marker={"color": "#4daf7c"},
+    fig.add_trace(go.Bar(_validate=False, x=[plain(v) for v in vendors], y=df["qa_avg"], name="QA", marker={"color": "#4daf7c"},
                          customdata=custom), row=1, col=1)
-    fig.add_trace(go.Bar(x=[plain(v) for v in vendors], y=df["csat_avg"], name="CSAT",
+    fig.add_trace(go.Bar(_validate=False, x=[plain(v) for v in vendors], y=df["csat_avg"], name="CSAT",
                          marker={"color": "#5b8e9e"}, customdata=custom), row=1, col=2)
     fig.update_yaxes(range=[0, 100], row=1, col=1)
     fig.update_yaxes(range=[1, 5], row=1, col=2)

@@ -14,7 +14,7 @@ def command() -> None:
 
 
 @command.command("detect-csv")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--time-col", default="timestamp", show_default=True, help="Timestamp column.")
 @click.option("--value-col", default="value", show_default=True, help="Value column.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)

@@ -10,6 +10,7 @@ from pipelines.ingest import ingest_file
 from pipelines.canonical_fields import missing_field_note
 from pipelines.csv_dialect import check_overrides
 from pipelines.load_runs import LoadResult
+from pipelines.personal_data import require_real_key
 from core.warehouse import writing
 from safetyops.context import AppContext, db_option, pass_app
 
@@ -48,6 +49,7 @@ def command(app: AppContext, paths, source, mapping_path, timezone_name, encodin
     Prints, per file, the source detected and rows read / loaded / updated / rejected.
     Rejected rows are kept in the warehouse's rejected_rows table with line and reason.
     """
+    require_real_key(app.config)      # before any file: every one of them would be refused
     check_overrides(encoding, delimiter)        # a usage error, before any file is read
     if app.config.db_path.is_dir():
         raise WarehouseIsDirectory(f"{app.config.db_path}: the warehouse path is a directory; give a file in it, "

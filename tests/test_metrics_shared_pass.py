@@ -1,5 +1,6 @@
-"""run_queries: percentiles of one measure share one pass, and give exactly run_query's frames
-(from tickets and from the marts, by dimensions, over windows with the previous one, with filters)."""
+"""run_queries: metrics of one shared pass (percentiles of one measure; counts, ratios and backlog over
+one set of cells) computed in one statement give exactly run_query's frames (from tickets and from the
+marts, by dimensions, over windows with the previous one, with filters)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -22,7 +23,9 @@ def con(request):
 
 
 def queries(**kw) -> list[MetricQuery]:
-    names = ("frt_p50", "inflow", "frt_p90", "ttr_p90", "frt_p90", "ttr_p50", "sla_frt_attainment")
+    names = ("frt_p50", "inflow", "frt_p90", "ttr_p90", "frt_p90", "ttr_p50", "sla_frt_attainment", "backlog",
+             "escalation_rate", "backlog_age_gt_7d", "high_profile_inflow", "solved", "inflow", "qa_avg",
+             "category_share", "csat_avg", "reopen_rate", "backlog_age_lt_1d")
     return [MetricQuery(n, **kw) for n in names]
 
 
