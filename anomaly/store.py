@@ -21,7 +21,8 @@ from core.sql_files import run_sql_file, sql_text
 COLUMNS = ("anomaly_id", "family", "metric", "grain", "series_key", "dims_json", "abuse_category", "region",
            "direction", "start_at", "end_at", "peak_at", "peak_value", "peak_expected", "observed", "expected",
            "excess", "rise_pct", "lower_bound", "upper_bound", "p_value", "score", "severity", "n_points",
-           "status", "labels", "explanation", "contributors_json", "baseline", "detected_at")
+           "status", "labels", "explanation", "contributors_json", "baseline", "detected_at",
+           "parent_id", "related_json")
 
 
 WITHDRAWN_COLUMNS = ("withdrawn_at", "withdrawn_reason", "replaced_by")

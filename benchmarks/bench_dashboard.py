@@ -25,6 +25,7 @@ import platform
 import random
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -181,6 +182,41 @@ def phase_load(url: str, sets: list, users: int, duration: float, max_loops: int
             "p99_ms": round(percentile(ms, .99), 1)}
 
 
+class LoadSampler:
+    """The machine's 1-minute load average and CPU busy share every `every` seconds while a phase
+    runs: the cores are shared, so every figure is stated with the load it was measured under."""
+
+    def __init__(self, every: float = 5.0):
+        self.every, self.samples, self._stop = every, [], threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _cpu() -> tuple[int, int]:
+        fields = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+        return sum(fields), fields[3] + fields[4]       # total, idle + iowait
+
+    def _run(self) -> None:
+        total, idle = self._cpu()
+        while not self._stop.wait(self.every):
+            t, i = self._cpu()
+            busy = 1 - (i - idle) / max(t - total, 1)
+            total, idle = t, i
+            self.samples.append({"t": round(time.time()), "load_1m": os.getloadavg()[0], "cpu_busy": round(busy, 2)})
+
+    def __enter__(self) -> "LoadSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def summary(self) -> dict:
+        loads = [s["load_1m"] for s in self.samples] or [os.getloadavg()[0]]
+        return {"load_1m_min": min(loads), "load_1m_max": max(loads),
+                "load_1m_median": statistics.median(loads), "samples": self.samples}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     src = ap.add_mutually_exclusive_group()
@@ -208,8 +244,11 @@ def main() -> None:
     try:
         sets = filter_sets(url, args.variants, args.seed)
         result = {"url": url, "workers": args.workers, "variants": args.variants, "repeat": args.repeat,
-                  "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-                  "callbacks": phase_callbacks(url, sets, args.repeat)}
+                  "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                              "load_average_at_start": os.getloadavg()}}
+        with LoadSampler() as load:
+            result["callbacks"] = phase_callbacks(url, sets, args.repeat)
+        result["machine"]["load_during_callbacks"] = load.summary()
         if not args.skip_load:
             result["load"] = phase_load(url, sets, args.users, args.duration, args.max_loops, args.seed)
     finally:
@@ -220,6 +259,9 @@ def main() -> None:
     for label, row in result["callbacks"].items():
         print(f"{label:40} {row['n']:5} {row['errors']:4} {row['cold']['p50_ms']:9} {row['cold']['p95_ms']:9} "
               f"{row['warm']['p50_ms']:9} {row['warm']['p95_ms']:9}")
+    during = result["machine"]["load_during_callbacks"]
+    print(f"machine: {os.cpu_count()} cpus, 1-minute load average {during['load_1m_min']:.1f}-"
+          f"{during['load_1m_max']:.1f} (median {during['load_1m_median']:.1f}) during the callbacks phase")
     if "load" in result:
         print("load:", json.dumps(result["load"]))
     if args.out:

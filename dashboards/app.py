@@ -15,7 +15,9 @@ from dashboards.callbacks import chrome, filter_sync, payloads, tickets
 from dashboards.callbacks import panels as panel_callbacks
 from dashboards.components import REFRESH_TICK, THEME_STORE, filter_bar, header
 from dashboards.data_access import DataAccess, make_cache
+from dashboards.figures import warm_figure_code
 from dashboards.state import AppState, attach_state
+from dashboards.warmup import finish_setup
 from core.config import Config
 
 HERE = Path(__file__).resolve().parent
@@ -34,6 +36,8 @@ def create_app(config: Config) -> dash.Dash:
     protect(app.server, config, app.csp_hashes)     # the CSP lists Dash's inline scripts by hash
     payloads.install_envelope_check(app)
     install_api(app.server)
+    warm_figure_code()
+    finish_setup(app)      # every worker fully set up before it serves (see warmup.finish_setup)
     return app
 
 

@@ -6,8 +6,10 @@ from urllib.parse import urlencode
 
 from dash import dcc, html
 
-from dashboards.filters import FILTER_DIMS
+from core.errors import SafetyopsError
+from dashboards.filters import FILTER_DIMS, Filters, url_problems
 from dashboards.panels.base import get_panel
+from dashboards.state import current_state
 
 # dash.page_container's Location: the pages router listens to it, so the filter bar writes to it.
 LOCATION_ID = "_pages_location"
@@ -97,15 +99,58 @@ def panel_card(name: str, search: str, wide: bool = False) -> html.Div:
     ], className="card wide" if wide else "card", id=f"card-{name}")
 
 
+SHOWN_KNOWN_VALUES = 12
+
+
+def unknown_filter_values(search: str | None) -> list[str]:
+    """'region=XX is not in the data (regions: BR, DE, …)' for each URL value no ticket has."""
+    filters = Filters.from_search(search)
+    out = []
+    for dim in FILTER_DIMS:
+        chosen = getattr(filters, dim)
+        if not chosen:
+            continue
+        try:
+            known = set(current_state().data.read("dimension_options", dim))
+        except SafetyopsError:
+            return []          # no warehouse yet: the panels say so
+        for value in chosen:
+            if value not in known:
+                some = sorted(known)[:SHOWN_KNOWN_VALUES]
+                more = ", …" if len(known) > SHOWN_KNOWN_VALUES else ""
+                out.append(f"{dim}={value} is not in the data ({DIM_LABELS[dim].lower()} values: "
+                           f"{', '.join(some) or 'none'}{more})")
+    return out
+
+
+def url_notice(search: str | None, path: str = "") -> tuple[html.Div | None, bool]:
+    """(one message about what the URL asks that cannot be shown, whether the panels can be drawn).
+    An unknown filter value would fail every panel the same way: it is said once, here, and the
+    panels are left out; a bad date falls back to the default window, and the page says so."""
+    unknown = unknown_filter_values(search)
+    problems = unknown + url_problems(search)
+    if not problems:
+        return None, True
+    notice = html.Div([
+        html.P("This link asks for something the data does not have:" if unknown else
+               "Part of this link could not be used:"),
+        html.Ul([html.Li(text) for text in problems]),
+        dcc.Link("Clear the filters", href=path or "/", className="btn small") if unknown else None,
+    ], className="url-notice", id="url-notice", role="alert")
+    return notice, not unknown
+
+
 def page(title: str, search: str, panels: list[str | tuple[str, bool]], intro: str = "",
-         extra: list | None = None) -> html.Div:
+         extra: list | None = None, path: str = "") -> html.Div:
+    notice, drawable = url_notice(search, path)
     cards = []
-    for item in panels:
+    for item in panels if drawable else []:
         name, wide = (item, False) if isinstance(item, str) else item
         cards.append(panel_card(name, search, wide))
     return html.Div([
         html.H2(title),
         html.P(intro, className="page-intro") if intro else None,
+        notice,
         *(extra or []),
         html.Div(cards, className="grid"),
     ], className="page")

@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode
 
+from metrics.periods import FIRST_DATE, LAST_DATE
+
 # Dimensions the filter bar offers; each is a multi-select in the bar and a repeated URL key.
 FILTER_DIMS = ("region", "vendor", "abuse_category", "language", "priority", "channel")
 DATE_KEYS = ("from", "to")
@@ -130,6 +132,18 @@ class Filters:
         return ", ".join(parts) or "all tickets"
 
 
+def url_problems(search: str | None) -> list[str]:
+    """Values of a hand-edited link the pages cannot use, each in words. They are dropped (the
+    default takes their place), so the page must say so rather than quietly show something else."""
+    problems = []
+    for key, value in parse_qsl((search or "").lstrip("?"), keep_blank_values=False):
+        if key in DATE_KEYS and _parse_date(value) is None:
+            problems.append(f"{key}={value} is not a date (YYYY-MM-DD): the default window is shown instead")
+        elif key == HIGH_PROFILE_KEY and value != "all" and _parse_bool(value) is None:
+            problems.append(f"{key}={value} is not true or false: all reporters are shown")
+    return problems
+
+
 def merge_search(current_search: str | None, filters: Filters) -> str:
     """Replace the filter keys of a query string, keeping a page's own keys (e.g. `status`)."""
     own = [(k, v) for k, v in parse_qsl((current_search or "").lstrip("?"), keep_blank_values=False)
@@ -161,9 +175,11 @@ def _parse_date(value: str | None) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(str(value)[:10])
+        day = dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         return None   # a hand-edited link with a bad date falls back to the default window
+    # so does a date no data can have (0001-01-01, 9999-12-31): windows from it overflow or explode
+    return day if FIRST_DATE <= day <= LAST_DATE else None
 
 
 def _parse_bool(value: str | None) -> bool | None:

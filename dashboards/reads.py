@@ -148,6 +148,14 @@ def series(con, config: Config, metric: str, filters: Filters, grain: str = "day
     return mq.run_query(con, q, config)
 
 
+def series_group(con, config: Config, metrics: tuple[str, ...], filters: Filters, grain: str = "day",
+                 by: tuple[str, ...] = ()) -> list[pd.DataFrame]:
+    """`series` of each metric, in order; percentiles of one measure (p50, p90) in one pass."""
+    queries = [mq.MetricQuery(metric=m, grain=grain, by=tuple(by), filters=filters.metric_filters(),
+                              date_from=filters.date_from, date_to=filters.date_to) for m in metrics]
+    return mq.run_queries(con, queries, config)
+
+
 def kpis(con, config: Config, filters: Filters, metrics: tuple[str, ...] | None = None) -> pd.DataFrame:
     """kpi_summary for the filter window; `metrics` (a tuple: part of the cache key) limits it."""
     return scorecards.kpi_summary(con, config, filters.date_from, filters.date_to, filters.metric_filters(),
@@ -184,13 +192,18 @@ def ticket_sample(con, config: Config, metric_filters: tuple, date_from: dt.date
 READS: dict[str, Read] = {
     "as_of": Read(lambda con, config: mq.as_of(con), no_rows),
     "as_of_date": Read(as_of_date, no_rows),
+    "data_dates": Read(lambda con, config: mq.data_days(con, config), no_rows),
     "dimension_options": Read(dimension_options, dimension_scope),
     "series": Read(series, filters_at(1)),
     "kpis": Read(kpis, filters_at(0)),
     "scorecard_column": Read(scorecard_column, filters_at(0)),
+    "series_group": Read(series_group, filters_at(1)),
+    "scorecard_columns": Read(lambda con, config, filters, names: scorecards.scorecard_columns(
+        con, config, names, filters.date_from, filters.date_to, filters.metric_filters()), filters_at(0)),
     "window": Read(window, filters_at(1)),
-    "breach_risk": Read(lambda con, config, filters: ticket_listing.breach_risk_tickets(
-        con, config, filters.metric_filters()), filters_at(0)),
+    # `now` (to the minute) is part of the key: the answer is cached for that minute
+    "breach_risk": Read(lambda con, config, filters, now: ticket_listing.breach_risk_tickets(
+        con, config, filters.metric_filters(), now=now), filters_at(0)),
     "tickets_page": Read(tickets_page, filters_at(0)),
     "metric_show": Read(metric_show.show, query_at(0)),
     "ticket_sample": Read(ticket_sample, metric_filters_at(0)),
@@ -200,6 +213,7 @@ READS: dict[str, Read] = {
     "rejections_by_reason": Read(lambda con, config: load_health.rejections_by_reason(con), full_scope_only),
     "rejected_sample": Read(lambda con, config: load_health.rejected_sample(con, REJECTED_SAMPLE_LIMIT),
                             full_scope_only),
-    "source_freshness": Read(lambda con, config, now: load_health.source_freshness(con, now), full_scope_only,
-                             cached=False),
+    # cached per warehouse version (a scan of every ticket): the page recomputes the hours since then
+    "source_freshness": Read(lambda con, config: load_health.source_freshness(con), full_scope_only),
+    "latest_load_notes": Read(lambda con, config: load_health.latest_load_notes(con), full_scope_only),
 }

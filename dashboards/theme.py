@@ -27,6 +27,7 @@ def apply_theme(fig: go.Figure, theme: str | None) -> go.Figure:
         font={"color": p["font"], "size": 12}, margin={"l": 48, "r": 16, "t": 36, "b": 40},
         legend={"orientation": "h", "y": -0.18, "x": 0},
     )
-    fig.update_xaxes(gridcolor=p["grid"], zerolinecolor=p["grid"])
-    fig.update_yaxes(gridcolor=p["grid"], zerolinecolor=p["grid"])
+    # automargin: long or rotated labels (vendor names on a narrow screen) get room, not clipped
+    fig.update_xaxes(gridcolor=p["grid"], zerolinecolor=p["grid"], automargin=True)
+    fig.update_yaxes(gridcolor=p["grid"], zerolinecolor=p["grid"], automargin=True)
     return fig

@@ -23,7 +23,8 @@ def _query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None
 
 def source_freshness(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> pd.DataFrame:
     """One row per source: tickets, newest created/updated, last load and file, loads, rows read /
-    loaded / rejected, and hours since the last load (against `now`, default the wall clock)."""
+    loaded / rejected, hours since the last load and since its newest ticket (newest created or
+    updated time: data time), against `now` (default the wall clock)."""
     return _query(con, "load_health_sources.sql", {"now": now or datetime.now(timezone.utc)})
 
 
@@ -40,6 +41,12 @@ def rejections_by_reason(con: duckdb.DuckDBPyConnection, load_run_id: int | None
 def rejected_sample(con: duckdb.DuckDBPyConnection, limit: int = 100) -> pd.DataFrame:
     """The latest rejected rows (newest load first) with line, reason, column and value."""
     return _query(con, "load_health_rejected_sample.sql", {"limit": limit})
+
+
+def latest_load_notes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per note of each source's latest load: fields the export did not have, and kept
+    values worth a look, with the rows concerned."""
+    return _query(con, "load_health_latest_notes.sql")
 
 
 def load_totals(con: duckdb.DuckDBPyConnection, start_at: datetime, end_at: datetime) -> dict[str, dict]:

@@ -23,8 +23,9 @@ def show_query(name: str, by: str | None = None, grain: str = "day", date_from: 
                        date_to=date_to, compare=compare)
 
 
-def show(con: duckdb.DuckDBPyConnection, config: Config, query: MetricQuery) -> pd.DataFrame:
-    return run_query(con, query, config)
+def show(con: duckdb.DuckDBPyConnection, config: Config, query: MetricQuery, facts=None) -> pd.DataFrame:
+    """`facts`: the warehouse extent when the caller has read it already (the CLI checks the window)."""
+    return run_query(con, query, config, facts=facts)
 
 
 def json_records(frame: pd.DataFrame) -> list[dict]:

@@ -59,11 +59,13 @@ def render(name: str, tokens: dict[str, str]) -> str:
     return _TOKEN.sub(fill, text)
 
 
-def compose(ctes: list[tuple[str, str]], final: str) -> str:
-    """Put shared steps (calendar, cells, combos) in front of a metric kind's query as named CTEs."""
+def compose(ctes: list[tuple[str, str]], final: str, materialized: tuple[str, ...] = ()) -> str:
+    """Put shared steps (calendar, cells, combos) in front of a metric kind's query as named CTEs;
+    `materialized` ones are computed once however many steps read them."""
     if not ctes:
         return final
-    head = ",\n".join(f"{name} AS (\n{body}\n)" for name, body in ctes)
+    head = ",\n".join(f"{name} AS {'MATERIALIZED ' if name in materialized else ''}(\n{body}\n)"
+                       for name, body in ctes)
     return f"WITH {head}\nSELECT * FROM (\n{final}\n)"
 
 

@@ -77,17 +77,24 @@ def _order_sql(sort) -> str:
 
 
 def breach_risk_tickets(con: duckdb.DuckDBPyConnection, config: Config, filters=(),
-                        hours: float | None = None) -> pd.DataFrame:
-    """Open unanswered tickets whose target falls within the next N hours of as_of, soonest first."""
+                        hours: float | None = None, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Tickets open and unanswered in the data (as of its newest timestamp) whose first-response
+    target falls within the next N hours of `now` (default: the data's as_of), soonest first;
+    minutes_left counts from `now`. The dashboard passes the clock: "about to breach" is about the
+    real next hours, and stale data shows none rather than targets long passed."""
     facts = extent(con)
     if facts.as_of is None:
         return pd.DataFrame({c: [] for c in BREACH_COLUMNS})
+    now = facts.as_of if now is None else now
     hours = config.breach_risk_hours if hours is None else hours
     if hours <= 0:
         raise InvalidQuery(f"breach-risk horizon must be positive hours (got {hours})")
     where, params = filters_sql(normalize_filters(con, filters))
     sla = config.sla_frt_minutes
-    params.update(as_of=facts.as_of, horizon_us=int(round(hours * 3_600_000_000)),
+    params.update(as_of=facts.as_of, now=now, horizon_us=int(round(hours * 3_600_000_000)),
+                  # a target in [now, now + horizon) means created after now - the longest target:
+                  # the scan skips every older row group
+                  created_after=now - dt.timedelta(minutes=max(sla.values())),
                   **{f"sla_{p}_minutes": sla[p] for p in ("urgent", "high", "normal", "low")})
     frame = fetch_df(con, render("breach_risk_tickets.sql", {"filters": where}), params)
     return frame[BREACH_COLUMNS]

@@ -33,6 +33,8 @@ class LoadResult:
     top_reasons: list[tuple[str, int]] = field(default_factory=list)
     notes: list[tuple[str, str | None, int]] = field(default_factory=list)
     absent_columns: list[str] = field(default_factory=list)
+    missing_fields: list[str] = field(default_factory=list)   # canonical fields the export lacks
+    dialect: str | None = None           # a CSV's encoding and delimiter, and whether detected
     seconds: float = 0.0
     load_run_id: int | None = None
     timezone: str | None = None
@@ -61,8 +63,10 @@ def may_have_been_loaded(con: duckdb.DuckDBPyConnection, file_bytes: int) -> boo
 
 
 def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM load_runs WHERE sha256 = ? AND status = 'loaded'",
-                            [sha256]).fetchall()[0][0])
+    """A load of this content kept rows (or the file had none). A file whose every row was rejected
+    is tried again: its mapping or --timezone was likely wrong, and the user is fixing them."""
+    return bool(con.execute("SELECT count(*) FROM load_runs WHERE sha256 = ? AND status = 'loaded' "
+                            "AND (rows_loaded > 0 OR rows_read = 0)", [sha256]).fetchall()[0][0])
 
 
 def record_load_run(con: duckdb.DuckDBPyConnection, r: LoadResult, started_at: datetime) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.config import Config
+from pipelines.csv_dialect import CsvDialect
 from pipelines.personal_data import shown_columns
 from pipelines.mapping import BUILTIN_SOURCES, Mapping, MappingError, builtin_mapping, load_mapping
 from pipelines.readers import file_kind, sniff_header
@@ -11,31 +12,32 @@ from pipelines.readers import file_kind, sniff_header
 MILESTONES = "salesforce_milestones"
 MILESTONE_COLUMNS = ("caseid", "milestonetype.name", "completiondate", "targetdate")
 # Order matters only for headers that would fit several; the detect lists do not overlap.
-AUTO_CSV_SOURCES = ("canonical", "zendesk", "salesforce", "jira")
+AUTO_CSV_SOURCES = ("canonical", "zendesk", "salesforce", "salesforce_report", "jira")
 
 
 class UnknownSource(MappingError):
     """The header fits no known source, or the named source does not fit the file."""
 
 
-def is_milestone_extract(path: Path, source: str) -> bool:
+def is_milestone_extract(path: Path, source: str, dialect: CsvDialect | None = None) -> bool:
     """A Salesforce CaseMilestone extract (first responses), loaded by its own loader."""
     if source not in ("auto", "salesforce", MILESTONES) or file_kind(path) != "csv":
         return False
-    header = {h.strip().lower() for h in sniff_header(path)}
+    header = {h.strip().lower() for h in sniff_header(path, dialect)}
     return all(c in header for c in MILESTONE_COLUMNS)
 
 
-def mapping_for(path: Path, source: str, mapping_path: str | None, config: Config) -> Mapping:
+def mapping_for(path: Path, source: str, mapping_path: str | None, config: Config,
+                dialect: CsvDialect | None = None) -> Mapping:
     if mapping_path:
         mapping = load_mapping(mapping_path)
-        _check_fits(path, mapping)
+        _check_fits(path, mapping, dialect)
         return mapping
     kind = file_kind(path)
     if source == "auto":
-        return _detect(path, kind, config)
+        return _detect(path, kind, config, dialect)
     mapping = _named(source, config, kind)
-    _check_fits(path, mapping)
+    _check_fits(path, mapping, dialect)
     return mapping
 
 
@@ -60,12 +62,12 @@ def _with_format(mapping: Mapping, kind: str) -> Mapping:
     return mapping
 
 
-def _detect(path: Path, kind: str, config: Config) -> Mapping:
+def _detect(path: Path, kind: str, config: Config, dialect: CsvDialect | None = None) -> Mapping:
     if kind == "parquet" or kind == "jsonl" and not _looks_like_zendesk_jsonl(path):
         return _with_format(builtin_mapping("canonical"), kind)
     if kind in ("json", "jsonl"):
         return builtin_mapping("zendesk_json")
-    header = sniff_header(path)
+    header = sniff_header(path, dialect)
     candidates = [load_mapping(p) for p in config.source_mappings.values()]
     candidates += [builtin_mapping(name) for name in AUTO_CSV_SOURCES]
     for mapping in candidates:
@@ -80,10 +82,10 @@ def _looks_like_zendesk_jsonl(path: Path) -> bool:
     return '"via"' in first or '"requester_id"' in first
 
 
-def _check_fits(path: Path, mapping: Mapping) -> None:
+def _check_fits(path: Path, mapping: Mapping, dialect: CsvDialect | None = None) -> None:
     if mapping.format != "csv":
         return
-    header = sniff_header(path)
+    header = sniff_header(path, dialect)
     missing = mapping.missing_columns(header)
     if missing:
         raise UnknownSource(

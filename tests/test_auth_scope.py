@@ -44,13 +44,17 @@ def explicit(filters: Filters) -> Filters:
 CASES = {
     "as_of": [((), ())],
     "as_of_date": [((), ())],
+    "data_dates": [((), ())],
     "series": [(("inflow", WINDOW, "day", ("region",)), ("inflow", explicit(WINDOW), "day", ("region",))),
                (("frt_p90", WINDOW, "week", ("vendor",)), ("frt_p90", explicit(WINDOW), "week", ("vendor",)))],
     "kpis": [((WINDOW,), (explicit(WINDOW),))],
+    "series_group": [((("frt_p50", "frt_p90"), WINDOW, "day", ("vendor",)),
+                      (("frt_p50", "frt_p90"), explicit(WINDOW), "day", ("vendor",)))],
+    "scorecard_columns": [((WINDOW, ("frt_p50", "frt_p90")), (explicit(WINDOW), ("frt_p50", "frt_p90")))],
     "scorecard_column": [((WINDOW, "inflow"), (explicit(WINDOW), "inflow")),
                          ((WINDOW, "frt_p50"), (explicit(WINDOW), "frt_p50"))],
     "window": [(("inflow", WINDOW, ("vendor", "region")), ("inflow", explicit(WINDOW), ("vendor", "region")))],
-    "breach_risk": [((WINDOW,), (explicit(WINDOW),))],
+    "breach_risk": [((WINDOW, NOW), (explicit(WINDOW), NOW))],
     "tickets_page": [((WINDOW, (), 0, 5000), (explicit(WINDOW), (), 0, 5000))],
     "ticket_sample": [(((("abuse_category", ("spam", "harassment")),), WINDOW.date_from, WINDOW.date_to, 5000),
                        ((("abuse_category", ("spam", "harassment")), ("vendor", (VENDOR,))), WINDOW.date_from, WINDOW.date_to, 5000))],
@@ -62,7 +66,8 @@ CASES = {
     "load_runs": [((), "forbidden")],
     "rejections_by_reason": [((), "forbidden")],
     "rejected_sample": [((), "forbidden")],
-    "source_freshness": [((NOW,), "forbidden")],
+    "source_freshness": [((), "forbidden")],
+    "latest_load_notes": [((), "forbidden")],
 }
 
 
@@ -71,7 +76,7 @@ def test_every_registered_read_has_a_scope_case():
 
 
 def vendors_in(value) -> set:
-    frames = [v for v in (value if isinstance(value, tuple) else (value,)) if isinstance(v, pd.DataFrame)]
+    frames = [v for v in (value if isinstance(value, (tuple, list)) else (value,)) if isinstance(v, pd.DataFrame)]
     return {str(v) for f in frames if "vendor" in f.columns for v in f["vendor"].dropna()}
 
 
@@ -90,7 +95,11 @@ def test_a_vendor_scope_reads_only_its_vendor(data, name):
             assert not got.empty and {json.loads(d).get("vendor") for d in got["dims_json"]} == {VENDOR}
         else:
             expected = data.read(name, *full_args, scope=FULL)
-            if isinstance(got, tuple):
+            if isinstance(got, list) and got and isinstance(got[0], pd.DataFrame):
+                assert len(got) == len(expected)
+                for g, e in zip(got, expected):
+                    pd.testing.assert_frame_equal(g, e)
+            elif isinstance(got, tuple) and isinstance(got[0], pd.DataFrame):
                 pd.testing.assert_frame_equal(got[0], expected[0])
                 assert got[1] == expected[1] and got[1] > 0
             elif isinstance(got, pd.DataFrame):

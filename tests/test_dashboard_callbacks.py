@@ -264,10 +264,10 @@ def test_banner_reports_refresh_outcome(empty):
     text = lambda: "".join(str(p.children) for p in banner(empty))  # noqa: E731
     assert "no refresh recorded" in text()
     path.write_text(json.dumps({"finished_at": "2026-03-28T06:00:00Z", "status": "ok", "error": None}))
-    assert "last refresh ok at 2026-03-28T06:00:00Z" in text()
+    assert "last refresh ok at 2026-03-28 06:00 UTC" in text()
     path.write_text(json.dumps({"finished_at": "2026-03-28T07:00:00Z", "status": "failed",
                                 "error": "inbox/x.csv: line 3 bad date"}))
-    assert "last refresh FAILED at 2026-03-28T07:00:00Z: inbox/x.csv: line 3 bad date" in text()
+    assert "last refresh FAILED at 2026-03-28 07:00 UTC: inbox/x.csv: line 3 bad date" in text()
 
 
 @pytest.mark.parametrize("clicks, theme, expected", [(0, None, "light"), (1, "light", "dark"),

@@ -61,11 +61,11 @@ def test_vendor_scorecard_colours_match_the_full_summary(state, search):
     """The scorecard judges vendors against all vendors together: it now asks kpi_summary for the
     judged metrics only, and must colour every cell as it did with the full summary."""
     from dashboards.panels.tables import data_table
-    from dashboards.panels.vendors import SCORE_COLUMNS, cell_judgement
+    from dashboards.panels.vendors import SCORE_COLUMNS, cell_judgement, scaled_columns
     panel, ctx, card = load_panel(state, "vendor-scorecard", search)
     full = over_window(state, ctx, kpi_summary)
     overall, targets = dict(zip(full["metric"], full["value"])), state.config.metric_targets
-    expected = data_table(card, SCORE_COLUMNS,
+    expected = data_table(card, scaled_columns(card, SCORE_COLUMNS),
                           cell_class=lambda row, field: cell_judgement(field, row.get(field), targets, overall))
     shown = as_json(render_block(state, "vendor-scorecard", {"search": search}, "light"))
     assert shown == as_json(expected)

@@ -73,7 +73,7 @@ KEPT_WITH_NOTE = [
     ("reopened ticket keeps no resolution", {"status": "open", "resolved_at": "2026-03-02T11:00:00Z"},
      "resolved_at", None, "resolution date ignored: ticket is open again"),
     ("solved without date uses updated_at", {"status": "solved"}, "resolved_at",
-     "2026-03-02 10:05:00+00", "solved without a solved date: updated_at used"),
+     "2026-03-02 10:05:00+00", "solved or closed without a resolution date: resolved at its latest known time"),
 ]
 
 

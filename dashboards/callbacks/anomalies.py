@@ -45,16 +45,18 @@ def history_view(history: list[dict]) -> list:
                 + (f" — {h['note']}" if h.get("note") else "")) for h in history[-10:]])]
 
 
-def triage_action(config: Config, anomaly_id: str | None, trigger: str | None, note: str | None,
+def triage_action(state: AppState, anomaly_id: str | None, trigger: str | None, note: str | None,
                   who: str | None) -> tuple[list, list]:
     """Apply a button press (if any) and return (status view, history view)."""
     if not anomaly_id:
         return [html.Span("No anomaly selected")], []
+    config = state.config
     error = None
     if trigger in BUTTONS:
         try:
-            ad.set_triage(config, anomaly_id, BUTTONS[trigger], (note or "").strip() or None,
-                          (who or "").strip() or None)
+            with state.data.connections.cursor() as con:
+                ad.set_triage(con, config, anomaly_id, BUTTONS[trigger], (note or "").strip() or None,
+                              (who or "").strip() or None)
         except InputError as exc:
             error = str(exc)
     view = status_view(ad.triage_state(config, anomaly_id))
@@ -99,9 +101,9 @@ def guarded_triage(state: AppState, user: User | None, anomaly_id: str | None, t
         return [html.Span("No such anomaly", className="refresh-failed")], []
     if trigger in BUTTONS and (user is None or not user.may_triage):
         reason = refuse(state, user, "triage", anomaly_id, "Your role cannot change triage.")
-        view, history = triage_action(state.config, anomaly_id, None, None, None)
+        view, history = triage_action(state, anomaly_id, None, None, None)
         return view + [html.P(reason, className="refresh-failed")], history
-    view, history = triage_action(state.config, anomaly_id, trigger, note, user.name if user else None)
+    view, history = triage_action(state, anomaly_id, trigger, note, user.name if user else None)
     if trigger in BUTTONS:
         audit.record(users_path(state.config), "triage", user.name, anomaly_id,
                      {"status": ad.TRIAGE_ACTIONS[BUTTONS[trigger]], "note_chars": len(note or "")},

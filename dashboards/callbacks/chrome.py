@@ -4,11 +4,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
 from dash import Input, Output, State, html
 
 from dashboards.callbacks import payloads
 from dashboards.components import REFRESH_TICK, THEME_STORE
+from dashboards.formatting import format_local
 from dashboards.state import AppState, current_state
 from dashboards.warmup import maybe_warm
 from core.errors import SafetyopsError
@@ -25,11 +25,13 @@ def read_refresh_status(path: Path) -> dict | None:
 
 
 def banner(state: AppState) -> list:
-    """'Data as of … · last refresh ok at …' — the failure case in red with its error text."""
+    """'Data as of … · last refresh ok at …' — the failure case in red with its error text. Both
+    times in the reporting zone, named."""
+    zone = state.config.reporting_timezone
     try:
         stamp = state.data.read("as_of")
         as_of_text = "no tickets loaded yet" if stamp is None else \
-            f"data as of {pd.Timestamp(stamp).strftime('%Y-%m-%d %H:%M %Z').strip()}"
+            f"data as of {format_local(stamp, zone, with_zone=True)}"
     except WarehouseMissing:
         as_of_text = "no warehouse yet"
     except SafetyopsError as exc:
@@ -40,7 +42,8 @@ def banner(state: AppState) -> list:
         parts.append(html.Span(" · no refresh recorded", className="muted"))
     else:
         ok = str(status.get("status", "")).lower() == "ok"
-        text = f" · last refresh {'ok' if ok else 'FAILED'} at {status.get('finished_at', '?')}"
+        finished = format_local(status.get("finished_at"), zone, with_zone=True)
+        text = f" · last refresh {'ok' if ok else 'FAILED'} at {finished if finished != '–' else '?'}"
         if not ok and status.get("error"):
             text += f": {status['error']}"
         parts.append(html.Span(text, className="refresh-ok" if ok else "refresh-failed"))

@@ -24,10 +24,20 @@ TICKETS_PATH = "/tickets"
 
 def panel_context(state: AppState, search: str | None, theme: str | None) -> PanelContext:
     filters = Filters.from_search(search)
-    start, end = filters.resolved_range(state.data.read("as_of_date"))
+    start, end = clamp_to_data(*filters.resolved_range(state.data.read("as_of_date")),
+                               state.data.read("data_dates"))
     return PanelContext(data=state.data, config=state.config,
                         filters=filters.with_values(date_from=start, date_to=end),
                         params=page_params(search), theme=normalise_theme(theme))
+
+
+def clamp_to_data(start, end, data_dates):
+    """A window reaching past the data is cut to the days that hold tickets: `from=0001-01-01`
+    must not make every chart draw (and every worker hold) centuries of empty days. A window
+    wholly outside the data is left alone; the panels say it holds no tickets."""
+    if data_dates is None or end < data_dates[0] or start > data_dates[1]:
+        return start, end
+    return max(start, data_dates[0]), min(end, data_dates[1])
 
 
 def load_panel(state: AppState, name: str, search: str | None, theme: str | None = None):
@@ -71,8 +81,9 @@ def panel_csv(state: AppState, name: str, search: str | None) -> dict:
     try:
         _panel, ctx, df = load_panel(state, name, search)
         label = f"{name}_{ctx.filters.date_from}_{ctx.filters.date_to}"
-    except (WarehouseMissing, InputError):
-        df, label = pd.DataFrame(), name
+    except (WarehouseMissing, InputError) as exc:
+        # never an empty file that reads as "no tickets": the file says why there is no data
+        df, label = pd.DataFrame({"error": [str(exc)]}), f"{name}_error"
     return download_payload(df, label)
 
 

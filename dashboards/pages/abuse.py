@@ -9,4 +9,4 @@ def layout(**query):
     return page("Abuse trends", search_from_query(query),
                 ["abuse-heatmap", "abuse-movers", ("abuse-stacked", True), "abuse-share",
                  ("abuse-multiples", True)],
-                intro="Which kinds of abuse are reported where, and what is moving.")
+                intro="Which kinds of abuse are reported where, and what is moving.", path="/abuse")

@@ -16,4 +16,4 @@ def layout(**query):
                 page_param_choice("severity", "Severity", SEVERITY_OPTIONS, query.get("severity"))]
     return page("Anomalies", search_from_query(query), [("anomaly-counts", True), ("anomaly-list", True)],
                 intro="Spikes the detector flagged per category and region; open one for its drill-down.",
-                extra=controls)
+                extra=controls, path="/anomalies")

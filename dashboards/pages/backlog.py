@@ -7,4 +7,4 @@ dash.register_page(__name__, path="/backlog", name="Backlog", title="Backlog · 
 
 def layout(**query):
     return page("Backlog", search_from_query(query), [("backlog-trend", True), "backlog-ageing", "backlog-flow"],
-                intro="Is the backlog growing, and how old is it?")
+                intro="Is the backlog growing, and how old is it?", path="/backlog")

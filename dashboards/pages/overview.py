@@ -8,4 +8,4 @@ dash.register_page(__name__, path="/", name="Overview", title="Overview · safet
 def layout(**query):
     return page("Overview", search_from_query(query),
                 [("overview-kpis", True), ("overview-inflow", True), "overview-sla", "anomaly-counts"],
-                intro="Did we meet SLA, is the backlog growing, is anything spiking?")
+                intro="Did we meet SLA, is the backlog growing, is anything spiking?", path="/")

@@ -11,4 +11,4 @@ def layout(**query):
     return page("Response & SLA", search_from_query(query),
                 ["sla-frt", "sla-ttr", "sla-attainment", "sla-attainment-by", ("sla-breach-risk", True)],
                 intro="How fast we answer and resolve, and whether we meet first-response targets.",
-                extra=[by])
+                extra=[by], path="/response")

@@ -2,15 +2,18 @@ import dash
 import dash_ag_grid as dag
 from dash import dcc, html
 
-from dashboards.components import search_from_query
+from dashboards.components import search_from_query, url_notice
 from dashboards.filters import FILTER_DIMS
-from dashboards.panels.tickets import COLUMNS
+from dashboards.formatting import zone_label
+from dashboards.panels.tickets import COLUMNS, TIME_COLUMNS
+from dashboards.state import current_state
 
 dash.register_page(__name__, path="/tickets", name="Tickets", title="Tickets · safetyops", order=90)
 
 
-def _column(col: str) -> dict:
-    spec = {"field": col, "headerName": col.replace("_", " "), "sortable": True}
+def _column(col: str, zone: str) -> dict:
+    header = col.replace("_", " ") + (f" ({zone_label(zone)})" if col in TIME_COLUMNS else "")
+    spec = {"field": col, "headerName": header, "sortable": True}
     if col in FILTER_DIMS:
         spec.update(filter="agTextColumnFilter",
                     filterParams={"filterOptions": ["equals"], "maxNumConditions": 1, "buttons": ["reset"]})
@@ -19,8 +22,11 @@ def _column(col: str) -> dict:
 
 def layout(**query):
     search = search_from_query(query)
+    zone = current_state().config.reporting_timezone
+    notice, _drawable = url_notice(search, "/tickets")     # the count line names an unknown value itself
     return html.Div([
         html.H2("Tickets"),
+        notice,
         html.Div([
             html.Div(id="tickets-count", className="page-intro"),
             dcc.Link("Show all tickets (clear filters)", href="/tickets", id="tickets-show-all",
@@ -29,7 +35,7 @@ def layout(**query):
                         title="Download the matching tickets (first 50,000) as CSV"),
         ], className="card-head"),
         dag.AgGrid(
-            id="tickets-grid", rowModelType="infinite", columnDefs=[_column(c) for c in COLUMNS],
+            id="tickets-grid", rowModelType="infinite", columnDefs=[_column(c, zone) for c in COLUMNS],
             defaultColDef={"resizable": True, "minWidth": 90},
             dashGridOptions={"cacheBlockSize": 100, "maxBlocksInCache": 20, "rowBuffer": 0,
                              "infiniteInitialRowCount": 1},

@@ -9,4 +9,4 @@ def layout(**query):
     return page("Vendors", search_from_query(query),
                 [("vendor-scorecard", True), "vendor-sla", "vendor-sla-weekly", "vendor-frt", "vendor-rates",
                  ("vendor-quality", True)],
-                intro="Which vendor slipped? SLA, speed, quality and satisfaction side by side.")
+                intro="Which vendor slipped? SLA, speed, quality and satisfaction side by side.", path="/vendors")

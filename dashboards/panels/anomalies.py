@@ -1,23 +1,17 @@
-"""Anomalies: open alerts by severity, the filtered list, and one alert's drill-down panels."""
+"""Anomalies: open alerts by severity and the filtered list (one alert's page: anomaly_detail.py).
+Series are named as people say them ('Impersonation · US'), dates in the reporting zone."""
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboards import anomaly_data as ad
-from metrics.registry import METRICS
-from dashboards.annotations_feed import annotations_in_window
-from dashboards.formatting import format_value
-from dashboards.figures import annotation_markers, band_trace
 from anomaly.api import is_withdrawn
-from dashboards.filters import FILTER_DIMS, Filters
+from dashboards import anomaly_data as ad
+from dashboards.formatting import (alert_measure, alert_span, alert_unit, duration_scale, format_duration,
+                                   format_value, is_duration, series_label, zone_label)
 from dashboards.panels.base import Panel, PanelContext, register
-from dashboards.panels.tables import data_table
-from dashboards.panels.tickets import json_records
-from dashboards.theme import apply_theme
 
 LIST_LIMIT = 300
 
@@ -50,12 +44,32 @@ def render_counts(df: pd.DataFrame, ctx: PanelContext):
     tiles = [dcc.Link([html.B(str(int(counts.get(sev, 0)))), severity_badge(sev)], className="sev-count",
                       href="/anomalies?" + urlencode(ctx.filters.to_pairs() + [("severity", sev)]))
              for sev in ad.SEVERITY_ORDER]
-    latest = df.head(5)
-    items = [html.Li([severity_badge(r["severity"]), " ",
-                      dcc.Link(str(r["series_key"]), href=f"/anomalies/{r['anomaly_id']}"),
-                      html.Span(f" · since {pd.Timestamp(r['start_at']).date()}", className="muted")])
-             for r in latest.to_dict("records")]
+    items = [latest_item(r, n, ctx) for r, n in incidents(df, ctx.config.reporting_timezone)[:5]]
     return html.Div([html.Div(tiles, className="sev-counts"), html.Ul(items, className="alert-list")])
+
+
+def incidents(df: pd.DataFrame, zone: str) -> list[tuple[dict, int]]:
+    """One entry per incident: alerts on the same series starting the same local day (an hourly and
+    a daily alert of one spike, say) are one line, shown by the most severe (df comes most severe
+    first) with how many alerts it stands for."""
+    seen: dict[tuple, list] = {}
+    for r in df.to_dict("records"):
+        key = (str(r["series_key"]), alert_span(r["start_at"], r["start_at"], "day", zone)[0])
+        if key in seen:
+            seen[key][1] += 1
+        else:
+            seen[key] = [r, 1]
+    return [(r, n) for r, n in seen.values()]
+
+
+def latest_item(r: dict, n: int, ctx: PanelContext) -> html.Li:
+    start, _end = alert_span(r["start_at"], r["end_at"], r.get("grain"), ctx.config.reporting_timezone)
+    more = f" (+{n - 1} more alert{'s' if n > 2 else ''})" if n > 1 else ""
+    return html.Li([severity_badge(r["severity"]), " ",
+                    dcc.Link(series_label(r["series_key"]), href=f"/anomalies/{r['anomaly_id']}",
+                             title=str(r["series_key"])),
+                    html.Span(f" · {alert_measure(r.get('metric'), r.get('grain'))} · since {start}{more}",
+                              className="muted")])
 
 
 register(Panel("anomaly-counts", "Open anomalies by severity", load_open, render_counts, kind="block",
@@ -69,25 +83,35 @@ LIST_EMPTY = "No anomalies match these filters"
 def render_list(df: pd.DataFrame, ctx: PanelContext):
     if df.empty:    # still say when withdrawn alerts are hidden: "where did my alert go?"
         return html.Div([html.P(LIST_EMPTY, className="empty"), withdrawn_note(ctx)])
-    header = html.Thead(html.Tr([html.Th(h) for h in ("severity", "series", "metric", "from", "to",
-                                                      "observed", "expected", "triage", "explanation")]))
+    zone = ctx.config.reporting_timezone
+    header = html.Thead(html.Tr([html.Th(h) for h in ("severity", "series", "measure", f"from ({zone_label(zone)})",
+                                                      "to", "observed", "expected", "triage", "explanation")]))
     rows = []
     for r in df.head(LIST_LIMIT).to_dict("records"):
-        unit = METRICS[r["metric"]].unit if r["metric"] in METRICS else "score"
+        unit = alert_unit(r["metric"])
         withdrawn = is_withdrawn(r)
+        start, end = alert_span(r["start_at"], r["end_at"], r.get("grain"), zone)
         rows.append(html.Tr([
             html.Td([severity_badge(r["severity"])] + ([" ", withdrawn_badge(r)] if withdrawn else [])),
-            html.Td(dcc.Link(str(r["series_key"]), href=f"/anomalies/{r['anomaly_id']}",
-                             className="anomaly-link")),
-            html.Td(str(r["metric"])),
-            html.Td(str(pd.Timestamp(r["start_at"]).date())), html.Td(str(pd.Timestamp(r["end_at"]).date())),
-            html.Td(format_value(r["observed"], unit)), html.Td(format_value(r["expected"], unit)),
+            html.Td(dcc.Link(series_label(r["series_key"]), href=f"/anomalies/{r['anomaly_id']}",
+                             className="anomaly-link", title=str(r["series_key"]))),
+            html.Td(alert_measure(r["metric"], r.get("grain"))),
+            html.Td(start), html.Td(end),
+            *[html.Td(text) for text in observed_expected(r, unit)],
             html.Td(str(r["triage_status"]).replace("_", " ")),
             html.Td(str(r["explanation"]).split(":")[0], className="left"),
         ], className="withdrawn" if withdrawn else None))
     more = html.P(f"Showing {LIST_LIMIT} of {len(df)}", className="muted") if len(df) > LIST_LIMIT else None
     return html.Div([html.Table([header, html.Tbody(rows)], className="data anomaly-table"), more,
                      withdrawn_note(ctx)])
+
+
+def observed_expected(r: dict, unit: str) -> tuple[str, str]:
+    """An alert's observed and expected values in one unit ('184 h' beside '50 h', not beside '3,025 min')."""
+    if is_duration(unit):
+        scale = duration_scale([r["observed"], r["expected"]], unit)
+        return format_duration(r["observed"], scale), format_duration(r["expected"], scale)
+    return format_value(r["observed"], unit), format_value(r["expected"], unit)
 
 
 def withdrawn_note(ctx: PanelContext):
@@ -108,156 +132,3 @@ def withdrawn_note(ctx: PanelContext):
 register(Panel("anomaly-list", "Alerts", load_list, render_list, kind="block",
                is_empty=lambda df: False, empty_text=LIST_EMPTY,
                note="Most severe first. Alerts not split by a filtered dimension are kept."))
-
-
-# ---- one anomaly ---------------------------------------------------------------------------------
-
-def anomaly_id_of(ctx: PanelContext) -> str:
-    return ctx.params.get("anomaly", "")
-
-
-def load_detail(ctx: PanelContext) -> dict | None:
-    return ctx.read("anomaly_detail", anomaly_id_of(ctx))
-
-
-def load_series(ctx: PanelContext) -> pd.DataFrame:
-    detail = load_detail(ctx)
-    if detail is None:
-        return pd.DataFrame()
-    return detail["series"].assign(unit=METRICS[detail["metric"]].unit
-                                   if detail["metric"] in METRICS else "")
-
-
-def _local(ts, config) -> pd.Timestamp:
-    t = pd.Timestamp(ts)
-    return t.tz_convert(config.reporting_timezone).tz_localize(None) if t.tzinfo else t
-
-
-def render_series(df: pd.DataFrame, ctx: PanelContext):
-    detail = load_detail(ctx)
-    fig = go.Figure([
-        band_trace(df["bucket_at"], df["lower"], df["upper"], fillcolor="rgba(62,124,177,0.18)",
-                   name="expected band"),
-        go.Scatter(x=df["bucket_at"], y=df["expected"], mode="lines", line={"dash": "dash", "color": "#7b8794"},
-                   name="expected"),
-        go.Scatter(x=df["bucket_at"], y=df["value"], mode="lines+markers", line={"color": "#3e7cb1"},
-                   marker={"size": 4}, name="observed"),
-    ])
-    flagged = df[df["is_anomaly"].astype(bool)]
-    fig.add_trace(go.Scatter(x=flagged["bucket_at"], y=flagged["value"], mode="markers", name="flagged",
-                             marker={"color": "#d62728", "size": 8}))
-    start, end = _local(detail["start_at"], ctx.config), _local(detail["end_at"], ctx.config)
-    step = pd.Timedelta(days=1) if detail.get("grain") == "day" else pd.Timedelta(hours=1)
-    fig.add_vrect(x0=start, x1=end + step, fillcolor="#d62728", opacity=0.12, line_width=0,
-                  annotation_text="flagged", annotation_position="top left")
-    filling = df[df["filling_fraction"].notna()] if "filling_fraction" in df else df.iloc[0:0]
-    if len(filling):
-        at = filling["bucket_at"].iloc[-1]
-        fig.add_vrect(x0=at, x1=at + step, fillcolor="#7b8794", opacity=0.10, line_width=0,
-                      annotation_text=f"hour in progress ({filling['filling_fraction'].iloc[-1]:.0%} elapsed; "
-                                      "expected scaled to it)", annotation_position="bottom left")
-    fig.update_layout(yaxis_title=df["unit"].iloc[0] if len(df) else "", hovermode="x unified")
-    window = Filters(date_from=df["bucket_at"].min().date(), date_to=df["bucket_at"].max().date())
-    annotation_markers(fig, annotations_in_window(ctx.config, window))
-    return apply_theme(fig, ctx.theme)
-
-
-register(Panel("anomaly-series", "Series, expected band and flagged span", load_series, render_series,
-               is_empty=lambda df: df.empty, empty_text="No series for this alert (unknown id or a mix alert)",
-               height=380, note="Observed values against the detector's expected band; annotations dotted."))
-
-
-def load_explanation(ctx: PanelContext) -> pd.DataFrame:
-    detail = load_detail(ctx)
-    if detail is None:
-        return pd.DataFrame()
-    keys = ("anomaly_id", "severity", "family", "metric", "series_key", "start_at", "end_at", "observed",
-            "expected", "excess", "rise_pct", "p_value", "baseline", "explanation", "withdrawn_at",
-            "withdrawn_reason", "replaced_by")
-    return pd.DataFrame([{k: detail.get(k) for k in keys}])
-
-
-def render_explanation(df: pd.DataFrame, ctx: PanelContext):
-    r = df.iloc[0].to_dict()
-    return html.Div([
-        html.Div([severity_badge(r["severity"]), html.B(f" {r['series_key']}"),
-                  html.Span(f" · {r['metric']} · {r['family']}", className="muted")]),
-        html.P(str(r["explanation"]), className="explanation"),
-        withdrawn_line(r),
-    ])
-
-
-def withdrawn_line(r: dict):
-    """On a withdrawn alert's page: when and why, and the alert that replaced it if any."""
-    if not is_withdrawn(r):
-        return None
-    when = pd.Timestamp(r["withdrawn_at"]).tz_convert("UTC").strftime("%Y-%m-%d %H:%M UTC")
-    parts = [withdrawn_badge(r), f" since {when}: {r.get('withdrawn_reason') or 'no longer raised'}. "
-             "It is kept as it was last shown, with its triage, and is live again if a run raises it again."]
-    if isinstance(r.get("replaced_by"), str) and r["replaced_by"]:
-        parts += [" ", dcc.Link("Open the alert that replaced it", href=f"/anomalies/{r['replaced_by']}",
-                                id="anomaly-replaced-by-link")]
-    return html.P(parts, className="withdrawn-line", id="anomaly-withdrawn")
-
-
-register(Panel("anomaly-explanation", "What happened", load_explanation, render_explanation, kind="block",
-               is_empty=lambda df: df.empty, empty_text="Unknown anomaly id"))
-
-
-def load_contributors(ctx: PanelContext) -> pd.DataFrame:
-    detail = load_detail(ctx)
-    if detail is None:
-        return pd.DataFrame()
-    return pd.DataFrame(detail.get("contributors") or [])
-
-
-register(Panel("anomaly-contributors", "What drives the excess", load_contributors,
-               lambda df, ctx: data_table(df, [("dimension", "dimension", ""), ("value", "value", ""),
-                                               ("observed", "observed", "tickets"),
-                                               ("expected", "expected", "tickets"),
-                                               ("excess", "excess", "tickets"),
-                                               ("share_of_excess", "share of excess", "share")]),
-               kind="block", is_empty=lambda df: df.empty, empty_text="No contributor ranking for this alert",
-               note="Sub-dimensions ranked by their share of the excess over the expected level."))
-
-
-def tickets_filters(detail: dict, config) -> tuple[Filters, tuple]:
-    """(filter-bar filters for the link, metrics filters incl. non-bar dims like queue)."""
-    dims = detail.get("dims") or {}
-    start = _local(detail["start_at"], config).date()
-    end = _local(detail["end_at"], config).date()
-    bar = Filters(date_from=start, date_to=end, **{d: (str(v),) for d, v in dims.items() if d in FILTER_DIMS})
-    extra = tuple((d, (str(v).lower() if d == "high_profile" else str(v),)) for d, v in dims.items()
-                  if d not in FILTER_DIMS)
-    return bar, bar.metric_filters() + extra
-
-
-def load_tickets(ctx: PanelContext) -> pd.DataFrame:
-    detail = load_detail(ctx)
-    if detail is None:
-        return pd.DataFrame()
-    bar, metric_filters = tickets_filters(detail, ctx.config)
-    page, total = ctx.read("ticket_sample", metric_filters, bar.date_from, bar.date_to, 50)
-    return page.assign(n_total=total)
-
-
-def render_tickets(df: pd.DataFrame, ctx: PanelContext):
-    detail = load_detail(ctx)
-    bar, _ = tickets_filters(detail, ctx.config)
-    records = pd.DataFrame(json_records(df))
-    table = data_table(records, [("created_at", "created", ""), ("ticket_id", "ticket", ""),
-                                 ("status", "status", ""), ("priority", "priority", ""),
-                                 ("vendor", "vendor", ""), ("queue", "queue", ""), ("region", "region", ""),
-                                 ("abuse_category", "category", "")], max_rows=50)
-    total = int(df["n_total"].iloc[0])
-    return html.Div([
-        html.P([f"{total:,} tickets created in the flagged span. ",
-                dcc.Link("Open them in the ticket table", href="/tickets" + bar.to_search(),
-                         id="anomaly-tickets-link")]),
-        table,
-    ])
-
-
-register(Panel("anomaly-tickets", "Tickets behind it", load_tickets, render_tickets, kind="block",
-               is_empty=lambda df: df.empty, empty_text="No tickets in the flagged span",
-               note="Tickets of this series created during the flagged span (first 50)."))

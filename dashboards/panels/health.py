@@ -6,17 +6,19 @@ import datetime as dt
 import pandas as pd
 
 from dashboards.figures import bars
+from dashboards.formatting import local_times, zone_label
 from dashboards.panels.base import Panel, PanelContext, register
 from dashboards.panels.tables import data_table
 
 STALE_HOURS = 24
 
 
-def _stamp(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
+def _stamp(df: pd.DataFrame, cols: tuple[str, ...], zone: str) -> pd.DataFrame:
+    """Times as 'YYYY-MM-DD HH:MM' in the reporting zone (the headers name it)."""
     out = df.copy()
     for col in cols:
         if col in out.columns:
-            out[col] = pd.to_datetime(out[col], utc=True).dt.strftime("%Y-%m-%d %H:%M UTC")
+            out[col] = local_times(out[col], zone)
     return out
 
 
@@ -25,8 +27,9 @@ def load_runs(ctx: PanelContext) -> pd.DataFrame:
 
 
 def render_runs(df: pd.DataFrame, ctx: PanelContext):
-    return data_table(_stamp(df, ("started_at", "finished_at")), [
-        ("finished_at", "finished", ""), ("file_name", "file", ""), ("source", "source", ""),
+    zone = ctx.config.reporting_timezone
+    return data_table(_stamp(df, ("started_at", "finished_at"), zone), [
+        ("finished_at", f"finished ({zone_label(zone)})", ""), ("file_name", "file", ""), ("source", "source", ""),
         ("status", "status", ""), ("rows_read", "read", "tickets"), ("rows_loaded", "loaded", "tickets"),
         ("rows_inserted", "new", "tickets"), ("rows_updated", "updated", "tickets"),
         ("rows_rejected", "rejected", "tickets")],
@@ -51,23 +54,42 @@ register(Panel("health-rejections", "Rejected rows by reason", load_rejections,
                is_empty=lambda df: df.empty, empty_text="No rejected rows"))
 
 
-def load_freshness(ctx: PanelContext) -> pd.DataFrame:
-    now = dt.datetime.now(dt.timezone.utc)
-    return ctx.read("source_freshness", now)
+def load_freshness(ctx: PanelContext, now: dt.datetime | None = None) -> pd.DataFrame:
+    """The sources' newest tickets and loads (read once per warehouse version), aged against the clock."""
+    now = pd.Timestamp(now or dt.datetime.now(dt.timezone.utc))
+    df = ctx.read("source_freshness").copy()
+    for stamp, hours in (("last_load_at", "hours_since_load"), ("newest_ticket_at", "hours_since_newest_ticket")):
+        df[hours] = (now - pd.to_datetime(df[stamp], utc=True)).dt.total_seconds() / 3600
+    return df
+
+
+def freshness_class(row: dict, field: str) -> str | None:
+    """Green only when the source's newest ticket (created or updated) is recent: a load every hour
+    of an export that stopped moving 99 days ago is not fresh data. A late load is red as well."""
+    if field not in ("hours_since_newest_ticket", "hours_since_load"):
+        return None
+    hours = row.get(field)
+    if hours is None or pd.isna(hours):
+        return "bad"
+    return "bad" if float(hours) > STALE_HOURS else "good"
 
 
 def render_freshness(df: pd.DataFrame, ctx: PanelContext):
-    return data_table(_stamp(df, ("last_load_at",)), [
-        ("source", "source", ""), ("last_load_at", "last load", ""), ("hours_since_load", "hours since", "hours"),
-        ("last_file", "last file", ""), ("n_loads", "loads", "tickets"), ("n_tickets", "tickets", "tickets"), ("rows_loaded", "rows loaded", "tickets"),
-        ("rows_rejected", "rows rejected", "tickets")],
-        cell_class=lambda row, f: ("bad" if (row.get(f) or 0) > STALE_HOURS else "good")
-        if f == "hours_since_load" else None)
+    zone = ctx.config.reporting_timezone
+    label = zone_label(zone)
+    return data_table(_stamp(df, ("newest_ticket_at", "last_load_at"), zone), [
+        ("source", "source", ""), ("newest_ticket_at", f"newest ticket ({label})", ""),
+        ("hours_since_newest_ticket", "data age", "hours"),
+        ("last_load_at", f"last load ({label})", ""), ("hours_since_load", "since load", "hours"),
+        ("last_file", "last file", ""), ("n_loads", "loads", "tickets"), ("n_tickets", "tickets", "tickets"),
+        ("rows_loaded", "rows loaded", "tickets"), ("rows_rejected", "rows rejected", "tickets")],
+        cell_class=freshness_class)
 
 
 register(Panel("health-freshness", "Freshness per source", load_freshness, render_freshness, kind="block",
                is_empty=lambda df: df.empty, empty_text="Nothing loaded yet", cacheable=False,
-               note=f"Red: no load for more than {STALE_HOURS} hours."))
+               note=f"Data age: time since the source's newest ticket was created or updated. Green within "
+                    f"{STALE_HOURS} hours; red when the newest ticket or the last load is older."))
 
 
 register(Panel("health-rejected-rows", "Latest rejected rows", lambda ctx: ctx.read("rejected_sample"),
@@ -76,3 +98,14 @@ register(Panel("health-rejected-rows", "Latest rejected rows", lambda ctx: ctx.r
                                                ("bad_value", "value", "")]),
                kind="block", is_empty=lambda df: df.empty, empty_text="No rejected rows",
                note="Up to 100, newest load first; the value is shown exactly as it arrived."))
+
+
+# The latest load of each source: the fields its export did not have and the values kept with a
+# note. Rejected rows say what was lost; this says what was left blank or guessed.
+register(Panel("health-load-notes", "Blank fields and notes of the latest loads",
+               lambda ctx: ctx.read("latest_load_notes"),
+               lambda df, ctx: data_table(df, [("source", "source", ""), ("file_name", "file", ""),
+                                               ("note", "note", ""), ("n_rows", "rows", "tickets")]),
+               kind="block", is_empty=lambda df: df.empty, empty_text="No notes: every field was in the exports",
+               note="A field \"not in this export\" is blank for every ticket of that load; "
+                    "the metrics built on it are empty or use the default named."))

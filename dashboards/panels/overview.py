@@ -5,10 +5,13 @@ import pandas as pd
 from dash import dcc, html
 
 from metrics.registry import METRICS
-from dashboards.figures import time_lines, target_line
-from dashboards.formatting import format_change, format_value, is_missing, judge
+from dashboards.figures import attainment_axis, time_lines, target_line
+from dashboards.formatting import (duration_scale, format_change, format_duration, format_value, is_duration,
+                                   is_missing, judge)
 from dashboards.panels.abuse import load_daily_by_category, render_stacked_categories
+from dashboards.panels.maturing import mark_maturing_periods
 from dashboards.panels.base import Panel, PanelContext, register
+from dashboards.panels.grouped_reads import read_kpis, read_series, series_calls
 from dashboards.theme import palette
 
 KPI_METRICS = ("inflow", "backlog", "frt_p50", "frt_p90", "sla_frt_attainment", "escalation_rate",
@@ -22,15 +25,14 @@ KPI_LABELS = {
 
 def load_kpis(ctx: PanelContext) -> pd.DataFrame:
     """Only the tiles' metrics, in tile order. Each tile's figure and its sparkline's series are
-    read at once, one query each (see PanelContext.read_all); `sparkline` finds its series there."""
-    return kpi_rows(ctx, KPI_METRICS, [("series", (m, ctx.filters, "day")) for m in KPI_METRICS])
+    read at once (see PanelContext.read_all; FRT p50 and p90 share one pass); `sparkline` finds its
+    series there."""
+    return kpi_rows(ctx, KPI_METRICS, series_calls(ctx, KPI_METRICS))
 
 
 def kpi_rows(ctx: PanelContext, metrics: tuple[str, ...], also: list | None = None) -> pd.DataFrame:
-    """kpi_summary's rows for `metrics`, in that order, read one metric per query at once with the
-    `also` calls."""
-    frames = ctx.read_all([("kpis", (ctx.filters, (m,))) for m in metrics] + (also or []))
-    return pd.concat(frames[:len(metrics)], ignore_index=True)
+    """kpi_summary's rows for `metrics`, in that order, read at once with the `also` calls."""
+    return read_kpis(ctx, metrics, also)
 
 
 def kpis_empty(df: pd.DataFrame) -> bool:
@@ -43,7 +45,7 @@ def kpis_empty(df: pd.DataFrame) -> bool:
 def sparkline(ctx: PanelContext, metric: str) -> dict:
     """A bare line; a plain figure dict because seven validated go.Figures per tile row cost more
     than the numbers themselves."""
-    s = ctx.read("series", metric, ctx.filters, "day")
+    s = read_series(ctx, KPI_METRICS, metric)
     p = palette(ctx.theme)
     return {
         "data": [{"type": "scatter", "mode": "lines", "hoverinfo": "skip",
@@ -56,15 +58,30 @@ def sparkline(ctx: PanelContext, metric: str) -> dict:
     }
 
 
-def tile(row, ctx: PanelContext) -> html.Div:
+def tile_scales(df: pd.DataFrame) -> dict[str, tuple[str, float]]:
+    """One display unit per duration measure over all its tiles (first response p50 and p90 both in
+    hours, or both in minutes), chosen by the largest value, previous value or target shown."""
+    scales = {}
+    for unit in {METRICS[m].unit for m in df["metric"]} - {None}:
+        if not is_duration(unit):
+            continue
+        rows = df[[METRICS[m].unit == unit for m in df["metric"]]]
+        values = [v for col in ("value", "previous_value", "target") if col in rows for v in rows[col]]
+        scales[unit] = duration_scale(values, unit)
+    return scales
+
+
+def tile(row, ctx: PanelContext, scales: dict | None = None) -> html.Div:
     info = METRICS[row.metric]
+    scale = (scales or {}).get(info.unit)
+    show = (lambda v: format_duration(v, scale)) if scale else (lambda v: format_value(v, info.unit))
     vs_prev = format_change(row.value, row.previous_value, info.unit)
     # a change that rounds to zero is not coloured as a gain or a loss
     prev_class = "neutral" if vs_prev.lstrip("+-").startswith("0.0") else \
         judge(row.value, row.previous_value, info.direction)
     children = [
         html.Div(KPI_LABELS.get(row.metric, row.metric), className="tile-label"),
-        html.Div(format_value(row.value, info.unit), className="tile-value"),
+        html.Div(show(row.value), className="tile-value"),
         html.Div([html.Span(vs_prev, className=f"delta {prev_class}"),
                   html.Span(" vs previous period", className="muted")], className="tile-line"),
     ]
@@ -72,7 +89,7 @@ def tile(row, ctx: PanelContext) -> html.Div:
     if not is_missing(target):
         met = judge(row.value, target, info.direction)
         word = "meets" if met in ("good", "neutral") else "misses"
-        children.append(html.Div([html.Span(f"{word} target {format_value(target, info.unit)}",
+        children.append(html.Div([html.Span(f"{word} target {show(target)}",
                                             className=f"delta {'good' if word == 'meets' else 'bad'}")],
                                  className="tile-line"))
     children.append(dcc.Graph(figure=sparkline(ctx, row.metric), config={"staticPlot": True},
@@ -81,7 +98,8 @@ def tile(row, ctx: PanelContext) -> html.Div:
 
 
 def render_kpis(df: pd.DataFrame, ctx: PanelContext):
-    return html.Div([tile(row, ctx) for row in df.itertuples(index=False)], className="tiles")
+    scales = tile_scales(df)
+    return html.Div([tile(row, ctx, scales) for row in df.itertuples(index=False)], className="tiles")
 
 
 register(Panel("overview-kpis", "Key figures", load_kpis, render_kpis, kind="block", is_empty=kpis_empty,
@@ -99,7 +117,8 @@ def load_sla_trend(ctx: PanelContext) -> pd.DataFrame:
 
 def render_sla_trend(df: pd.DataFrame, ctx: PanelContext):
     fig = time_lines(df, None, ctx.theme, y_title="SLA attainment")
-    fig.update_yaxes(tickformat=".0%")
+    attainment_axis(fig)
+    mark_maturing_periods(fig, ctx)
     # the target alone, from config: no need to compute the KPIs for it
     target = ctx.config.metric_targets.get("sla_frt_attainment")
     if target is not None:

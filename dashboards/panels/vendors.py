@@ -6,9 +6,11 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from metrics.registry import METRICS
-from dashboards.figures import bars, drill_fragment, plain, target_line, time_lines
-from dashboards.formatting import is_missing, judge
+from dashboards.figures import attainment_axis, bars, drill_fragment, plain, target_line, time_lines
+from dashboards.formatting import SCALE_WORDS, duration_scale, format_duration, is_duration, is_missing, judge
+from dashboards.panels.maturing import mark_maturing_periods
 from dashboards.panels.base import Panel, PanelContext, register
+from dashboards.panels.grouped_reads import kpis_calls, metric_groups
 from dashboards.panels.overview import kpi_rows
 from dashboards.panels.tables import data_table
 from dashboards.theme import apply_theme
@@ -28,15 +30,24 @@ def load_scorecard(ctx: PanelContext) -> pd.DataFrame:
     """The scorecard, its columns read at once (one query each); kept whole in the cache as well,
     as the vendor charts draw from it too."""
     def merged() -> pd.DataFrame:
-        columns = ctx.read_all([("scorecard_column", (ctx.filters, name)) for name in SCORECARD_METRICS])
-        return merge_scorecard(dict(zip(SCORECARD_METRICS, columns)))
+        groups = metric_groups(SCORECARD_METRICS)
+        results = ctx.read_all(scorecard_calls(ctx))
+        columns = {}
+        for group, result in zip(groups, results):
+            columns.update(zip(group, result) if len(group) > 1 else [(group[0], result)])
+        return merge_scorecard(columns)
     return ctx.data.memo(("vendor-scorecard-data", repr(ctx.filters)), merged)
+
+
+def scorecard_calls(ctx: PanelContext) -> list[tuple[str, tuple]]:
+    """One read per column, FRT p50 and p90 together (one pass over the tickets)."""
+    return [("scorecard_column", (ctx.filters, g[0])) if len(g) == 1 else ("scorecard_columns", (ctx.filters, g))
+            for g in metric_groups(SCORECARD_METRICS)]
 
 
 def load_judged_scorecard(ctx: PanelContext) -> pd.DataFrame:
     """The scorecard, with the all-vendors figures its cells are judged against read beside it."""
-    overall_calls = [("kpis", (ctx.filters, (m,))) for m in JUDGED_METRICS]
-    ctx.read_all(overall_calls + [("scorecard_column", (ctx.filters, name)) for name in SCORECARD_METRICS])
+    ctx.read_all(kpis_calls(ctx, JUDGED_METRICS) + scorecard_calls(ctx))
     return load_scorecard(ctx)
 
 
@@ -64,8 +75,20 @@ def render_scorecard(df: pd.DataFrame, ctx: PanelContext):
     targets = ctx.config.metric_targets
     kpi = kpi_rows(ctx, JUDGED_METRICS)
     overall = dict(zip(kpi["metric"], kpi["value"]))
-    return data_table(df, SCORE_COLUMNS,
+    return data_table(df, scaled_columns(df, SCORE_COLUMNS),
                       cell_class=lambda row, field: cell_judgement(field, row.get(field), targets, overall))
+
+
+def scaled_columns(df: pd.DataFrame, columns: list[tuple[str, str, str]]) -> list[tuple]:
+    """A duration column is shown in one unit (chosen by its largest value) named in its header."""
+    out = []
+    for field, header, unit in columns:
+        if is_duration(unit) and field in df.columns:
+            scale = duration_scale(df[field], unit)
+            out.append((field, f"{header} ({scale[0]})", lambda v, s=scale: format_duration(v, s)))
+        else:
+            out.append((field, header, unit))
+    return out
 
 
 register(Panel("vendor-scorecard", "Vendor scorecard", load_judged_scorecard, render_scorecard, kind="block",
@@ -77,7 +100,7 @@ register(Panel("vendor-scorecard", "Vendor scorecard", load_judged_scorecard, re
 def render_sla(df: pd.DataFrame, ctx: PanelContext):
     fig = bars(df.sort_values("sla_frt_attainment"), "vendor", "sla_frt_attainment", ctx.theme,
                drill_dim="vendor", y_title="SLA attainment", color="#3e7cb1")
-    fig.update_yaxes(tickformat=".0%")
+    attainment_axis(fig)
     return target_line(fig, ctx.config.metric_targets.get("sla_frt_attainment"), "target")
 
 
@@ -90,7 +113,7 @@ def _grouped(df: pd.DataFrame, ctx: PanelContext, fields: list[tuple[str, str, s
     fig = go.Figure()
     vendors = df["vendor"].astype(str).tolist()
     for field, label, color in fields:
-        fig.add_trace(go.Bar(x=[plain(v) for v in vendors], y=df[field], name=label, marker={"color": color},
+        fig.add_trace(go.Bar(_validate=False, x=[plain(v) for v in vendors], y=df[field], name=label, marker={"color": color},
                              customdata=[drill_fragment({"vendor": v}) for v in vendors]))
     fig.update_layout(barmode="group", yaxis_title=y_title)
     if tickformat:
@@ -98,9 +121,14 @@ def _grouped(df: pd.DataFrame, ctx: PanelContext, fields: list[tuple[str, str, s
     return apply_theme(fig, ctx.theme)
 
 
-register(Panel("vendor-frt", "First response by vendor", load_scorecard,
-               lambda df, ctx: _grouped(df, ctx, [("frt_p50", "p50", "#3e7cb1"), ("frt_p90", "p90", "#e8875b")],
-                                        "minutes"), is_empty=scorecard_empty))
+def render_frt(df: pd.DataFrame, ctx: PanelContext):
+    name, divisor = duration_scale(list(df["frt_p50"]) + list(df["frt_p90"]), "minutes")
+    scaled = df.assign(frt_p50=df["frt_p50"] / divisor, frt_p90=df["frt_p90"] / divisor)
+    return _grouped(scaled, ctx, [("frt_p50", "p50", "#3e7cb1"), ("frt_p90", "p90", "#e8875b")],
+                    f"first response ({SCALE_WORDS[name]})")
+
+
+register(Panel("vendor-frt", "First response by vendor", load_scorecard, render_frt, is_empty=scorecard_empty))
 register(Panel("vendor-rates", "Reopen and escalation rates", load_scorecard,
                lambda df, ctx: _grouped(df, ctx, [("reopen_rate", "reopen", "#a05195"),
                                                   ("escalation_rate", "escalation", "#d4b94a")],
@@ -111,9 +139,9 @@ def render_quality(df: pd.DataFrame, ctx: PanelContext):
     vendors = df["vendor"].astype(str).tolist()
     fig = make_subplots(rows=1, cols=2, subplot_titles=("QA score (0–100)", "CSAT (1–5)"))
     custom = [drill_fragment({"vendor": v}) for v in vendors]
-    fig.add_trace(go.Bar(x=[plain(v) for v in vendors], y=df["qa_avg"], name="QA", marker={"color": "#4daf7c"},
+    fig.add_trace(go.Bar(_validate=False, x=[plain(v) for v in vendors], y=df["qa_avg"], name="QA", marker={"color": "#4daf7c"},
                          customdata=custom), row=1, col=1)
-    fig.add_trace(go.Bar(x=[plain(v) for v in vendors], y=df["csat_avg"], name="CSAT",
+    fig.add_trace(go.Bar(_validate=False, x=[plain(v) for v in vendors], y=df["csat_avg"], name="CSAT",
                          marker={"color": "#5b8e9e"}, customdata=custom), row=1, col=2)
     fig.update_yaxes(range=[0, 100], row=1, col=1)
     fig.update_yaxes(range=[1, 5], row=1, col=2)
@@ -131,7 +159,8 @@ def load_sla_weekly(ctx: PanelContext) -> pd.DataFrame:
 
 def render_sla_weekly(df: pd.DataFrame, ctx: PanelContext):
     fig = time_lines(df, "vendor", ctx.theme, grain="week", y_title="SLA attainment", limit=10)
-    fig.update_yaxes(tickformat=".0%")
+    attainment_axis(fig)
+    mark_maturing_periods(fig, ctx, "week")
     return target_line(fig, ctx.config.metric_targets.get("sla_frt_attainment"), "target")
 
 

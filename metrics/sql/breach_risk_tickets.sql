@@ -1,5 +1,6 @@
--- Grain: one row per open, unanswered ticket whose first-response target falls in
--- [as_of, as_of + horizon), soonest target first. Same rule as breach_risk.sql.
+-- Grain: one row per ticket open and unanswered as of the data's as_of whose first-response
+-- target falls in [now, now + horizon), soonest target first (now = as_of gives breach_risk.sql's
+-- rule). created_after = now - the longest target bounds the scan.
 WITH open_unanswered AS (
     SELECT
         source, ticket_id, created_at, priority, region, vendor, queue, abuse_category,
@@ -13,9 +14,10 @@ WITH open_unanswered AS (
     WHERE (resolved_at IS NULL OR resolved_at > $as_of)
       AND (first_response_at IS NULL OR first_response_at > $as_of)
       AND created_at <= $as_of
+      AND created_at >= $created_after
       @filters@
 )
-SELECT *, (epoch_us(target_at) - epoch_us(CAST($as_of AS TIMESTAMPTZ))) / 60e6 AS minutes_left
+SELECT *, (epoch_us(target_at) - epoch_us(CAST($now AS TIMESTAMPTZ))) / 60e6 AS minutes_left
 FROM open_unanswered
-WHERE target_at >= $as_of AND target_at < $as_of + to_microseconds($horizon_us)
+WHERE target_at >= $now AND target_at < $now + to_microseconds($horizon_us)
 ORDER BY target_at, source, ticket_id
