@@ -13,7 +13,7 @@ from tests.conftest import REPO
 from tests.dashboard_fixtures import config_for
 
 SAMPLE = REPO / "sample_data" / "small" / "tickets_canonical.csv"
-VENDOR = "Lumen Partners"
+VENDOR = "Harbor Ops"
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ def test_a_vendor_sees_exactly_its_vendors_rows(api, capsys):
     assert {r["vendor"] for r in by_vendor} == {VENDOR}
     own = get(client, tokens["lumen"], f"/api/v1/metrics/inflow?where=vendor%3D{VENDOR.replace(' ', '+')}")
     assert own.status_code == 200
-    for where in ("vendor%3DKestrel+CX", "vendor%3DKestrel+CX,Lumen+Partners"):
+    for where in ("vendor%3DKestrel+CX", "vendor%3DKestrel+CX,Harbor+Ops"):
         resp = get(client, tokens["lumen"], f"/api/v1/metrics/inflow?where={where}")
         assert resp.status_code == 403 and "Kestrel" not in resp.get_data(as_text=True)
     # an unknown value must not list the other vendors' names

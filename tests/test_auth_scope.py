@@ -20,7 +20,7 @@ from tests.conftest import REPO
 from tests.dashboard_fixtures import config_for
 
 SAMPLE = REPO / "sample_data" / "small" / "tickets_canonical.csv"
-VENDOR = "Lumen Partners"            # the committed sample has a by-vendor alert on it
+VENDOR = "Harbor Ops"            # the committed sample has a by-vendor alert on it
 OTHER = "Kestrel CX"
 SCOPE = Scope(VENDOR)
 WINDOW = Filters(date_from=dt.date(2026, 5, 1), date_to=dt.date(2026, 7, 31))

@@ -27,7 +27,7 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from tests.test_browser_dashboard import ARTIFACTS, WebDriverWait, choose, settle, severe_logs  # noqa: E402
 
 SAMPLE = REPO / "sample_data" / "small" / "tickets_canonical.csv"
-VENDOR, OTHER = "Lumen Partners", "Kestrel CX"
+VENDOR, OTHER = "Harbor Ops", "Kestrel CX"
 WINDOW = "from=2026-05-01&to=2026-07-31"
 
 
