@@ -32,17 +32,6 @@ def _same(_scope: Scope, value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
-class Read:
-    fn: Callable[..., Any]      # fn(con, config, *args)
-    # (scope, args) -> the arguments to run under that scope; raises Forbidden when it may not
-    scope: Callable[[Scope, tuple], tuple]
-    # False when the answer depends on more than the warehouse file (the triage store, the clock)
-    cached: bool = True
-    # (scope, answer) -> what of the answer the scope may see
-    keep: Callable[[Scope, Any], Any] = _same
-
-
 # ---- scope policies -----------------------------------------------------------------------
 
 def no_rows(_scope: Scope, args: tuple) -> tuple:
@@ -127,6 +116,18 @@ def dimension_options(con, config: Config, dim: str, vendor: str | None = None) 
 def dimension_scope(scope: Scope, args: tuple) -> tuple:
     """The vendor dropdown of a vendor account lists its own vendor only."""
     return (args[0], scope.vendor)
+
+
+@dataclass(frozen=True)
+class Read:
+    fn: Callable[..., Any]      # fn(con, config, *args)
+    # (scope, args) -> the arguments to run under that scope; raises Forbidden when it may not.
+    # A read that does not say is refused to vendor accounts (tests/test_auth_scope.py asks for a case).
+    scope: Callable[[Scope, tuple], tuple] = full_scope_only
+    # False when the answer depends on more than the warehouse file (the triage store, the clock)
+    cached: bool = True
+    # (scope, answer) -> what of the answer the scope may see
+    keep: Callable[[Scope, Any], Any] = _same
 
 
 def as_of_date(con, config: Config) -> dt.date | None:

@@ -128,8 +128,10 @@ def test_vendor_sees_only_its_vendor_and_cannot_change_anything(site, browser, c
     browser.save_screenshot(str(ARTIFACTS / "role-vendor-tickets.png"))
     # another vendor by URL: refused in every panel; data health: closed
     open_page(browser, server, f"/vendors?{WINDOW}&vendor=Kestrel+CX")
-    assert f"this account sees vendor {VENDOR} only" in text_of(browser, "#card-vendor-scorecard")
-    assert OTHER not in text_of(browser, "#card-vendor-scorecard")
+    # the page's link check sees the vendor's own values only: it lists no other vendor, draws nothing
+    notice = text_of(browser, "#url-notice")
+    assert f"vendor=Kestrel CX is not in the data (vendor values: {VENDOR})" in notice
+    assert not browser.find_elements(By.CSS_SELECTOR, "#card-vendor-scorecard")
     open_page(browser, server, "/data-health")
     assert "not available to vendor accounts" in text_of(browser, "#_pages_content")
     # its own alert: visible, but triage is refused; another vendor's alert: not found
@@ -138,7 +140,8 @@ def test_vendor_sees_only_its_vendor_and_cannot_change_anything(site, browser, c
     before = triage.history(cfg.triage_path, ours)
     assert "Your role cannot change triage" in press_triage(browser, server, ours, "triage-ack", "Your role")
     assert triage.history(cfg.triage_path, ours) == before
-    assert "No such anomaly" in press_triage(browser, server, theirs, "triage-ack", "No such anomaly")
+    open_page(browser, server, f"/anomalies/{theirs}")           # another vendor's: as if it did not exist
+    assert browser.find_element(By.ID, "anomaly-unknown") and not browser.find_elements(By.ID, "triage-ack")
     assert severe_logs(browser) == []
 
 

@@ -7,6 +7,7 @@ file nor the audit log lets anyone sign in.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -30,11 +31,16 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = 1024          # scrypt work grows with the input: bound what a login can cost
 MAX_VENDOR = 200
 TOKEN_PREFIX = "so_"
-# A hash to check against when the user does not exist, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 _ready: set[str] = set()
 _ready_lock = threading.Lock()
 _readers = threading.local()     # per thread: path -> an open connection for the per-request lookups
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against when the user does not exist, so a wrong name costs as long as a wrong
+    password (made on first use: scrypt would slow every command's start)."""
+    return generate_password_hash("not-a-real-password")
 
 
 def users_path(config: Config) -> Path:
@@ -174,7 +180,7 @@ def verify_password(path: Path, name: str, password: str) -> User | None:
         row = con.execute("SELECT name, role, vendor, password_hash FROM users WHERE name = ?",
                           (name,)).fetchone()
     if row is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not check_password_hash(row["password_hash"], password):
         return None
