@@ -12,6 +12,7 @@ from anomaly.scan import calendar_masks, family_settings, family_verdicts
 from anomaly.series import load_series
 from anomaly.settings import settings_from_config
 from anomaly.warehouse_detection import load_events
+from metrics.dimension_values import dimension_values
 from anomaly.triage import STATUSES, TriageError
 
 LIST_COLUMNS = ("anomaly_id", "severity", "status", "triage_status", "family", "series_key", "start_at",
@@ -68,6 +69,46 @@ def list_anomalies(con, config, status: str | None = None, severity: str | None 
         frame = frame[frame["family"] == family]
     frame = frame.reset_index(drop=True)
     return frame.head(limit) if limit else frame
+
+
+class UnknownAnomaly(TriageError):
+    """No stored alert has this id (a typo, or a warehouse rebuilt without it)."""
+
+
+def anomaly_exists(con, anomaly_id: str) -> bool:
+    """Is there a stored alert (live or withdrawn) with this id?"""
+    if not anomaly_id or not _has_table(con):
+        return False
+    rows = con.execute("SELECT count(*) FROM anomalies WHERE anomaly_id = $id", {"id": anomaly_id}).fetchall()
+    return rows[0][0] > 0
+
+
+def set_triage(con, config, anomaly_id: str, status: str, note: str | None = None,
+               who: str | None = None) -> dict:
+    """Set a stored alert's triage status; an id the warehouse does not hold is refused, so a
+    typo never creates a triage record nobody can see."""
+    if not anomaly_exists(con, anomaly_id):
+        raise UnknownAnomaly(f"no alert with id {anomaly_id!r} in the warehouse; "
+                             "`safetyops anomalies list --withdrawn include` lists them")
+    return triage.set_status(config.triage_path, anomaly_id, status, note, who)
+
+
+def add_annotation(con, config, start: str, end: str | None, label: str, kind: str,
+                   category: str | None = None, region: str | None = None, action: str | None = None,
+                   who: str | None = None) -> dict:
+    """Store an annotation after checking its category and region against the warehouse's own
+    values (a typo would otherwise scope the event to no series and silently do nothing)."""
+    for dim, value in (("abuse_category", category), ("region", region)):
+        if value and value not in _known_values(con, config, dim):
+            raise TriageError(f"unknown {dim} {value!r}; known: {', '.join(_known_values(con, config, dim))}")
+    return triage.add_annotation(config.triage_path, start, end, label, kind, category, region, action, who)
+
+
+def _known_values(con, config, dim: str) -> list[str]:
+    values = set(dimension_values(con, dim)) if con is not None else set()
+    if dim == "abuse_category":
+        values |= set(config.taxonomy)
+    return sorted(values)
 
 
 def get_anomaly(con, config, anomaly_id: str, context_buckets: int = 24 * 7) -> dict | None:

@@ -95,11 +95,26 @@ def level_window(step_seconds: float, s: DetectorSettings) -> int:
     return max(3, steps_per(days * DAY_SECONDS, step_seconds))
 
 
-def compute_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettings, is_counts: bool) -> Baseline:
-    """Expected values and residual scale for every row of `history` (NaN = not usable as history)."""
+def compute_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettings, is_counts: bool,
+                     skip_residuals: np.ndarray | None = None, scale_from: np.ndarray | None = None,
+                     shape_from: np.ndarray | None = None) -> Baseline:
+    """Expected values and residual scale for every row of `history` (NaN = not usable as history).
+    `skip_residuals` points (values replaced by their expectation) stay out of the scale;
+    `scale_from` (the values before replacement) gives the residuals of the scale instead;
+    `shape_from` (idem) gives a daily series' weekday profile: it is a median of ratios to each day's
+    own level, which shrugs off spikes and level shifts, and a profile learned from replaced values
+    could never learn a busy weekday that was replaced before it was known."""
+    shape_history = history if shape_from is None else np.asarray(shape_from, dtype=float)
     history = np.asarray(history, dtype=float)
+    if step_seconds >= DAY_SECONDS and s.daily_model == "profile":
+        expected, n_weeks = daily_profile_expected(history, s, is_counts, shape_history)
+        scale = residual_scale(_scale_history(history, skip_residuals, scale_from), expected, step_seconds, s,
+                               is_counts)
+        return Baseline(expected=expected, scale=scale, seasonal_weeks=n_weeks)
     window = level_window(step_seconds, s)
     level = _past(history, window, max(1, min(s.min_history_points, window) // 2))
+    # Sub-daily weekly slots learn from the cleaned history: a raw slot median mixes the two levels
+    # of a level shift for weeks (a CPU series shifted by +25 was expected 11 too high a fortnight on).
     seasonal, n_weeks = seasonal_reference(history, step_seconds, s)
     seasonal_level = _past(seasonal, window, max(1, window // 2))
     # A pseudo-count keeps the ratio sane where the slot is near zero (nights, sparse categories).
@@ -116,8 +131,83 @@ def compute_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettin
     observed_so_far = np.cumsum(~np.isnan(history), axis=0)
     # No verdict before one full level window: a level from a few night hours is no baseline.
     expected[_shift(observed_so_far.astype(float), 1) < max(s.min_history_points, window)] = np.nan
-    scale = residual_scale(history, expected, step_seconds, s, is_counts)
+    scale = residual_scale(_scale_history(history, skip_residuals, scale_from), expected, step_seconds, s, is_counts)
     return Baseline(expected=expected, scale=scale, seasonal_weeks=n_weeks)
+
+
+def _scale_history(history: np.ndarray, skip: np.ndarray | None, scale_from: np.ndarray | None) -> np.ndarray:
+    out = history if scale_from is None else scale_from
+    return out if skip is None else np.where(skip, np.nan, out)
+
+
+def _nanmedian_first_axis(stack: np.ndarray, overwrite: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Median over axis 0 ignoring NaN, and how many values it used (NaN where none): a sort puts
+    NaN last, so the middle of the first n values is the median (numpy's nanmedian is 20x slower).
+    `overwrite`: sort `stack` itself (a temporary) instead of a copy."""
+    n = np.sum(~np.isnan(stack), axis=0)
+    if overwrite:
+        stack.sort(axis=0)
+        ordered = stack
+    else:
+        ordered = np.sort(stack, axis=0)
+    lo = np.take_along_axis(ordered, np.maximum((n - 1) // 2, 0)[None], axis=0)[0]
+    hi = np.take_along_axis(ordered, np.maximum(n // 2, 0)[None], axis=0)[0]
+    return np.where(n > 0, (lo + hi) / 2, np.nan), n.astype(np.int16)
+
+
+def _shrunk(profile: np.ndarray, stack: np.ndarray, n: np.ndarray, neutral: float) -> np.ndarray:
+    """Pull a weekday's factor toward neutral by how much of its distance from neutral its own
+    sampling noise could explain (James-Stein-like: 1 - se^2 / d^2, clipped to [0, 1]). A flat
+    series' noise otherwise becomes a weekly shape of +-15% that the band does not know about; a
+    real weekend dip of -40% over 12 weeks keeps nearly all of itself."""
+    deviation = np.subtract(stack, profile[None])
+    np.abs(deviation, out=deviation)
+    spread, _ = _nanmedian_first_axis(deviation, overwrite=True)
+    se = 1.2533 * 1.4826 * spread / np.sqrt(np.maximum(n, 1))
+    d = profile - neutral
+    with np.errstate(all="ignore"):
+        keep = np.clip(1.0 - se * se / (d * d), 0.0, 1.0)
+    return neutral + np.where(np.isfinite(keep), keep, 0.0) * d
+
+
+def daily_profile_expected(history: np.ndarray, s: DetectorSettings, is_counts: bool,
+                           shape_history: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Daily series: expected = level x the weekday's profile (counts; level + profile otherwise).
+
+    level: mean of the last `daily_level_days` days (whole weeks, so the weekly cycle cancels; the
+    history it reads has its spikes replaced already, see anomaly/clean_baseline.py, so a mean is
+    safe and steadier than a median). profile: median over the last `daily_profile_weeks` weeks of
+    the same weekday's ratio to the level of its own day, so trends and level shifts cancel out of
+    the weekly shape, which comes from 8 points per weekday instead of 4 raw values.
+    """
+    window = max(7, int(round(s.daily_level_days)))
+    rolling = pd.DataFrame(history, copy=False).rolling(window, min_periods=window // 2 + 1)
+    level = _shift((rolling.median() if s.daily_level_stat == "median" else rolling.mean()).to_numpy(), 1)
+    pseudo = s.seasonal_pseudo_count if is_counts else 0.0
+    with np.errstate(all="ignore"):
+        shape = history if shape_history is None else shape_history
+        dev = (shape + pseudo) / (level + pseudo) if is_counts else shape - level
+    n_rows = history.shape[0]
+    usable = [k for k in range(1, s.daily_profile_weeks + 1) if 7 * k < n_rows]
+    neutral = 1.0 if is_counts else 0.0
+    profile = np.full(history.shape, neutral)
+    n_weeks = np.zeros(history.shape, dtype=np.int16)
+    if usable:
+        stack = np.stack([_shift(dev, 7 * k) for k in usable])
+        profile, n_weeks = _nanmedian_first_axis(stack)
+        if s.profile_shrink:
+            profile = _shrunk(profile, stack, n_weeks, neutral)
+        few = (n_weeks < s.min_seasonal_weeks) | np.isnan(profile)
+        profile[few] = neutral
+        n_weeks[few] = 0
+    if is_counts:
+        expected = np.maximum((level + pseudo) * np.clip(profile, 0.1, 10.0) - pseudo, 0.0)
+    else:
+        expected = level + profile
+    observed_so_far = np.cumsum(~np.isnan(history), axis=0)
+    enough = max(s.min_history_points, window, s.daily_min_history_days)
+    expected[_shift(observed_so_far.astype(float), 1) < enough] = np.nan
+    return expected, n_weeks
 
 
 def count_variance(mu: np.ndarray, s: DetectorSettings) -> np.ndarray:
@@ -136,8 +226,11 @@ def residual_scale(history: np.ndarray, expected: np.ndarray, step_seconds: floa
     if is_counts:
         resid = resid / np.sqrt(count_variance(np.maximum(expected, 0.2), s))
     # At least 28 points: a daily series' scale from two weeks of residuals swings by half.
-    window = max(steps_per(s.scale_days * DAY_SECONDS, step_seconds), 28)
+    days = s.scale_days_daily if step_seconds >= DAY_SECONDS else s.scale_days
+    window = max(steps_per(days * DAY_SECONDS, step_seconds), 28)
     min_periods = max(3, min(s.min_history_points, window) // 2)
+    if step_seconds >= DAY_SECONDS:
+        min_periods = max(min_periods, s.daily_min_residuals)
     scale = 1.4826 * _past(np.abs(resid), window, min_periods)
     if s.tail_quantile:
         # Bursty series have heavy tails that the MAD (the bulk) does not see: calibrate the scale
@@ -146,6 +239,9 @@ def residual_scale(history: np.ndarray, expected: np.ndarray, step_seconds: floa
                       .rolling(window, min_periods=min_periods).quantile(s.tail_quantile).to_numpy(), 1)
         scale = np.fmax(scale, tail / float(stats.norm.isf((1 - s.tail_quantile) / 2)))
     if is_counts:
-        return np.where(np.isnan(scale), 1.0, np.maximum(scale, 1.0))
+        # Sub-daily counts start from Poisson; a daily series gets no verdict until its dispersion
+        # is measured (a Poisson band on an over-dispersed daily series flags every other week).
+        unknown = np.nan if step_seconds >= DAY_SECONDS else 1.0
+        return np.where(np.isnan(scale), unknown, np.maximum(scale, 1.0))
     floor = 1e-6 + 0.01 * np.abs(np.nan_to_num(expected))
     return np.maximum(np.nan_to_num(scale, nan=math.inf), floor)

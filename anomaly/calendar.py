@@ -7,7 +7,9 @@ Events come from the config's calendar file and from the annotations in the tria
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +38,7 @@ class Event:
     action: str = "label"
     category: str | None = None  # abuse_category; None = every category
     region: str | None = None
+    who: str | None = None       # who added it (an annotation), shown on the alerts it withdraws
 
     def applies_to(self, key: dict) -> bool:
         """Does the event cover a series with these dimension values? Missing dims match anything."""
@@ -66,13 +69,30 @@ def make_event(entry: dict, where: str) -> Event:
     if "start" not in entry or "label" not in entry:
         raise CalendarError(f"{where}: an event needs start and label")
     start = utc_naive(entry["start"], where)
-    end = utc_naive(entry.get("end") or entry["start"], where)
-    if end <= start:   # a date-only end means "through that day"
-        end = end + pd.Timedelta(days=1)
+    end = event_end(entry.get("end"), start, where)
     scope = entry.get("scope") or {}
     return Event(start=start, end=end, label=str(entry["label"]), kind=kind, action=action,
                  category=entry.get("category") or scope.get("category") or None,
-                 region=entry.get("region") or scope.get("region") or None)
+                 region=entry.get("region") or scope.get("region") or None, who=entry.get("who") or None)
+
+
+def event_end(value, start: pd.Timestamp, where: str) -> pd.Timestamp:
+    """The exclusive end: none given = one day from start; a date alone means through that day
+    (end 2026-08-21 covers the 21st); an end before the start is refused, never swapped or widened."""
+    if value is None or value == "":
+        return start + pd.Timedelta(days=1)
+    end = utc_naive(value, where)
+    if _is_date_only(value):
+        end = end + pd.Timedelta(days=1)
+    if end <= start:
+        raise CalendarError(f"{where}: end {value} is not after start {start.isoformat()}")
+    return end
+
+
+def _is_date_only(value) -> bool:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return True
+    return isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()) is not None
 
 
 def load_calendar_file(path: Path | None) -> list[Event]:

@@ -1,33 +1,64 @@
-"""`detect-csv`: read any user's series from CSV, run the detector, write every row back out."""
+"""`detect-csv`: read any user's series from CSV, run the detector, write every row back out.
+
+Timestamps as they come: gaps, duplicates, DST jumps and jitter are put on the inferred step
+(anomaly/regular_grid.py); what was done is said in `notes`. The series is a count (non-negative
+integers: negative-binomial band, spikes up) or a level (anything else: robust normal band, both
+directions), inferred from the values or given. Each alert (anomalous points no further apart than
+the merge gap the warehouse scan uses) gets one `alert_id` on all its rows, and its severity.
+"""
 from __future__ import annotations
 
 import csv
 import io
 import json
 import math
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from anomaly.detector import detect_series
+from anomaly.alerts import build_alerts
+from anomaly.detector import evaluate_points, looks_like_counts
+from anomaly.regular_grid import to_grid
 from anomaly.settings import DetectorSettings
 from core.errors import InputError
 
-OUTPUT_COLUMNS = ("timestamp", "value", "expected", "lower", "upper", "score", "is_anomaly")
+OUTPUT_COLUMNS = ("timestamp", "value", "expected", "lower", "upper", "score", "is_anomaly", "alert_id", "severity")
+DELIMITERS = {"auto": None, "comma": ",", "semicolon": ";", "tab": "\t"}   # --delimiter choices
+KINDS = ("count", "level")
 
 
 class SeriesFileError(InputError):
-    """The CSV cannot be read as one regular time series; the message names line and value."""
+    """The CSV cannot be read as one time series; the message names line and value."""
 
 
-def read_series_csv(path: Path, time_col: str = "timestamp", value_col: str = "value") -> tuple[pd.Series, list[str]]:
-    """The series (UTC-naive DatetimeIndex) and the timestamps exactly as written in the file."""
+@dataclass(frozen=True)
+class CsvDetection:
+    frame: pd.DataFrame          # one row per distinct timestamp, in time order (OUTPUT_COLUMNS)
+    notes: tuple[str, ...]       # what was done to the timestamps, and whether there was enough history
+    kind: str                    # count | level
+    step_seconds: float
+
+
+def _sniff_delimiter(path: Path) -> str:
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        first = fh.readline()
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > 0 else ","
+
+
+def read_series_csv(path: Path, time_col: str = "timestamp", value_col: str = "value",
+                    delimiter: str | None = None, dayfirst: bool = False) -> tuple[pd.Series, list[str]]:
+    """The series (UTC-naive DatetimeIndex, file order) and the timestamps exactly as written.
+    `delimiter` None = sniffed from the header line (comma, semicolon or tab)."""
     path = Path(path)
     if not path.exists():
         raise SeriesFileError(f"{path}: file not found")
+    sep = delimiter or _sniff_delimiter(path)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, sep=sep)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise SeriesFileError(f"{path}: not a readable CSV ({exc})") from exc
     for col in (time_col, value_col):
@@ -36,21 +67,24 @@ def read_series_csv(path: Path, time_col: str = "timestamp", value_col: str = "v
     if frame.empty:
         raise SeriesFileError(f"{path}: no data rows")
     raw_times = frame[time_col].str.strip().tolist()
-    index = _parse_times(path, time_col, raw_times)
+    index = _parse_times(path, time_col, raw_times, dayfirst)
     values = _parse_values(path, value_col, frame[value_col].str.strip().tolist())
     return pd.Series(values, index=index, name=value_col), raw_times
 
 
-def _parse_times(path: Path, col: str, raw: list[str]) -> pd.DatetimeIndex:
-    parsed = pd.to_datetime(pd.Series(raw), errors="coerce", utc=True, format="ISO8601")
+def _parse_times(path: Path, col: str, raw: list[str], dayfirst: bool = False) -> pd.DatetimeIndex:
+    raw_series = pd.Series(raw)
+    parsed = None
+    if not dayfirst:
+        parsed = pd.to_datetime(raw_series, errors="coerce", utc=True, format="ISO8601")
+    if parsed is None or parsed.isna().any():
+        parsed = pd.to_datetime(raw_series, errors="coerce", utc=True, format="mixed", dayfirst=dayfirst)
     bad = np.flatnonzero(parsed.isna().to_numpy())
-    if bad.size:
-        parsed = pd.to_datetime(pd.Series(raw), errors="coerce", utc=True, format="mixed")
-        bad = np.flatnonzero(parsed.isna().to_numpy())
     if bad.size:
         i = int(bad[0])
         raise SeriesFileError(f"{path}: line {i + 2}: {col} {raw[i]!r} is not a timestamp "
-                              "(use ISO 8601, e.g. 2026-03-01 14:00 or 2026-03-01T14:00:00Z)")
+                              "(use ISO 8601, e.g. 2026-03-01 14:00 or 2026-03-01T14:00:00Z; "
+                              "--dayfirst for 01/03/2026)")
     return pd.DatetimeIndex(parsed.dt.tz_localize(None))
 
 
@@ -70,17 +104,63 @@ def _parse_values(path: Path, col: str, raw: list[str]) -> np.ndarray:
     return out
 
 
+def kind_settings(kind: str, s: DetectorSettings) -> DetectorSettings:
+    """Counts: negative binomial, spikes up (as configured). Levels: robust normal band, both ways."""
+    if kind == "count":
+        return replace(s, count_model="counts")
+    return replace(s, count_model="continuous", direction="both")
+
+
 def detect_csv(path: Path, time_col: str = "timestamp", value_col: str = "value",
-               settings: DetectorSettings | None = None) -> pd.DataFrame:
-    """One output row per input row: timestamp (as written), value, expected, lower, upper, score, is_anomaly."""
-    series, raw_times = read_series_csv(path, time_col, value_col)
-    result = detect_series(series, settings, source=str(path), first_line=2)   # line 1 is the header
-    return pd.DataFrame({
-        "timestamp": raw_times, "value": series.to_numpy(),
-        "expected": result["expected"].to_numpy(), "lower": result["lower"].to_numpy(),
-        "upper": result["upper"].to_numpy(), "score": result["score"].to_numpy(),
-        "is_anomaly": result["is_anomaly"].to_numpy(dtype=bool),
+               settings: DetectorSettings | None = None, kind: str | None = None,
+               delimiter: str | None = None, dayfirst: bool = False) -> CsvDetection:
+    """Verdicts and alerts for the series in `path`, one output row per distinct timestamp."""
+    s = settings or DetectorSettings()
+    series, raw_times = read_series_csv(path, time_col, value_col, delimiter, dayfirst)
+    values = series.to_numpy(dtype=float)
+    if kind is None:
+        kind = "count" if looks_like_counts(values) else "level"
+    if kind not in KINDS:
+        raise SeriesFileError(f"{path}: kind {kind!r}; valid: {', '.join(KINDS)}")
+    s = kind_settings(kind, s)
+    grid = to_grid(series.index, values, kind == "count", str(path))
+    v = evaluate_points(grid.values, grid.step_seconds, s, is_counts=kind == "count")
+    alert_id, severity = _alert_columns(grid, v, s)
+    # One output row per grid point that some row landed on, labelled with the first such row's text.
+    firsts = pd.Series(np.arange(len(raw_times))).groupby(grid.row_point).first()
+    points = firsts.index.to_numpy()
+    frame = pd.DataFrame({
+        "timestamp": [raw_times[i] for i in firsts.to_numpy()], "value": grid.values[points],
+        "expected": v.expected[points, 0], "lower": v.lower[points, 0], "upper": v.upper[points, 0],
+        "score": v.score[points, 0], "is_anomaly": v.is_anomaly[points, 0],
+        "alert_id": alert_id[points], "severity": severity[points],
     })
+    notes = list(grid.notes)
+    if not np.any(~np.isnan(v.lower[:, 0])):
+        notes.append(f"too short for a baseline: no verdict on any of {len(points)} timestamps "
+                     f"({_history_needed(grid.step_seconds, s)})")
+    return CsvDetection(frame, tuple(notes), kind, grid.step_seconds)
+
+
+def _history_needed(step_seconds: float, s: DetectorSettings) -> str:
+    if step_seconds >= 86_400:
+        return f"a daily series needs {s.daily_min_history_days} days and {s.daily_min_residuals} more to measure its noise"
+    return f"a series at this step needs at least {s.min_history_points} points and about 2 days of history"
+
+
+def _alert_columns(grid, v, s: DetectorSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Per grid point: the id of the alert it belongs to (its onset timestamp) and its severity."""
+    n = len(grid.index)
+    alert_id = np.full(n, "", dtype=object)
+    severity = np.full(n, "", dtype=object)
+    alerts = build_alerts(grid.index, grid.values, v.expected[:, 0], v.lower[:, 0], v.upper[:, 0],
+                          v.p_value[:, 0], v.score[:, 0], v.is_anomaly[:, 0], v.sign[:, 0],
+                          grid.step_seconds, v.is_counts, s)
+    for a in alerts:
+        first, last = grid.index.get_loc(a.start), grid.index.get_loc(a.end)
+        alert_id[first:last + 1] = a.start.strftime("%Y-%m-%dT%H:%M:%S")
+        severity[first:last + 1] = a.severity
+    return alert_id, severity
 
 
 def _num(v: float) -> float | None:
@@ -90,8 +170,8 @@ def _num(v: float) -> float | None:
 def render(frame: pd.DataFrame, fmt: str) -> str:
     rows = [{
         "timestamp": t, "value": _num(v), "expected": _num(e), "lower": _num(lo), "upper": _num(up),
-        "score": _num(sc), "is_anomaly": bool(a),
-    } for t, v, e, lo, up, sc, a in frame[list(OUTPUT_COLUMNS)].itertuples(index=False)]
+        "score": _num(sc), "is_anomaly": bool(a), "alert_id": aid or None, "severity": sev or None,
+    } for t, v, e, lo, up, sc, a, aid, sev in frame[list(OUTPUT_COLUMNS)].itertuples(index=False)]
     if fmt == "json":
         return json.dumps(rows, indent=1) + "\n"
     buf = io.StringIO()

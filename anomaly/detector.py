@@ -25,14 +25,15 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
 
 from anomaly.alerts import alert_runs, merge_gap_steps
-from anomaly.baseline import DAY_SECONDS, Baseline, _shift, compute_baseline, count_variance, steps_per
+from anomaly.band import band, size_limits
+from anomaly.baseline import DAY_SECONDS, Baseline, _shift, steps_per
+from anomaly.clean_baseline import clean_baseline
+from anomaly.window_evidence import window_p_up
 from anomaly.settings import DetectorSettings
 from core.errors import InputError
 
-MU_FLOOR = 0.2   # a count series never "expects" less than this: keeps the NB defined at zero
 RaisedAlert = tuple[int, int, float, float]   # onset, last point, peak excess, total excess
 
 
@@ -56,51 +57,6 @@ class Verdicts:
 def looks_like_counts(values: np.ndarray) -> bool:
     v = values[~np.isnan(values)]
     return v.size > 0 and bool(np.all(v >= 0)) and bool(np.all(v == np.round(v)))
-
-
-def _cornish_fisher(z: float, skew: np.ndarray, kurt: np.ndarray) -> np.ndarray:
-    """Standardised quantile of a skewed distribution; clamped so it is never inside the normal one."""
-    w = (z + (z * z - 1) * skew / 6 + (z ** 3 - 3 * z) * kurt / 24
-         - (2 * z ** 3 - 5 * z) * skew * skew / 36)
-    return np.maximum(w, z) if z > 0 else np.minimum(w, z)
-
-
-def _count_band(mu: np.ndarray, phi: np.ndarray, s: DetectorSettings):
-    """NB band (Cornish-Fisher, continuous-valued) and the NB parameters for exact tails."""
-    var = phi * count_variance(mu, s)
-    sd = np.sqrt(var)
-    skew = (2 - mu / var) * sd / mu
-    kurt = 6 * (var - mu) / (mu * mu) + 1 / var
-    z = stats.norm.isf(s.alpha)
-    upper = mu + sd * _cornish_fisher(z, skew, kurt)
-    lower = np.maximum(mu + sd * _cornish_fisher(-z, skew, kurt), 0.0)
-    n = mu * mu / np.maximum(var - mu, 1e-12)
-    p = mu / var
-    return lower, upper, n, p
-
-
-def _count_tails(x: np.ndarray, n: np.ndarray, p: np.ndarray, mu: np.ndarray,
-                 sd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """P(X >= x) and P(X <= x) under NB(n, p).
-
-    The exact incomplete-beta tail is costly, so it is computed only beyond one sd from the mean,
-    where a verdict or a score can depend on it; nearer the mean a normal approximation is plenty.
-    """
-    xs = np.nan_to_num(x)
-    z = (xs - mu) / sd
-    up, down = stats.norm.sf(z - 0.5 / sd), stats.norm.cdf(z + 0.5 / sd)
-    hi, lo = z > 1.0, z < -1.0
-    with np.errstate(all="ignore"):
-        # NB cdf in closed form: P(X <= k) = I_p(n, k + 1); real-valued n (nbdtr truncates it).
-        up[hi] = special.betaincc(n[hi], np.maximum(xs[hi], 1.0), p[hi])
-        down[lo] = special.betainc(n[lo], np.maximum(xs[lo], 0) + 1, p[lo])
-    up[xs <= 0] = 1.0
-    return up, down
-
-
-def _size_limits(mu: np.ndarray, s: DetectorSettings) -> tuple[np.ndarray, np.ndarray]:
-    rise = 1 + s.min_rise_pct / 100
-    return np.minimum(mu - s.min_excess, mu / rise), np.maximum(mu + s.min_excess, mu * rise)
 
 
 def _sustained(hit: np.ndarray, k: int) -> np.ndarray:
@@ -198,38 +154,22 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
         values = values[:, None]
     if is_counts is None:
         is_counts = s.count_model == "counts" or (s.count_model == "auto" and looks_like_counts(values))
+    if step_seconds >= DAY_SECONDS:
+        s = replace(s, alpha=s.alpha_daily)
     base = baseline
     if base is None:
         history = values.copy()
         if exclude is not None:
             history[np.asarray(exclude, dtype=bool)] = np.nan
-        base = compute_baseline(history, step_seconds, s, is_counts)
-    mu = base.expected
-    defined = ~np.isnan(mu) & ~np.isnan(values) & np.isfinite(base.scale)
-    mu_d = np.where(defined, mu, 1.0)
-    if is_counts:
-        mu_d = np.maximum(mu_d, MU_FLOOR)
-        stat_lo, stat_hi, n, p = _count_band(mu_d, base.scale ** 2, s)
-        sd_all = np.sqrt(base.scale ** 2 * count_variance(mu_d, s))
-        p_up, p_down = _count_tails(values, n, p, mu_d, sd_all)
-    else:
-        sd = sd_all = np.where(defined, base.scale, 1.0)
-        z = stats.norm.isf(s.alpha)
-        stat_lo, stat_hi = mu_d - z * sd, mu_d + z * sd
-        zx = (np.nan_to_num(values) - mu_d) / sd
-        p_up, p_down = stats.norm.sf(zx), stats.norm.cdf(zx)
-    nonnegative = is_counts or bool(np.all(np.nan_to_num(values) >= 0))
-    if nonnegative:
-        # Counts, minutes and shares cannot go below zero, whatever the additive baseline says.
-        mu = np.maximum(mu, 0.0)
-        stat_lo = np.maximum(stat_lo, 0.0)
-    size_lo, size_hi = _size_limits(np.where(defined, mu, 0.0), s)
-    upper = np.maximum(stat_hi, size_hi)
-    lower = np.minimum(stat_lo, size_lo)
-    if nonnegative:
-        lower = np.maximum(lower, 0.0)
+        base = clean_baseline(history, step_seconds, s, is_counts)
+    bd = band(values, base, s, is_counts)
+    mu, mu_d, sd_all, defined = bd.expected, bd.mu, bd.sd, bd.defined
+    lower, upper, p_up, p_down = bd.lower, bd.upper, bd.p_up, bd.p_down
     x = np.nan_to_num(values)
-    above = defined & (x > upper) & (s.direction in ("up", "both"))
+    use_windows = step_seconds >= DAY_SECONDS and s.window_sum_steps > 1
+    if use_windows:
+        p_up = np.minimum(p_up, window_p_up(values, bd, s, is_counts))
+    above = defined & ((x > upper) | (use_windows & (p_up <= s.alpha))) & (s.direction in ("up", "both"))
     below = defined & (x < lower) & (s.direction in ("down", "both"))
     if s.novelty_days > 0:
         # Onsets must also beat recent bursts; points that continue a started alert need not.
@@ -247,10 +187,10 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
         p_dir = np.minimum(p_up, p_down)
     p_dir = np.where(defined, np.clip(p_dir, 1e-300, 1.0), 1.0)
     score = np.clip(-np.log10(p_dir) / s.score_log10_cap, 0.0, 1.0)
-    if s.sustained_hours > 0:
+    if s.sustained_hours > 0 and not use_windows:
         k = max(2, int(np.ceil(s.sustained_hours * 3600 / step_seconds)))
         # Each point of the run needs the minimum excess and half the minimum % rise.
-        half_lo, half_hi = _size_limits(np.where(defined, mu, 0.0), replace(s, min_rise_pct=s.min_rise_pct / 2))
+        half_lo, half_hi = size_limits(np.where(defined, mu, 0.0), replace(s, min_rise_pct=s.min_rise_pct / 2))
         above |= _sustained(defined & (x >= half_hi) & (p_up <= s.sustained_alpha), k) & (s.direction != "down")
         below |= _sustained(defined & (x <= half_lo) & (p_down <= s.sustained_alpha), k) & (s.direction != "up")
     is_anomaly = above | below

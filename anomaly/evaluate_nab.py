@@ -1,14 +1,15 @@
-"""Score the detector on NAB realTweets with its default settings, and re-score the references."""
+"""Score `detect-csv` on NAB realTweets with its default settings, and re-score the references."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from anomaly.alerts import merge_gap_steps, onset_flags
-from anomaly.detector import evaluate_points, infer_step
+import numpy as np
+import pandas as pd
+
+from anomaly.csv_series import detect_csv
 from anomaly.nab import (PROFILES, FileScore, data_files, label_key, load_windows, normalised,
-                         read_reference_scores, read_series, score_detections, score_reference,
-                         window_rows)
+                         read_reference_scores, score_detections, score_reference, window_rows)
 from anomaly.settings import DetectorSettings
 
 REFERENCE_THRESHOLDS = {"numenta": 0.542187690735, "twitterADVec": 0.5}
@@ -26,13 +27,15 @@ class NabReport:
 
 
 def detector_flags(nab_dir: Path, settings: DetectorSettings) -> dict[Path, tuple]:
-    """Per file: (timestamps, flags). A flag is raised only at an alert's first point."""
+    """Per file: (timestamps, flags), from what `detect-csv` prints for the file: a flag on the
+    first row of each alert (`alert_id`), as a pager would send it."""
     out = {}
     for path in data_files(nab_dir):
-        series = read_series(path)
-        step = infer_step(series.index, str(path))
-        v = evaluate_points(series.to_numpy(), step, settings)
-        out[path] = (series.index, onset_flags(v.is_anomaly[:, 0], merge_gap_steps(step, settings)))
+        frame = detect_csv(path, settings=settings).frame
+        ids = frame["alert_id"].to_numpy()
+        previous = np.concatenate(([""], ids[:-1]))
+        onsets = (ids != "") & (ids != previous)
+        out[path] = (pd.DatetimeIndex(pd.to_datetime(frame["timestamp"])), onsets)
     return out
 
 

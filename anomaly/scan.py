@@ -8,7 +8,8 @@ import pandas as pd
 
 from anomaly.alerts import Alert, build_alerts
 from anomaly.calendar import Event, event_masks, labels_between
-from anomaly.baseline import Baseline, compute_baseline
+from anomaly.baseline import Baseline
+from anomaly.clean_baseline import clean_baseline
 from anomaly.detector import Verdicts, evaluate_points
 from anomaly.series import SeriesFamily
 from anomaly.settings import DetectorSettings
@@ -73,7 +74,7 @@ def _filling_baseline(values: np.ndarray, family: SeriesFamily, s: DetectorSetti
     if exclude is not None:
         history[np.asarray(exclude, dtype=bool)] = np.nan
     history[-1] = np.nan
-    base = compute_baseline(history, family.step_seconds, s, is_counts)
+    base = clean_baseline(history, family.step_seconds, s, is_counts)
     expected = base.expected.copy()
     expected[-1] *= family.filling_fraction
     return replace(base, expected=expected)

@@ -26,13 +26,30 @@ class DetectorSettings:
     min_seasonal_weeks: int = 2
     level_days: float = 2.0           # window of the level median for sub-daily steps
     level_days_daily: float = 7.0     # ... and for daily steps (a whole week: weekday shape cancels)
+    daily_model: str = "profile"      # daily steps: level x weekday profile ("slots": the sub-daily model)
+    daily_level_days: float = 14.0    # ... mean of this many past days (whole weeks)
+    daily_level_stat: str = "mean"    # ... mean or median
+    profile_shrink: bool = True       # ... each weekday's factor shrunk toward 1 by its own sampling noise
+    daily_profile_weeks: int = 12     # ... weekday profile from this many past weeks
     seasonal_pseudo_count: float = 5.0  # shrinks the weekly ratio toward 1 where counts are small
     smooth_minutes: float = 60.0      # sub-hourly series: smooth the seasonal reference over an hour
     scale_days: float = 14.0          # window of the MAD of residuals
+    scale_days_daily: float = 182.0   # ... for daily steps: dispersion is a property of the series,
+                                      # and a MAD of 28 daily residuals swings by a fifth (tails 15x nominal)
     tail_quantile: float = 0.0        # scale also >= this quantile of |residual| / its normal value; 0 = off
     min_history_points: int = 12      # no verdict before this many observed points
+    # Points beyond the band are replaced by their expectation in the history the baseline learns
+    # from (repeated up to `clean_passes` times to a fixed point; 0 = off), unless they run on
+    # longer than `shift_days`: then they are a new level and the baseline follows them.
+    clean_passes: int = 6
+    clean_alpha: float = 0.001
+    clean_scale: str = "skip"         # residuals of the scale: replaced ones left out ("skip"), or raw values ("raw")
+    daily_min_residuals: int = 6      # daily steps: no verdict before the scale has this many residuals
+    daily_min_history_days: int = 28  # daily steps: no verdict before four weeks (the weekly profile needs them)
+    shift_days: float = 7.0
     # Band and significance.
     alpha: float = 1e-4               # one-sided tail probability that makes a point significant
+    alpha_daily: float = 3e-5         # ... on daily steps, where a point and its 2-4 day sums are all tested
     count_model: str = "auto"         # auto: counts when every value is a non-negative integer
     nb_dispersion_floor: float = 0.01  # extra variance share mu^2*k even when MAD says less
     # Practical size: a significant rise must also be big enough to matter.
@@ -43,6 +60,9 @@ class DetectorSettings:
     # size) also alert; the run must span sustained_hours (2 days = 2 daily points, 48 hourly ones).
     sustained_hours: float = 48.0
     sustained_alpha: float = 0.01
+    # Daily steps: the sums of the last 2..window_sum_steps points are tested too (p <= alpha and the
+    # minimum size on the sum); this replaces the sustained rule there. 0 or 1 = off.
+    window_sum_steps: int = 4
     novelty_days: float = 3.0         # must also beat the largest standardised rise of these days; 0 = off
     novelty_factor: float = 1.0       # ... times this factor
     novelty_metric: str = "ratio"     # counts: rise as (x+1)/(mu+1); "z": standardised residual
@@ -75,6 +95,8 @@ class DetectorSettings:
         if self.count_model not in COUNT_MODELS:
             raise SettingsError(f"[detection] count_model = {self.count_model!r}; "
                                 f"valid: {', '.join(COUNT_MODELS)}")
+        if self.daily_model not in ("profile", "slots"):
+            raise SettingsError(f"[detection] daily_model = {self.daily_model!r}; valid: profile, slots")
         if self.novelty_metric not in ("ratio", "z"):
             raise SettingsError(f"[detection] novelty_metric = {self.novelty_metric!r}; valid: ratio, z")
         if not 0 < self.alpha < 0.5:

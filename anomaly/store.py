@@ -21,7 +21,8 @@ from core.sql_files import run_sql_file, sql_text
 COLUMNS = ("anomaly_id", "family", "metric", "grain", "series_key", "dims_json", "abuse_category", "region",
            "direction", "start_at", "end_at", "peak_at", "peak_value", "peak_expected", "observed", "expected",
            "excess", "rise_pct", "lower_bound", "upper_bound", "p_value", "score", "severity", "n_points",
-           "status", "labels", "explanation", "contributors_json", "baseline", "detected_at")
+           "status", "labels", "explanation", "contributors_json", "baseline", "detected_at",
+           "parent_id", "related_json")
 
 
 WITHDRAWN_COLUMNS = ("withdrawn_at", "withdrawn_reason", "replaced_by")
@@ -77,7 +78,8 @@ def withdrawal_reason(row: dict, data_as_of, events: list[Event]) -> str:
     end = pd.Timestamp(row["end_at"]).tz_convert("UTC").tz_localize(None)
     for ev in events:
         if ev.action == "suppress" and ev.applies_to(dims) and ev.start <= end and ev.end > start:
-            return f"suppressed by the calendar event '{ev.label}' ({ev.kind.replace('_', ' ')})"
+            added_by = f", added by {ev.who}" if ev.who else ""
+            return f"suppressed by the calendar event '{ev.label}' ({ev.kind.replace('_', ' ')}{added_by})"
     upto = f" with data up to {_utc_text(data_as_of)}" if data_as_of is not None else ""
     return (f"no longer flagged{upto}: the tickets now loaded keep it inside its expected band or "
             "below the minimum excess or rise")

@@ -23,6 +23,7 @@ from anomaly import triage
 from anomaly.calendar import Event, load_calendar_file
 from anomaly.contributors import DEFAULT_MIN_SHARE, contributors
 from anomaly.explain import baseline_text, explain
+from anomaly.grouping import group_alerts, group_severity
 from anomaly.mix import explain_mix, mix_alerts
 from anomaly.scan import FoundAlert, scan_family
 from anomaly.series import history_start, load_families
@@ -114,6 +115,7 @@ def collect_alerts(con, config, settings: DetectorSettings | None = None,
         pairs.extend((_row(f, config.reporting_timezone, now), f) for f in found)
         if family.name == "counts_daily" and config.detection.get("mix", True):
             pairs.extend((r, None) for r in _mix_rows(family, config, now))
+    group_alerts(pairs)
     return pairs, n_series
 
 
@@ -147,8 +149,11 @@ def run_detection(con, config, settings: DetectorSettings | None = None) -> Dete
     new_ids = [i for i in triage.unseen(config.triage_path, [r["anomaly_id"] for r in rows]) if i not in continued]
     fresh = set(new_ids)
     states = triage.get_states(config.triage_path, fresh)
-    urgent = [{k: r[k] for k in ("anomaly_id", "series_key", "family", "severity", "start_at", "explanation")}
-              for r in rows if r["anomaly_id"] in fresh and r["severity"] in URGENT
+    # One page per incident: the lead of each group, when any alert of the group is urgent.
+    worst = group_severity(rows)
+    urgent = [{**{k: r[k] for k in ("anomaly_id", "series_key", "family", "start_at", "explanation")},
+               "severity": worst[r["anomaly_id"]]}   # the incident's severity: its worst alert's
+              for r in rows if r["anomaly_id"] in fresh and worst.get(r["anomaly_id"]) in URGENT
               and states.get(r["anomaly_id"], {}).get("status", "new") == "new"]
     n_updated = sum(1 for r in rows if r["anomaly_id"] in changed_ids and r["anomaly_id"] not in fresh
                     and r["anomaly_id"] not in restored)

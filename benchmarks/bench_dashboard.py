@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from dash_replay import Replayer, Timing  # noqa: E402
+from dash_replay import BENCH_PASSWORD, BENCH_USER, Replayer, Timing  # noqa: E402
 
 PAGES = ("/", "/response", "/backlog", "/abuse", "/vendors", "/anomalies", "/data-health", "/tickets")
 WORK = ROOT / "benchmarks" / "_work"
@@ -50,7 +50,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def ensure_bench_user(db: Path) -> None:
+    from core.config import Config
+    from dashboards.auth import store
+    path = store.users_path(Config(db_path=db))
+    if store.get_user(path, BENCH_USER) is None:
+        store.add_user(path, BENCH_USER, "analyst", BENCH_PASSWORD)
+
+
 def start_server(db: Path, workers: int) -> tuple[subprocess.Popen, str]:
+    ensure_bench_user(db)
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "safetyops.cli", "--quiet", "--db", str(db), "serve",
                              "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
@@ -61,7 +70,7 @@ def start_server(db: Path, workers: int) -> tuple[subprocess.Popen, str]:
         if proc.poll() is not None:
             raise SystemExit(f"server exited: {proc.stderr.read()}")
         try:
-            if requests.get(url + "/", timeout=30).status_code == 200:
+            if requests.get(url + "/login", timeout=30).status_code == 200:
                 return proc, url
         except requests.RequestException:
             time.sleep(0.5)

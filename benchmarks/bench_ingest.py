@@ -42,6 +42,7 @@ print(json.dumps({"seconds": seconds, "peak_rss_mb": hwm_kb / 1024}))
 """
 
 SAFETYOPS_CASE = """
+import os
 from core.config import load_config
 from pipelines.ingest import ingest_file
 from core.warehouse import writing
@@ -52,6 +53,7 @@ class KeepHow(logging.Handler):
         working_copy.append(record.getMessage().split(": ", 1)[1].split(",")[0])
 logging.getLogger("core.warehouse_files").addHandler(KeepHow())
 logging.getLogger("core.warehouse_files").setLevel(logging.INFO)
+os.environ.setdefault("SAFETYOPS_HASH_KEY", "benchmark-only-key-not-a-secret")   # the dev key is refused
 t0 = time.perf_counter()
 config = load_config(None, {db!r})
 with writing(config.db_path, fresh={fresh}) as con:

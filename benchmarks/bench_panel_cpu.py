@@ -12,7 +12,6 @@ Prints and writes per panel: median wall ms, median CPU ms.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import json
 import os

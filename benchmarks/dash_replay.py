@@ -12,6 +12,18 @@ from dataclasses import dataclass, field
 import requests
 
 THEME = "light"
+# The account the benchmarks sign in with (bench_dashboard.start_server creates it beside the warehouse).
+BENCH_USER = "bench"
+BENCH_PASSWORD = "bench-only-password-not-a-secret"
+
+
+def sign_in(session: requests.Session, base: str, timeout: float = 60) -> None:
+    """A real sign-in: the session cookie, and the CSRF header Dash sends from its cookie."""
+    resp = session.post(base + "/login", data={"name": BENCH_USER, "password": BENCH_PASSWORD},
+                        allow_redirects=False, timeout=timeout)
+    if resp.status_code != 302:
+        raise SystemExit(f"sign-in as {BENCH_USER} failed ({resp.status_code}): is the user in the store?")
+    session.headers["X-CSRFToken"] = session.cookies["_csrf_token"]
 
 
 def _split_outputs(output: str) -> list[dict]:
@@ -53,6 +65,7 @@ class Replayer:
     timeout: float = 60
 
     def __post_init__(self):
+        sign_in(self.session, self.base, self.timeout)
         deps = self.session.get(self.base + "/_dash-dependencies", timeout=self.timeout).json()
         self.deps = {d["output"]: d for d in deps}
         self.router = self._dep(lambda o: "_pages_content.children" in o)

@@ -34,7 +34,7 @@ SECTIONS: dict[str, frozenset[str] | None] = {
     "metrics": frozenset({"targets"}),
     "marts": frozenset({"max_incremental_months"}),
     "taxonomy": frozenset({"categories", "aliases"}),
-    "privacy": frozenset({"hash_key", "store_ticket_text"}),
+    "privacy": frozenset({"hash_key", "hash_key_file", "store_ticket_text"}),
     "sources": None,
     "ingest": frozenset({"timezone", "timezones"}),
     "refresh": frozenset({"inbox", "archive", "failed", "reports", "report_weekday", "webhook_url",
@@ -42,6 +42,7 @@ SECTIONS: dict[str, frozenset[str] | None] = {
                           "memory_limit", "events_calendar"}),
     "serve": frozenset({"workers", "cache", "cache_dir", "warm_cache"}),
     "detection": None,
+    "auth": frozenset({"allowed_hosts", "session_hours"}),
 }
 
 
@@ -96,6 +97,10 @@ class Config:
     serve_warm_cache: bool = True
     # [detection]: passed to the detector's settings as overrides (it checks the keys)
     detection: dict = field(default_factory=dict)
+    # [auth]: Host header values the dashboard answers (besides 127.0.0.1, localhost, ::1), and
+    # how long a sign-in lasts
+    allowed_hosts: tuple[str, ...] = ()
+    session_hours: float = 12.0
 
     @property
     def triage_path(self) -> Path:
@@ -221,7 +226,8 @@ def _build(r: _Reader, base: Path, cfg_path: Path | None, db_override: str | Non
                                       minimum=0),
         taxonomy=taxonomy,
         category_aliases=_aliases(r, taxonomy),
-        hash_key=os.environ.get("SAFETYOPS_HASH_KEY") or r.get("privacy", "hash_key", str, DEV_HASH_KEY),
+        hash_key=os.environ.get("SAFETYOPS_HASH_KEY") or _key_file(r, base) or r.get("privacy", "hash_key", str,
+                                                                                      DEV_HASH_KEY),
         store_ticket_text=r.get("privacy", "store_ticket_text", bool, False),
         source_mappings={name: _resolve(base, _string(r, "sources", name, p), Path(p))
                          for name, p in r.section("sources").items()},
@@ -243,7 +249,34 @@ def _build(r: _Reader, base: Path, cfg_path: Path | None, db_override: str | Non
         serve_cache_dir=_resolve(base, cache_dir, Path(cache_dir)) if cache_dir else None,
         serve_warm_cache=r.get("serve", "warm_cache", bool, True),
         detection=dict(r.section("detection")),
+        allowed_hosts=_hosts(r),
+        session_hours=_positive(r, "auth", "session_hours", 12.0),
     )
+
+
+def _key_file(r: _Reader, base: Path) -> str | None:
+    """The reporter hash key from `[privacy] hash_key_file`: a secret, so only its owner may read it."""
+    name = r.get("privacy", "hash_key_file", str, None)
+    if not name:
+        return None
+    path = _resolve(base, name, Path(name))
+    try:
+        mode = path.stat().st_mode
+        key = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise r.error(f"[privacy] hash_key_file = {name!r}: cannot read {path}: {exc.strerror}") from exc
+    if mode & 0o077:
+        raise r.error(f"[privacy] hash_key_file {path} is readable by others: run chmod 600 {path}")
+    if len(key) < 16:
+        raise r.error(f"[privacy] hash_key_file {path} holds {len(key)} characters; use at least 16 random ones")
+    return key
+
+
+def _hosts(r: _Reader) -> tuple[str, ...]:
+    hosts = r.get("auth", "allowed_hosts", list, [])
+    if not all(isinstance(h, str) and h.strip() for h in hosts):
+        raise r.error(f"[auth] allowed_hosts = {hosts!r} must be a list of host names")
+    return tuple(h.strip().lower() for h in hosts)
 
 
 def _string(r: _Reader, section: str, key: str, value: Any) -> str:

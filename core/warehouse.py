@@ -20,7 +20,7 @@ from typing import Iterator
 import duckdb
 from filelock import FileLock, Timeout
 
-from core.errors import SafetyopsError
+from core.errors import NotWritable, SafetyopsError, is_read_only_error
 from core.sql_files import sql_text
 from core.warehouse_files import (LockConflict, hold_read_lock, prepare_working_copy, remove_quietly,
                                        swap_in)
@@ -154,13 +154,18 @@ def writer_lock(db_path: Path, timeout: float = -1) -> Iterator[None]:
 
     timeout < 0 waits forever, 0 fails at once, > 0 waits that many seconds.
     """
-    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(lock_path(db_path)), timeout=timeout)
     try:
+        Path(db_path).parent.mkdir(parents=True, exist_ok=True)
         lock.acquire()
     except Timeout as exc:
         raise WarehouseBusy(f"{db_path}: another safetyops process is writing "
                             f"(lock {lock_path(db_path)} is held)") from exc
+    except OSError as exc:
+        if is_read_only_error(exc):
+            raise NotWritable(f"{lock_path(db_path)}: cannot take the writer lock ({exc.strerror}); the "
+                              "warehouse folder must be writable. Nothing was changed.") from exc
+        raise
     try:
         yield
     finally:
@@ -182,23 +187,34 @@ def writing(db_path: Path, timeout: float = -1, fresh: bool = False,
     with writer_lock(db_path, timeout):
         nxt = next_path(db_path)
         remove_quietly(Path(str(nxt) + ".wal"))    # a crashed writer's log: DuckDB would replay it
-        if db_path.exists() and not fresh:
-            prepare_working_copy(db_path, nxt, prev_path(db_path))
-        else:
-            remove_quietly(nxt)
-        con = _configure(duckdb.connect(str(nxt)))
-        # The copy is made durable once, by the fsync before the swap. DuckDB's own fsyncs at each
-        # commit and checkpoint would protect a file that a crash discards anyway (0.1 s of a
-        # 100k-row load into 10M rows).
-        con.execute("SET fsync_mode = 'NONE'")
-        if memory_limit:
-            con.execute(f"SET memory_limit = '{_checked_size(memory_limit)}'")
+        con = None
+        # Everything from the copy on is inside the clean-up: a full disk halfway through the copy
+        # must not leave a partial <db>.next behind, keeping the disk full.
         try:
+            try:
+                if db_path.exists() and not fresh:
+                    prepare_working_copy(db_path, nxt, prev_path(db_path))
+                else:
+                    remove_quietly(nxt)
+                con = _configure(duckdb.connect(str(nxt)))
+            except OSError as exc:
+                if is_read_only_error(exc):
+                    raise NotWritable(f"{db_path.parent}: cannot write the next warehouse here "
+                                      f"({exc.strerror}); ingest, detect and refresh need this folder "
+                                      "writable. Nothing was changed.") from exc
+                raise
+            # The copy is made durable once, by the fsync before the swap. DuckDB's own fsyncs at
+            # each commit and checkpoint would protect a file that a crash discards anyway (0.1 s
+            # of a 100k-row load into 10M rows).
+            con.execute("SET fsync_mode = 'NONE'")
+            if memory_limit:
+                con.execute(f"SET memory_limit = '{_checked_size(memory_limit)}'")
             ensure_schema(con)
             yield con
             con.execute("CHECKPOINT")
         except BaseException:
-            con.close()
+            if con is not None:
+                con.close()
             remove_quietly(nxt)
             raise
         con.close()

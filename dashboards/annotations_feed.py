@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboards.anomaly_data import annotations
+from dashboards.auth.context import current_scope
 from dashboards.filters import Filters
 from core.config import Config
 
@@ -16,7 +17,9 @@ COLUMNS = ("at", "label", "kind")
 
 
 def annotations_in_window(config: Config, filters: Filters) -> pd.DataFrame:
-    frame = annotations(config)
+    """The markers for a chart; none for a vendor account (the ops calendar names other vendors'
+    incidents and changes)."""
+    frame = annotations(config) if current_scope().is_full else pd.DataFrame()
     if frame.empty:
         return pd.DataFrame(columns=list(COLUMNS))
     at = pd.to_datetime(frame["start_at"], utc=True, format="ISO8601")

@@ -86,8 +86,9 @@ def triage_history(config: Config, anomaly_id: str) -> list[dict]:
     return triage.history(config.triage_path, anomaly_id)
 
 
-def set_triage(config: Config, anomaly_id: str, action: str, note: str | None, who: str | None) -> dict:
-    return triage.set_status(config.triage_path, anomaly_id, TRIAGE_ACTIONS[action], note or None, who or None)
+def set_triage(con, config: Config, anomaly_id: str, action: str, note: str | None, who: str | None) -> dict:
+    """Refused (UnknownAnomaly) for an id the warehouse does not hold."""
+    return anomaly_api.set_triage(con, config, anomaly_id, TRIAGE_ACTIONS[action], note or None, who or None)
 
 
 def annotations(config: Config) -> pd.DataFrame:

@@ -32,11 +32,20 @@ def nav_link_id(path: str) -> dict:
     return {"type": "nav", "path": path}
 
 
-def header() -> html.Header:
+def user_badge(user) -> html.Span:
+    """Who is signed in, and the way out (a plain link: /logout is a Flask view, not a Dash page)."""
+    if user is None:
+        return html.Span()
+    role = f"{user.role}: {user.vendor}" if user.vendor else user.role
+    return html.Span([html.Span(f"{user.name} ({role})", id="signed-in-user", className="muted"), " ",
+                      html.A("Sign out", href="/logout", id="sign-out", className="nav-link")], className="user")
+
+
+def header(user=None) -> html.Header:
     return html.Header([
         html.Div([html.Span("safetyops", className="brand"),
                   html.Nav([dcc.Link(label, href=path, id=nav_link_id(path), className="nav-link")
-                            for path, label in NAV], className="nav")], className="header-row"),
+                            for path, label in NAV], className="nav"), user_badge(user)], className="header-row"),
         html.Div([html.Div(id="data-banner", className="banner"),
                   html.Button("Dark theme", id="theme-toggle", n_clicks=0, className="btn small")],
                  className="header-row"),

@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 from urllib.parse import parse_qsl, urlencode
 
+from metrics.periods import FIRST_DATE, LAST_DATE
+
 # Dimensions the filter bar offers; each is a multi-select in the bar and a repeated URL key.
 FILTER_DIMS = ("region", "vendor", "abuse_category", "language", "priority", "channel")
 DATE_KEYS = ("from", "to")
@@ -173,9 +175,11 @@ def _parse_date(value: str | None) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(str(value)[:10])
+        day = dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         return None   # a hand-edited link with a bad date falls back to the default window
+    # so does a date no data can have (0001-01-01, 9999-12-31): windows from it overflow or explode
+    return day if FIRST_DATE <= day <= LAST_DATE else None
 
 
 def _parse_bool(value: str | None) -> bool | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 
 import flask
 from filelock import FileLock, Timeout
@@ -22,6 +23,20 @@ _started: set[str] = set()
 _guard = threading.Lock()
 # Panels that need a page parameter (one anomaly) or are not drawn by the panel callbacks.
 SKIP = ("anomaly-series", "anomaly-explanation", "anomaly-contributors", "anomaly-tickets", "tickets")
+
+
+def finish_setup(app) -> None:
+    """Run Dash's first-request set-up now, in one thread, before the server takes requests.
+
+    Dash completes its set-up (component scripts, page routes, callbacks) in a before_request
+    hook that marks itself done *before* it has finished: concurrent first requests on a fresh
+    worker then ask for scripts not registered yet (DependencyException, or "dictionary changed
+    size during iteration" while the error is formatted) and the page stays blank. One request
+    through the test client runs every such hook to completion; it touches no warehouse. The
+    favicon is Dash's own route and needs no session, so the sign-in guard lets it through."""
+    response = app.server.test_client().get("/_favicon.ico")
+    if response.status_code != 200:
+        raise RuntimeError(f"dashboard set-up failed: /_favicon.ico answered {response.status_code}")
 
 
 def default_view_panels() -> list[str]:
@@ -55,8 +70,16 @@ def maybe_warm(state: AppState) -> bool:
     return True
 
 
+def warmup_folder(config) -> Path:
+    """Where the warm-up's lock and marker live: beside the cache folder, never in it. The file
+    cache reads every file in its folder as an entry when it prunes (past 5,000 entries); a lock or
+    a marker there logged a struct.error traceback at every prune, and could be pruned itself."""
+    cache = Path(config.dashboard_cache_dir)
+    return cache.with_name(cache.name + ".warmup")
+
+
 def _run(app: flask.Flask, state: AppState, version: str) -> None:
-    folder = state.config.dashboard_cache_dir
+    folder = warmup_folder(state.config)
     folder.mkdir(parents=True, exist_ok=True)
     marker = folder / "warmed-version"
     try:

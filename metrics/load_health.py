@@ -43,6 +43,12 @@ def rejected_sample(con: duckdb.DuckDBPyConnection, limit: int = 100) -> pd.Data
     return _query(con, "load_health_rejected_sample.sql", {"limit": limit})
 
 
+def latest_load_notes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per note of each source's latest load: fields the export did not have, and kept
+    values worth a look, with the rows concerned."""
+    return _query(con, "load_health_latest_notes.sql")
+
+
 def load_totals(con: duckdb.DuckDBPyConnection, start_at: datetime, end_at: datetime) -> dict[str, dict]:
     """status (loaded | skipped) -> files and rows read / loaded / rejected, for loads finished in
     [start_at, end_at)."""

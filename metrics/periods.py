@@ -18,6 +18,10 @@ from metrics.errors import InvalidQuery
 # compare="previous" the equal-length window before it is a second period of the same query
 WINDOW = "window"
 STEPS = {"hour": "1 hour", "day": "1 day", "week": "7 days", "month": "1 month", WINDOW: "1 day"}
+# Dates a window may name. Beyond them periods overflow Python's calendar (9999-12-31 + 1 day) and
+# no help-desk export has tickets; a date outside is refused with this range in the message.
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2199, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ def shift_period(start: dt.datetime, grain: str, periods: int) -> dt.datetime:
 def make_window(con: duckdb.DuckDBPyConnection, tz: str, grain: str,
                 date_from: dt.date, date_to: dt.date) -> Window:
     """The periods covering [date_from, date_to] (inclusive local dates)."""
+    check_dates(date_from, date_to)
     if date_to < date_from:
         raise InvalidQuery(f"--to {date_to} is before --from {date_from}")
     start_day = dt.datetime.combine(date_from, dt.time())
@@ -92,6 +97,22 @@ def make_window(con: duckdb.DuckDBPyConnection, tz: str, grain: str,
         end_local = shift_period(last, grain, 1)
     start_at, last_at, end_at = _utc_instants(con, tz, first, last, end_local)
     return Window(grain, first, last, end_local, start_at, end_at, last_at)
+
+
+def check_dates(*dates: dt.date | None) -> None:
+    """Refuse a date outside FIRST_DATE..LAST_DATE (InvalidQuery naming it and the range)."""
+    for d in dates:
+        if d is not None and not FIRST_DATE <= d <= LAST_DATE:
+            raise InvalidQuery(f"date {d.isoformat()} is out of range: dates from {FIRST_DATE} to {LAST_DATE} "
+                               "are answered")
+
+
+def period_count(first: dt.datetime, last: dt.datetime, grain: str) -> int:
+    """How many periods of `grain` run from the one starting at `first` to the one at `last`."""
+    if grain == "month":
+        return (last.year - first.year) * 12 + last.month - first.month + 1
+    step = {"hour": dt.timedelta(hours=1), "week": dt.timedelta(weeks=1)}.get(grain, dt.timedelta(days=1))
+    return (last - first) // step + 1
 
 
 def with_previous_window(con: duckdb.DuckDBPyConnection, tz: str, window: Window) -> Window:

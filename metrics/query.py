@@ -8,18 +8,23 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from metrics.errors import InvalidQuery, UnknownFilterValue, UnknownGrain, UnknownMetric
 from metrics.dimension_values import dimension_values  # noqa: F401  (part of the API)
 from metrics.facts import Extent, as_of, extent  # noqa: F401  (part of the API)
 from metrics.compute import compute, compute_group, shared_pass
-from metrics.periods import WINDOW, Window, local_date, make_window, shift_period, with_previous_window
+from metrics.periods import (WINDOW, Window, check_dates, local_date, make_window, period_count, period_floor,
+                             shift_period, with_previous_window)
 from metrics.registry import GRAINS, METRICS
 from metrics.sqltext import check_dims
 from core.config import Config
 
 COMPARE_MODES = ("previous",)
+# Periods one query may materialise (every period is a row, per dimension value): 20 years of
+# days, 2 years of hours. A longer window is refused with a message instead of tying a worker up.
+MAX_PERIODS = 7_500
 SOURCES = ("auto", "tickets", "mart")
 _NO_DATA_AS_OF = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 SNAPSHOT_METRICS = tuple(name for name, m in METRICS.items() if m.kind == "snapshot")
@@ -97,7 +102,9 @@ def _run_group(con, group: list[MetricQuery], config: Config, source: str, facts
     if query.compare == "previous":
         extended = _extended_window(con, config.reporting_timezone, window)
         frames = compute_group(con, query, config, extended, facts, source, metrics)
-        out = {m: _previous_columns(_finish(f, replace(query, metric=m)), query, window) for m, f in frames.items()}
+        first_data = _first_data_moment(con, config.reporting_timezone, facts)
+        out = {m: _previous_columns(_finish(f, replace(query, metric=m)), query, window, first_data)
+               for m, f in frames.items()}
     else:
         frames = compute_group(con, query, config, window, facts, source, metrics)
         out = {m: _finish(f, replace(query, metric=m)) for m, f in frames.items()}
@@ -146,6 +153,14 @@ def resolve_window(con, config: Config, query: MetricQuery, facts: Extent) -> Wi
         date_to = date_from
     if query.date_to and not query.date_from and date_from > date_to:
         date_from = date_to
+    check_dates(date_from, date_to)
+    if date_from <= date_to and query.grain != WINDOW:
+        first = period_floor(dt.datetime.combine(date_from, dt.time()), query.grain)
+        last = period_floor(dt.datetime.combine(date_to, dt.time(23)), query.grain)
+        if period_count(first, last, query.grain) > MAX_PERIODS:
+            raise InvalidQuery(f"{date_from} to {date_to} is {period_count(first, last, query.grain):,} "
+                               f"{query.grain} periods; at most {MAX_PERIODS:,} per query (use a coarser "
+                               "--grain or a shorter window)")
     return make_window(con, tz, query.grain, date_from, date_to)
 
 
@@ -179,17 +194,40 @@ def _with_previous(con, query, config, window, facts, source) -> pd.DataFrame:
     if query.metric in SNAPSHOT_METRICS and window.grain == WINDOW:
         raise InvalidQuery(f"{query.metric} is a snapshot at as_of: it has no previous window")
     extended = _extended_window(con, config.reporting_timezone, window)
-    return _previous_columns(_finish(compute(con, query, config, extended, facts, source), query), query, window)
+    return _previous_columns(_finish(compute(con, query, config, extended, facts, source), query), query, window,
+                             _first_data_moment(con, config.reporting_timezone, facts))
 
 
-def _previous_columns(frame: pd.DataFrame, query: MetricQuery, window: Window) -> pd.DataFrame:
-    """previous_value and change from a frame over the window with one more period in front."""
+def _previous_columns(frame: pd.DataFrame, query: MetricQuery, window: Window,
+                      first_data: pd.Timestamp | None) -> pd.DataFrame:
+    """previous_value and change from a frame over the window with one more period in front;
+    `first_data`: the first ticket's creation (local, naive), or None without tickets."""
     dims = list(output_dims(query))
     grouped = frame.groupby(dims, sort=False, dropna=False)["value"] if dims else frame["value"]
     frame["previous_value"] = grouped.shift(1)
     frame = frame[frame["period_start"] >= pd.Timestamp(window.first_period)].reset_index(drop=True)
+    # a previous period that ends before the first ticket was never measured: empty, not 0
+    if first_data is not None:
+        frame.loc[frame["period_start"] <= first_data, "previous_value"] = np.nan
     frame["change"] = frame["value"] - frame["previous_value"]
     return frame
+
+
+def _first_data_moment(con, tz: str, facts: Extent) -> pd.Timestamp | None:
+    """The first ticket's creation, local and tz-naive like period_start; None without tickets."""
+    if facts.data_start is None:
+        return None
+    moment = con.execute("SELECT timezone($tz, $at)", {"tz": tz, "at": facts.data_start}).fetchall()[0][0]
+    return pd.Timestamp(moment)
+
+
+def data_days(con, config: Config, facts: Extent | None = None) -> tuple[dt.date, dt.date] | None:
+    """(first day, last day) with data in the reporting zone: first created_at .. as_of."""
+    facts = extent(con) if facts is None else facts
+    if facts.as_of is None or facts.data_start is None:
+        return None
+    tz = config.reporting_timezone
+    return local_date(con, tz, facts.data_start), local_date(con, tz, facts.as_of)
 
 
 def _extended_window(con, tz: str, window: Window) -> Window:

@@ -18,10 +18,12 @@ import duckdb
 from core.config import Config
 from core.errors import InputError
 from core.sql_files import bound_params, run_sql_file
-from pipelines import readers
+from pipelines import csv_dialect, readers
+from pipelines.canonical_fields import missing_field_note
 from pipelines.load_runs import (LoadResult, already_loaded, file_sha256, may_have_been_loaded, record_load_run,
                                  write_parser_rejects)
 from pipelines.mapping import Mapping
+from pipelines.personal_data import require_real_key
 from pipelines.milestones import apply_first_responses, ingest_milestones
 from pipelines.normalize import build_plan
 from pipelines.progress import QueryProgress
@@ -35,9 +37,14 @@ class TimezoneRequired(InputError):
 
 def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config, *,
                 source: str = "auto", mapping_path: str | None = None, timezone_name: str | None = None,
-                force: bool = False, progress: bool = False) -> LoadResult:
-    """Load one file inside its own transaction on `con` (a writable warehouse connection)."""
+                force: bool = False, progress: bool = False, encoding: str | None = None,
+                delimiter: str | None = None) -> LoadResult:
+    """Load one file inside its own transaction on `con` (a writable warehouse connection).
+    `encoding` / `delimiter` override what is detected from the start of a CSV file."""
+    require_real_key(config)
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory; give the export file(s) in it, e.g. {path}/*.csv")
     if not path.is_file():
         raise InputError(f"{path}: file not found")
     started = time.monotonic()
@@ -47,7 +54,8 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config
         # error is not held back behind the hash of a multi-GB file.
         digest = hashing.submit(file_sha256, path, abandon)
         try:
-            result = _ingest(con, path, config, digest, source, mapping_path, timezone_name, force, progress)
+            result = _ingest(con, path, config, digest, source, mapping_path, timezone_name, force, progress,
+                             encoding, delimiter)
         except BaseException:
             abandon.set()
             raise
@@ -56,21 +64,23 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config
 
 
 def _ingest(con, path: Path, config: Config, digest: Future, source: str, mapping_path: str | None,
-            timezone_name: str | None, force: bool, progress: bool) -> LoadResult:
+            timezone_name: str | None, force: bool, progress: bool, encoding: str | None,
+            delimiter: str | None) -> LoadResult:
     started_at = datetime.now(timezone.utc)
     file_bytes = path.stat().st_size
     # The hash is waited for up front only when a file of this size was loaded before: a file of
     # a new size cannot be a re-load.
     if not force and may_have_been_loaded(con, file_bytes) and already_loaded(con, digest.result()):
         return LoadResult(str(path), source, digest.result(), "skipped", file_bytes=file_bytes)
-    if is_milestone_extract(path, source):
-        return ingest_milestones(con, path, digest.result(), started_at, progress)
-    mapping = mapping_for(path, source, mapping_path, config)
+    dialect = csv_dialect.detect(path, encoding, delimiter) if readers.file_kind(path) == "csv" else None
+    if is_milestone_extract(path, source, dialect):
+        return ingest_milestones(con, path, digest.result(), started_at, progress, dialect)
+    mapping = mapping_for(path, source, mapping_path, config, dialect)
     zone = _zone_for(path, mapping, timezone_name or _configured_zone(mapping, config))
     transaction = _FileTransaction(con)
     try:
         with transaction:
-            return _load(con, path, digest, mapping, zone, config, progress, started_at, transaction)
+            return _load(con, path, digest, mapping, zone, config, progress, started_at, transaction, dialect)
     finally:
         _drop_temp_tables(con)
 
@@ -133,18 +143,19 @@ def _zone_for(path: Path, mapping: Mapping, timezone_name: str | None) -> str | 
     return mapping.timezone
 
 
-def _read(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping) -> readers.RawInput:
+def _read(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, dialect) -> readers.RawInput:
     if mapping.format == "parquet":
         return readers.load_parquet(con, path)
     if mapping.format == "jsonl":
         return readers.load_jsonl(con, path)
     if mapping.format == "zendesk_json":
         return readers.load_zendesk_json(con, path)
-    return readers.load_csv(con, path)
+    return readers.load_csv(con, path, dialect)
 
 
 def _load(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, config: Config,
-          progress: bool, started_at: datetime, transaction: _FileTransaction) -> LoadResult:
+          progress: bool, started_at: datetime, transaction: _FileTransaction,
+          dialect: csv_dialect.CsvDialect | None) -> LoadResult:
     """One parallel pass writes every line of the file into `tickets` (loader notes, rule
     rejects and kept text ride along in load_detail); then the few rows that need it are moved
     out or resolved against older versions. Writing once, straight into the table, avoids a
@@ -152,7 +163,16 @@ def _load(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, c
 
     The pass ignores the file's order (keeping it cost a sixth of the load): the rows whose line
     matters, rejected ones and versions that tie within the file, are read again in order."""
-    raw = _read(con, path, mapping)
+    raw = _read(con, path, mapping, dialect)
+    try:
+        return _load_raw(con, path, digest, mapping, zone, config, progress, started_at, transaction, raw, dialect)
+    finally:
+        readers.drop_raw_input(con, raw)
+
+
+def _load_raw(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, config: Config,
+              progress: bool, started_at: datetime, transaction: _FileTransaction, raw: readers.RawInput,
+              dialect: csv_dialect.CsvDialect | None) -> LoadResult:
     load_run_id = con.execute("SELECT nextval('load_run_ids')").fetchall()[0][0]
 
     def plan_for(reorder: bool):
@@ -170,7 +190,7 @@ def _load(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, c
         con.execute("SET preserve_insertion_order = true")
     transaction.commit_inserted_rows(load_run_id)
     if raw.streamed:
-        raw.parser_rejects = readers.parser_rejects(con)
+        raw.parser_rejects = readers.parser_rejects(con, raw)
     if not raw.numbered:
         _reread_rows_whose_line_matters(con, raw, mapping.name, params, plan_for(reorder=True), path, progress)
     n_rule_rejects = _move_rejected_rows(con, params)
@@ -199,8 +219,19 @@ def _load(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, c
     result.notes = [tuple(r) for r in con.execute(
         "SELECT note, any_value(column_name), sum(n_rows) FROM load_notes WHERE load_run_id = ? "
         "GROUP BY note ORDER BY 3 DESC", [load_run_id]).fetchall()]
+    result.missing_fields = mapping.fields_without_data(raw.header)
+    result.dialect = dialect.describe() if dialect is not None else None
+    _note_missing_fields(con, load_run_id, result.missing_fields, rows_loaded)
     record_load_run(con, result, started_at)
     return result
+
+
+def _note_missing_fields(con: duckdb.DuckDBPyConnection, load_run_id: int, fields: list[str], n_rows: int) -> None:
+    """Every canonical field the export does not have, as a load note on all its rows: the Data
+    health page shows what a load left blank beside what it rejected."""
+    if fields and n_rows:
+        con.executemany("INSERT INTO load_notes VALUES (?, ?, ?, NULL, ?)",
+                        [[load_run_id, missing_field_note(name), name, n_rows] for name in fields])
 
 
 # A row the first pass rejected (it waits in tickets until it is moved to rejected_rows).

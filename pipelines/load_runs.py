@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.personal_data import withheld_line
 from pipelines.readers import ParserReject
 
 
@@ -32,6 +33,8 @@ class LoadResult:
     top_reasons: list[tuple[str, int]] = field(default_factory=list)
     notes: list[tuple[str, str | None, int]] = field(default_factory=list)
     absent_columns: list[str] = field(default_factory=list)
+    missing_fields: list[str] = field(default_factory=list)   # canonical fields the export lacks
+    dialect: str | None = None           # a CSV's encoding and delimiter, and whether detected
     seconds: float = 0.0
     load_run_id: int | None = None
     timezone: str | None = None
@@ -60,8 +63,10 @@ def may_have_been_loaded(con: duckdb.DuckDBPyConnection, file_bytes: int) -> boo
 
 
 def already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM load_runs WHERE sha256 = ? AND status = 'loaded'",
-                            [sha256]).fetchall()[0][0])
+    """A load of this content kept rows (or the file had none). A file whose every row was rejected
+    is tried again: its mapping or --timezone was likely wrong, and the user is fixing them."""
+    return bool(con.execute("SELECT count(*) FROM load_runs WHERE sha256 = ? AND status = 'loaded' "
+                            "AND (rows_loaded > 0 OR rows_read = 0)", [sha256]).fetchall()[0][0])
 
 
 def record_load_run(con: duckdb.DuckDBPyConnection, r: LoadResult, started_at: datetime) -> None:
@@ -78,10 +83,4 @@ def write_parser_rejects(con, load_run_id: int, path: Path, parser_rejects: list
     if parser_rejects:
         con.executemany(
             "INSERT INTO rejected_rows VALUES (?, ?, ?, ?, NULL, NULL, ?)",
-            [[load_run_id, path.name, r.line, r.reason, _redacted_line(r.raw)] for r in parser_rejects])
-
-
-def _redacted_line(line: str) -> str:
-    """A line the parser could not split cannot be redacted field by field: keep its length only
-    when it holds an e-mail address, else the text (it carries no ticket text column boundaries)."""
-    return f"<{len(line)} characters withheld: contains an e-mail address>" if "@" in line else line[:4000]
+            [[load_run_id, path.name, r.line, r.reason, withheld_line(r.raw)] for r in parser_rejects])

@@ -11,6 +11,7 @@ import duckdb
 
 from core.sql_files import run_sql_file
 from pipelines import readers
+from pipelines.csv_dialect import CsvDialect
 from pipelines.load_runs import LoadResult, record_load_run, write_parser_rejects
 from pipelines.progress import QueryProgress
 
@@ -20,18 +21,19 @@ COLUMNS = {"case_id": "caseid", "milestone_name": "milestonetype.name", "complet
 
 
 def ingest_milestones(con: duckdb.DuckDBPyConnection, path: Path, sha: str, started_at: datetime,
-                      progress: bool):
+                      progress: bool, dialect: CsvDialect | None = None):
     started = time.monotonic()
+    raw = None
     try:
         with QueryProgress(con, f"reading {path.name}", enabled=progress):
-            raw = readers.load_csv(con, path)
+            raw = readers.load_csv(con, path, dialect)
         by_lower = {h.strip().lower(): h for h in raw.header}
         select = ", ".join(
             f"NULLIF(trim({readers.quote_ident(by_lower[c])}), '') AS {name}" if c in by_lower
             else f"CAST(NULL AS VARCHAR) AS {name}" for name, c in COLUMNS.items())
         con.execute(f"CREATE OR REPLACE TEMP TABLE milestone_rows AS SELECT {readers.line_expression(raw)} "
                     f"AS line_number, {select} FROM raw_input")
-        raw.parser_rejects = readers.parser_rejects(con)
+        raw.parser_rejects = readers.parser_rejects(con, raw)
         readers.number_rows(con, raw, "milestone_rows", "milestone_raw")
         # Only the temp tables above exist so far; the warehouse changes from here on, in one
         # transaction (the rows above were committed first so that their positions number them).
@@ -58,7 +60,7 @@ def ingest_milestones(con: duckdb.DuckDBPyConnection, path: Path, sha: str, star
             con.execute("ROLLBACK")
             raise
     finally:
-        readers.drop_raw_input(con)
+        readers.drop_raw_input(con, raw)
         con.execute("DROP VIEW IF EXISTS milestone_raw")
         for t in ("milestone_rows", "milestone_checked", "ingest_rejects", "ingest_reject_scans"):
             con.execute(f"DROP TABLE IF EXISTS {t}")

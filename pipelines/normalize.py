@@ -17,31 +17,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipelines.canonical_fields import (CHANNELS, EXTRA_FIELDS, FALSE_WORDS, PRIORITIES, STATUSES,  # noqa: F401
+                                       TRUE_WORDS)
 from pipelines.field_expressions import FieldExpressions, Params, TimestampParser, blank_to_null, is_blank
 from pipelines.mapping import Mapping
-from pipelines.raw_records import RecordColumns, record_json
+from pipelines.personal_data import RecordColumns, bind_pads, hmac_sql, record_columns as personal_record_columns
+from pipelines.personal_data import record_json
 from pipelines.readers import quote_ident
 from pipelines.reject_reasons import NOTE_FLAGS, reject_column_case, reject_value_case
 from core.sql_files import bound_params
 
-STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed")
-PRIORITIES = ("urgent", "high", "normal", "low")
-CHANNELS = ("web", "app", "email", "api", "phone", "chat", "other")
-TRUE_WORDS = ("true", "t", "yes", "y", "1")
-FALSE_WORDS = ("false", "f", "no", "n", "0")
 EPOCH = "1970-01-01 00:00:00+00"
 READ_LINE = "__line"     # the line column of ingest_numbered
 # Fields only ever cast (TRY_CAST and strptime skip surrounding spaces), so their cells are not
 # trimmed: the blank-cell test costs as much as the cast. A cell of spaces only is told apart
 # where a value fails to parse.
 CAST_FIELDS = ("created_at", "updated_at", "first_response_at", "resolved_at", "first_response_minutes",
-               "resolution_hours", "reopen_count", "qa_score")
+               "resolution_hours", "resolution_minutes", "reopen_count", "qa_score") + tuple(EXTRA_FIELDS)
 # Fields looked up in a vocabulary or value map, or trimmed where they are finished: their cells
 # are not trimmed first either. A value not found as it is is looked up again trimmed, and a cell
 # of spaces only is told apart where no value was found. (The trailing-space test alone cost a
 # tenth of the canonical statement's CPU over these eleven fields.)
 LOOKUP_FIELDS = ("status", "priority", "channel", "abuse_category", "escalated", "high_profile", "region",
                  "language", "vendor", "queue", "csat")
+
+
+CLOSED_VOCABULARIES = {"status": STATUSES, "priority": PRIORITIES, "channel": CHANNELS}
+
+
+def outside_allowed(mapping: Mapping) -> dict[str, list[str]]:
+    """field -> the raw values (lower-cased) its value map sends outside the allowed values."""
+    return {name: [raw for raw, value in mapping.values.get(name, {}).items() if value not in allowed]
+            for name, allowed in CLOSED_VOCABULARIES.items()}
 
 
 @dataclass
@@ -66,17 +73,27 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
     p = Params()
     absent: list[str] = []
     builder = FieldExpressions(mapping, header, p, absent)
-    key = p.bind(hash_key)
+    pads = bind_pads(p.bind, hash_key)     # HMAC-SHA256 keys (pipelines/personal_data.py)
     ts = TimestampParser(mapping, timezone, p)
 
     picks = {name: builder.text(name, trimmed=name not in CAST_FIELDS + LOOKUP_FIELDS) for name in (
         "ticket_id", "created_at", "updated_at", "first_response_at", "resolved_at",
-        "first_response_minutes", "resolution_hours", "status", "priority", "channel",
+        "first_response_minutes", "resolution_hours", "resolution_minutes", "status", "priority", "channel",
         "abuse_category", "region", "language", "vendor", "queue", "agent_id", "agent",
         "escalated", "high_profile", "reopen_count", "qa_score", "csat", "reporter_hash", "reporter")}
     for name in ("subject", "description"):
         picks[name] = builder.text(name) if keep_text else "CAST(NULL AS VARCHAR)"
     picks["tags"] = builder.tag_list()
+    # Business-hours and wait-time minutes are kept as their own figures in desk_minutes, only when
+    # the export has them (a load without them writes nothing there): never mixed into calendar metrics.
+    extras = [name for name in EXTRA_FIELDS if mapping.has_data_for(name, header)]
+    for name in extras:
+        picks[name] = builder.text(name, trimmed=False)
+    extra_columns = ""
+    if extras:     # (schema.sql says why one JSON column)
+        figures = ", ".join(f"{name} := CASE WHEN TRY_CAST(raw_{name} AS DOUBLE) >= 0 THEN TRY_CAST(raw_{name} AS DOUBLE) END"
+                            for name in extras)
+        extra_columns = f",\n    CAST(to_json(struct_pack({figures})) AS JSON) AS desk_minutes"
 
     category_map = {t: t for t in taxonomy}
     category_map.update(category_aliases)
@@ -88,12 +105,21 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
         """Value map lookup on lower(trim(raw)). Closed vocabularies (`canonical` given) map their
         own values to themselves and give NULL for anything else; open ones keep unmapped values."""
         table = dict(mapping.values.get(name, {}))
+        if canonical:       # a raw value mapped outside the vocabulary is rejected (outside_test)
+            table = {raw: value for raw, value in table.items() if value in canonical}
         for c in canonical or ():
             table.setdefault(c, c)
         if not table:
             return f"raw_{name}"
         lookup = lookup_lower(table, f"raw_{name}")
         return lookup if canonical else f"coalesce({lookup}, raw_{name})"
+
+    def outside_test(name: str) -> str:
+        """True for a raw value the mapping maps outside the field's allowed values."""
+        keys = outside_allowed(mapping).get(name)
+        if not keys:
+            return "false"
+        return f"lower(trim(raw_{name})) IN ({', '.join(p.bind(k) for k in keys)})"
 
     def boolean(name: str) -> str:
         table = {w: "true" for w in TRUE_WORDS} | {w: "false" for w in FALSE_WORDS}
@@ -127,17 +153,20 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
         source = (f"ingest_numbered WHERE {file_hash} IN (SELECT row_hash FROM ingest_reorder_hashes) "
                   f"OR {picks['ticket_id']} IN (SELECT ticket_id FROM ingest_tied)")
     text_columns = builder.columns_of(("subject", "description"))
-    record_columns = RecordColumns([c for c in header if c not in text_columns], builder.columns_of(("reporter",)))
+    record_columns = personal_record_columns(header, builder.columns_of(("reporter",)), text_columns)
 
     def raw_record() -> str:
         """The rejected row as JSON, when this pass keeps it (see raw_records.py): otherwise only
         the columns the mapping uses are read here, and the reorder pass builds the record."""
         if not with_raw_record:
             return "CAST(NULL AS VARCHAR)"
-        return record_json(record_columns, lambda col: f"raw_row.{quote_ident(col)}", p.bind, key)
+        return record_json(record_columns, lambda col: f"raw_row.{quote_ident(col)}", p.bind, pads)
     raw_row = (f"struct_pack({', '.join(f'{quote_ident(c)} := {quote_ident(c)}' for c in record_columns.kept)})"
                if with_raw_record and record_columns.kept else "NULL")
     csat_text = mapped("csat") if "csat" in mapping.values else "raw_csat"
+    # A blank priority is worth a note only where the export has the column; a field it lacks
+    # altogether is named once in the load summary instead (LoadResult.missing_fields).
+    priority_in_file = "true" if mapping.has_data_for("priority", header) else "false"
     sql = f"""
 INSERT INTO tickets BY NAME
 WITH source_fields AS (
@@ -154,6 +183,7 @@ parsed AS (
         {ts.parse('raw_first_response_at')} AS first_response_parsed,
         TRY_CAST(raw_first_response_minutes AS DOUBLE) AS first_response_minutes,
         TRY_CAST(raw_resolution_hours AS DOUBLE) AS resolution_hours,
+        TRY_CAST(raw_resolution_minutes AS DOUBLE) AS resolution_minutes,
         {mapped('status', STATUSES)} AS status_mapped,
         {mapped('priority', PRIORITIES)} AS priority_mapped,
         {mapped('channel', CHANNELS)} AS channel_mapped,
@@ -188,7 +218,8 @@ derived AS (
                  created_at + to_microseconds(CAST(round(first_response_minutes * 60e6) AS BIGINT)))
             AS first_response_at,
         coalesce(resolved_given_at,
-                 created_at + to_microseconds(CAST(round(resolution_hours * 3600e6) AS BIGINT)))
+                 created_at + to_microseconds(CAST(round(resolution_hours * 3600e6) AS BIGINT)),
+                 created_at + to_microseconds(CAST(round(resolution_minutes * 60e6) AS BIGINT)))
             AS resolved_any_at,
         coalesce(status_mapped, CASE WHEN {is_blank('raw_status')} THEN {default('status', None)} END) AS status_value,
         coalesce(priority_mapped, CASE WHEN {is_blank('raw_priority')} THEN {default('priority', 'normal')} END)
@@ -212,8 +243,11 @@ checked AS (
             WHEN resolved_any_at < created_at THEN 'resolved before created'
             WHEN updated_given_at < created_at THEN 'updated before created'
             WHEN status_value IS NULL AND {is_blank('raw_status')} THEN 'missing status'
+            WHEN {outside_test('status')} THEN 'status mapped outside the allowed values'
             WHEN status_value IS NULL THEN 'unknown status'
+            WHEN {outside_test('priority')} THEN 'priority mapped outside the allowed values'
             WHEN priority_value IS NULL THEN 'unknown priority'
+            WHEN {outside_test('channel')} THEN 'channel mapped outside the allowed values'
             WHEN escalated_text IS NULL AND NOT {is_blank('raw_escalated')} THEN 'invalid escalated flag'
             WHEN high_profile_text IS NULL AND NOT {is_blank('raw_high_profile')} THEN 'invalid high_profile flag'
             WHEN reopen_parsed IS NULL AND NOT {is_blank('raw_reopen_count')} THEN 'invalid reopen count'
@@ -229,7 +263,8 @@ noted AS (   -- what the load notes count: rows kept, but worth telling the anal
     SELECT *,
         CASE WHEN category_mapped IS NULL THEN {NOTE_FLAGS['category_unmapped']} ELSE 0 END
         + CASE WHEN channel_mapped IS NULL AND NOT {is_blank('raw_channel')} THEN {NOTE_FLAGS['channel_unmapped']} ELSE 0 END
-        + CASE WHEN priority_mapped IS NULL AND {is_blank('raw_priority')} THEN {NOTE_FLAGS['priority_defaulted']} ELSE 0 END
+        + CASE WHEN {priority_in_file} AND priority_mapped IS NULL AND {is_blank('raw_priority')}
+               THEN {NOTE_FLAGS['priority_defaulted']} ELSE 0 END
         + CASE WHEN is_placeholder_resolved OR is_placeholder_first_response OR is_placeholder_updated
                THEN {NOTE_FLAGS['placeholder_date']} ELSE 0 END
         + CASE WHEN resolved_any_at IS NOT NULL AND status_value NOT IN ('solved', 'closed')
@@ -249,7 +284,10 @@ SELECT
     coalesce(greatest(coalesce(updated_given_at, created_at), created_at, coalesce(first_response_at, created_at),
                       coalesce(resolved_any_at, created_at)), TIMESTAMPTZ '{EPOCH}') AS updated_at,
     first_response_at,
-    CASE WHEN status_value IN ('solved', 'closed') THEN coalesce(resolved_any_at, updated_given_at) END
+    -- Solved or closed with no date for it: resolved at the ticket's latest known time (the
+    -- updated_at above), so that it does not stay open forever (docs/mapping.md, "resolved_at").
+    CASE WHEN status_value IN ('solved', 'closed')
+         THEN coalesce(resolved_any_at, greatest(updated_given_at, created_at, first_response_at)) END
         AS resolved_at,
     coalesce(status_value, '') AS status,
     coalesce(priority_value, '') AS priority,
@@ -261,15 +299,15 @@ SELECT
     coalesce(lower({blank_to_null('language_mapped')}), {default('language', 'unknown')}) AS language,
     coalesce({blank_to_null('vendor_mapped')}, {default('vendor', 'unknown')}) AS vendor,
     coalesce({blank_to_null('queue_mapped')}, {default('queue', 'unknown')}) AS queue,
-    coalesce(raw_agent_id, 'ag_' || left(sha256({key} || chr(31) || 'agent' || chr(31) || lower(raw_agent)), 16))
+    coalesce(raw_agent_id, 'ag_' || left({hmac_sql("'agent' || chr(31) || lower(raw_agent)", pads)}, 16))
         AS agent_id,
     coalesce(escalated_text = 'true', false) AS escalated,
     coalesce(high_profile_text = 'true', false) AS high_profile,
     coalesce(reopen_parsed, 0) AS reopen_count,
     qa_parsed AS qa_score,
     csat_parsed AS csat,
-    coalesce(raw_reporter_hash, sha256({key} || chr(31) || lower(raw_reporter))) AS reporter_hash,
-    raw_tags AS tags,
+    coalesce(raw_reporter_hash, {hmac_sql('lower(raw_reporter)', pads)}) AS reporter_hash,
+    raw_tags AS tags{extra_columns},
     $load_run_id AS load_run_id,
     CASE WHEN reject_reason IS NOT NULL OR note_flags > 0 OR raw_subject IS NOT NULL OR raw_description IS NOT NULL
               OR line_number IS NOT NULL

@@ -1,7 +1,10 @@
 """A progress bar for one long DuckDB statement, fed by the connection's own query progress.
 
 DuckDB reports progress for the running query through `query_progress()`, which another thread may
-call while the statement runs; tqdm draws it. Disabled (no thread, no output) when not wanted.
+call while the statement runs; tqdm draws it. DuckDB tracks progress only while the connection's
+`enable_progress_bar` is on, and warehouse connections turn it off (core/warehouse.py): the bar
+turns it on for its statement, with DuckDB's own printing off, and back off after. Disabled (no
+thread, no setting changed, no output) when not wanted or not on a terminal (cron).
 """
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ class QueryProgress:
 
     def __enter__(self) -> "QueryProgress":
         if self.enabled:
+            self.con.execute("SET enable_progress_bar_print = false")
+            self.con.execute("SET enable_progress_bar = true")
             self._thread = threading.Thread(target=self._poll, daemon=True)
             self._thread.start()
         return self
@@ -30,6 +35,7 @@ class QueryProgress:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
+            self.con.execute("SET enable_progress_bar = false")
 
     def _poll(self) -> None:
         with tqdm(total=100, desc=self.description, unit="%", leave=False, file=sys.stderr,

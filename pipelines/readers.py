@@ -12,9 +12,9 @@ unterminated quotes) come back afterwards from `parser_rejects` with their line.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,8 @@ import duckdb
 import pyarrow as pa
 
 from core.errors import InputError
+from pipelines import csv_dialect
+from pipelines.csv_dialect import CsvDialect
 
 LINE = "__line"
 
@@ -45,6 +47,8 @@ class RawInput:
     streamed: bool = False               # raw_input is a view: parser rejects come after the scan
     numbered: bool = False               # raw_input carries its own line numbers in LINE
     first_line: int = 2                  # line of the first record when numbered from position
+    scan_copy: Path | None = None        # the UTF-8 copy read in place of a file in another encoding
+    encoding: str = "utf-8"
 
 
 def line_expression(raw: RawInput) -> str:
@@ -91,21 +95,16 @@ def line_shifts(reject_lines: list[int], first_line: int) -> list[int]:
     return [line - j - (first_line - 2) for j, line in enumerate(sorted(set(reject_lines)), start=1)]
 
 
-def sniff_header(path: Path) -> list[str]:
+def sniff_header(path: Path, dialect: CsvDialect | None = None) -> list[str]:
     """The first CSV record's fields (BOM stripped) without reading the rest of the file."""
-    try:
-        with open(path, "r", encoding="utf-8-sig", newline="") as fh:
-            first = fh.readline()
-            while first.count('"') % 2 == 1:        # a quoted header name with a line break
-                more = fh.readline()
-                if not more:
-                    break
-                first += more
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"{path}: line 1: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    if not first.strip():
-        raise UnreadableFile(f"{path}: the file is empty (no header line)")
-    return next(csv.reader(io.StringIO(first)))
+    dialect = dialect or csv_dialect.detect(path)
+    header = csv_dialect.header_record(path, dialect)
+    if not header or not "".join(header).strip():
+        with open(path, "rb") as fh:
+            empty = not fh.read(1 << 16).strip()
+        if empty:
+            raise UnreadableFile(f"{path}: the file is empty (no header line)")
+    return header
 
 
 def file_kind(path: Path) -> str:
@@ -123,24 +122,46 @@ def file_kind(path: Path) -> str:
     return "csv"
 
 
-def load_csv(con: duckdb.DuckDBPyConnection, path: Path) -> RawInput:
+def load_csv(con: duckdb.DuckDBPyConnection, path: Path, dialect: CsvDialect | None = None) -> RawInput:
     """Define `raw_input` as a view over the file; the normalising statement streams through it.
 
-    The parser's own rejects are known only once that statement has run: call
+    A file not in UTF-8 is read from a UTF-8 copy (RawInput.scan_copy; the caller removes it with
+    `drop_raw_input`). The parser's own rejects are known only once that statement has run: call
     `parser_rejects(con)` afterwards.
     """
-    header = sniff_header(path)
+    dialect = dialect or csv_dialect.detect(path)
+    header = sniff_header(path, dialect)
     _check_header(path, header)
     for name in ("ingest_rejects", "ingest_reject_scans"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     drop_raw_input(con)
     named = _columns_as_named(header)
+    scan_copy = None
+    if not dialect.is_utf8:
+        scan_copy = _utf8_copy(path, dialect)
     try:
-        _scan_csv(con, path, named)
+        _scan_csv(con, scan_copy or path, named, dialect.delimiter)
         header_read = named or [r[0] for r in con.execute("DESCRIBE raw_input").fetchall()]
     except duckdb.Error as exc:
+        _remove(scan_copy)
         raise UnreadableFile(f"{path}: cannot read as CSV: {str(exc).splitlines()[0]}") from exc
-    return RawInput(header_read, -1, [], streamed=True)
+    return RawInput(header_read, -1, [], streamed=True, scan_copy=scan_copy, encoding=dialect.encoding)
+
+
+def _utf8_copy(path: Path, dialect: CsvDialect) -> Path:
+    fd, name = tempfile.mkstemp(prefix="safetyops-utf8-", suffix=".csv")
+    os.close(fd)
+    try:
+        csv_dialect.transcode(path, dialect, Path(name))
+    except BaseException:
+        _remove(Path(name))
+        raise
+    return Path(name)
+
+
+def _remove(path: Path | None) -> None:
+    if path is not None:
+        path.unlink(missing_ok=True)
 
 
 def _columns_as_named(header: list[str]) -> list[str] | None:
@@ -157,7 +178,7 @@ def _columns_as_named(header: list[str]) -> list[str] | None:
     return names
 
 
-def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, named: list[str] | None) -> None:
+def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, named: list[str] | None, delimiter: str) -> None:
     # Explicit dialect: the sniffer guesses wrong on files whose first rows are malformed. With the
     # columns named too, nothing is left to detect: DuckDB would sniff the file again each time the
     # view is bound (0.07 s of a 100k-row load).
@@ -168,23 +189,26 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, named: list[str] | Non
     con.execute(
         f"""CREATE TEMP VIEW raw_input AS
             SELECT *
-            FROM read_csv({_sql_string(str(path))}, all_varchar = true, header = true, delim = ',',
+            FROM read_csv({_sql_string(str(path))}, all_varchar = true, header = true, delim = {_sql_string(delimiter)},
                           quote = '"', escape = '"', strict_mode = true, store_rejects = true,
                           rejects_table = 'ingest_rejects', rejects_scan = 'ingest_reject_scans',
                           ignore_errors = true, normalize_names = false{columns})""")
 
 
-def parser_rejects(con: duckdb.DuckDBPyConnection) -> list[ParserReject]:
-    """After the scan ran: the records the CSV parser could not split, one per line."""
+def parser_rejects(con: duckdb.DuckDBPyConnection, raw: RawInput | None = None) -> list[ParserReject]:
+    """After the scan ran: the records the CSV parser could not split or decode, one per line."""
     exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'ingest_rejects'").fetchall()[0][0]
     if not exists:
         return []
-    return _dedupe([ParserReject(int(line), _parser_reason(err, msg), (raw or "").strip("\r\n"))
-                    for line, err, msg, raw in con.execute(
+    encoding = raw.encoding if raw is not None else "utf-8"
+    return _dedupe([ParserReject(int(line), _parser_reason(err, msg, encoding), (raw_line or "").strip("\r\n"))
+                    for line, err, msg, raw_line in con.execute(
                         "SELECT line, error_type, error_message, csv_line FROM ingest_rejects ORDER BY line").fetchall()])
 
 
-def drop_raw_input(con: duckdb.DuckDBPyConnection) -> None:
+def drop_raw_input(con: duckdb.DuckDBPyConnection, raw: RawInput | None = None) -> None:
+    if raw is not None:
+        _remove(raw.scan_copy)
     try:
         con.unregister("raw_input")
     except duckdb.Error:
@@ -201,14 +225,16 @@ def _check_header(path: Path, header: list[str]) -> None:
         raise UnreadableFile(f"{path}: line 1: the header has no column names")
 
 
-def _parser_reason(error_type: str, message: str) -> str:
+def _parser_reason(error_type: str, message: str, encoding: str = "utf-8") -> str:
+    undecodable = (f"cannot be decoded as {encoding} (pass --encoding if the file is in another encoding)"
+                   if encoding in ("utf-8", "utf_8") else f"cannot be decoded as {encoding}")
     return {
         "TOO MANY COLUMNS": "too many columns",
         "MISSING COLUMNS": "too few columns",
         "UNQUOTED VALUE": "unquoted value after a quote",
         "LINE SIZE OVER MAXIMUM": "line too long",
-        "INVALID UNICODE": "invalid UTF-8",
-        "INVALID ENCODING": "invalid UTF-8",
+        "INVALID UNICODE": undecodable,
+        "INVALID ENCODING": undecodable,
     }.get(error_type, f"unreadable CSV record ({message.split(chr(10))[0][:120]})")
 
 

@@ -11,7 +11,8 @@ def _trimmed(raw: str) -> str:
 
 
 # The raw value shown for a rule on a time that may come as a date or as a duration.
-_RESOLVED_RAW = f"coalesce({_trimmed('raw_resolved_at')}, {_trimmed('raw_resolution_hours')})"
+_RESOLVED_RAW = (f"coalesce({_trimmed('raw_resolved_at')}, {_trimmed('raw_resolution_hours')}, "
+                 f"{_trimmed('raw_resolution_minutes')})")
 _FIRST_RESPONSE_RAW = f"coalesce({_trimmed('raw_first_response_at')}, {_trimmed('raw_first_response_minutes')})"
 
 # Each rule's reason -> the canonical column it is about, and the raw value shown with it.
@@ -27,7 +28,10 @@ REJECTED_FIELD = {
     "unparseable first response minutes": ("first_response_at", _FIRST_RESPONSE_RAW),
     "first response before created": ("first_response_at", _FIRST_RESPONSE_RAW),
     "missing status": ("status", _trimmed("raw_status")),
+    "status mapped outside the allowed values": ("status", _trimmed("raw_status")),
     "unknown status": ("status", _trimmed("raw_status")),
+    "priority mapped outside the allowed values": ("priority", _trimmed("raw_priority")),
+    "channel mapped outside the allowed values": ("channel", _trimmed("raw_channel")),
     "unknown priority": ("priority", _trimmed("raw_priority")),
     "invalid escalated flag": ("escalated", _trimmed("raw_escalated")),
     "invalid high_profile flag": ("high_profile", _trimmed("raw_high_profile")),

@@ -4,37 +4,40 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.config import Config
+from pipelines.csv_dialect import CsvDialect
+from pipelines.personal_data import shown_columns
 from pipelines.mapping import BUILTIN_SOURCES, Mapping, MappingError, builtin_mapping, load_mapping
 from pipelines.readers import file_kind, sniff_header
 
 MILESTONES = "salesforce_milestones"
 MILESTONE_COLUMNS = ("caseid", "milestonetype.name", "completiondate", "targetdate")
 # Order matters only for headers that would fit several; the detect lists do not overlap.
-AUTO_CSV_SOURCES = ("canonical", "zendesk", "salesforce", "jira")
+AUTO_CSV_SOURCES = ("canonical", "zendesk", "salesforce", "salesforce_report", "jira")
 
 
 class UnknownSource(MappingError):
     """The header fits no known source, or the named source does not fit the file."""
 
 
-def is_milestone_extract(path: Path, source: str) -> bool:
+def is_milestone_extract(path: Path, source: str, dialect: CsvDialect | None = None) -> bool:
     """A Salesforce CaseMilestone extract (first responses), loaded by its own loader."""
     if source not in ("auto", "salesforce", MILESTONES) or file_kind(path) != "csv":
         return False
-    header = {h.strip().lower() for h in sniff_header(path)}
+    header = {h.strip().lower() for h in sniff_header(path, dialect)}
     return all(c in header for c in MILESTONE_COLUMNS)
 
 
-def mapping_for(path: Path, source: str, mapping_path: str | None, config: Config) -> Mapping:
+def mapping_for(path: Path, source: str, mapping_path: str | None, config: Config,
+                dialect: CsvDialect | None = None) -> Mapping:
     if mapping_path:
         mapping = load_mapping(mapping_path)
-        _check_fits(path, mapping)
+        _check_fits(path, mapping, dialect)
         return mapping
     kind = file_kind(path)
     if source == "auto":
-        return _detect(path, kind, config)
+        return _detect(path, kind, config, dialect)
     mapping = _named(source, config, kind)
-    _check_fits(path, mapping)
+    _check_fits(path, mapping, dialect)
     return mapping
 
 
@@ -59,12 +62,12 @@ def _with_format(mapping: Mapping, kind: str) -> Mapping:
     return mapping
 
 
-def _detect(path: Path, kind: str, config: Config) -> Mapping:
+def _detect(path: Path, kind: str, config: Config, dialect: CsvDialect | None = None) -> Mapping:
     if kind == "parquet" or kind == "jsonl" and not _looks_like_zendesk_jsonl(path):
         return _with_format(builtin_mapping("canonical"), kind)
     if kind in ("json", "jsonl"):
         return builtin_mapping("zendesk_json")
-    header = sniff_header(path)
+    header = sniff_header(path, dialect)
     candidates = [load_mapping(p) for p in config.source_mappings.values()]
     candidates += [builtin_mapping(name) for name in AUTO_CSV_SOURCES]
     for mapping in candidates:
@@ -79,19 +82,20 @@ def _looks_like_zendesk_jsonl(path: Path) -> bool:
     return '"via"' in first or '"requester_id"' in first
 
 
-def _check_fits(path: Path, mapping: Mapping) -> None:
+def _check_fits(path: Path, mapping: Mapping, dialect: CsvDialect | None = None) -> None:
     if mapping.format != "csv":
         return
-    header = sniff_header(path)
+    header = sniff_header(path, dialect)
     missing = mapping.missing_columns(header)
     if missing:
         raise UnknownSource(
             f"{path}: line 1: not a {mapping.name} export ({mapping.origin}): missing required "
-            f"column(s) {', '.join(repr(c) for c in missing)}; columns found: {_shown(header)}")
+            f"column(s) {', '.join(repr(c) for c in missing)}; columns found: {_shown(header, [mapping])}")
 
 
 def _unknown_header_message(path: Path, header: list[str], candidates: list[Mapping]) -> str:
-    lines = [f"{path}: line 1: cannot tell which help desk exported this file. Columns found: {_shown(header)}."]
+    lines = [f"{path}: line 1: cannot tell which help desk exported this file. "
+             f"Columns found: {_shown(header, candidates)}."]
     for mapping in candidates:
         missing = mapping.missing_columns(header)
         lines.append(f"  {mapping.name}: missing {', '.join(repr(c) for c in missing)}")
@@ -99,6 +103,8 @@ def _unknown_header_message(path: Path, header: list[str], candidates: list[Mapp
     return "\n".join(lines)
 
 
-def _shown(header: list[str], limit: int = 30) -> str:
-    shown = ", ".join(repr(h) for h in header[:limit])
-    return shown + (f", ... ({len(header)} in all)" if len(header) > limit else "")
+def _shown(header: list[str], mappings: list[Mapping]) -> str:
+    """The header for a message, naming only columns a mapping knows (personal_data.shown_columns)."""
+    known = [c for m in mappings for c in (*m.detect, *(col for spec in m.fields.values()
+                                                        for col in spec.referenced_columns()))]
+    return shown_columns(header, known)

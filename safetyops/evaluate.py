@@ -129,7 +129,7 @@ def evaluate_sample(sample_dir: Path, config) -> SampleReport:
 
 
 def format_nab(r: NabReport) -> str:
-    lines = ["NAB realTweets (standard profile, detector defaults, flags at alert onsets):",
+    lines = ["NAB realTweets (standard profile, detector defaults; flags on the first row of each alert_id detect-csv prints):",
              f"  normalised score: {r.standard:.1f}  (reward_low_FP {r.normalised['reward_low_fp_rate']:.1f}, "
              f"reward_low_FN {r.normalised['reward_low_fn_rate']:.1f})",
              f"  windows hit {sum(f.windows_hit for f in r.files)}/{sum(f.n_windows for f in r.files)}, "

@@ -37,8 +37,10 @@ import duckdb
 import pandas as pd
 
 from anomaly.warehouse_detection import mark_reported as record_reported
-from anomaly.warehouse_detection import run_detection
-from core.config import Config
+from anomaly.calendar import CalendarError
+from anomaly.settings import SettingsError, settings_from_config
+from anomaly.warehouse_detection import load_events, run_detection
+from core.config import Config, ConfigError
 from core.errors import SafetyopsError
 from core.warehouse import WarehouseBusy, connect_read, writing
 from dashboards.report.build import default_week, write_weekly_report
@@ -46,6 +48,7 @@ from metrics.facts import as_of
 from metrics.mart_update import update_marts
 from pipelines.ingest import ingest_file
 from pipelines.load_runs import LoadResult
+from pipelines.personal_data import require_real_key
 from safetyops import inbox as inbox_mod
 from safetyops import webhook_outbox as outbox
 from safetyops.refresh_record import (STATUS_FAILED, STATUS_FILES_FAILED, STATUS_OK, RunCounts,
@@ -67,6 +70,13 @@ FILE_ERRORS = (SafetyopsError, UnicodeError, duckdb.InvalidInputException, duckd
 
 class RefreshFailed(SafetyopsError):
     """The refresh did not complete; the live warehouse is unchanged, inputs are still in the inbox."""
+
+
+class RefreshMisconfigured(RefreshFailed):
+    """The configuration cannot work (a missing inbox, a bad [detection] key or calendar): the run
+    is refused before it takes the lock, as a configuration error."""
+
+    exit_code = 2
 
 
 class InputsFailed(SafetyopsError):
@@ -123,9 +133,14 @@ def run_refresh(config: Config, *, inbox: Path | None = None, report: bool | Non
     """
     summary = RefreshSummary(started_at=utc_now())
     inbox_dir = Path(inbox or config.inbox_dir)
-    if not inbox_dir.is_dir():
-        log.warning("inbox folder %s does not exist; nothing to load (marts and detection still run)", inbox_dir)
+    try:
+        check_before_start(config, inbox_dir)
+    except SafetyopsError as exc:
+        _fail(config, summary, exc)
+        raise _attach(RefreshMisconfigured(f"refresh not started, nothing changed: {exc}"), summary) from exc
     files = inbox_mod.inbox_files(inbox_dir)
+    if files:
+        require_real_key(config)   # refused up front: the files stay in the inbox
     summary.counts.n_files = len(files)
     log.info("refresh started: %d file(s) in %s, warehouse %s", len(files), inbox_dir,
              config.db_path)
@@ -146,6 +161,16 @@ def run_refresh(config: Config, *, inbox: Path | None = None, report: bool | Non
     log.info("new warehouse swapped in: %s", config.db_path)
     pause_point("swapped")
     return _after_swap(config, summary, report)
+
+
+def check_before_start(config: Config, inbox_dir: Path) -> None:
+    """Refuse a run the configuration dooms, before any work: an inbox that is not there (cron
+    would otherwise report "ok" forever while exports pile up elsewhere), detection settings and
+    the events calendar (read again by detection; checked here so the message is a config error)."""
+    if not inbox_dir.is_dir():
+        raise ConfigError(f"inbox folder {inbox_dir} does not exist; create it or set [refresh] inbox")
+    settings_from_config(config)
+    load_events(config)
 
 
 def writer_memory(config: Config) -> dict:
@@ -227,6 +252,9 @@ def _fail(config: Config, summary: RefreshSummary, exc: BaseException) -> None:
     summary.status = STATUS_FAILED
     summary.error = f"{type(exc).__name__}: {exc}"
     log.error("refresh failed, live warehouse unchanged: %s", summary.error)
+    if isinstance(exc, ConfigError | SettingsError | CalendarError) and not config.db_path.exists():
+        _write_status(config, summary)   # refused before any work: do not create a warehouse for it
+        return
     try:
         with writing(config.db_path, timeout=0) as con:
             record_run(con, summary.started_at, summary.finished_at, summary.counts, STATUS_FAILED,
@@ -266,7 +294,10 @@ def _after_swap(config: Config, summary: RefreshSummary, report: bool | None) ->
         summary.error = "; ".join(filter(None, [summary.error, *problems]))
         summary.status = STATUS_FAILED
     summary.finished_at = utc_now()
-    _write_status(config, summary)
+    status_problem = _write_status(config, summary)
+    if status_problem:
+        problems.append(status_problem)
+        summary.status = STATUS_FAILED
     log.info("refresh finished: status %s, files %d (loaded %d, duplicates %d, failed %d), rows loaded %d",
              summary.status, summary.counts.n_files, summary.counts.n_files_loaded,
              summary.counts.n_files_skipped, summary.counts.n_files_failed, summary.counts.n_rows_loaded)
@@ -347,12 +378,21 @@ def notify(config: Config, anomalies: list[dict], reported_ids: list[str] | None
     return result
 
 
-def _write_status(config: Config, summary: RefreshSummary) -> None:
+def _write_status(config: Config, summary: RefreshSummary) -> str | None:
+    """Write the status file; on failure remove the stale one (the banner must not go on showing
+    the previous run's "ok") and return what went wrong, which fails the run."""
+    path = config.refresh_status_path
     try:
-        write_status(config.refresh_status_path, summary.started_at, summary.finished_at or utc_now(),
+        write_status(path, summary.started_at, summary.finished_at or utc_now(),
                      summary.status, summary.error, summary.counts)
+        return None
     except OSError as exc:
-        log.error("could not write the status file %s: %s", config.refresh_status_path, exc)
+        log.error("could not write the status file %s: %s", path, exc)
+        try:
+            Path(path).unlink(missing_ok=True)
+        except OSError as unlink_exc:
+            log.error("could not remove the stale status file %s either: %s", path, unlink_exc)
+        return f"status file {path}: {exc}"
 
 
 def _attach(exc: SafetyopsError, summary: RefreshSummary) -> SafetyopsError:

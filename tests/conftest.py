@@ -1,6 +1,7 @@
 """Shared fixtures: a config pointing into tmp_path, and a way to write hand-made tickets."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,9 @@ from core.config import load_config
 from tests.ticket_factory import insert_tickets, ticket  # noqa: F401  (re-exported for tests)
 
 REPO = Path(__file__).resolve().parents[1]
+# Loading refuses the public development key; tests that build a config without one (and the
+# subprocesses they start) load with this one. tests/test_privacy_*.py unset it where it matters.
+os.environ.setdefault("SAFETYOPS_HASH_KEY", "tests-only-hash-key-not-a-secret")
 
 
 @pytest.fixture

@@ -34,7 +34,8 @@ def test_detect_csv_round_trip_csv_and_json(tmp_path, capsys, config_file):
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == len(series)
-    assert list(rows[0]) == ["timestamp", "value", "expected", "lower", "upper", "score", "is_anomaly"]
+    assert list(rows[0]) == ["timestamp", "value", "expected", "lower", "upper", "score", "is_anomaly",
+                             "alert_id", "severity"]
     assert rows[0]["timestamp"] == series.index[0].strftime("%Y-%m-%dT%H:%M:%SZ")
     assert {r["is_anomaly"] for r in rows} == {"true", "false"}
     flagged = [r["timestamp"] for r in rows if r["is_anomaly"] == "true"]
@@ -62,8 +63,11 @@ def test_detect_csv_custom_columns(tmp_path, capsys, config_file):
 @pytest.mark.parametrize("body, message", [
     ("timestamp,value\n2026-01-01 00:00,1\n2026-01-01 01:00,x\n", "line 3: value 'x' is not a number"),
     ("timestamp,value\n2026-01-01 00:00,1\nyesterday,2\n", "line 3: timestamp 'yesterday' is not a timestamp"),
-    ("timestamp,value\n2026-01-01 00:00,1\n2026-01-01 01:00,2\n2026-01-01 03:00,2\n2026-01-01 04:00,2\n",
-     "irregular step at 2026-01-01 03:00:00 (line 4)"),
+    ("timestamp,value\n2026-01-01 00:00,1\n2026-01-01 00:00,2\n", "need at least 2 distinct timestamps"),
+    ("timestamp,value\n2026-01-01 00:00,1\n2026-01-01 00:01,2\n2026-01-01 00:02,2\n",
+     "the most common gap is 60 s; the detector needs a step of 5 minutes .. 1 day"),
+    ("timestamp,value\n2026-01-01 00:00,1\n2026-01-01 01:00,2\n2026-01-01 01:35,2\n2026-01-01 03:00,2\n"
+     "2026-01-01 03:20,2\n2026-01-01 04:45,2\n", "no regular step"),
     ("time,value\n2026-01-01 00:00,1\n", "no column 'timestamp'"),
 ])
 def test_detect_csv_errors_name_file_line_and_value(tmp_path, capsys, config_file, body, message):

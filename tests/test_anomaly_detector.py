@@ -226,8 +226,9 @@ def test_combined_p_is_stouffers_over_the_alert(p_values, expected):
 
 
 def test_a_rise_that_lasts_days_gets_the_severity_of_its_combined_evidence():
-    """Three weekdays at +50% on a 200-a-day series: each day alone is p ~ 1e-5 (low), together
-    they are overwhelming, and 300 extra tickets make it high, not low."""
+    """Three weekdays at +50% on a 200-a-day series: one alert over the three days, whose 2-day sums
+    are overwhelming evidence, and 300 extra tickets make it high, not low, even without Stouffer's
+    combination."""
     series = daily_counts(days=120, level=200)
     start = 100 + (7 - series.index[100].day_of_week) % 7    # a Monday
     days = series.index[start:start + 3]
@@ -235,6 +236,9 @@ def test_a_rise_that_lasts_days_gets_the_severity_of_its_combined_evidence():
     s = DetectorSettings()
     alerts = alerts_of(series, s)
     assert [(a.start, a.end) for a in alerts] == [(days[0], days[-1])]
-    assert 1e-7 < alerts[0].p_value < 1e-4       # the peak day alone: low
+    assert alerts[0].p_value < 1e-9              # the two-day sum
     assert alerts[0].severity == "high"
-    assert alerts_of(series, DetectorSettings(severity_combined=False))[0].severity == "low"
+    assert alerts_of(series, DetectorSettings(severity_combined=False))[0].severity == "high"
+    # the same days with only single-day evidence: the old rule (sustained two days at p <= 0.01)
+    single = alerts_of(series, DetectorSettings(window_sum_steps=0, alpha_daily=1e-4))
+    assert [(a.start, a.end) for a in single] == [(days[0], days[-1])]

@@ -16,6 +16,7 @@ from dashboards import anomaly_data as ad
 from dashboards.app import create_app
 from dashboards.filters import Filters
 from safetyops.cli import main
+from tests.auth_fixtures import browser_sign_in, ensure_user
 from tests.conftest import REPO
 from tests.dashboard_fixtures import ServerThread, chrome, config_for
 
@@ -68,6 +69,8 @@ def browser(site):
     driver = chrome(downloads, tmp / "profile")
     driver.set_window_size(1400, 2000)
     driver.downloads = downloads
+    ensure_user(_cfg, "lea", "lead")
+    browser_sign_in(driver, _server.url, "lea")
     yield driver
     driver.quit()
 

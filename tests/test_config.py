@@ -42,7 +42,8 @@ def test_a_wrong_config_is_an_error_naming_the_file_and_the_value(tmp_path, text
     assert err.value.exit_code == 2
 
 
-def test_every_documented_key_is_read_into_its_typed_field(tmp_path):
+def test_every_documented_key_is_read_into_its_typed_field(tmp_path, monkeypatch):
+    monkeypatch.delenv("SAFETYOPS_HASH_KEY", raising=False)
     path = write(tmp_path, """
 [warehouse]
 path = "wh/warehouse.duckdb"

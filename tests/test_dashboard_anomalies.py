@@ -56,14 +56,14 @@ def test_list_respects_region_filter(detected):
 def test_acknowledge_persists_and_leaves_open_list_only_when_resolved(detected):
     state, alerts = detected
     target = alerts["anomaly_id"].iloc[0]
-    view, history = triage_action(state.config, target, "triage-ack", "checked with BR leads", "ana")
+    view, history = triage_action(state, target, "triage-ack", "checked with BR leads", "ana")
     assert "Acknowledged" in str(view[0].children)
     # a fresh read (as after a page reload) sees the stored state and note
     assert ad.triage_state(state.config, target) | {"updated_at": None} == \
         {"status": "acknowledged", "note": "checked with BR leads", "who": "ana", "updated_at": None}
     open_ids = set(state.data.read("anomaly_list", Filters(), "open", None)["anomaly_id"])
     assert target in open_ids
-    triage_action(state.config, target, "triage-resolve", None, None)
+    triage_action(state, target, "triage-resolve", None, None)
     open_ids = set(state.data.read("anomaly_list", Filters(), "open", None)["anomaly_id"])
     assert target not in open_ids
     assert ad.triage_state(state.config, target)["note"] == "checked with BR leads"   # note kept
@@ -104,3 +104,24 @@ def test_annotation_shows_on_trend_charts(detected):
     fig = render_graph(state, "overview-inflow", {"search": "?from=2026-06-01&to=2026-06-20"}, "light")
     texts = [a.text for a in fig.layout.annotations]
     assert "Vendor &lt;b&gt;switch&lt;/b&gt;" in texts   # data text is escaped, never markup
+
+
+def test_triage_of_an_id_the_warehouse_does_not_hold_is_refused(detected):
+    state, _ = detected
+    view, history = triage_action(state, "0123456789abcdef", "triage-resolve", "typo", "ana")
+    assert "no alert with id '0123456789abcdef'" in str(view)
+    assert ad.triage_state(state.config, "0123456789abcdef")["status"] == "new"
+    assert ad.triage_history(state.config, "0123456789abcdef") == [] and history == []
+
+
+def test_a_page_for_an_unknown_alert_offers_no_triage_buttons(detected):
+    import dash
+    # the page module as Dash registered it (importing it under another name registers it twice)
+    (layout,) = [p["layout"] for p in dash.page_registry.values()
+                 if p.get("path_template") == "/anomalies/<anomaly_id>"]
+    state, alerts = detected
+    unknown = str(layout(anomaly_id="0123456789abcdef"))
+    assert "No alert with this id" in unknown
+    assert "triage-ack" not in unknown and "triage-resolve" not in unknown and "annotation-add" not in unknown
+    known = str(layout(anomaly_id=alerts["anomaly_id"].iloc[0]))
+    assert "triage-ack" in known and "No alert with this id" not in known

@@ -7,7 +7,7 @@ import pytest
 
 from dashboards.connection import WarehouseConnections
 from dashboards.data_access import DataAccess
-from dashboards.reads import Read
+from dashboards.reads import Read, no_rows
 from dashboards.app import create_app
 from dashboards.state import current_state
 from core.warehouse import WarehouseMissing, writing
@@ -56,7 +56,7 @@ def test_cache_key_follows_the_data_version(tmp_path):
     app = create_app(cfg)
     with app.server.app_context():
         data: DataAccess = current_state().data
-        data.reads["count_tickets"] = Read(lambda con, _config: count_tickets(con))
+        data.reads["count_tickets"] = Read(lambda con, _config: count_tickets(con), no_rows)
         assert data.read("count_tickets") == 1
         assert data.read("count_tickets") == 1      # served from the cache...
         add(cfg.db_path, 4)

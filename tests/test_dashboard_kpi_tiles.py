@@ -102,9 +102,9 @@ def test_read_all_gives_each_calls_result_in_order_and_the_panel_reads_them_agai
     """read_all runs every call (on cursors of its own) and returns them in the calls' order;
     within one panel context a later read or read_all of the same call is not run again."""
     from dashboards.callbacks.panels import panel_context
-    from dashboards.reads import Read
+    from dashboards.reads import Read, no_rows
     ctx = panel_context(state, SEARCHES[0], "light")
-    ctx.data.reads["count_rows"] = Read(count_rows)
+    ctx.data.reads["count_rows"] = Read(count_rows, no_rows)
     RUN.clear()
     labels = tuple(f"q{i}" for i in range(7))
     n_tickets = len(sample_rows())

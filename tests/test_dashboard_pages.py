@@ -8,6 +8,7 @@ from dashboards.app import create_app
 from dashboards.callbacks.panels import render_block, render_graph
 from dashboards.panels.base import PANELS
 from dashboards.state import current_state
+from tests.auth_fixtures import as_user, signed_in_client
 from tests.dashboard_fixtures import config_for, sample_rows, write_warehouse
 
 QUERIES = ({}, {"from": "2026-02-02", "to": "2026-02-20", "region": ["BR", "US"], "high_profile": "false"})
@@ -33,7 +34,7 @@ def _page_paths() -> list[str]:
 @pytest.mark.parametrize("kind", ["sample", "empty", "missing"])
 def test_every_page_answers_200(tmp_path, kind):
     app = _app(tmp_path, kind)
-    client = app.server.test_client()
+    client = signed_in_client(app)
     paths = _page_paths()
     assert "/" in paths and "/tickets" in paths
     for path in paths:
@@ -47,9 +48,9 @@ def test_every_page_answers_200(tmp_path, kind):
 @pytest.mark.parametrize("kind", ["sample", "empty", "missing"])
 def test_every_layout_and_panel_builds(tmp_path, kind):
     app = _app(tmp_path, kind)
-    client = app.server.test_client()
+    client = signed_in_client(app)
     client.get("/")            # dash registers the page routes on the first request
-    with app.server.test_request_context("/"):
+    with as_user(app):
         state = current_state()
         for page in dash.page_registry.values():
             for query in QUERIES:
@@ -68,7 +69,7 @@ def test_every_layout_and_panel_builds(tmp_path, kind):
 def test_callback_over_http_draws_a_chart(tmp_path):
     """A real POST /_dash-update-component, as the browser sends it, returns the figure."""
     app = _app(tmp_path, "sample")
-    client = app.server.test_client()
+    client = signed_in_client(app)
     client.get("/")
     deps = client.get("/_dash-dependencies").get_json()
     (output,) = [d["output"] for d in deps if '"type":"graph"' in d["output"] and d["output"].endswith(".figure")]

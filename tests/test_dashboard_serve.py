@@ -9,6 +9,7 @@ import time
 import pytest
 import requests
 
+from tests.auth_fixtures import signed_in_client, signed_in_session
 from tests.dashboard_fixtures import config_for, free_port, sample_rows, write_warehouse
 
 pytestmark = pytest.mark.slow
@@ -20,7 +21,7 @@ def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None
         if proc.poll() is not None:
             raise AssertionError(f"serve exited early: {proc.stdout.read()}")
         try:
-            if requests.get(url, timeout=15).status_code == 200:
+            if requests.get(url, timeout=15, allow_redirects=False).status_code in (200, 302):
                 return
         except requests.RequestException:   # not listening yet, or a worker still booting
             pass
@@ -37,13 +38,15 @@ def test_serve_answers_pages_and_callbacks(tmp_path):
          "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base + "/", proc)
+        wait_until_up(base + "/login", proc)
+        assert requests.get(base + "/vendors", timeout=10, allow_redirects=False).status_code == 302
+        web = signed_in_session(base, cfg)
         for path in ("/", "/vendors", "/tickets?region=BR"):
-            assert requests.get(base + path, timeout=10).status_code == 200
-        deps = requests.get(base + "/_dash-dependencies", timeout=10).json()
+            assert web.get(base + path, timeout=10).status_code == 200
+        deps = web.get(base + "/_dash-dependencies", timeout=10).json()
         (output,) = [d["output"] for d in deps if '"type":"block"' in d["output"]]
         panel = {"name": "vendor-scorecard", "type": "block-query"}
-        resp = requests.post(base + "/_dash-update-component", timeout=30, json={
+        resp = web.post(base + "/_dash-update-component", timeout=30, json={
             "output": output, "outputs": {"id": {"name": "vendor-scorecard", "type": "block"}, "property": "children"},
             "inputs": [{"id": panel, "property": "data", "value": {"search": "?from=2026-02-01&to=2026-02-28"}},
                        {"id": "theme-store", "property": "data", "value": "light"}],
@@ -70,7 +73,7 @@ def test_app_py_uses_the_configured_warehouse(tmp_path, monkeypatch):
     spec = importlib.util.spec_from_file_location("safetyops_app_entry", REPO / "app.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    client = module.server.test_client()
+    client = signed_in_client(module.app)
     assert client.get("/").status_code == 200
     from dashboards.state import current_state
     with module.server.app_context():

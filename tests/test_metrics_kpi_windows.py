@@ -34,7 +34,19 @@ def separate_windows(con, config, name, date_from, date_to, filters=()) -> tuple
     def single(frame, column):
         return math.nan if frame.empty or pd.isna(frame[column].iloc[0]) else float(frame[column].iloc[0])
     n = single(now, "n")
-    return single(now, "value"), 0 if math.isnan(n) else int(n), single(before, "value")
+    previous = single(before, "value")
+    # a previous window that ends before the first ticket was never measured: empty, not 0
+    if pd.Timestamp(date_from) <= first_ticket_day_start(con, config):
+        previous = math.nan
+    return single(now, "value"), 0 if math.isnan(n) else int(n), previous
+
+
+def first_ticket_day_start(con, config) -> pd.Timestamp:
+    """The first ticket's creation, local and naive like a window's start (the earliest timestamp when there are none)."""
+    first = con.execute("SELECT min(created_at) FROM tickets").fetchall()[0][0]
+    if first is None:
+        return pd.Timestamp.min
+    return pd.Timestamp(first).tz_convert(config.reporting_timezone).tz_localize(None)
 
 
 def same(a: float, b: float) -> bool:

@@ -74,7 +74,7 @@ def test_webhook_posts_once_and_not_again_for_known_alerts(config_file, spiky_ex
     assert len(hook.bodies) == 1
     posted = hook.bodies[0]["anomalies"]
     assert {a["anomaly_id"] for a in posted} == {a["anomaly_id"] for a in first.new_high_or_critical}
-    assert all(a["severity"] in ("high", "critical") for a in posted)
+    assert all(a["severity"] in ("high", "critical") for a in posted), posted
     assert second.counts.n_anomalies_new == 0 and second.webhook is None
 
 

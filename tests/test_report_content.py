@@ -109,13 +109,11 @@ def test_filtered_partner_report_shows_only_its_vendor(warehouse):
     assert "hostile.csv" not in text           # no file list in a partner report
 
 
-def test_week_without_tickets_or_anomalies_renders_empty_sections(warehouse):
+def test_a_week_outside_the_data_is_refused_not_reported_as_zeros(warehouse):
+    from dashboards.report.build import NoDataForWeek
     config, con = warehouse
-    text = without_plotly_js(build_weekly_report(con, config, week="2026-W02", generated_at=T1))
-    assert _tile(text, "inflow") == "0"
-    assert "No anomalies were flagged this week." in text
-    assert "No vendor had tickets this week." in text
-    assert "No tickets in either week." in text
+    with pytest.raises(NoDataForWeek, match=r"no tickets in 2026-W02 \(2026-01-05 to 2026-01-11\): the data runs"):
+        build_weekly_report(con, config, week="2026-W02", generated_at=T1)
 
 
 def test_anomalies_section_lists_the_weeks_alerts_most_severe_first(warehouse, report):
@@ -180,7 +178,9 @@ def test_data_quality_counts_the_weeks_loads_and_rejections(tmp_path):
     from tests.refresh_fixtures import ticket_row, tickets_between, write_csv
     config = load_config(None, str(tmp_path / "dq.duckdb"))
     start = dt.datetime(2026, 11, 2, tzinfo=dt.timezone.utc)
-    good = write_csv(tmp_path / "good.csv", tickets_between(start, 3, 10))
+    # one ticket created now, so the data reaches the week of the loads (a week outside the data is refused)
+    today = ticket_row(999, dt.datetime.now(dt.timezone.utc).replace(microsecond=0), prefix="N")
+    good = write_csv(tmp_path / "good.csv", tickets_between(start, 3, 10) + [today])
     bad_rows = [ticket_row(900 + i, start, prefix="B", priority="extreme") for i in range(3)]
     bad_rows.append(ticket_row(990, start, prefix="B", created_at="not a time"))
     mixed = write_csv(tmp_path / "mixed.csv", tickets_between(start, 1, 5, prefix="M") + bad_rows)
@@ -198,10 +198,10 @@ def test_data_quality_counts_the_weeks_loads_and_rejections(tmp_path):
     finally:
         con.close()
     during = re.search(r"<td class=\"text\">During the week</td>((?:<td>[^<]*</td>){5})", text).group(1)
-    assert re.findall(r"<td>([^<]*)</td>", during) == ["2", "0", "39", "35", "4"]
+    assert re.findall(r"<td>([^<]*)</td>", during) == ["2", "0", "40", "36", "4"]
     for reason, n in reasons.items():
         assert f'<tr><td class="text">{escape(reason)}</td><td>{n}</td><td>1</td></tr>' in text
     assert "good.csv" in text and "mixed.csv" in text
     during_before = re.search(r"<td class=\"text\">During the week</td>((?:<td>[^<]*</td>){5})", earlier).group(1)
     assert re.findall(r"<td>([^<]*)</td>", during_before) == ["0", "0", "0", "0", "0"]
-    assert "Since the warehouse was built</td><td>2</td><td></td><td>39</td><td>35</td><td>4</td>" in earlier
+    assert "Since the warehouse was built</td><td>2</td><td></td><td>40</td><td>36</td><td>4</td>" in earlier

@@ -38,9 +38,14 @@ CREATE TABLE IF NOT EXISTS anomalies (
     detected_at     TIMESTAMPTZ NOT NULL,
     withdrawn_at    TIMESTAMPTZ,            -- NULL = live; else when a run first no longer raised it
     withdrawn_reason VARCHAR,               -- why, as far as the run could tell
-    replaced_by     VARCHAR                 -- the live alert on the same series that now covers its span
+    replaced_by     VARCHAR,                -- the live alert on the same series that now covers its span
+    parent_id       VARCHAR,                -- the lead alert of its incident (anomaly/grouping.py); NULL = a lead or alone
+    related_json    VARCHAR                 -- on a lead: the other alerts of its incident [{anomaly_id, family, series_key, severity, excess_tickets}]
 );
 -- Warehouses created before withdrawn alerts were kept: add the columns in place.
 ALTER TABLE anomalies ADD COLUMN IF NOT EXISTS withdrawn_at TIMESTAMPTZ;
 ALTER TABLE anomalies ADD COLUMN IF NOT EXISTS withdrawn_reason VARCHAR;
 ALTER TABLE anomalies ADD COLUMN IF NOT EXISTS replaced_by VARCHAR;
+-- ... and before alerts were grouped by incident.
+ALTER TABLE anomalies ADD COLUMN IF NOT EXISTS parent_id VARCHAR;
+ALTER TABLE anomalies ADD COLUMN IF NOT EXISTS related_json VARCHAR;

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from dash import Input, Output, State, html
 
+from dashboards.callbacks import payloads
 from dashboards.components import REFRESH_TICK, THEME_STORE
 from dashboards.formatting import format_local
 from dashboards.state import AppState, current_state
@@ -58,7 +59,8 @@ def toggle_theme(n_clicks: int | None, theme: str | None) -> str:
 
 def register(app) -> None:
     @app.callback(Output("data-banner", "children"), Input(REFRESH_TICK, "n_intervals"))
-    def _banner(_tick):
+    def _banner(tick):
+        payloads.optional_int(tick, "n_intervals")
         state = current_state()          # the banner's tick is the first to see a new warehouse
         maybe_warm(state)
         return banner(state)
@@ -66,6 +68,8 @@ def register(app) -> None:
     @app.callback(Output(THEME_STORE, "data"), Input("theme-toggle", "n_clicks"), State(THEME_STORE, "data"),
                   prevent_initial_call=True)
     def _theme(n_clicks, theme):
+        payloads.optional_int(n_clicks, "n_clicks")
+        payloads.optional_text(theme, "theme", 20)
         return toggle_theme(n_clicks, theme)
 
     app.clientside_callback(

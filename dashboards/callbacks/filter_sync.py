@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from dash import ALL, Input, Output, State, callback_context, no_update
 
+from dashboards.callbacks import payloads
 from dashboards.components import LOCATION_ID, NAV
 from dashboards.filters import FILTER_DIMS, Filters, merge_search
 from dashboards.state import current_state
@@ -119,6 +120,17 @@ def _trigger() -> str | None:
     return triggered
 
 
+def check_controls(search, start, end, dim_values, hp, reset) -> None:
+    """The filter bar's values as the browser sends them, or a 400."""
+    payloads.optional_text(search, "search", payloads.MAX_SEARCH)
+    payloads.optional_text(start, "start_date", payloads.MAX_DATE)
+    payloads.optional_text(end, "end_date", payloads.MAX_DATE)
+    for dim, value in zip(FILTER_DIMS, dim_values):
+        payloads.optional_values(value, dim)
+    payloads.optional_text(hp, "high_profile", 20)
+    payloads.optional_int(reset, "n_clicks")
+
+
 def register(app) -> None:
     control_outputs = [Output("f-date", "start_date"), Output("f-date", "end_date"),
                        *[Output(f"f-{d}", "value") for d in FILTER_DIMS], Output("f-high_profile", "value")]
@@ -130,7 +142,8 @@ def register(app) -> None:
     @app.callback(Output(LOCATION_ID, "search"), *control_outputs, *option_outputs,
                   Input(LOCATION_ID, "search"), *control_inputs, Input("f-reset", "n_clicks"))
     def _sync(search, start, end, *rest):
-        *dim_values, hp, _reset = rest
+        *dim_values, hp, reset = rest
+        check_controls(search, start, end, dim_values, hp, reset)
         controls = Controls(start, end, dict(zip(FILTER_DIMS, dim_values)), hp or "all")
         trigger = _trigger()
         known = known_values_now() if trigger in (None, LOCATION_ID, "f-reset") else {}
@@ -139,6 +152,7 @@ def register(app) -> None:
     @app.callback(Output({"type": "nav", "path": ALL}, "href"),
                   Input(LOCATION_ID, "search"))
     def _nav(search):
+        payloads.optional_text(search, "search", payloads.MAX_SEARCH)
         return nav_hrefs(search)
 
     @app.callback(Output(LOCATION_ID, "search", allow_duplicate=True),
@@ -146,6 +160,14 @@ def register(app) -> None:
                   State({"type": "page-param", "key": ALL, "default": ALL}, "id"), State(LOCATION_ID, "search"),
                   prevent_initial_call=True)
     def _page_param(values, ids, search):
+        payloads.optional_text(search, "search", payloads.MAX_SEARCH)
+        for item in payloads.text_list(ids, "ids"):
+            if not (isinstance(item, dict) and all(isinstance(item.get(k), str) for k in ("key", "default"))):
+                raise payloads.bad("page-param ids need a key and a default")
+        if len(payloads.text_list(values, "values")) != len(ids):
+            raise payloads.bad("one value per page-param id")
+        for value in values:
+            payloads.optional_values(value, "page-param value")
         new = page_param_search(search, [i["key"] for i in ids], values, [i["default"] for i in ids])
         return new if new != (search or "") else no_update
 

@@ -7,11 +7,12 @@ import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, callback_context, html, no_update
 
 from dashboards.annotations_feed import annotations_in_window
+from dashboards.callbacks import payloads
 from dashboards.components import LOCATION_ID, THEME_STORE
 from dashboards.csv_export import download_payload
 from dashboards.figures import annotation_markers, message_figure
 from dashboards.filters import FILTER_DIMS, TICKET_PAGE_KEYS, Filters, page_params
-from dashboards.panels.base import PanelContext, get_panel
+from dashboards.panels.base import PANELS, PanelContext, get_panel
 from dashboards.state import AppState, current_state
 from dashboards.theme import normalise_theme
 from core.errors import InputError
@@ -23,10 +24,20 @@ TICKETS_PATH = "/tickets"
 
 def panel_context(state: AppState, search: str | None, theme: str | None) -> PanelContext:
     filters = Filters.from_search(search)
-    start, end = filters.resolved_range(state.data.read("as_of_date"))
+    start, end = clamp_to_data(*filters.resolved_range(state.data.read("as_of_date")),
+                               state.data.read("data_dates"))
     return PanelContext(data=state.data, config=state.config,
                         filters=filters.with_values(date_from=start, date_to=end),
                         params=page_params(search), theme=normalise_theme(theme))
+
+
+def clamp_to_data(start, end, data_dates):
+    """A window reaching past the data is cut to the days that hold tickets: `from=0001-01-01`
+    must not make every chart draw (and every worker hold) centuries of empty days. A window
+    wholly outside the data is left alone; the panels say it holds no tickets."""
+    if data_dates is None or end < data_dates[0] or start > data_dates[1]:
+        return start, end
+    return max(start, data_dates[0]), min(end, data_dates[1])
 
 
 def load_panel(state: AppState, name: str, search: str | None, theme: str | None = None):
@@ -70,8 +81,9 @@ def panel_csv(state: AppState, name: str, search: str | None) -> dict:
     try:
         _panel, ctx, df = load_panel(state, name, search)
         label = f"{name}_{ctx.filters.date_from}_{ctx.filters.date_to}"
-    except (WarehouseMissing, InputError):
-        df, label = pd.DataFrame(), name
+    except (WarehouseMissing, InputError) as exc:
+        # never an empty file that reads as "no tickets": the file says why there is no data
+        df, label = pd.DataFrame({"error": [str(exc)]}), f"{name}_error"
     return download_payload(df, label)
 
 
@@ -128,33 +140,45 @@ def cached_block(state: AppState, name: str, store: dict | None, theme: str | No
     return state.data.memo(("block", name, (store or {}).get("search", ""), normalise_theme(theme)), draw)
 
 
+def checked_panel_call(store, theme, store_id) -> tuple[str, dict, str | None]:
+    """(panel name, query store, theme) of a panel callback, or a 400 for a malformed payload."""
+    name = payloads.panel_name(store_id, PANELS)
+    return name, payloads.search_store(store), payloads.optional_text(theme, "theme", 20)
+
+
 def register(app) -> None:
     @app.callback(Output({"type": "graph", "name": MATCH}, "figure"),
                   Input({"type": "graph-query", "name": MATCH}, "data"), Input(THEME_STORE, "data"),
                   State({"type": "graph-query", "name": MATCH}, "id"))
     def _graph(store, theme, store_id):
-        return cached_graph(current_state(), store_id["name"], store, theme)
+        name, store, theme = checked_panel_call(store, theme, store_id)
+        return cached_graph(current_state(), name, store, theme)
 
     @app.callback(Output({"type": "block", "name": MATCH}, "children"),
                   Input({"type": "block-query", "name": MATCH}, "data"), Input(THEME_STORE, "data"),
                   State({"type": "block-query", "name": MATCH}, "id"))
     def _block(store, theme, store_id):
-        return cached_block(current_state(), store_id["name"], store, theme)
+        name, store, theme = checked_panel_call(store, theme, store_id)
+        return cached_block(current_state(), name, store, theme)
 
     @app.callback(Output({"type": "download", "name": MATCH}, "data"),
                   Input({"type": "csv", "name": MATCH}, "n_clicks"), State(LOCATION_ID, "search"),
                   State({"type": "csv", "name": MATCH}, "id"), prevent_initial_call=True)
     def _csv(n_clicks, search, button_id):
+        payloads.optional_int(n_clicks, "n_clicks")
+        payloads.optional_text(search, "search", payloads.MAX_SEARCH)
+        name = payloads.panel_name(button_id, PANELS)
         if not n_clicks:
             return no_update
-        return panel_csv(current_state(), button_id["name"], search)
+        return panel_csv(current_state(), name, search)
 
     @app.callback(Output(LOCATION_ID, "href"),
                   Input({"type": "graph", "name": ALL}, "clickData"), State(LOCATION_ID, "search"),
                   prevent_initial_call=True)
     def _drill(_clicks, search):
+        payloads.optional_text(search, "search", payloads.MAX_SEARCH)
         triggered = callback_context.triggered
         if not triggered or not triggered[0].get("value"):
             return no_update
-        href = drill_href(search, triggered[0]["value"])
+        href = drill_href(search, payloads.click_data(triggered[0]["value"]))
         return href if href else no_update

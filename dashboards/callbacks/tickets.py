@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dash import Input, Output, State, html
 
+from dashboards.callbacks import payloads
 from dashboards.callbacks.panels import NO_WAREHOUSE, panel_context
 from dashboards.filters import open_age, open_on
 from dashboards.panels.backlog import AGE_LABELS
@@ -43,8 +44,8 @@ def register(app) -> None:
     @app.callback(Output("tickets-grid", "getRowsResponse"), Input("tickets-grid", "getRowsRequest"),
                   State("tickets-query", "data"), prevent_initial_call=True)
     def _rows(request, store):
-        return ticket_rows_response(current_state(), request, store)
+        return ticket_rows_response(current_state(), payloads.row_request(request), payloads.search_store(store))
 
     @app.callback(Output("tickets-count", "children"), Input("tickets-query", "data"))
     def _count(store):
-        return html.Span(ticket_count_text(current_state(), store))
+        return html.Span(ticket_count_text(current_state(), payloads.search_store(store)))

@@ -4,6 +4,8 @@ from dash import dcc, html
 from dashboards.anomaly_data import ANNOTATION_KINDS
 from dashboards.components import panel_card, search_from_query
 from dashboards.filters import Filters
+from dashboards.state import current_state
+from core.warehouse import WarehouseMissing
 
 dash.register_page(__name__, path_template="/anomalies/<anomaly_id>", name="Anomaly",
                    title="Anomaly · safetyops", order=99)
@@ -16,7 +18,6 @@ def triage_card() -> html.Section:
         html.Div([
             dcc.Textarea(id="triage-note", placeholder="Note (optional): what you checked, who was told…",
                          maxLength=2000),
-            dcc.Input(id="triage-who", placeholder="Your name (optional)", maxLength=80, debounce=False),
             html.Div([
                 html.Button("Acknowledge", id="triage-ack", n_clicks=0, className="btn primary"),
                 html.Button("Resolve", id="triage-resolve", n_clicks=0, className="btn"),
@@ -44,10 +45,26 @@ def annotation_card() -> html.Section:
     ], className="card", id="card-annotation")
 
 
+def is_stored(anomaly_id) -> bool:
+    """Does the warehouse hold this alert, in the viewer's scope? Only then are triage buttons offered."""
+    try:
+        return bool(anomaly_id) and current_state().data.read("anomaly_detail", str(anomaly_id)) is not None
+    except WarehouseMissing:
+        return False
+
+
 def layout(anomaly_id=None, **query):
     search = search_from_query(query)
     panel_search = search_from_query({**query, "anomaly": anomaly_id or ""})
     back = "/anomalies" + Filters.from_mapping(query).to_search()
+    # no id at all is Dash building its validation layout: that one must hold every component
+    if anomaly_id is not None and not is_stored(anomaly_id):
+        return html.Div([
+            dcc.Link("← all anomalies", href=back, className="back-link"),
+            html.H2(["Anomaly ", html.Code(str(anomaly_id or ""))]),
+            html.P("No alert with this id in the warehouse: the link may be mistyped, or the warehouse was "
+                   "rebuilt without it.", className="empty", id="anomaly-unknown"),
+        ], className="page")
     return html.Div([
         dcc.Link("← all anomalies", href=back, className="back-link"),
         html.H2(["Anomaly ", html.Code(str(anomaly_id or ""))]),

@@ -98,3 +98,14 @@ register(Panel("health-rejected-rows", "Latest rejected rows", lambda ctx: ctx.r
                                                ("bad_value", "value", "")]),
                kind="block", is_empty=lambda df: df.empty, empty_text="No rejected rows",
                note="Up to 100, newest load first; the value is shown exactly as it arrived."))
+
+
+# The latest load of each source: the fields its export did not have and the values kept with a
+# note. Rejected rows say what was lost; this says what was left blank or guessed.
+register(Panel("health-load-notes", "Blank fields and notes of the latest loads",
+               lambda ctx: ctx.read("latest_load_notes"),
+               lambda df, ctx: data_table(df, [("source", "source", ""), ("file_name", "file", ""),
+                                               ("note", "note", ""), ("n_rows", "rows", "tickets")]),
+               kind="block", is_empty=lambda df: df.empty, empty_text="No notes: every field was in the exports",
+               note="A field \"not in this export\" is blank for every ticket of that load; "
+                    "the metrics built on it are empty or use the default named."))

@@ -8,6 +8,7 @@ import pandas as pd
 from dashboards.filters import FILTER_DIMS, Filters, open_age, open_on
 from dashboards.formatting import local_times
 from dashboards.panels.base import Panel, PanelContext, register
+from metrics.ticket_listing import MAX_PAGE
 
 CSV_ROW_LIMIT = 50_000
 COLUMNS = ("created_at", "source", "ticket_id", "status", "priority", "abuse_category", "region",
@@ -65,9 +66,18 @@ def rows_response(ctx: PanelContext, request: dict | None) -> dict:
 
 
 def load_ticket_csv(ctx: PanelContext) -> pd.DataFrame:
-    page, _total = ctx.read("tickets_page", ctx.filters, DEFAULT_SORT, 0, CSV_ROW_LIMIT, open_on(ctx.params),
-                            open_age(ctx.params))
-    return page
+    """The first CSV_ROW_LIMIT matching tickets, read a page (MAX_PAGE rows) at a time: one read
+    of them all is refused by the listing, which bounds what a single request may fetch."""
+    pages, offset = [], 0
+    while offset < CSV_ROW_LIMIT:
+        size = min(MAX_PAGE, CSV_ROW_LIMIT - offset)
+        page, total = ctx.read("tickets_page", ctx.filters, DEFAULT_SORT, offset, size, open_on(ctx.params),
+                               open_age(ctx.params))
+        pages.append(page)
+        offset += size
+        if offset >= total:
+            break
+    return pd.concat(pages, ignore_index=True) if len(pages) > 1 else pages[0]
 
 
 register(Panel("tickets", "Tickets", load_ticket_csv, lambda df, ctx: None, kind="grid"))

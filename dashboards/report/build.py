@@ -18,9 +18,9 @@ from markupsafe import Markup
 from dashboards.report import charts, sections
 from dashboards.report.anomalies import week_anomalies
 from dashboards.report.data_quality import data_quality
-from dashboards.report.weeks import ReportWeek, default_week, parse_week  # noqa: F401 (API)
+from dashboards.report.weeks import ReportWeek, default_week, parse_week, week_of  # noqa: F401 (API)
 from metrics.facts import as_of
-from metrics.query import normalize_filters, parse_filters  # noqa: F401 (parse_filters: API for the CLI)
+from metrics.query import data_days, normalize_filters, parse_filters  # noqa: F401 (parse_filters: API for the CLI)
 from metrics.registry import METRICS
 from core.errors import InputError
 
@@ -55,11 +55,24 @@ def build_weekly_report(con, config, week: str | None = None, filters=(),
     if moment is None:
         raise EmptyWarehouse(f"{config.db_path}: the warehouse has no tickets yet; nothing to report")
     report_week = parse_week(week or default_week(con, config))
+    check_week_has_data(con, config, report_week)
     filters = normalize_filters(con, filters)
     context = report_context(con, config, report_week, filters, moment)
     context["generated_at"] = (generated_at or dt.datetime.now(dt.timezone.utc)).astimezone(
         dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     return environment().get_template("weekly.html.j2").render(**context)
+
+
+class NoDataForWeek(InputError):
+    """The asked week lies wholly outside the data: a report of zeros would read as a quiet week."""
+
+
+def check_week_has_data(con, config, week: ReportWeek) -> None:
+    first, last = data_days(con, config)
+    if week.sunday < first or week.monday > last:
+        raise NoDataForWeek(f"no tickets in {week.label} ({week.monday} to {week.sunday}): the data runs from "
+                            f"{first} ({week_of(first).label}) to {last} ({week_of(last).label}); "
+                            "no report written")
 
 
 def report_context(con, config, week: ReportWeek, filters, moment: dt.datetime) -> dict:

@@ -24,7 +24,7 @@ notes AS (
     SELECT 'resolution date ignored: ticket is open again', 'resolved_at', NULL, count(*)
     FROM noted WHERE note_flags & 16 <> 0 GROUP BY ALL
     UNION ALL
-    SELECT 'solved without a solved date: updated_at used', 'resolved_at', NULL, count(*)
+    SELECT 'solved or closed without a resolution date: resolved at its latest known time', 'resolved_at', NULL, count(*)
     FROM noted WHERE note_flags & 32 <> 0 GROUP BY ALL
 )
 SELECT $load_run_id, note, column_name, raw_value, n_rows FROM notes WHERE n_rows > 0;

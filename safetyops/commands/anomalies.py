@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import json
-import math
 
 import click
 
+from core.csv_safe import frame_to_csv
 from safetyops.context import db_option, pass_app
 
 STATUS_CHOICES = ["new", "acknowledged", "resolved", "false_positive"]
@@ -19,7 +19,9 @@ def command() -> None:
 
 
 def _plain(v):
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+    """A JSON-safe value: NaN, NaT and pd.NA become null (json.dumps would write NaN or "NaT")."""
+    import pandas as pd
+    if v is None or (not isinstance(v, (list, tuple, dict, str)) and pd.api.types.is_scalar(v) and pd.isna(v)):
         return None
     if hasattr(v, "isoformat"):
         return v.isoformat()
@@ -52,9 +54,10 @@ def list_command(app, status, severity, fmt, limit, withdrawn) -> None:
                         "status", "labels", "explanation", "withdrawn_at", "withdrawn_reason", "replaced_by")
             if c in frame.columns]
     if fmt == "json":
-        click.echo(json.dumps([{c: _plain(r[c]) for c in cols} for _, r in frame.iterrows()], indent=1))
+        click.echo(json.dumps([{c: _plain(r[c]) for c in cols} for _, r in frame.iterrows()], indent=1,
+                              allow_nan=False))
     elif fmt == "csv":
-        click.echo(frame[cols].to_csv(index=False), nl=False)
+        click.echo(frame_to_csv(frame[cols]), nl=False)
     elif frame.empty:
         click.echo("no anomalies")
     else:
@@ -75,6 +78,11 @@ def list_command(app, status, severity, fmt, limit, withdrawn) -> None:
 @pass_app
 def set_command(app, anomaly_id, status, note, who) -> None:
     """Set ANOMALY_ID's triage status (kept across warehouse rebuilds)."""
-    from anomaly import triage
-    state = triage.set_status(app.config.triage_path, anomaly_id, status, note, who)
+    from anomaly.api import set_triage
+    from core.warehouse import connect_read
+    con = connect_read(app.config.db_path)
+    try:
+        state = set_triage(con, app.config, anomaly_id, status, note, who)
+    finally:
+        con.close()
     click.echo(f"{state['anomaly_id']}: {state['status']}" + (f" ({state['note']})" if state["note"] else ""))

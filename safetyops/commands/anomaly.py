@@ -14,21 +14,34 @@ def command() -> None:
 
 
 @command.command("detect-csv")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--time-col", default="timestamp", show_default=True, help="Timestamp column.")
 @click.option("--value-col", default="value", show_default=True, help="Value column.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--kind", type=click.Choice(["auto", "count", "level"]), default="auto", show_default=True,
+              help="count: NB band, spikes up; level: robust band, both directions; auto: count when "
+                   "every value is a non-negative integer.")
+@click.option("--delimiter", type=click.Choice(["auto", "comma", "semicolon", "tab"]), default="auto",
+              show_default=True, help="Field separator of FILE (auto: from the header line).")
+@click.option("--dayfirst", is_flag=True, help="Read 01/03/2026 as 1 March, not January 3.")
 @db_option
 @pass_app
-def detect_csv_command(app, file: Path, time_col: str, value_col: str, fmt: str) -> None:
-    """Print every row of FILE with expected, lower, upper, score (0-1) and is_anomaly.
+def detect_csv_command(app, file: Path, time_col: str, value_col: str, fmt: str, kind: str, delimiter: str,
+                       dayfirst: bool) -> None:
+    """Print every timestamp of FILE with expected, lower, upper, score (0-1), is_anomaly, alert_id
+    and severity (alert_id and severity on every row of an alert, empty elsewhere).
 
-    The step (5 minutes to 1 day) is inferred from the timestamps; settings come from [detection].
+    The step (5 minutes to 1 day) is inferred from the timestamps: missing ones stay missing,
+    duplicates are combined (sum for counts, mean for levels), DST jumps and jitter are snapped to
+    the step; notes about that go to stderr. Settings come from [detection].
     """
-    from anomaly.csv_series import detect_csv, render
+    from anomaly.csv_series import DELIMITERS, detect_csv, render
     from anomaly.settings import settings_from_config
-    frame = detect_csv(file, time_col, value_col, settings_from_config(app.config))
-    click.echo(render(frame, fmt), nl=False)
+    result = detect_csv(file, time_col, value_col, settings_from_config(app.config),
+                        kind=None if kind == "auto" else kind, delimiter=DELIMITERS[delimiter], dayfirst=dayfirst)
+    for note in result.notes:
+        click.echo(f"note: {file}: {note}", err=True)
+    click.echo(render(result.frame, fmt), nl=False)
 
 
 @command.command("evaluate")
@@ -36,12 +49,27 @@ def detect_csv_command(app, file: Path, time_col: str, value_col: str, fmt: str)
               help="NAB realTweets folder (data/, labels/, reference_results/).")
 @click.option("--sample", "sample_dir", type=click.Path(path_type=Path), default=None,
               help="Sample export folder with ground_truth.json (from `safetyops sample`).")
+@click.option("--spike-series", "spike_series", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Generate N labelled daily spike series, run detect-csv on each, compare with the oracle.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the generated spike series.")
+@click.option("--write-series", "write_dir", type=click.Path(path_type=Path), default=None,
+              help="Also write the generated series (one CSV each) and labels.json to this folder.")
 @db_option
 @pass_app
-def evaluate_command(app, nab_dir: Path | None, sample_dir: Path | None) -> None:
+def evaluate_command(app, nab_dir: Path | None, sample_dir: Path | None, spike_series: int | None,
+                     seed: int, write_dir: Path | None) -> None:
     """Score the detector with its default settings (no tuning) and print the figures."""
     from safetyops.evaluate import default_nab_dir, format_nab, format_sample, evaluate_sample
     from anomaly.evaluate_nab import evaluate_nab
+    if spike_series is not None:
+        from anomaly.evaluate_spikes import evaluate_spike_series, format_spike_report
+        from anomaly.settings import settings_from_config
+        if write_dir is not None:
+            from sample_data.spike_series import generate, write_all
+            write_all(write_dir, generate(spike_series, seed))
+        click.echo(format_spike_report(evaluate_spike_series(spike_series, seed, settings_from_config(app.config))))
+        if nab_dir is None and sample_dir is None:
+            return
     if nab_dir is None and sample_dir is None:
         nab_dir = default_nab_dir()
         if nab_dir is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from safetyops.context import db_option, pass_app
+from safetyops.progress import working
 
 
 @click.command("detect")
@@ -17,7 +18,7 @@ def command(app, timeout: float) -> None:
     config = app.config
     if not config.db_path.exists():
         raise WarehouseMissing(f"{config.db_path}: no warehouse yet; run `safetyops ingest` first")
-    with writing(config.db_path, timeout=timeout) as con:
+    with writing(config.db_path, timeout=timeout) as con, working("scanning series", not app.quiet):
         summary = run_detection(con, config)
     # Only now is the new warehouse live: alerts marked before the swap were lost if it failed.
     mark_reported(config, summary.new_ids, summary.continued)

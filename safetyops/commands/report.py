@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from safetyops.context import AppContext, db_option, pass_app
+from safetyops.progress import working
 
 
 @click.group("report")
@@ -32,7 +33,8 @@ def weekly(app: AppContext, week: str | None, out_path: Path, where: tuple[str, 
     con = connect_read(app.config.db_path)
     try:
         week = week or default_week(con, app.config)
-        out = write_weekly_report(con, app.config, week=week, filters=filters, out_path=out_path)
+        with working(f"building weekly report {week}", not app.quiet):
+            out = write_weekly_report(con, app.config, week=week, filters=filters, out_path=out_path)
     finally:
         con.close()
     if not app.quiet:

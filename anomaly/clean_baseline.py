@@ -1,0 +1,73 @@
+"""A baseline a spike cannot drag: what lies beyond the band is replaced by its expectation.
+
+The baseline (anomaly/baseline.py) learns from past points only, through medians. A 4-day spike
+is still most of a 7-day level window and one of four weekly slots, so on its own the spike
+would lift `expected` and the band for weeks and hide a second spike. Here every point beyond the
+band it was judged against is replaced, in the history the baseline and the band learn from, by
+its expectation; its residual is left out of the dispersion estimate. Which points are replaced
+depends on the baseline, which depends on the replaced points before them, so the pass repeats
+until no point changes (a causal fixed point: each verdict still uses only the past).
+
+A run of replaced points longer than `shift_days` is not a spike but a new level: from there on
+points feed the baseline again, so a level shift raises one alert and the baseline then follows.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from anomaly.band import band
+from anomaly.baseline import DAY_SECONDS, Baseline, compute_baseline, steps_per
+from anomaly.settings import DetectorSettings
+
+
+def run_lengths(flags: np.ndarray) -> np.ndarray:
+    """Per point: how many consecutive flagged points end there (0 where not flagged), per column."""
+    c = np.cumsum(flags, axis=0)
+    last_reset = np.maximum.accumulate(np.where(flags, 0, c), axis=0)
+    return np.where(flags, c - last_reset, 0)
+
+
+def beyond_band(history: np.ndarray, base: Baseline, s: DetectorSettings, is_counts: bool,
+                max_run: int) -> np.ndarray:
+    """Points with a tail probability (either side) of at most `clean_alpha`, except from the
+    `max_run`-th of a run on: a new level. Looser than the alerting band on purpose: a holiday at
+    half the usual volume is no alert, but it is no normal day to learn a level from either."""
+    b = band(history, base, s, is_counts, exact_beyond=2.0)   # p <= 0.001 lies beyond 2 sd
+    out = b.defined & ((b.p_up <= s.clean_alpha) | (b.p_down <= s.clean_alpha))
+    return out & (run_lengths(out) <= max_run)
+
+
+def clean_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettings, is_counts: bool) -> Baseline:
+    """The baseline of `history` (NaN = unusable) with points beyond the band replaced by expected."""
+    base = compute_baseline(history, step_seconds, s, is_counts)
+    if s.clean_passes <= 0:
+        return base
+    max_run = steps_per(s.shift_days * DAY_SECONDS, step_seconds)
+    replaced = np.zeros(history.shape, dtype=bool)
+    cols = np.arange(history.shape[1])
+    for _ in range(s.clean_passes):
+        flags = beyond_band(history[:, cols], _columns(base, cols), s, is_counts, max_run)
+        changed = np.any(flags != replaced[:, cols], axis=0)
+        if not changed.any():
+            break
+        cols = cols[changed]
+        replaced[:, cols] = flags[:, changed]
+        cleaned = np.where(replaced[:, cols], base.expected[:, cols], history[:, cols])
+        sub = compute_baseline(cleaned, step_seconds, s, is_counts,
+                               scale_from=history[:, cols] if s.clean_scale == "raw" else None,
+                               shape_from=history[:, cols],
+                               skip_residuals=replaced[:, cols] if s.clean_scale == "skip" else None)
+        base = _assign(base, cols, sub)
+    return base
+
+
+def _columns(base: Baseline, cols: np.ndarray) -> Baseline:
+    return Baseline(base.expected[:, cols], base.scale[:, cols], base.seasonal_weeks[:, cols])
+
+
+def _assign(base: Baseline, cols: np.ndarray, sub: Baseline) -> Baseline:
+    expected, scale, weeks = base.expected.copy(), base.scale.copy(), base.seasonal_weeks.copy()
+    expected[:, cols], scale[:, cols], weeks[:, cols] = sub.expected, sub.scale, sub.seasonal_weeks
+    return replace(base, expected=expected, scale=scale, seasonal_weeks=weeks)

@@ -1,0 +1,93 @@
+"""Put timestamps as they come (gaps, duplicates, DST jumps, jitter) on one regular step.
+
+Real exports skip a timestamp, repeat one, jump an hour at a DST change, or arrive a few seconds
+late. The step is the most common gap between consecutive distinct timestamps (5 minutes .. 1
+day); every timestamp is snapped to the nearest point of the grid that starts at the first one.
+Grid points no row landed on stay missing (NaN: no verdict, no influence on the baseline);
+rows that land on the same point are combined (sum for counts, mean for levels). A series is
+refused only when no step can be inferred, and the error says why.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core.errors import InputError
+
+MIN_STEP, MAX_STEP = 300.0, 86_400.0
+MIN_STEP_SHARE = 0.5    # at least half of the gaps must be (close to) a multiple of the step
+USUAL_STEPS = np.array([300, 600, 900, 1800, 3600, 7200, 10800, 14400, 21600, 43200, 86400], dtype=float)
+
+
+class NoRegularStep(InputError):
+    """No regular step between 5 minutes and 1 day can be inferred from the timestamps."""
+
+
+@dataclass(frozen=True)
+class Grid:
+    index: pd.DatetimeIndex   # regular, first timestamp .. last, every step
+    values: np.ndarray        # per grid point; NaN where no row landed
+    row_point: np.ndarray     # per input row (in file order): its grid point
+    step_seconds: float
+    notes: tuple[str, ...]
+
+
+def _seconds(index: pd.DatetimeIndex) -> np.ndarray:
+    ticks = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}[getattr(index, "unit", "ns")]
+    return index.asi8.astype(float) / ticks
+
+
+def infer_regular_step(times: np.ndarray, source: str) -> float:
+    """The step in seconds: the median gap between distinct timestamps, rounded to the minute and
+    to a usual step (5, 10, 15, 30 minutes, 1, 2, 3, 4, 6, 12 hours, 1 day) when within 10% of one;
+    at least half of the gaps must be close (within a quarter step) to a multiple of it."""
+    distinct = np.unique(times)
+    if distinct.size < 2:
+        raise NoRegularStep(f"{source}: need at least 2 distinct timestamps to infer the step, got {distinct.size}")
+    gaps = np.diff(distinct)
+    step = float(np.round(np.median(gaps) / 60.0) * 60.0)
+    if step <= 0:
+        raise NoRegularStep(f"{source}: the timestamps are less than a minute apart; no step of 5 minutes .. 1 day")
+    nice = USUAL_STEPS[np.argmin(np.abs(USUAL_STEPS - step))]
+    if abs(nice - step) <= 0.1 * nice:
+        step = float(nice)
+    if not MIN_STEP <= step <= MAX_STEP:
+        raise NoRegularStep(f"{source}: the most common gap is {step:g} s; the detector needs a step of "
+                            "5 minutes .. 1 day (aggregate the series to such a step first)")
+    multiple = np.round(gaps / step)
+    close = (multiple >= 1) & (np.abs(gaps - multiple * step) <= step / 4)
+    if close.mean() < MIN_STEP_SHARE:
+        raise NoRegularStep(f"{source}: no regular step: only {100 * close.mean():.0f}% of the gaps between "
+                            f"timestamps are close to a multiple of the median gap ({step:g} s)")
+    return step
+
+
+def to_grid(index: pd.DatetimeIndex, values: np.ndarray, is_counts: bool, source: str = "series") -> Grid:
+    """Snap `index` (any order, gaps, duplicates) to its regular grid; combine rows on one point."""
+    times = _seconds(index)
+    step = infer_regular_step(times, source)
+    start = times.min()
+    point = np.round((times - start) / step).astype(np.int64)
+    n_points = int(point.max()) + 1
+    off_grid = int(np.sum(np.abs(times - (start + point * step)) > 1e-6))
+    frame = pd.DataFrame({"point": point, "value": values})
+    combined = frame.groupby("point")["value"]
+    per_point = combined.sum(min_count=1) if is_counts else combined.mean()
+    grid_values = np.full(n_points, np.nan)
+    grid_values[per_point.index.to_numpy()] = per_point.to_numpy()
+    notes = []
+    n_dupes = len(point) - len(per_point)
+    if n_dupes:
+        how = "summed (counts)" if is_counts else "averaged (levels)"
+        notes.append(f"{n_dupes} rows share a timestamp with another row after snapping to the step; {how}")
+    if off_grid:
+        notes.append(f"{off_grid} timestamps were off the {step:g} s step (DST change or jitter) and snapped to it")
+    if np.any(np.diff(times) < 0):
+        notes.append("rows are not in time order; read in time order")
+    missing = n_points - len(per_point)
+    if missing:
+        notes.append(f"{missing} of {n_points} timestamps are missing; they get no verdict (not treated as zero)")
+    index = pd.DatetimeIndex(pd.to_datetime(start + np.arange(n_points) * step, unit="s"))
+    return Grid(index, grid_values, point, step, tuple(notes))

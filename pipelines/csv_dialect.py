@@ -1,0 +1,217 @@
+"""How a CSV export is written: its text encoding and its delimiter, found from a bounded sample.
+
+Excel and help desks write exports in several ways: UTF-8 with or without a byte-order mark,
+"Unicode text" (UTF-16 with a BOM, tab-separated), a Windows code page (cp1252 in Western
+Europe and the Americas), and `;` instead of `,` where the comma is the decimal separator. Only
+the first SAMPLE_BYTES are read to tell which, so detection costs the same for any file size.
+
+UTF-8 files are read by DuckDB as they are (the fast path). Any other encoding is transcoded to a
+temporary UTF-8 file first (`transcode`), in which a byte sequence that cannot be decoded is
+written as an invalid UTF-8 byte: DuckDB then rejects that one line, with its line number, and
+loads the others.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import charset_normalizer
+
+from core.errors import InputError
+
+SAMPLE_BYTES = 1 << 20
+DELIMITERS = (",", ";", "\t", "|")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_RECORDS_SAMPLED = 50
+_CONSISTENT = 0.8      # share of the sampled records that must have the header's width
+# Detector guesses for other scripts are taken as they are; a Latin-script guess (cp1250, cp1257,
+# cp437, ... are as likely as cp1252 on a French or Portuguese sample) gives way to cp1252, the
+# code page Excel writes in Western locales, when cp1252 decodes the sample.
+_OTHER_SCRIPTS = ("cp1251", "koi8", "mac_cyrillic", "iso8859_5", "cp866", "cp855", "cp932", "shift_jis", "euc",
+                  "gb", "big5", "cp949", "cp950", "johab", "cp1253", "iso8859_7", "cp1255", "iso8859_8", "cp1256",
+                  "iso8859_6", "cp874", "tis", "iso2022", "hz")
+_UNDECODABLE = "safetyops-undecodable"
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+class UnknownEncoding(InputError):
+    """--encoding names no codec Python knows."""
+
+
+class BadDelimiter(InputError):
+    """--delimiter is not one character."""
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    encoding: str                 # a Python codec name ("utf-8", "utf-16", "cp1252", ...)
+    delimiter: str
+    encoding_given: bool = False  # from --encoding, not detected
+    delimiter_given: bool = False
+
+    @property
+    def is_utf8(self) -> bool:
+        return codecs.lookup(self.encoding).name in ("utf-8", "utf-8-sig")
+
+    def describe(self) -> str:
+        """For the load summary: 'encoding cp1252 (detected), delimiter semicolon (detected)'."""
+        enc = f"encoding {self.encoding} ({'given' if self.encoding_given else 'detected'})"
+        name = DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
+        return f"{enc}, delimiter {name} ({'given' if self.delimiter_given else 'detected'})"
+
+
+def check_overrides(encoding: str | None, delimiter: str | None) -> None:
+    """Refuse an --encoding Python does not know, or a --delimiter that is not one character."""
+    if encoding:
+        _checked_encoding(encoding)
+    if delimiter is not None and len(_unescaped(delimiter)) != 1:
+        raise BadDelimiter(f"--delimiter {delimiter!r}: give one character, e.g. ';' or 'tab'")
+
+
+def detect(path: Path, encoding: str | None = None, delimiter: str | None = None) -> CsvDialect:
+    """The file's dialect; `encoding` / `delimiter` (from the command line) win over detection."""
+    check_overrides(encoding, delimiter)
+    with open(path, "rb") as fh:
+        sample = fh.read(SAMPLE_BYTES)
+    enc = _checked_encoding(encoding) if encoding else detect_encoding(sample)
+    text = _decode_sample(sample, enc)
+    delim = _unescaped(delimiter) if delimiter else detect_delimiter(text, cut=len(sample) == SAMPLE_BYTES)
+    return CsvDialect(enc, delim, encoding_given=bool(encoding), delimiter_given=bool(delimiter))
+
+
+def detect_encoding(sample: bytes) -> str:
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"            # the codec reads the BOM and the byte order from it
+    zeros_even, zeros_odd = sample[0:2000:2].count(0), sample[1:2000:2].count(0)
+    if len(sample) >= 4 and max(zeros_even, zeros_odd) > len(sample[:2000]) // 4:
+        return "utf-16-le" if zeros_odd > zeros_even else "utf-16-be"
+    if sample.isascii() or _is_utf8(sample):
+        return "utf-8"
+    invalid, multibyte = _utf8_counts(sample)
+    # A sample with valid multi-byte sequences is UTF-8 even with a stray byte or two (those lines
+    # are rejected); one with invalid bytes and no valid sequence is in a single-byte code page.
+    if multibyte >= invalid:
+        return "utf-8"
+    return _legacy_encoding(sample)
+
+
+def _is_utf8(sample: bytes) -> bool:
+    """Valid UTF-8, but for a character the end of the sample may cut."""
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.reason == "unexpected end of data" and len(sample) == SAMPLE_BYTES
+    return True
+
+
+def _utf8_counts(sample: bytes) -> tuple[int, int]:
+    """(invalid byte sequences, valid non-ASCII characters) of the sample read as UTF-8."""
+    text = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(sample, final=False)
+    invalid = text.count("\ufffd")
+    return invalid, len(_NON_ASCII.findall(text)) - invalid
+
+
+def _legacy_encoding(sample: bytes) -> str:
+    best = charset_normalizer.from_bytes(sample[:256 * 1024]).best()
+    guess = codecs.lookup(best.encoding).name if best is not None else None
+    if guess and guess.startswith(_OTHER_SCRIPTS) and best.coherence > 0:
+        return guess
+    # (the five bytes cp1252 leaves undefined are rejected with their line)
+    return "cp1252"
+
+
+def _checked_encoding(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError as exc:
+        raise UnknownEncoding(f"--encoding {name!r} is not a known encoding (e.g. utf-8, cp1252, utf-16, "
+                              "latin-1)") from exc
+
+
+def _unescaped(delimiter: str) -> str:
+    return {"\\t": "\t", "tab": "\t"}.get(delimiter.lower(), delimiter)
+
+
+def _decode_sample(sample: bytes, encoding: str) -> str:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    return decoder.decode(sample, final=False).lstrip("\ufeff")
+
+
+def detect_delimiter(text: str, cut: bool = False) -> str:
+    """The candidate that splits the first records into the most columns, the same number on
+    (nearly) every record; a comma when none does. `cut`: the sample ends inside the file."""
+    lines = _first_lines(text, cut)
+    best, best_score = ",", (0.0, 1)
+    for delim in DELIMITERS:
+        records = list(_records(lines, delim))
+        if not records or len(records[0]) < 2:
+            continue
+        width = len(records[0])
+        consistency = sum(len(r) == width for r in records) / len(records)
+        if consistency < _CONSISTENT:
+            continue
+        if (consistency, width) > best_score:
+            best, best_score = delim, (consistency, width)
+    return best
+
+
+def _first_lines(text: str, cut: bool) -> str:
+    """The sample's first lines, without a last one the end of the sample may have cut."""
+    lines = text.splitlines(keepends=True)
+    if cut and len(lines) > 1:
+        lines = lines[:-1]
+    return "".join(lines[:4 * _RECORDS_SAMPLED])
+
+
+def _records(text: str, delim: str):
+    reader = csv.reader(io.StringIO(text), delimiter=delim)
+    try:
+        for i, record in enumerate(reader):
+            if i >= _RECORDS_SAMPLED:
+                return
+            if record:
+                yield record
+    except csv.Error:
+        return
+
+
+def header_record(path: Path, dialect: CsvDialect) -> list[str]:
+    """The first record of the file (a quoted name may span lines), BOM stripped."""
+    with open(path, "rb") as fh:
+        sample = fh.read(SAMPLE_BYTES)
+    text = _decode_sample(sample, dialect.encoding)
+    try:
+        return next(csv.reader(io.StringIO(text), delimiter=dialect.delimiter), [])
+    except csv.Error:
+        return text.splitlines()[0].split(dialect.delimiter) if text else []
+
+
+def _undecodable(exc: UnicodeDecodeError) -> tuple[str, int]:
+    """Decode error handler: the bad bytes become one lone surrogate, which `surrogateescape`
+    writes as the byte 0xFF, never valid in UTF-8."""
+    return "\udcff", exc.end
+
+
+codecs.register_error(_UNDECODABLE, _undecodable)
+
+
+def transcode(path: Path, dialect: CsvDialect, target: Path, chunk_bytes: int = 1 << 22) -> None:
+    """Write `path` as UTF-8 to `target`, keeping every line where it is: bytes that cannot be
+    decoded stay invalid (0xFF), so that DuckDB rejects just their line."""
+    decoder = codecs.getincrementaldecoder(dialect.encoding)(errors=_UNDECODABLE)
+    first = True
+    with open(path, "rb") as src, open(target, "wb") as out:
+        while True:
+            block = src.read(chunk_bytes)
+            text = decoder.decode(block, final=not block)
+            if first and text:
+                text, first = text.lstrip("\ufeff"), False
+            out.write(text.encode("utf-8", errors="surrogateescape"))
+            if not block:
+                break

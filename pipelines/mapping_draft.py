@@ -1,0 +1,294 @@
+"""`safetyops mapping draft FILE`: a first mapping for an export nobody described yet.
+
+Reads the header and the rows of a bounded sample, guesses the column of each canonical field from
+its name, the timestamp format from the values, and writes every distinct status, priority,
+channel and category value seen as a value map with a guess (or a TODO), commented, so that a
+user corrects a file rather than writes one.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from pipelines import csv_dialect
+from pipelines.canonical_fields import BY_NAME, CHANNELS, PRIORITIES, STATUSES
+
+SAMPLE_ROWS = 5000
+MAX_VALUES = 60          # distinct values listed per value map (the rest are counted)
+
+# Header words that name each field, best first. Matched on lower-cased words.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "ticket_id": ("ticket id", "ticket_id", "id", "case number", "complaint id", "issue key", "case id", "number",
+                  "key", "reference"),
+    "created_at": ("created at", "created_at", "created", "date received", "date/time opened", "opened", "createddate",
+                   "submitted at", "date submitted", "received", "creation date", "date"),
+    "updated_at": ("updated at", "updated_at", "updated", "last modified date", "lastmodifieddate", "last updated",
+                   "modified"),
+    "first_response_at": ("first response at", "first_response_at", "first response", "first reply at",
+                          "first reply", "date sent to company", "responded at"),
+    "resolved_at": ("resolved at", "resolved_at", "solved at", "resolved", "closed date", "date/time closed",
+                    "closed at", "closeddate", "date closed", "resolution date"),
+    "status": ("status", "ticket status", "company response to consumer", "company response", "resolution"),
+    "priority": ("priority", "severity", "urgency"),
+    "channel": ("channel", "via", "origin", "case origin", "submitted via", "source", "medium"),
+    "abuse_category": ("abuse category", "abuse_category", "category", "issue", "product", "type", "reason",
+                       "case reason", "issue type"),
+    "region": ("region", "market", "country", "state", "territory"),
+    "language": ("language", "locale", "lang"),
+    "vendor": ("vendor", "bpo", "outsourcer", "partner"),
+    "queue": ("queue", "group", "team"),
+    "agent": ("assignee", "agent", "owner", "case owner"),
+    "escalated": ("escalated", "isescalated", "is escalated"),
+    "reopen_count": ("reopens", "reopen count", "reopened"),
+    "csat": ("satisfaction score", "csat", "satisfaction"),
+    "reporter": ("requester email", "requester id", "requester", "reporter", "email", "customer", "contact email"),
+    "subject": ("subject", "summary", "title"),
+    "description": ("description", "narrative", "consumer complaint narrative", "body"),
+    "tags": ("tags", "labels", "tag"),
+}
+VALUE_MAPPED = ("status", "priority", "channel", "abuse_category")
+TIMESTAMP_FIELDS = ("created_at", "updated_at", "first_response_at", "resolved_at")
+
+# (format, has time of day): tried in order; the first that reads every sampled value wins.
+NAIVE_FORMATS = (
+    ("%Y-%m-%d %H:%M:%S", True), ("%Y-%m-%d %H:%M", True), ("%Y-%m-%dT%H:%M:%S", True), ("%Y-%m-%d", False),
+    ("%m/%d/%Y %I:%M %p", True), ("%m/%d/%Y %H:%M", True), ("%m/%d/%Y %H:%M:%S", True), ("%m/%d/%Y", False),
+    ("%d/%m/%Y %H:%M", True), ("%d/%m/%Y %H:%M:%S", True), ("%d/%m/%Y", False),
+    ("%d.%m.%Y %H:%M", True), ("%d.%m.%Y", False), ("%d/%b/%y %I:%M %p", True), ("%m/%d/%y", False),
+    ("%Y/%m/%d %H:%M:%S", True), ("%Y/%m/%d", False),
+)
+_OFFSET = re.compile(r"([zZ]|[+-]\d{2}:?\d{2})$")
+
+
+@dataclass
+class Sample:
+    header: list[str]
+    rows: list[list[str]]
+    dialect: csv_dialect.CsvDialect
+    n_rows_capped: bool = False
+
+    def values(self, column: str) -> list[str]:
+        i = self.header.index(column)
+        return [r[i].strip() for r in self.rows if i < len(r) and r[i].strip()]
+
+
+@dataclass
+class Draft:
+    sample: Sample
+    columns: dict[str, str] = field(default_factory=dict)             # field -> column
+    timestamps: str = "offset"
+    formats: list[str] = field(default_factory=list)
+    date_only: bool = False
+    ambiguous_day_month: bool = False
+    unparsed: dict[str, list[str]] = field(default_factory=dict)      # field -> sample values no format reads
+
+
+def read_sample(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Sample:
+    dialect = csv_dialect.detect(path, encoding, delimiter)
+    with open(path, "rb") as fh:
+        data = fh.read(csv_dialect.SAMPLE_BYTES)
+    text = data.decode(dialect.encoding, errors="replace").lstrip("\ufeff")
+    if len(data) == csv_dialect.SAMPLE_BYTES:      # the last line may be cut
+        text = text[:text.rfind("\n") + 1] or text
+    reader = csv.reader(io.StringIO(text), delimiter=dialect.delimiter)
+    header = next(reader, [])
+    rows = []
+    for row in reader:
+        if len(rows) >= SAMPLE_ROWS:
+            return Sample(header, rows, dialect, n_rows_capped=True)
+        rows.append(row)
+    return Sample(header, rows, dialect, n_rows_capped=len(data) == csv_dialect.SAMPLE_BYTES)
+
+
+def draft(sample: Sample) -> Draft:
+    d = Draft(sample)
+    d.columns = guess_columns(sample.header)
+    _guess_timestamps(d)
+    return d
+
+
+def _words(name: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9/?]+", name.lower().replace("_", " ")))
+
+
+def guess_columns(header: list[str]) -> dict[str, str]:
+    """field -> column: each column used at most once, the closest names first (an exact synonym
+    beats a synonym inside a longer name; earlier synonyms beat later ones)."""
+    candidates = []
+    for name, synonyms in SYNONYMS.items():
+        for rank, synonym in enumerate(synonyms):
+            for column in header:
+                words = _words(column)
+                if words == _words(synonym):
+                    candidates.append((0, rank, name, column))
+                elif re.search(rf"\b{re.escape(_words(synonym))}\b", words) and len(synonym) > 3:
+                    candidates.append((1, rank, name, column))
+    chosen: dict[str, str] = {}
+    used: set[str] = set()
+    for _, _, name, column in sorted(candidates, key=lambda c: (c[0], c[1], list(SYNONYMS).index(c[2]))):
+        if name not in chosen and column not in used:
+            chosen[name] = column
+            used.add(column)
+    return {name: chosen[name] for name in SYNONYMS if name in chosen}
+
+
+def _guess_timestamps(d: Draft) -> None:
+    values = {name: d.sample.values(col)[:500] for name, col in d.columns.items() if name in TIMESTAMP_FIELDS}
+    every = [v for vs in values.values() for v in vs]
+    if every and all(_OFFSET.search(v) and _iso(v) for v in every):
+        d.timestamps = "offset"
+        return
+    d.timestamps = "naive"
+    formats = []
+    for name, vs in values.items():
+        fmt = next((f for f, _ in NAIVE_FORMATS if vs and all(_parses(v, f) for v in vs)), None)
+        if fmt is None and vs:
+            d.unparsed[name] = vs[:3]
+        elif fmt and fmt not in formats:
+            formats.append(fmt)
+    d.formats = formats
+    d.date_only = bool(formats) and not any(has_time for f, has_time in NAIVE_FORMATS if f in formats)
+    day_first = {"%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"}
+    month_first = {"%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M %p"}
+    if set(formats) & month_first:
+        # every day sampled was <= 12: the day-first reading fits as well
+        d.ambiguous_day_month = all(_parses(v, f.replace("%m/%d", "%d/%m")) for vs in values.values() for v in vs
+                                    for f in formats if f in month_first)
+    elif set(formats) & day_first:
+        d.ambiguous_day_month = all(_parses(v, f.replace("%d/%m", "%m/%d")) for vs in values.values() for v in vs
+                                    for f in formats if f in day_first)
+
+
+def _iso(value: str) -> bool:
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+        return True
+    except ValueError:
+        return False
+
+
+def _parses(value: str, fmt: str) -> bool:
+    try:
+        datetime.strptime(value, fmt)
+        return True
+    except ValueError:
+        return False
+
+
+# ------------------------------------------------------------------------- value guesses
+
+def guess_value(name: str, raw: str, taxonomy: tuple[str, ...]) -> str | None:
+    v = raw.strip().lower()
+    if name == "status":
+        return _first_match(v, (("closed", "closed"), ("close", "closed"), ("resolved", "solved"), ("solved", "solved"),
+                                ("done", "solved"), ("complete", "solved"), ("cancel", "closed"), ("hold", "on_hold"),
+                                ("pending", "pending"), ("waiting", "pending"), ("new", "new"), ("progress", "open"),
+                                ("open", "open"), ("working", "open"), ("escalat", "open"), ("assigned", "open")))
+    if name == "priority":
+        return _first_match(v, (("urgent", "urgent"), ("critical", "urgent"), ("highest", "urgent"), ("p1", "urgent"),
+                                ("high", "high"), ("p2", "high"), ("medium", "normal"), ("normal", "normal"),
+                                ("p3", "normal"), ("lowest", "low"), ("low", "low"), ("p4", "low")))
+    if name == "channel":
+        return _first_match(v, (("postal", "other"), ("fax", "other"), ("referral", "other"), ("e-mail", "email"),
+                                ("email", "email"), ("mail", "email"), ("web", "web"), ("portal", "web"),
+                                ("form", "web"), ("phone", "phone"), ("voice", "phone"), ("call", "phone"),
+                                ("chat", "chat"), ("messag", "chat"), ("api", "api"), ("mobile", "app"),
+                                ("app", "app")))
+    if name == "abuse_category":
+        key = re.sub(r"[^a-z0-9]+", "_", v).strip("_")
+        return key if key in taxonomy else None
+    return None
+
+
+def _first_match(value: str, rules: tuple[tuple[str, str], ...]) -> str | None:
+    for needle, canonical in rules:
+        if needle in value:
+            return canonical
+    return None
+
+
+ALLOWED = {"status": STATUSES, "priority": PRIORITIES, "channel": CHANNELS}
+
+
+def to_toml(d: Draft, source_name: str, taxonomy: tuple[str, ...]) -> str:
+    s = d.sample
+    out = [f"# Drafted by `safetyops mapping draft` from {len(s.rows):,} rows"
+           + (" (a sample of the file)" if s.n_rows_capped else "") + f"; {s.dialect.describe()}.",
+           "# Check every line; then `safetyops mapping check FILE --mapping THIS.toml` before loading.",
+           "# Reference of every key and field: docs/mapping.md.", "",
+           "[source]", f"name = {_q(source_name)}", 'format = "csv"',
+           f"detect = [{', '.join(_q(d.columns[f]) for f in ('ticket_id', 'created_at', 'status') if f in d.columns)}]"]
+    out += _timestamp_lines(d)
+    out += ["", "[fields]"]
+    for name in SYNONYMS:
+        col = d.columns.get(name)
+        stored = BY_NAME.get({"agent": "agent_id", "reporter": "reporter_hash"}.get(name, name))
+        label = stored.when_missing if stored else "the ticket text is not stored"
+        if col:
+            out.append(f"{name} = {_q(col)}")
+        elif name in BY_NAME and BY_NAME[name].required:
+            out.append(f'{name} = "TODO"   # REQUIRED: no column looked like it; name the column')
+        else:
+            out.append(f"# {name} = \"\"   # no column found; without it: {label}")
+    unused = [c for c in s.header if c not in d.columns.values()]
+    if unused:
+        out.append("# columns not used: " + ", ".join(_q(c) for c in unused))
+    for name in VALUE_MAPPED:
+        if name in d.columns:
+            out += ["", *_value_lines(d, name, taxonomy)]
+    return "\n".join(out) + "\n"
+
+
+def _timestamp_lines(d: Draft) -> list[str]:
+    lines = [f"timestamps = {_q(d.timestamps)}"]
+    if d.timestamps == "offset":
+        lines[0] += "   # the values carry their UTC offset (or Z)"
+        return lines
+    lines.append(f"timestamp_formats = [{', '.join(_q(f) for f in d.formats)}]")
+    lines.append('# timezone = "America/New_York"   # the values carry no offset: set their zone here or pass '
+                 "--timezone at load")
+    if d.ambiguous_day_month:
+        lines.append("# WARNING: every sampled day is <= 12, so day/month order is a guess: check a known date")
+    if d.date_only:
+        lines.append("# WARNING: dates without a time of day: first-response and resolution times are whole days "
+                     "(0 minutes when on the day the ticket was created); FRT minutes are not meaningful")
+    for name, vs in d.unparsed.items():
+        lines.append(f"# WARNING: no known format reads {name} values such as {', '.join(map(_q, vs))}: "
+                     "add a strptime format to timestamp_formats")
+    return lines
+
+
+def _value_lines(d: Draft, name: str, taxonomy: tuple[str, ...]) -> list[str]:
+    counts = Counter(d.sample.values(d.columns[name]))
+    allowed = ALLOWED.get(name, taxonomy)
+    lines = [f"[values.{name}]",
+             f"# every value seen in the sample ({len(counts)} distinct), with its rows; allowed: {', '.join(allowed)}"]
+    if name == "abuse_category":
+        lines.append("# values not mapped into the config's [taxonomy] count as category other")
+    if name == "channel":
+        lines.append("# values not mapped count as channel other (and are listed in the load notes)")
+    if name in ("status", "priority"):
+        lines.append(f"# a {name} value not mapped is a rejected row" +
+                     (" (a blank one gets [defaults] priority)" if name == "priority" else ""))
+    for raw, n in counts.most_common(MAX_VALUES):
+        guess = guess_value(name, raw, taxonomy)
+        if guess is not None:
+            lines.append(f"{_q(raw)} = {_q(guess)}   # {n:,} rows")
+        else:
+            lines.append(f"# {_q(raw)} = \"\"   # TODO {n:,} rows: choose one of the allowed values")
+    if len(counts) > MAX_VALUES:
+        rest = sum(n for _, n in counts.most_common()[MAX_VALUES:])
+        lines.append(f"# ... and {len(counts) - MAX_VALUES} more values ({rest:,} rows)")
+    return lines
+
+
+def _q(text: str) -> str:
+    """A TOML basic string."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = "".join(c if c.isprintable() else f"\\U{ord(c):08x}" for c in escaped)
+    return f'"{escaped}"'

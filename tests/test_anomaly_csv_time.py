@@ -1,0 +1,127 @@
+"""`detect-csv` takes time as it comes (gaps, duplicates, DST, jitter, `;` and tab, day-first dates),
+and what it prints as one alert is one `alert_id` on every row of it, with the alert's severity."""
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from anomaly.csv_series import detect_csv
+from anomaly.regular_grid import to_grid
+from safetyops.cli import main
+from tests.anomaly_fixtures import daily_counts, hourly_counts
+
+
+def write(path, times, values, sep=","):
+    lines = [f"timestamp{sep}value"] + [f"{t}{sep}{v}" for t, v in zip(times, values)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_a_missing_hour_stays_missing_and_the_rest_is_judged(tmp_path):
+    series = hourly_counts(weeks=3, level=40)
+    keep = np.ones(len(series), dtype=bool)
+    keep[300] = False
+    path = tmp_path / "gap.csv"
+    write(path, series.index[keep].strftime("%Y-%m-%d %H:%M"), series.to_numpy()[keep].astype(int))
+    result = detect_csv(path)
+    assert len(result.frame) == keep.sum()
+    assert any("1 of" in n and "missing" in n for n in result.notes)
+    assert np.isfinite(result.frame["expected"].iloc[-1])
+
+
+def test_duplicates_are_summed_for_counts_and_averaged_for_levels():
+    index = pd.DatetimeIndex(["2026-01-01 00:00", "2026-01-01 01:00", "2026-01-01 01:00", "2026-01-01 02:00"])
+    counts = to_grid(index, np.array([1.0, 2.0, 3.0, 4.0]), is_counts=True)
+    assert counts.values.tolist() == [1.0, 5.0, 4.0]
+    levels = to_grid(index, np.array([1.0, 2.0, 3.0, 4.0]), is_counts=False)
+    assert levels.values.tolist() == [1.0, 2.5, 4.0]
+    assert any("summed" in n for n in counts.notes) and any("averaged" in n for n in levels.notes)
+
+
+def test_dst_jump_and_jitter_are_snapped_to_the_step():
+    # local-time hourly data: 02:00 does not exist on the spring-forward day, and one row is 40 s late
+    index = pd.DatetimeIndex(["2026-03-29 00:00", "2026-03-29 01:00", "2026-03-29 03:00",
+                              "2026-03-29 04:00:40", "2026-03-29 05:00", "2026-03-29 06:00"])
+    grid = to_grid(index, np.arange(6.0), is_counts=True)
+    assert grid.step_seconds == 3600
+    assert np.isnan(grid.values[2]) and grid.values[4] == 3.0
+    assert grid.row_point.tolist() == [0, 1, 3, 4, 5, 6]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.booleans(), min_size=10, max_size=60), st.sampled_from([300, 3600, 86400]),
+       st.integers(min_value=-20, max_value=20), st.randoms(use_true_random=False))
+def test_snapping_puts_every_row_on_its_grid_point(dropped, step, jitter, rnd):
+    """Up to a quarter of the timestamps missing, rows shuffled, every other one up to 20 s off."""
+    keep = [i for i, d in enumerate(dropped) if not (d and i % 4 == 1)]
+    times = pd.Timestamp("2026-01-05") + pd.to_timedelta(
+        np.array(keep) * step + jitter * (np.arange(len(keep)) % 2), unit="s")
+    order = list(range(len(keep)))
+    rnd.shuffle(order)
+    grid = to_grid(pd.DatetimeIndex(times[order]), np.ones(len(keep)), is_counts=True)
+    assert grid.step_seconds == step
+    assert (grid.row_point == np.array(keep)[order] - keep[0]).all()
+    assert np.nansum(grid.values) == len(keep)
+    assert np.isnan(grid.values).sum() == keep[-1] - keep[0] + 1 - len(keep)
+
+
+@pytest.mark.parametrize("sep, option", [(";", []), ("\t", []), (";", ["--delimiter", "semicolon"]),
+                                         ("\t", ["--delimiter", "tab"])])
+def test_semicolon_and_tab_files_with_day_first_dates(tmp_path, capsys, config_file, sep, option):
+    series = daily_counts(days=70, level=50)
+    path = tmp_path / "eu.csv"
+    write(path, series.index.strftime("%d/%m/%Y"), series.to_numpy().astype(int), sep=sep)
+    code, out, err = run(capsys, "--config", str(config_file), "anomaly", "detect-csv", str(path), "--dayfirst", *option)
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 70 and rows[13]["timestamp"] == series.index[13].strftime("%d/%m/%Y")
+    assert np.isfinite(float(rows[-1]["expected"]))
+
+
+def test_a_short_series_says_it_is_too_short(tmp_path, capsys, config_file):
+    path = tmp_path / "short.csv"
+    write(path, pd.date_range("2026-01-01", periods=10, freq="D").strftime("%Y-%m-%d"), [5] * 10)
+    code, out, err = run(capsys, "--config", str(config_file), "anomaly", "detect-csv", str(path))
+    assert code == 0, err
+    assert "too short for a baseline" in err
+
+
+def test_one_alert_is_one_alert_id_on_all_its_rows_with_its_severity(tmp_path):
+    series = daily_counts(days=120, level=200)
+    start = 100 + (7 - series.index[100].day_of_week) % 7
+    series.iloc[start:start + 3] = 600.0
+    series.iloc[start + 1] = 300.0      # still part of the burst
+    path = tmp_path / "burst.csv"
+    write(path, series.index.strftime("%Y-%m-%d"), series.to_numpy().astype(int))
+    frame = detect_csv(path).frame
+    ids = frame["alert_id"].to_numpy()
+    assert set(ids[start:start + 3]) == {series.index[start].strftime("%Y-%m-%dT%H:%M:%S")}
+    assert (ids[:start] == "").all() and (ids[start + 3:] == "").all()
+    assert frame["is_anomaly"].to_numpy()[start] and frame["severity"].iloc[start] in ("high", "critical")
+    assert set(frame["severity"].to_numpy()[ids == ""]) == {""}
+
+
+def test_a_level_series_flags_both_ways_and_a_shift_raises_one_alert(tmp_path):
+    rng = np.random.default_rng(4)
+    index = pd.date_range("2026-01-01", periods=24 * 40, freq="h")
+    values = 40 + rng.normal(0, 2, len(index))
+    values[24 * 25:] += 25           # CPU % steps up for good on day 25
+    path = tmp_path / "cpu.csv"
+    write(path, index.strftime("%Y-%m-%d %H:%M"), np.round(values, 2))
+    result = detect_csv(path)
+    assert result.kind == "level"
+    ids = {a for a in result.frame["alert_id"] if a}
+    assert len(ids) == 1
+    # flagged until the shift is accepted as the new level (shift_days), then the baseline follows it
+    assert result.frame["is_anomaly"].sum() < 24 * 9
+    assert abs(result.frame["expected"].iloc[-1] - 65) < 3
