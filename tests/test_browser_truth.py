@@ -14,6 +14,7 @@ import pytest
 
 from dashboards.app import create_app
 from safetyops.cli import main
+from tests.auth_fixtures import browser_sign_in, ensure_user
 from tests.conftest import REPO
 from tests.dashboard_fixtures import ServerThread, chrome, config_for
 
@@ -47,14 +48,16 @@ def site(tmp_path_factory):
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     app = create_app(cfg)
     with ServerThread(app) as server:
-        yield server, tmp
+        yield server, tmp, cfg
 
 
 @pytest.fixture(scope="module")
 def browser(site):
-    _server, tmp = site
+    server, tmp, cfg = site
     (tmp / "downloads").mkdir()
     driver = chrome(tmp / "downloads", tmp / "profile")
+    ensure_user(cfg, "lea", "lead")
+    browser_sign_in(driver, server.url, "lea")
     yield driver
     driver.quit()
 
@@ -69,7 +72,7 @@ def open_page(driver, url: str, width: int = 1400) -> None:
 
 
 def test_banner_shows_zoned_formatted_times(site, browser):
-    server, _tmp = site
+    server, _tmp, _cfg = site
     open_page(browser, server.url + "/")
     text = browser.find_element(By.ID, "data-banner").text
     assert re.search(r"data as of \d{4}-\d\d-\d\d \d\d:\d\d UTC", text), text
@@ -78,7 +81,7 @@ def test_banner_shows_zoned_formatted_times(site, browser):
 
 
 def test_unknown_region_is_one_message_not_an_error_per_panel(site, browser):
-    server, _tmp = site
+    server, _tmp, _cfg = site
     open_page(browser, server.url + "/?region=XX")
     page = browser.find_element(By.CSS_SELECTOR, "#_pages_content .page").text
     assert page.count("region=XX is not in the data") == 1
@@ -86,7 +89,7 @@ def test_unknown_region_is_one_message_not_an_error_per_panel(site, browser):
 
 
 def test_invalid_from_is_reported(site, browser):
-    server, _tmp = site
+    server, _tmp, _cfg = site
     open_page(browser, server.url + "/?from=2026-02-30")
     notice = browser.find_element(By.ID, "url-notice").text
     assert "from=2026-02-30 is not a date" in notice
@@ -116,7 +119,7 @@ return [card.querySelectorAll('.xtick text').length, out];
 
 
 def test_overview_tiles_fit_a_390px_screen(site, browser):
-    server, _tmp = site
+    server, _tmp, _cfg = site
     open_page(browser, server.url + "/", width=390)
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "overview-390px.png"))
@@ -126,7 +129,7 @@ def test_overview_tiles_fit_a_390px_screen(site, browser):
 
 
 def test_vendor_labels_are_not_clipped_at_390px(site, browser):
-    server, _tmp = site
+    server, _tmp, _cfg = site
     open_page(browser, server.url + "/vendors", width=390)
     browser.save_screenshot(str(ARTIFACTS / "vendors-390px.png"))
     for card in ("card-vendor-frt", "card-vendor-rates", "card-vendor-sla"):

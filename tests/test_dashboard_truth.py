@@ -414,3 +414,16 @@ def test_small_multiples_show_each_category_on_its_own_axis(sao_paulo):
         assert trace["y"] == [float(v) for v in part["value"]]
         assert trace["customdata"][0] == f"from=2026-02-01&to=2026-02-01&abuse_category={title}"
     assert fig["layout"]["template"]["layout"]                             # themed
+
+
+def test_resolution_lines_are_marked_maturing_over_the_usual_p90_resolution_time(sao_paulo):
+    from dashboards.callbacks.panels import render_graph
+    ctx = panel_context(sao_paulo, "", None)
+    p90 = ctx.read("series", "ttr_p90", ctx.filters, "day", ("region",))["value"].dropna()
+    horizon = pd.Timedelta(hours=float(p90.median()))
+    as_of = pd.Timestamp(sao_paulo.data.read("as_of")).tz_convert("America/Sao_Paulo").tz_localize(None)
+    expected = (as_of - horizon).floor("D").date()
+    fig = render_graph(sao_paulo, "sla-ttr", {"search": ""}, None)
+    assert fig.layout.meta["maturing_since"] == expected.isoformat()
+    hover = [t for t in fig.data[0].text if t]
+    assert hover and "usual p90 resolution time is" in hover[0]

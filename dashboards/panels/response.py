@@ -8,7 +8,7 @@ from dash import html
 
 from dashboards.formatting import SCALE_WORDS, duration_scale, format_local, local_times, zone_label
 from dashboards.figures import attainment_axis, bars, target_line, time_lines, top_values
-from dashboards.panels.maturing import mark_maturing_periods
+from dashboards.panels.maturing import mark_maturing_periods, resolution_horizon, why_resolution_maturing
 from dashboards.panels.base import Panel, PanelContext, register
 from dashboards.panels.tables import data_table
 
@@ -38,7 +38,12 @@ def _render_pair(df: pd.DataFrame, ctx: PanelContext, low: str, high: str, unit:
     fig = time_lines(df[df["metric"] == low], by, ctx.theme, y_title=unit, keep=keep, name_suffix=f" {low[-3:]}")
     time_lines(df[df["metric"] == high], by, ctx.theme, y_title=unit, keep=keep, dash="dash",
                name_suffix=f" {high[-3:]}", fig=fig)
-    return mark_maturing_periods(fig, ctx) if low.startswith("frt") else fig
+    if low.startswith("frt"):
+        return mark_maturing_periods(fig, ctx)
+    horizon = resolution_horizon(df.loc[df["metric"] == high, "value"] * divisor)
+    if horizon is None:
+        return fig
+    return mark_maturing_periods(fig, ctx, horizon=horizon, why=why_resolution_maturing(horizon))
 
 
 register(Panel("sla-frt", "First response time p50 / p90", lambda ctx: _pair(ctx, "frt_p50", "frt_p90"),
@@ -47,7 +52,8 @@ register(Panel("sla-frt", "First response time p50 / p90", lambda ctx: _pair(ctx
                     "maturing (recent tickets count once answered)."))
 register(Panel("sla-ttr", "Resolution time p50 / p90", lambda ctx: _pair(ctx, "ttr_p50", "ttr_p90"),
                lambda df, ctx: _render_pair(df, ctx, "ttr_p50", "ttr_p90", "hours"), trend=True,
-               note="Time to resolution, resolved tickets created each day; p90 dashed."))
+               note="Time to resolution, resolved tickets created each day; p90 dashed. Shaded: days still maturing "
+                    "(their slow tickets are not resolved yet)."))
 
 
 def load_attainment(ctx: PanelContext) -> pd.DataFrame:
