@@ -19,7 +19,8 @@ post and that mark leaves it pending, and the next run posts it again, the same 
 same Idempotency-Key, so the receiver can drop the copy. At least once, never lost.
 
 Test hook: SAFETYOPS_TEST_PAUSE_AT=<step> makes the job log "test hook: pausing at <step>" and
-sleep (SAFETYOPS_TEST_PAUSE_SECONDS, default 300) at that step, so tests can SIGKILL it there.
+sleep (SAFETYOPS_TEST_PAUSE_SECONDS, default 300, or until the file SAFETYOPS_TEST_PAUSE_RELEASE
+exists) at that step, so tests can SIGKILL it there.
 Steps, in order: locked, loaded, marts, detected, recorded, swapped, moved; and "posted" (after a
 webhook post, before its outcome is recorded), reached only when a message is posted.
 """
@@ -59,6 +60,7 @@ log = logging.getLogger("safetyops.refresh")
 
 PAUSE_ENV = "SAFETYOPS_TEST_PAUSE_AT"
 PAUSE_SECONDS_ENV = "SAFETYOPS_TEST_PAUSE_SECONDS"
+PAUSE_RELEASE_ENV = "SAFETYOPS_TEST_PAUSE_RELEASE"
 PAUSE_STEPS = ("locked", "loaded", "marts", "detected", "recorded", "swapped", "moved")
 POSTED_STEP = "posted"   # after a webhook post, before its outcome is recorded; only when one is posted
 
@@ -121,7 +123,12 @@ def pause_point(step: str) -> None:
     """The test hook described in the module docstring; a no-op unless the env var names `step`."""
     if os.environ.get(PAUSE_ENV) == step:
         log.warning("test hook: pausing at %s", step)
-        time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV, "300")))
+        deadline = time.monotonic() + float(os.environ.get(PAUSE_SECONDS_ENV, "300"))
+        release = os.environ.get(PAUSE_RELEASE_ENV)
+        # a test that needs the job to go on releases it by creating the file: no guess of how
+        # long the other process it races with takes to start on a loaded machine
+        while time.monotonic() < deadline and not (release and os.path.exists(release)):
+            time.sleep(0.05)
 
 
 def run_refresh(config: Config, *, inbox: Path | None = None, report: bool | None = None,

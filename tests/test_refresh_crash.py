@@ -7,6 +7,7 @@ ticket counted exactly once.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 import os
 import shutil
 import signal
@@ -25,9 +26,11 @@ START = dt.datetime(2026, 11, 2, tzinfo=dt.timezone.utc)
 PRE_SWAP = PAUSE_STEPS[:PAUSE_STEPS.index("swapped")]
 
 
-def start_paused(config_file, step: str, seconds: float = 300) -> subprocess.Popen:
-    """A refresh subprocess that has reached `step` and is sleeping there."""
+def start_paused(config_file, step: str, seconds: float = 300, release: Path | None = None) -> subprocess.Popen:
+    """A refresh subprocess that has reached `step` and is sleeping there (until `release` exists)."""
     env = {**os.environ, "SAFETYOPS_TEST_PAUSE_AT": step, "SAFETYOPS_TEST_PAUSE_SECONDS": str(seconds)}
+    if release is not None:
+        env["SAFETYOPS_TEST_PAUSE_RELEASE"] = str(release)
     proc = subprocess.Popen(safetyops_cmd(config_file, "refresh", "--no-report", "--quiet"), cwd=REPO,
                             env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     seen = []
@@ -86,8 +89,10 @@ def test_sigkill_at_step_then_clean_refresh(loaded, config_file, step):
 def test_second_refresh_exits_75_while_one_runs(loaded, config_file):
     config = loaded
     fill_inbox(config, first_id=2000)
-    first = start_paused(config_file, "loaded", seconds=4)
+    release = config.db_path.parent / "release-first"
+    first = start_paused(config_file, "loaded", seconds=300, release=release)
     second = run_cli(config_file, "refresh", "--no-report", "--quiet")
+    release.touch()
     assert second.returncode == 75
     assert "another safetyops process is writing" in second.stderr
     assert "exiting without doing anything" in second.stderr
