@@ -225,6 +225,14 @@ def load_one(con: duckdb.DuckDBPyConnection, path: Path, config: Config, counts:
         log.info("%s: source %s, rows read %d = loaded %d + rejected %d (new %d, updated %d)",
                  path.name, result.source, result.rows_read, result.rows_loaded, result.rows_rejected,
                  result.rows_inserted, result.rows_updated)
+    if result.status == "loaded" and result.rows_read and not result.rows_loaded:
+        # Cron must notice a file that loaded nothing (a wrong date format, a renamed column): it
+        # goes to failed/ with its reasons; its rejected rows stay in the warehouse for `status`.
+        error = (f"every row ({result.rows_read:,}) was rejected, nothing loaded: "
+                 + "; ".join(f"{reason} ({n:,})" for reason, n in result.top_reasons[:3]))
+        counts.failed_files.append(path.name)
+        log.error("%s: not loaded: %s", path.name, error)
+        return FileOutcome(path, "failed", error=error, result=result)
     return FileOutcome(path, result.status, result=result)
 
 

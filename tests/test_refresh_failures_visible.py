@@ -52,3 +52,20 @@ def test_a_status_file_that_cannot_be_written_fails_the_run_and_drops_the_stale_
         run_refresh(config, report=False)
     assert err.value.exit_code == 1
     assert read_status(config.refresh_status_path) is None     # no banner left on the last "ok"
+
+
+def test_a_file_whose_every_row_is_rejected_fails_the_run_and_goes_to_failed(config_file):
+    config = load_config(config_file)
+    rows = tickets_between(START, 2, 5)
+    for row in rows:
+        row["created_at"] = "15/13/2026 25:61"          # no row has a date the loader can read
+    write_csv(config.inbox_dir / "bad_dates.csv", rows)
+    write_csv(config.inbox_dir / "good.csv", tickets_between(START, 2, 5, first_id=100))
+    done = run_cli(config_file, "refresh", "--no-report")
+    assert done.returncode == 65, done.stderr             # some input failed; the others loaded
+    assert "bad_dates.csv: not loaded: every row (10) was rejected" in done.stderr
+    error_file = config.failed_dir / "bad_dates.csv.error.txt"
+    assert error_file.exists() and "every row (10) was rejected" in error_file.read_text(encoding="utf-8")
+    assert (config.failed_dir / "bad_dates.csv").exists()
+    status = read_status(config.refresh_status_path)
+    assert status["status"] != "ok"
