@@ -184,6 +184,23 @@ def test_overview_lists_one_row_per_incident(sao_paulo):
     assert "Spam · BR" in texts[1] and "more alert" not in texts[1]
 
 
+def test_overview_lists_a_grouped_incident_once_by_its_most_severe_alert(sao_paulo):
+    ctx = panel_context(sao_paulo, "", None)
+    lead = alert_row(anomaly_id="lead", severity="low", parent_id=None,
+                     start_at=pd.Timestamp("2026-08-19 03:00", tz="UTC"))
+    by_vendor = alert_row(anomaly_id="v", severity="high", parent_id="lead",
+                          series_key="abuse_category=impersonation|vendor=Harbor Ops",
+                          start_at=pd.Timestamp("2026-08-20 03:00", tz="UTC"))
+    alone = alert_row(anomaly_id="o", severity="medium", parent_id=None, series_key="abuse_category=spam|region=BR",
+                      start_at=pd.Timestamp("2026-08-19 03:00", tz="UTC"))
+    frame = pd.DataFrame([by_vendor, alone, lead])           # most severe first, as the read returns it
+    out = render_block_of(alert_panels.render_counts, frame, ctx)
+    texts = [block_text(i) for i in out.children[1].children]
+    assert len(texts) == 2
+    assert "Impersonation · Harbor Ops" in texts[0] and "+1 more alert" in texts[0]
+    assert "Spam · BR" in texts[1] and "more alert" not in texts[1]
+
+
 def render_block_of(render, df, ctx):
     return render(df, ctx)
 

@@ -49,17 +49,26 @@ def render_counts(df: pd.DataFrame, ctx: PanelContext):
 
 
 def incidents(df: pd.DataFrame, zone: str) -> list[tuple[dict, int]]:
-    """One entry per incident: alerts on the same series starting the same local day (an hourly and
-    a daily alert of one spike, say) are one line, shown by the most severe (df comes most severe
-    first) with how many alerts it stands for."""
-    seen: dict[tuple, list] = {}
+    """One entry per incident, shown by its most severe alert (df comes most severe first) with
+    how many alerts it stands for. Alerts are one incident when the detection grouped them (a
+    category x language or x vendor slice of a category x region burst: `parent_id`, issue 16),
+    or when they are on the same series and start the same local day (an hourly and a daily alert
+    of one spike)."""
+    entries: list[list] = []
+    index_of: dict[tuple, int] = {}
     for r in df.to_dict("records"):
-        key = (str(r["series_key"]), alert_span(r["start_at"], r["start_at"], "day", zone)[0])
-        if key in seen:
-            seen[key][1] += 1
+        parent = r.get("parent_id")
+        keys = (("group", r["anomaly_id"] if parent is None or pd.isna(parent) else str(parent)),
+                ("series", str(r["series_key"]), alert_span(r["start_at"], r["start_at"], "day", zone)[0]))
+        at = next((index_of[k] for k in keys if k in index_of), None)
+        if at is None:
+            entries.append([r, 1])
+            at = len(entries) - 1
         else:
-            seen[key] = [r, 1]
-    return [(r, n) for r, n in seen.values()]
+            entries[at][1] += 1
+        for k in keys:
+            index_of.setdefault(k, at)
+    return [(r, n) for r, n in entries]
 
 
 def latest_item(r: dict, n: int, ctx: PanelContext) -> html.Li:
