@@ -18,9 +18,7 @@ them (safetyops/webhook_outbox.py), then posted, then marked delivered: a run ki
 post and that mark leaves it pending, and the next run posts it again, the same bytes under the
 same Idempotency-Key, so the receiver can drop the copy. At least once, never lost.
 
-Test hook: SAFETYOPS_TEST_PAUSE_AT=<step> makes the job log "test hook: pausing at <step>" and
-sleep (SAFETYOPS_TEST_PAUSE_SECONDS, default 300, or until the file SAFETYOPS_TEST_PAUSE_RELEASE
-exists) at that step, so tests can SIGKILL it there.
+Test hook: safetyops/pause_points.py (a step where a test can stop the job and SIGKILL it).
 Steps, in order: locked, loaded, marts, detected, recorded, swapped, moved; and "posted" (after a
 webhook post, before its outcome is recorded), reached only when a message is posted.
 """
@@ -28,16 +26,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
-import pandas as pd
 
-from anomaly.warehouse_detection import mark_reported as record_reported
 from anomaly.calendar import CalendarError
 from anomaly.settings import SettingsError, settings_from_config
 from anomaly.warehouse_detection import load_events, run_detection
@@ -51,18 +45,13 @@ from pipelines.ingest import ingest_file
 from pipelines.load_runs import LoadResult
 from pipelines.personal_data import require_real_key
 from safetyops import inbox as inbox_mod
-from safetyops import webhook_outbox as outbox
+from safetyops.alert_delivery import mark_reported, notify, recent_only
+from safetyops.pause_points import pause_point
 from safetyops.refresh_record import (STATUS_FAILED, STATUS_FILES_FAILED, STATUS_OK, RunCounts,
                                       ensure_refresh_table, record_run, write_status)
-from safetyops.webhook import PostResult, anomaly_message, post_body
+from safetyops.webhook import PostResult
 
 log = logging.getLogger("safetyops.refresh")
-
-PAUSE_ENV = "SAFETYOPS_TEST_PAUSE_AT"
-PAUSE_SECONDS_ENV = "SAFETYOPS_TEST_PAUSE_SECONDS"
-PAUSE_RELEASE_ENV = "SAFETYOPS_TEST_PAUSE_RELEASE"
-PAUSE_STEPS = ("locked", "loaded", "marts", "detected", "recorded", "swapped", "moved")
-POSTED_STEP = "posted"   # after a webhook post, before its outcome is recorded; only when one is posted
 
 # Errors that belong to one input file (move it to failed/ and go on). Anything else (disk full,
 # a bug) aborts the whole run with the warehouse untouched and the inputs left in the inbox.
@@ -117,18 +106,6 @@ class RefreshSummary:
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
-
-
-def pause_point(step: str) -> None:
-    """The test hook described in the module docstring; a no-op unless the env var names `step`."""
-    if os.environ.get(PAUSE_ENV) == step:
-        log.warning("test hook: pausing at %s", step)
-        deadline = time.monotonic() + float(os.environ.get(PAUSE_SECONDS_ENV, "300"))
-        release = os.environ.get(PAUSE_RELEASE_ENV)
-        # a test that needs the job to go on releases it by creating the file: no guess of how
-        # long the other process it races with takes to start on a loaded machine
-        while time.monotonic() < deadline and not (release and os.path.exists(release)):
-            time.sleep(0.05)
 
 
 def run_refresh(config: Config, *, inbox: Path | None = None, report: bool | None = None,
@@ -255,13 +232,6 @@ def _detect(con: duckdb.DuckDBPyConnection, config: Config, summary: RefreshSumm
                  len(urgent), hours)
 
 
-def recent_only(anomalies: list[dict], as_of_at: dt.datetime | None, hours: float) -> list[dict]:
-    if as_of_at is None:
-        return []
-    cutoff = pd.Timestamp(as_of_at) - pd.Timedelta(hours=hours)
-    return [a for a in anomalies if pd.Timestamp(a["start_at"]) >= cutoff]
-
-
 def _fail(config: Config, summary: RefreshSummary, exc: BaseException) -> None:
     summary.finished_at = utc_now()
     summary.status = STATUS_FAILED
@@ -355,42 +325,6 @@ def write_report(config: Config) -> Path | None:
         con.close()
     log.info("weekly report %s written to %s", week, out)
     return out
-
-
-def mark_reported(config: Config, ids: list[str], continued: dict[str, str] | None = None) -> None:
-    """Record this run's new alerts as reported, now that their warehouse is live and the webhook
-    has had them (and those continuing a reported alert, which take over its triage)."""
-    if not ids and not continued:
-        return
-    record_reported(config, ids, continued)
-
-
-def notify(config: Config, anomalies: list[dict], reported_ids: list[str] | None = None) -> PostResult | None:
-    """Queue this run's message (recording `reported_ids` as reported with it), then post every
-    pending message: this one, and any a killed run queued but may not have delivered (re-posted
-    byte for byte under the same Idempotency-Key). Returns the last post's result, None if none."""
-    if not config.webhook_url:
-        return None
-    if anomalies:
-        outbox.queue(config.triage_path, outbox.with_keys(anomaly_message(anomalies)),
-                     [*(reported_ids or []), *(a["anomaly_id"] for a in anomalies)])
-    result = None
-    for delivery in outbox.pending(config.triage_path, config.webhook_lookback_hours):
-        result = post_body(config.webhook_url, delivery.body, config.webhook_timeout_seconds,
-                           config.webhook_retries, idempotency_key=delivery.key)
-        pause_point(POSTED_STEP)
-        state = outbox.finish(config.triage_path, delivery.key, result.ok, result.status, result.error)
-        if result.ok:
-            log.info("webhook: posted %d new high/critical anomalies (Idempotency-Key %s)", delivery.n_alerts,
-                     delivery.key)
-            continue
-        log.error("webhook: not delivered after %d attempt(s): %s (the refresh itself succeeded; %s)",
-                  result.attempts, result.error,
-                  "the receiver refused it, given up" if state == "failed"
-                  else "the next run posts it again with the same Idempotency-Key")
-        if state == "pending":
-            break          # the receiver is down: the rest wait for the next run, oldest first
-    return result
 
 
 def _write_status(config: Config, summary: RefreshSummary) -> str | None:

@@ -17,7 +17,7 @@ import threading
 import pytest
 
 from core.warehouse import connect_read, next_path
-from safetyops.refresh import PAUSE_STEPS
+from safetyops.pause_points import PAUSE_STEPS
 from tests.refresh_fixtures import (REPO, run_cli, safetyops_cmd, ticket_counts, tickets_between,
                                     write_broken, write_csv)
 

@@ -12,7 +12,8 @@ import shutil
 import pytest
 
 from core.config import load_config
-from safetyops.refresh import recent_only, run_refresh
+from safetyops.alert_delivery import recent_only
+from safetyops.refresh import run_refresh
 from tests.refresh_fixtures import open_uncached
 from sample_data.generator import generate_export
 from sample_data.plan import SampleOptions

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from safetyops.refresh import notify
+from safetyops.alert_delivery import notify
 from safetyops.webhook import anomaly_message, post_json
 
 # the dicts anomaly.warehouse_detection.run_detection returns in new_high_or_critical
