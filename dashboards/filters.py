@@ -138,7 +138,9 @@ def url_problems(search: str | None) -> list[str]:
     problems = []
     for key, value in parse_qsl((search or "").lstrip("?"), keep_blank_values=False):
         if key in DATE_KEYS and _parse_date(value) is None:
-            problems.append(f"{key}={value} is not a date (YYYY-MM-DD): the default window is shown instead")
+            what = (f"is outside {FIRST_DATE} to {LAST_DATE}" if _is_iso_date(value)
+                    else "is not a date (YYYY-MM-DD)")
+            problems.append(f"{key}={value} {what}: the default window is shown instead")
         elif key == HIGH_PROFILE_KEY and value != "all" and _parse_bool(value) is None:
             problems.append(f"{key}={value} is not true or false: all reporters are shown")
     return problems
@@ -180,6 +182,14 @@ def _parse_date(value: str | None) -> dt.date | None:
         return None   # a hand-edited link with a bad date falls back to the default window
     # so does a date no data can have (0001-01-01, 9999-12-31): windows from it overflow or explode
     return day if FIRST_DATE <= day <= LAST_DATE else None
+
+
+def _is_iso_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return False
+    return True
 
 
 def _parse_bool(value: str | None) -> bool | None:

@@ -408,6 +408,11 @@ def test_an_invalid_from_date_is_reported_not_dropped_silently(sao_paulo):
     assert find_id(page_layout("/response")(**{"from": "2026-03-01"}), "url-notice") is None
 
 
+def test_a_date_outside_the_answered_range_says_so(sao_paulo):
+    text = block_text(find_id(page_layout("/")(**{"from": "0001-01-01"}), "url-notice"))
+    assert "from=0001-01-01 is outside 1900-01-01 to 2199-12-31" in text and "default window" in text
+
+
 def test_tickets_page_reports_a_bad_date_too(sao_paulo):
     text = block_text(find_id(page_layout("/tickets")(to="yesterday"), "url-notice"))
     assert "to=yesterday is not a date" in text
