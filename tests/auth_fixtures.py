@@ -66,3 +66,13 @@ def browser_sign_in(driver, base_url: str, name: str, password: str = PASSWORD, 
     driver.find_element(By.ID, "login-name").send_keys(name)
     driver.find_element(By.ID, "login-password").send_keys(password)
     driver.find_element(By.ID, "login-submit").click()
+
+
+def signed_in_chrome(folder, config, base_url: str, name: str = "lea", role: str = "lead"):
+    """The browser tests' Chromium (downloads to folder/downloads), signed in as a real user."""
+    from tests.dashboard_fixtures import chrome
+    (folder / "downloads").mkdir(exist_ok=True)
+    driver = chrome(folder / "downloads", folder / "profile")
+    ensure_user(config, name, role)
+    browser_sign_in(driver, base_url, name)
+    return driver

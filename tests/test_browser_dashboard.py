@@ -16,9 +16,9 @@ from dashboards import anomaly_data as ad
 from dashboards.app import create_app
 from dashboards.filters import Filters
 from safetyops.cli import main
-from tests.auth_fixtures import browser_sign_in, ensure_user
+from tests.auth_fixtures import signed_in_chrome
 from tests.conftest import REPO
-from tests.dashboard_fixtures import ServerThread, chrome, config_for
+from tests.dashboard_fixtures import ServerThread, config_for
 
 pytestmark = pytest.mark.browser
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -63,14 +63,10 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(site):
-    _server, _cfg, tmp = site
-    downloads = tmp / "downloads"
-    downloads.mkdir()
-    driver = chrome(downloads, tmp / "profile")
+    server, cfg, tmp = site
+    driver = signed_in_chrome(tmp, cfg, server.url)
     driver.set_window_size(1400, 2000)
-    driver.downloads = downloads
-    ensure_user(_cfg, "lea", "lead")
-    browser_sign_in(driver, _server.url, "lea")
+    driver.downloads = tmp / "downloads"
     yield driver
     driver.quit()
 

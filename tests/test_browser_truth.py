@@ -14,9 +14,9 @@ import pytest
 
 from dashboards.app import create_app
 from safetyops.cli import main
-from tests.auth_fixtures import browser_sign_in, ensure_user
+from tests.auth_fixtures import signed_in_chrome
 from tests.conftest import REPO
-from tests.dashboard_fixtures import ServerThread, chrome, config_for
+from tests.dashboard_fixtures import ServerThread, config_for
 
 pytestmark = pytest.mark.browser
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -54,10 +54,7 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser(site):
     server, tmp, cfg = site
-    (tmp / "downloads").mkdir()
-    driver = chrome(tmp / "downloads", tmp / "profile")
-    ensure_user(cfg, "lea", "lead")
-    browser_sign_in(driver, server.url, "lea")
+    driver = signed_in_chrome(tmp, cfg, server.url)
     yield driver
     driver.quit()
 
