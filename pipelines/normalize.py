@@ -89,10 +89,12 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
     for name in extras:
         picks[name] = builder.text(name, trimmed=False)
     extra_columns = ""
-    if extras:     # (schema.sql says why one JSON column)
+    if extras:     # (schema.sql says why one STRUCT column)
+        # every field named, so the value has the column's exact type whichever figures exist
         figures = ", ".join(f"{name} := CASE WHEN TRY_CAST(raw_{name} AS DOUBLE) >= 0 "
-                            f"THEN TRY_CAST(raw_{name} AS DOUBLE) END" for name in extras)
-        extra_columns = f",\n    CAST(to_json(struct_pack({figures})) AS JSON) AS desk_minutes"
+                            f"THEN TRY_CAST(raw_{name} AS DOUBLE) END" if name in extras
+                            else f"{name} := CAST(NULL AS DOUBLE)" for name in EXTRA_FIELDS)
+        extra_columns = f",\n    struct_pack({figures}) AS desk_minutes"
 
     category_map = {t: t for t in taxonomy}
     category_map.update(category_aliases)
