@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipelines.agent_ids import FUNCTION_NAME as AGENT_ID_FUNCTION
 from pipelines.canonical_fields import CHANNELS, EXTRA_FIELDS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS
 from pipelines.field_expressions import FieldExpressions, Params, TimestampParser, blank_to_null, is_blank
 from pipelines.mapping import Mapping
@@ -300,8 +301,7 @@ SELECT
     coalesce(lower({blank_to_null('language_mapped')}), {default('language', 'unknown')}) AS language,
     coalesce({blank_to_null('vendor_mapped')}, {default('vendor', 'unknown')}) AS vendor,
     coalesce({blank_to_null('queue_mapped')}, {default('queue', 'unknown')}) AS queue,
-    coalesce(raw_agent_id, 'ag_' || left({hmac_sql("'agent' || chr(31) || lower(raw_agent)", pads)}, 16))
-        AS agent_id,
+    coalesce(raw_agent_id, {AGENT_ID_FUNCTION}(lower(raw_agent))) AS agent_id,   -- pipelines/agent_ids.py
     coalesce(escalated_text = 'true', false) AS escalated,
     coalesce(high_profile_text = 'true', false) AS high_profile,
     coalesce(reopen_parsed, 0) AS reopen_count,

@@ -1,0 +1,66 @@
+"""Agent pseudonyms computed once per distinct name of a vector (pipelines/agent_ids.py) equal the
+HMAC-SHA256 the loader always stored, so warehouses loaded before keep their agent ids."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.warehouse import connect_memory
+from pipelines import agent_ids
+from pipelines.personal_data import bind_pads, hmac_sql
+from tests.ingest_fixtures import ZENDESK_COLUMNS, load, one, write_csv, zendesk_row
+
+KEY = "a-test-key-of-reasonable-length-0123456789"
+
+
+def by_hand(key: str, name: str) -> str:
+    digest = hmac.new(key.encode(), ("agent\x1f" + name.lower()).encode(), hashlib.sha256).hexdigest()
+    return "ag_" + digest[:16]
+
+
+def test_a_known_name_gives_the_hand_computed_id():
+    ids = agent_ids.vector_function(KEY)(pa.array(["maria souza", None, "maria souza", "jón þór"]))
+    assert ids.to_pylist() == [by_hand(KEY, "Maria Souza"), None, by_hand(KEY, "Maria Souza"), by_hand(KEY, "Jón Þór")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=30)), min_size=1, max_size=50))
+def test_the_sql_function_equals_the_sql_hmac_the_loader_used_before(names):
+    con = connect_memory()
+    params = {}
+
+    def bind(value):
+        params[f"p{len(params)}"] = value
+        return f"$p{len(params) - 1}"
+    old_sql = f"'ag_' || left({hmac_sql(chr(39) + 'agent' + chr(39) + ' || chr(31) || lower(name)', bind_pads(bind, KEY))}, 16)"
+    con.execute("CREATE TABLE names AS SELECT unnest($names) AS name", {"names": names})
+    with agent_ids.registered(con, KEY):
+        rows = con.execute(f"SELECT {agent_ids.FUNCTION_NAME}(lower(name)) IS NOT DISTINCT FROM ({old_sql}) "
+                           "FROM names", params).fetchall()
+    assert all(same for (same,) in rows)
+
+
+def test_the_function_is_gone_after_the_block_and_a_second_registration_works():
+    con = connect_memory()
+    for _ in range(2):
+        with agent_ids.registered(con, KEY):
+            assert con.execute(f"SELECT {agent_ids.FUNCTION_NAME}('x')").fetchall()[0][0] == by_hand(KEY, "x")
+    names = [r[0] for r in con.execute("SELECT function_name FROM duckdb_functions()").fetchall()]
+    assert agent_ids.FUNCTION_NAME not in names
+
+
+def test_more_distinct_names_than_the_cache_holds_still_give_the_right_ids(monkeypatch):
+    monkeypatch.setattr(agent_ids, "_CACHE_LIMIT", 3)
+    function = agent_ids.vector_function(KEY)
+    for batch in (["a", "b", "c", "d"], ["e", "a", "f", "b"]):
+        assert function(pa.chunked_array([batch])).to_pylist() == [by_hand(KEY, n) for n in batch]
+
+
+def test_a_loaded_ticket_carries_the_id_of_its_assignee(tmp_path, memory_con, config):
+    path = write_csv(tmp_path / "z.csv", ZENDESK_COLUMNS, [zendesk_row(Assignee="Maria Souza")])
+    load(memory_con, path, config, timezone_name="UTC")
+    assert one(memory_con, "SELECT agent_id FROM tickets")[0] == by_hand(config.hash_key, "Maria Souza")
