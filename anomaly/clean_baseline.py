@@ -63,11 +63,20 @@ def clean_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettings
     return base
 
 
+ARRAYS = ("expected", "scale", "seasonal_weeks", "level_error", "profile_error")
+
+
 def _columns(base: Baseline, cols: np.ndarray) -> Baseline:
-    return Baseline(base.expected[:, cols], base.scale[:, cols], base.seasonal_weeks[:, cols])
+    return Baseline(*(None if getattr(base, f) is None else getattr(base, f)[:, cols] for f in ARRAYS))
 
 
 def _assign(base: Baseline, cols: np.ndarray, sub: Baseline) -> Baseline:
-    expected, scale, weeks = base.expected.copy(), base.scale.copy(), base.seasonal_weeks.copy()
-    expected[:, cols], scale[:, cols], weeks[:, cols] = sub.expected, sub.scale, sub.seasonal_weeks
-    return replace(base, expected=expected, scale=scale, seasonal_weeks=weeks)
+    out = {}
+    for f in ARRAYS:
+        whole, part = getattr(base, f), getattr(sub, f)
+        if whole is None or part is None:
+            continue
+        whole = whole.copy()
+        whole[:, cols] = part
+        out[f] = whole
+    return replace(base, **out)

@@ -168,7 +168,7 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
     x = np.nan_to_num(values)
     use_windows = step_seconds >= DAY_SECONDS and s.window_sum_steps > 1
     if use_windows:
-        p_up = np.minimum(p_up, window_p_up(values, bd, s, is_counts))
+        p_up = np.minimum(p_up, window_p_up(values, bd, s, is_counts, base))
     above = defined & ((x > upper) | (use_windows & (p_up <= s.alpha))) & (s.direction in ("up", "both"))
     below = defined & (x < lower) & (s.direction in ("down", "both"))
     if s.novelty_days > 0:

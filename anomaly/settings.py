@@ -29,8 +29,11 @@ class DetectorSettings:
     daily_model: str = "profile"      # daily steps: level x weekday profile ("slots": the sub-daily model)
     daily_level_days: float = 14.0    # ... mean of this many past days (whole weeks)
     daily_level_stat: str = "mean"    # ... mean or median
+    daily_level_long_days: float = 56.0  # ... pulled toward the mean of this many days as far as noise allows; 0 = off
     profile_shrink: bool = True       # ... each weekday's factor shrunk toward 1 by its own sampling noise
     daily_profile_weeks: int = 12     # ... weekday profile from this many past weeks
+    baseline_error: bool = True       # ... the baseline's own error widens the band (most for sums of days)
+    scale_dof_factor: float = 1.0     # ... and the scale's: Student's t with this x n residuals dof; 0 = off
     seasonal_pseudo_count: float = 5.0  # shrinks the weekly ratio toward 1 where counts are small
     smooth_minutes: float = 60.0      # sub-hourly series: smooth the seasonal reference over an hour
     scale_days: float = 14.0          # window of the MAD of residuals
@@ -38,6 +41,10 @@ class DetectorSettings:
                                       # and a MAD of 28 daily residuals swings by a fifth (tails 15x nominal)
     tail_quantile: float = 0.0        # scale also >= this quantile of |residual| / its normal value; 0 = off
     min_history_points: int = 12      # no verdict before this many observed points
+    # Sub-daily steps before the weekly slots exist (level only): the band covers at least this
+    # quantile of the last level window's residuals, so a daily cycle the model cannot know yet
+    # (a square wave, an office-hours peak) is not an anomaly; 0 = off.
+    warmup_quantile: float = 0.95
     # Points beyond the band are replaced by their expectation in the history the baseline learns
     # from (repeated up to `clean_passes` times to a fixed point; 0 = off), unless they run on
     # longer than `shift_days`: then they are a new level and the baseline follows them.

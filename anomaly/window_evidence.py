@@ -13,6 +13,7 @@ import numpy as np
 from scipy import special, stats
 
 from anomaly.band import Band
+from anomaly.baseline import Baseline
 from anomaly.settings import DetectorSettings
 
 
@@ -36,15 +37,29 @@ def _sum_tail_up(xs: np.ndarray, ms: np.ndarray, vs: np.ndarray, is_counts: bool
     return np.where(xs <= 0, 1.0, p)
 
 
-def window_p_up(values: np.ndarray, b: Band, s: DetectorSettings, is_counts: bool) -> np.ndarray:
+def _variance_parts(b: Band, base: Baseline | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Each point's predictive variance split into what is independent from day to day (noise, the
+    weekday profile's error) and the standard deviation of the level's error, which neighbouring days
+    share: a level 5% too low is 5% too low on all four days of a window, so it adds up linearly."""
+    var = np.where(b.defined, b.sd ** 2, np.nan)
+    if base is None or base.level_error is None:
+        return var, None
+    noise = var / (1 + base.level_error + base.profile_error)
+    return noise * (1 + base.profile_error), np.sqrt(noise * base.level_error)
+
+
+def window_p_up(values: np.ndarray, b: Band, s: DetectorSettings, is_counts: bool,
+                base: Baseline | None = None) -> np.ndarray:
     """Per point: the smallest upper tail of the windows of 2..N points ending there that pass the
     minimum size (1 where none does, or where the point itself is not above expected)."""
     x = np.where(b.defined, np.nan_to_num(values), np.nan)
     mu = np.where(b.defined, b.mu, np.nan)
-    var = np.where(b.defined, b.sd ** 2, np.nan)
+    own_var, shared_sd = _variance_parts(b, base)
     best = np.ones(values.shape)
     for w in range(2, s.window_sum_steps + 1):
-        xs, ms, vs = _rolling_sum(x, w), _rolling_sum(mu, w), _rolling_sum(var, w)
+        xs, ms, vs = _rolling_sum(x, w), _rolling_sum(mu, w), _rolling_sum(own_var, w)
+        if shared_sd is not None:
+            vs = vs + _rolling_sum(shared_sd, w) ** 2
         # Only a sum 2 sd above its mean can reach p <= alpha; the exact tail is costly.
         ok = (~np.isnan(xs) & (xs - ms >= s.min_excess) & (xs >= ms * (1 + s.min_rise_pct / 100))
               & (xs - ms > 2 * np.sqrt(vs)))
