@@ -56,7 +56,7 @@ class DetectorSettings:
     shift_days: float = 7.0
     # Band and significance.
     alpha: float = 1e-4               # one-sided tail probability that makes a point significant
-    alpha_daily: float = 3e-5         # ... on daily steps, where a point and its 2-4 day sums are all tested
+    alpha_daily: float = 2e-5         # ... on daily steps, where a point and its 2-4 day sums are all tested
     count_model: str = "auto"         # auto: counts when every value is a non-negative integer
     nb_dispersion_floor: float = 0.01  # extra variance share mu^2*k even when MAD says less
     # Practical size: a significant rise must also be big enough to matter.
