@@ -76,6 +76,7 @@ class DetectorSettings:
     novelty_skip_alerts: bool = True  # points of alerts already raised are not "recent bursts" to beat
     novelty_decay: bool = True        # within novelty_days of an alert, an onset must also beat its peak excess
     novelty_run_total: bool = True    # ... or its run so far must have brought more excess than that alert in total
+    novelty_own_run: bool = True      # daily sums: the days of the candidate's own rise are not past bursts to beat
     # Category share of region inflow: tested as a count (anomaly/share.py), and only on days with
     # at least this many tickets of the category and of the whole region (a share of a handful of
     # tickets is noise however far it moves).
