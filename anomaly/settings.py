@@ -51,12 +51,13 @@ class DetectorSettings:
     clean_passes: int = 6
     clean_alpha: float = 0.001
     clean_scale: str = "skip"         # residuals of the scale: replaced ones left out ("skip"), or raw values ("raw")
+    clean_scale_daily: str = "raw"    # ... the same for daily steps
     daily_min_residuals: int = 6      # daily steps: no verdict before the scale has this many residuals
     daily_min_history_days: int = 28  # daily steps: no verdict before four weeks (the weekly profile needs them)
     shift_days: float = 7.0
     # Band and significance.
     alpha: float = 1e-4               # one-sided tail probability that makes a point significant
-    alpha_daily: float = 2e-5         # ... on daily steps, where a point and its 2-4 day sums are all tested
+    alpha_daily: float = 1.5e-5       # ... on daily steps, where a point and its 2-4 day sums are all tested
     count_model: str = "auto"         # auto: counts when every value is a non-negative integer
     nb_dispersion_floor: float = 0.01  # extra variance share mu^2*k even when MAD says less
     # Practical size: a significant rise must also be big enough to matter.

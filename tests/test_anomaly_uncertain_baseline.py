@@ -89,3 +89,18 @@ def test_a_sub_daily_square_wave_of_14_days_raises_no_alert(tmp_path):
 def test_the_quiet_generator_raises_at_most_one_alert_per_series_month():
     report = evaluate_quiet_series(seed=1)
     assert report["all"][1] <= 1.0
+
+
+def test_a_one_a_day_series_keeps_its_poisson_band_with_few_residuals(tmp_path):
+    # 40 days of about one ticket a day, then 8: only a handful of residuals measure the dispersion,
+    # but below Poisson there is nothing to be unsure of, so the band is not widened like Student's t
+    # and 8 against 1 is still an alert on day 40.
+    # (Widening the whole scale by Student's t at 6 residuals put the band's top at 16: no alert.)
+    index = pd.date_range("2026-05-01", periods=60, freq="D")
+    counts = np.resize([0, 1, 0, 1, 1, 0, 1, 2, 0, 1, 1], len(index))   # 0.73 a day
+    counts[40] = 8
+    path = tmp_path / "one_a_day.csv"
+    write(path, index, counts)
+    frame = detect_csv(path).frame
+    assert frame["alert_id"].iloc[40] != ""
+    assert alert_ids(frame) == [frame["alert_id"].iloc[40]]
