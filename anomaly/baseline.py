@@ -33,6 +33,10 @@ class Baseline:
     expected: np.ndarray       # [t, series]; NaN where there is not enough history yet
     scale: np.ndarray          # [t, series]; robust scale of standardised residuals (see detector)
     seasonal_weeks: np.ndarray  # [t, series]; how many past weeks fed the seasonal slot (0 = level only)
+    # The baseline's own error as a share of the point's noise variance (daily profile model only;
+    # None elsewhere): the level's part is shared by neighbouring days, the profile's is not.
+    level_error: np.ndarray | None = None
+    profile_error: np.ndarray | None = None
 
 
 def steps_per(seconds: float, step_seconds: float) -> int:
@@ -43,6 +47,21 @@ def _rolling_median(a: np.ndarray, window: int, min_periods: int, center: bool =
     """Column-wise rolling median (pandas' skiplist in C: one pass per column, no Python per point)."""
     frame = pd.DataFrame(a, copy=False)
     return frame.rolling(window, min_periods=min_periods, center=center).median().to_numpy()
+
+
+def _past_mean_count(a: np.ndarray, window: int, min_periods: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and count of the non-NaN values of a[t-window .. t-1] (NaN mean below min_periods),
+    from cumulative sums over the whole matrix at once: pandas' rolling mean loops over columns,
+    and at 1,000 series its per-column overhead is most of the cost."""
+    zeros = np.zeros((1,) + a.shape[1:])
+    total = np.concatenate((zeros, np.cumsum(np.nan_to_num(a), axis=0)))
+    seen = np.concatenate((zeros, np.cumsum(~np.isnan(a), axis=0, dtype=float)))
+    ends = np.arange(a.shape[0])                   # row t sums rows start .. t-1
+    starts = np.maximum(ends - window, 0)
+    count = seen[ends] - seen[starts]
+    with np.errstate(all="ignore"):
+        mean = np.where(count >= max(min_periods, 1), (total[ends] - total[starts]) / count, np.nan)
+    return mean, count
 
 
 def _shift(a: np.ndarray, k: int) -> np.ndarray:
@@ -58,21 +77,28 @@ def _past(a: np.ndarray, window: int, min_periods: int) -> np.ndarray:
     return _shift(_rolling_median(a, window, min_periods), 1)
 
 
-def smoothed_for_slots(history: np.ndarray, step_seconds: float, s: DetectorSettings) -> np.ndarray:
+def smoothed_for_slots(history: np.ndarray, step_seconds: float, s: DetectorSettings,
+                       is_counts: bool = True) -> np.ndarray:
     """Less noise per slot: sub-hourly buckets take the median of their hour (bursty, so a median);
     hourly ones the mean of their neighbours. Daily slots are used as they are."""
     if step_seconds < 3600:
-        window = steps_per(s.smooth_minutes * 60, step_seconds)
+        # An odd window: an even centred median averages the two sides of a step edge and puts the
+        # edge half a step off, so every day's edge would be a residual as large as the step.
+        window = steps_per(s.smooth_minutes * 60, step_seconds) | 1
         return _rolling_median(history, window, 1, center=True) if window > 1 else history
     if step_seconds < DAY_SECONDS:
-        return pd.DataFrame(history, copy=False).rolling(3, min_periods=1, center=True).mean().to_numpy()
+        rolling = pd.DataFrame(history, copy=False).rolling(3, min_periods=1, center=True)
+        # Counts: a mean (a median of three sparse hours is mostly 0); levels: a median, which keeps
+        # a step edge (a job switching on at 08:00) where it is instead of smearing it over 3 hours.
+        return (rolling.mean() if is_counts else rolling.median()).to_numpy()
     return history
 
 
-def seasonal_reference(history: np.ndarray, step_seconds: float, s: DetectorSettings) -> tuple[np.ndarray, np.ndarray]:
+def seasonal_reference(history: np.ndarray, step_seconds: float, s: DetectorSettings,
+                       is_counts: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Median of the same slot of the week over the last K weeks, and how many weeks it used."""
     week = steps_per(WEEK_SECONDS, step_seconds)
-    src = smoothed_for_slots(history, step_seconds, s)
+    src = smoothed_for_slots(history, step_seconds, s, is_counts)
     n_rows = history.shape[0]
     usable = [k for k in range(1, s.seasonal_weeks + 1) if k * week < n_rows]
     if not usable:
@@ -107,16 +133,20 @@ def compute_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettin
     shape_history = history if shape_from is None else np.asarray(shape_from, dtype=float)
     history = np.asarray(history, dtype=float)
     if step_seconds >= DAY_SECONDS and s.daily_model == "profile":
-        expected, n_weeks = daily_profile_expected(history, s, is_counts, shape_history)
+        expected, n_weeks, n_level = daily_profile_expected(history, s, is_counts, shape_history)
+        level_err, profile_err = baseline_error_shares(n_level, n_weeks, s)
         scale = residual_scale(_scale_history(history, skip_residuals, scale_from), expected, step_seconds, s,
-                               is_counts)
-        return Baseline(expected=expected, scale=scale, seasonal_weeks=n_weeks)
+                               is_counts, None if level_err is None else level_err + profile_err)
+        return Baseline(expected=expected, scale=scale, seasonal_weeks=n_weeks,
+                        level_error=level_err, profile_error=profile_err)
     window = level_window(step_seconds, s)
     level = _past(history, window, max(1, min(s.min_history_points, window) // 2))
     # Sub-daily weekly slots learn from the cleaned history: a raw slot median mixes the two levels
     # of a level shift for weeks (a CPU series shifted by +25 was expected 11 too high a fortnight on).
-    seasonal, n_weeks = seasonal_reference(history, step_seconds, s)
-    seasonal_level = _past(seasonal, window, max(1, window // 2))
+    seasonal, n_weeks = seasonal_reference(history, step_seconds, s, is_counts)
+    # A full window, as the level has: medians of a two-valued day (a square wave) over different
+    # spans can land on different values, and their difference would be an expectation a step off.
+    seasonal_level = _past(seasonal, window, window if s.warmup_quantile > 0 else max(1, window // 2))
     # A pseudo-count keeps the ratio sane where the slot is near zero (nights, sparse categories).
     pseudo = s.seasonal_pseudo_count if is_counts else 0.0
     with np.errstate(all="ignore"):
@@ -131,8 +161,28 @@ def compute_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettin
     observed_so_far = np.cumsum(~np.isnan(history), axis=0)
     # No verdict before one full level window: a level from a few night hours is no baseline.
     expected[_shift(observed_so_far.astype(float), 1) < max(s.min_history_points, window)] = np.nan
-    scale = residual_scale(_scale_history(history, skip_residuals, scale_from), expected, step_seconds, s, is_counts)
+    scale_history = _scale_history(history, skip_residuals, scale_from)
+    scale = residual_scale(scale_history, expected, step_seconds, s, is_counts)
+    if s.warmup_quantile > 0:
+        level_only = np.isnan(seasonal) | np.isnan(seasonal_level)
+        scale = _warmup_scale(scale, scale_history, expected, level_only, window, s, is_counts)
     return Baseline(expected=expected, scale=scale, seasonal_weeks=n_weeks)
+
+
+def _warmup_scale(scale: np.ndarray, history: np.ndarray, expected: np.ndarray, level_only: np.ndarray,
+                  window: int, s: DetectorSettings, is_counts: bool) -> np.ndarray:
+    """Sub-daily points whose expectation is the level alone (no weekly slot yet): the scale is at least the `warmup_quantile` of the
+    last level window's |residuals| (as a normal sd). With a level only, a daily cycle is all
+    residual, and a MAD sees only its bulk: a square wave that sits at its low value most of the day
+    has a MAD of its noise, and every rise to its high value would page until two weeks are in."""
+    resid = np.abs(history - expected)
+    if is_counts:
+        resid = resid / np.sqrt(count_variance(np.maximum(expected, 0.2), s))
+    q = _shift(pd.DataFrame(resid, copy=False).rolling(window, min_periods=max(3, window // 2))
+               .quantile(s.warmup_quantile).to_numpy(), 1)
+    wide = q / float(stats.norm.isf((1 - s.warmup_quantile) / 2))
+    # No verdict until half a level window of residuals has shown what the cycle does.
+    return np.where(level_only, np.where(np.isnan(wide), np.nan, np.fmax(scale, wide)), scale)
 
 
 def _scale_history(history: np.ndarray, skip: np.ndarray | None, scale_from: np.ndarray | None) -> np.ndarray:
@@ -181,8 +231,11 @@ def daily_profile_expected(history: np.ndarray, s: DetectorSettings, is_counts: 
     the weekly shape, which comes from 8 points per weekday instead of 4 raw values.
     """
     window = max(7, int(round(s.daily_level_days)))
-    rolling = pd.DataFrame(history, copy=False).rolling(window, min_periods=window // 2 + 1)
-    level = _shift((rolling.median() if s.daily_level_stat == "median" else rolling.mean()).to_numpy(), 1)
+    level, n_level = _past_mean_count(history, window, window // 2 + 1)
+    if s.daily_level_stat == "median":
+        level = _past(history, window, window // 2 + 1)
+    if s.daily_level_long_days > window:
+        level, n_level = _pooled_level(history, level, n_level, int(round(s.daily_level_long_days)))
     pseudo = s.seasonal_pseudo_count if is_counts else 0.0
     with np.errstate(all="ignore"):
         shape = history if shape_history is None else shape_history
@@ -207,7 +260,56 @@ def daily_profile_expected(history: np.ndarray, s: DetectorSettings, is_counts: 
     observed_so_far = np.cumsum(~np.isnan(history), axis=0)
     enough = max(s.min_history_points, window, s.daily_min_history_days)
     expected[_shift(observed_so_far.astype(float), 1) < enough] = np.nan
-    return expected, n_weeks
+    return expected, n_weeks, n_level
+
+
+def _pooled_level(history: np.ndarray, short: np.ndarray, n_short: np.ndarray,
+                  long_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """The short level pulled toward the mean of the last `long_days` days by as much as its own
+    noise could explain their difference (positive-part James-Stein: w = var(d) / d^2, at most 1).
+    A quiet series keeps a level from many weeks, so its baseline error no longer rivals a +60%
+    spike; after a level shift or a trend d^2 dwarfs var(d) and the short level stands alone.
+    var(d) = sigma^2 (1/n_short - 1/n_long), sigma^2 from differences a week apart (they cancel
+    the weekly cycle: var(x_t - x_t-7) = 2 sigma^2 for a steady series)."""
+    long, n_long = _past_mean_count(history, long_days, long_days // 2 + 1)
+    weekly_diff = history - _shift(history, 7)
+    sigma2 = _past_mean_count(weekly_diff * weekly_diff, long_days, 7)[0] / 2
+    d = short - long
+    with np.errstate(all="ignore"):
+        var_d = sigma2 * np.maximum(1 / n_short - 1 / n_long, 0.0)
+        w = np.clip(var_d / (d * d), 0.0, 1.0)
+    w = np.where(np.isfinite(w) & ~np.isnan(long), w, 0.0)
+    pooled = short - w * np.nan_to_num(d)
+    # Effective number of days behind the pooled level, for its error share.
+    with np.errstate(all="ignore"):
+        n_eff = 1 / ((1 - w) / n_short + w / np.where(np.isnan(n_long), n_short, n_long))
+    return pooled, n_eff
+
+
+def scale_uncertainty(n_resid: np.ndarray, s: DetectorSettings) -> np.ndarray:
+    """How much wider the band must be because the scale itself is an estimate from n residuals:
+    the ratio of Student's t quantile (dof = `scale_dof_factor` x n, a MAD being worth about 0.37 of
+    a standard deviation's dof) to the normal one at `alpha_daily`. Six residuals measure the
+    dispersion to within a factor of two; 182 residuals to within 10%."""
+    n = np.nan_to_num(n_resid, nan=0.0).astype(int)
+    dof = np.maximum(1.0, s.scale_dof_factor * np.arange(n.max(initial=0) + 1))
+    table = stats.t.isf(s.alpha_daily, dof) / stats.norm.isf(s.alpha_daily)
+    table[0] = 1.0
+    return table[n]
+
+
+def baseline_error_shares(n_level: np.ndarray, n_weeks: np.ndarray,
+                          s: DetectorSettings) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Variance of the daily baseline's own error as a share of one day's noise variance: a mean of
+    n days has 1/n of it; a median of n weekday ratios (each itself a ratio to a noisy level) about
+    (pi/2)(1 + 1/n_level)/n. The oracle knows the true mean; the detector has to allow for these,
+    most of all in sums of days, where the level's error does not average out."""
+    if not s.baseline_error:
+        return None, None
+    with np.errstate(all="ignore"):
+        level = 1.0 / np.maximum(np.nan_to_num(n_level, nan=1.0), 1.0)
+        profile = np.where(n_weeks > 0, (np.pi / 2) * (1 + level) / np.maximum(n_weeks, 1), 0.0)
+    return level, profile
 
 
 def count_variance(mu: np.ndarray, s: DetectorSettings) -> np.ndarray:
@@ -216,11 +318,14 @@ def count_variance(mu: np.ndarray, s: DetectorSettings) -> np.ndarray:
 
 
 def residual_scale(history: np.ndarray, expected: np.ndarray, step_seconds: float,
-                   s: DetectorSettings, is_counts: bool) -> np.ndarray:
+                   s: DetectorSettings, is_counts: bool, baseline_error: np.ndarray | None = None) -> np.ndarray:
     """Robust (MAD) scale of past residuals, standardised by the count model for counts.
 
     For counts this is the over-dispersion factor sqrt(phi): residual / sd_count, so busy and quiet
-    hours share one factor and the band widens with the count itself.
+    hours share one factor and the band widens with the count itself. With `baseline_error` (the
+    baseline's error variance as a share of the noise's, per point) the past residuals' average share
+    is taken out and this point's own put in: a young series' baseline from 2 weeks of weekday ratios
+    is less sure than the 12-week one the scale was mostly measured on.
     """
     resid = history - expected
     if is_counts:
@@ -232,6 +337,13 @@ def residual_scale(history: np.ndarray, expected: np.ndarray, step_seconds: floa
     if step_seconds >= DAY_SECONDS:
         min_periods = max(min_periods, s.daily_min_residuals)
     scale = 1.4826 * _past(np.abs(resid), window, min_periods)
+    widen = None
+    if baseline_error is not None:
+        seen = np.where(np.isnan(resid), np.nan, baseline_error)
+        past_share, n_resid = _past_mean_count(seen, window)
+        scale = scale * np.sqrt((1 + baseline_error) / (1 + np.nan_to_num(past_share)))
+        if s.scale_dof_factor > 0:
+            widen = scale_uncertainty(n_resid, s)
     if s.tail_quantile:
         # Bursty series have heavy tails that the MAD (the bulk) does not see: calibrate the scale
         # on the series' own upper residuals too, so routine bursts stay inside the band.
@@ -242,6 +354,20 @@ def residual_scale(history: np.ndarray, expected: np.ndarray, step_seconds: floa
         # Sub-daily counts start from Poisson; a daily series gets no verdict until its dispersion
         # is measured (a Poisson band on an over-dispersed daily series flags every other week).
         unknown = np.nan if step_seconds >= DAY_SECONDS else 1.0
-        return np.where(np.isnan(scale), unknown, np.maximum(scale, 1.0))
+        scale = np.where(np.isnan(scale), unknown, np.maximum(scale, 1.0))
+        return scale if widen is None else _widen_overdispersion(scale, expected, widen, s)
     floor = 1e-6 + 0.01 * np.abs(np.nan_to_num(expected))
+    scale = scale if widen is None else scale * widen
     return np.maximum(np.nan_to_num(scale, nan=math.inf), floor)
+
+
+def _widen_overdispersion(scale: np.ndarray, expected: np.ndarray, widen: np.ndarray,
+                          s: DetectorSettings) -> np.ndarray:
+    """Counts: only the variance beyond Poisson is uncertain (Poisson is the floor, known exactly),
+    so only that part is widened by the scale's uncertainty. A series of one ticket a day keeps its
+    Poisson band however few residuals it has (8 against 1 expected is news on day 40); a series of
+    2,600 a day is widened nearly in full."""
+    mu = np.maximum(np.nan_to_num(expected, nan=1.0), 0.2)
+    model = count_variance(mu, s)
+    estimate = scale * scale * model
+    return np.sqrt((mu + (estimate - mu) * widen * widen) / model)

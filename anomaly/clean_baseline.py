@@ -47,6 +47,10 @@ def clean_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettings
     max_run = steps_per(s.shift_days * DAY_SECONDS, step_seconds)
     replaced = np.zeros(history.shape, dtype=bool)
     cols = np.arange(history.shape[1])
+    # Daily steps keep the replaced points' raw residuals in the MAD: it is a median, so what counts
+    # is that they are large, and leaving them out truncates the residuals and shrinks the scale,
+    # which replaces more points next pass (a noisy 73-a-day series ended with expected 20% low).
+    raw_scale = (s.clean_scale_daily if step_seconds >= DAY_SECONDS else s.clean_scale) == "raw"
     for _ in range(s.clean_passes):
         flags = beyond_band(history[:, cols], _columns(base, cols), s, is_counts, max_run)
         changed = np.any(flags != replaced[:, cols], axis=0)
@@ -56,18 +60,27 @@ def clean_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettings
         replaced[:, cols] = flags[:, changed]
         cleaned = np.where(replaced[:, cols], base.expected[:, cols], history[:, cols])
         sub = compute_baseline(cleaned, step_seconds, s, is_counts,
-                               scale_from=history[:, cols] if s.clean_scale == "raw" else None,
+                               scale_from=history[:, cols] if raw_scale else None,
                                shape_from=history[:, cols],
-                               skip_residuals=replaced[:, cols] if s.clean_scale == "skip" else None)
+                               skip_residuals=None if raw_scale else replaced[:, cols])
         base = _assign(base, cols, sub)
     return base
 
 
+ARRAYS = ("expected", "scale", "seasonal_weeks", "level_error", "profile_error")
+
+
 def _columns(base: Baseline, cols: np.ndarray) -> Baseline:
-    return Baseline(base.expected[:, cols], base.scale[:, cols], base.seasonal_weeks[:, cols])
+    return Baseline(*(None if getattr(base, f) is None else getattr(base, f)[:, cols] for f in ARRAYS))
 
 
 def _assign(base: Baseline, cols: np.ndarray, sub: Baseline) -> Baseline:
-    expected, scale, weeks = base.expected.copy(), base.scale.copy(), base.seasonal_weeks.copy()
-    expected[:, cols], scale[:, cols], weeks[:, cols] = sub.expected, sub.scale, sub.seasonal_weeks
-    return replace(base, expected=expected, scale=scale, seasonal_weeks=weeks)
+    out = {}
+    for f in ARRAYS:
+        whole, part = getattr(base, f), getattr(sub, f)
+        if whole is None or part is None:
+            continue
+        whole = whole.copy()
+        whole[:, cols] = part
+        out[f] = whole
+    return replace(base, **out)

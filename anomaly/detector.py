@@ -29,7 +29,7 @@ import pandas as pd
 from anomaly.alerts import alert_runs, merge_gap_steps
 from anomaly.band import band, size_limits
 from anomaly.baseline import DAY_SECONDS, Baseline, _shift, steps_per
-from anomaly.clean_baseline import clean_baseline
+from anomaly.clean_baseline import clean_baseline, run_lengths
 from anomaly.window_evidence import window_p_up
 from anomaly.settings import DetectorSettings
 from core.errors import InputError
@@ -81,7 +81,7 @@ def _rise(values, mu, sd, defined, s: DetectorSettings, is_counts: bool) -> np.n
 
 
 def _novel_runs(candidates: np.ndarray, rise: np.ndarray, excess: np.ndarray, gap: int, window: int,
-                s: DetectorSettings) -> np.ndarray:
+                s: DetectorSettings, rising_for: np.ndarray | None = None) -> np.ndarray:
     """Keep each run of candidate points (gaps <= gap) from its first onset on, where an onset is a
     candidate that
     - rises more than `novelty_factor` x the largest rise of the previous `window` points (and 0): a
@@ -95,6 +95,10 @@ def _novel_runs(candidates: np.ndarray, rise: np.ndarray, excess: np.ndarray, ga
       With `novelty_run_total` it is enough that the run so far (its first candidate .. the onset)
       has brought more excess than that alert in total: a tail decays and never adds up to its
       burst, so a wave that has is a new incident, however low each of its points.
+    With `rising_for` (per point, how many points in a row up to it were above expected) the points
+    of the candidate's own rise are not a past burst to beat either: on daily sums the evidence
+    builds over days while the first day's ratio may stay the largest, and a three-day rise must
+    not be "not news" because of its own first day.
     Only past points count, so an alert's start never moves when more data arrives.
     """
     out = np.zeros_like(candidates)
@@ -113,10 +117,12 @@ def _novel_runs(candidates: np.ndarray, rise: np.ndarray, excess: np.ndarray, ga
                 while raised and raised[0][1] < lo:      # t only grows: older alerts never matter again
                     raised.popleft()
                 best = ref[t]
-                if s.novelty_skip_alerts and raised:
+                own = 0 if rising_for is None or t == 0 else int(rising_for[t - 1, col])
+                if (s.novelty_skip_alerts and raised) or own:
                     keep = np.ones(t - lo, dtype=bool)
-                    for on, end, _, _ in raised:
+                    for on, end, _, _ in raised if s.novelty_skip_alerts else ():
                         keep[max(on, lo) - lo:end + 1 - lo] = False
+                    keep[max(0, t - own - lo):] = False
                     past = r[lo:t][keep]
                     best = np.nanmax(past) if np.any(~np.isnan(past)) else np.nan
                 if r[t] <= s.novelty_factor * max(0.0, 0.0 if np.isnan(best) else best):
@@ -168,7 +174,7 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
     x = np.nan_to_num(values)
     use_windows = step_seconds >= DAY_SECONDS and s.window_sum_steps > 1
     if use_windows:
-        p_up = np.minimum(p_up, window_p_up(values, bd, s, is_counts))
+        p_up = np.minimum(p_up, window_p_up(values, bd, s, is_counts, base))
     above = defined & ((x > upper) | (use_windows & (p_up <= s.alpha))) & (s.direction in ("up", "both"))
     below = defined & (x < lower) & (s.direction in ("down", "both"))
     if s.novelty_days > 0:
@@ -177,7 +183,8 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
         excess = np.where(defined, x - mu_d, np.nan)
         window = steps_per(s.novelty_days * DAY_SECONDS, step_seconds)
         gap = merge_gap_steps(step_seconds, s)
-        above = _novel_runs(above, rise, excess, gap, window, s)
+        rising_for = run_lengths(defined & (x > mu_d)) if use_windows and s.novelty_own_run else None
+        above = _novel_runs(above, rise, excess, gap, window, s, rising_for)
         below = _novel_runs(below, -rise, -excess, gap, window, s)
     if s.direction == "up":
         p_dir = p_up

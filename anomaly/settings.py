@@ -29,8 +29,11 @@ class DetectorSettings:
     daily_model: str = "profile"      # daily steps: level x weekday profile ("slots": the sub-daily model)
     daily_level_days: float = 14.0    # ... mean of this many past days (whole weeks)
     daily_level_stat: str = "mean"    # ... mean or median
+    daily_level_long_days: float = 56.0  # ... pulled toward the mean of this many days as far as noise allows; 0 = off
     profile_shrink: bool = True       # ... each weekday's factor shrunk toward 1 by its own sampling noise
     daily_profile_weeks: int = 12     # ... weekday profile from this many past weeks
+    baseline_error: bool = True       # ... the baseline's own error widens the band (most for sums of days)
+    scale_dof_factor: float = 1.0     # ... and the scale's: Student's t with this x n residuals dof; 0 = off
     seasonal_pseudo_count: float = 5.0  # shrinks the weekly ratio toward 1 where counts are small
     smooth_minutes: float = 60.0      # sub-hourly series: smooth the seasonal reference over an hour
     scale_days: float = 14.0          # window of the MAD of residuals
@@ -38,18 +41,23 @@ class DetectorSettings:
                                       # and a MAD of 28 daily residuals swings by a fifth (tails 15x nominal)
     tail_quantile: float = 0.0        # scale also >= this quantile of |residual| / its normal value; 0 = off
     min_history_points: int = 12      # no verdict before this many observed points
+    # Sub-daily steps before the weekly slots exist (level only): the band covers at least this
+    # quantile of the last level window's residuals, so a daily cycle the model cannot know yet
+    # (a square wave, an office-hours peak) is not an anomaly; 0 = off.
+    warmup_quantile: float = 0.95
     # Points beyond the band are replaced by their expectation in the history the baseline learns
     # from (repeated up to `clean_passes` times to a fixed point; 0 = off), unless they run on
     # longer than `shift_days`: then they are a new level and the baseline follows them.
     clean_passes: int = 6
     clean_alpha: float = 0.001
     clean_scale: str = "skip"         # residuals of the scale: replaced ones left out ("skip"), or raw values ("raw")
+    clean_scale_daily: str = "raw"    # ... the same for daily steps
     daily_min_residuals: int = 6      # daily steps: no verdict before the scale has this many residuals
     daily_min_history_days: int = 28  # daily steps: no verdict before four weeks (the weekly profile needs them)
     shift_days: float = 7.0
     # Band and significance.
     alpha: float = 1e-4               # one-sided tail probability that makes a point significant
-    alpha_daily: float = 3e-5         # ... on daily steps, where a point and its 2-4 day sums are all tested
+    alpha_daily: float = 1.5e-5       # ... on daily steps, where a point and its 2-4 day sums are all tested
     count_model: str = "auto"         # auto: counts when every value is a non-negative integer
     nb_dispersion_floor: float = 0.01  # extra variance share mu^2*k even when MAD says less
     # Practical size: a significant rise must also be big enough to matter.
@@ -69,6 +77,7 @@ class DetectorSettings:
     novelty_skip_alerts: bool = True  # points of alerts already raised are not "recent bursts" to beat
     novelty_decay: bool = True        # within novelty_days of an alert, an onset must also beat its peak excess
     novelty_run_total: bool = True    # ... or its run so far must have brought more excess than that alert in total
+    novelty_own_run: bool = True      # daily sums: the days of the candidate's own rise are not past bursts to beat
     # Category share of region inflow: tested as a count (anomaly/share.py), and only on days with
     # at least this many tickets of the category and of the whole region (a share of a handful of
     # tickets is noise however far it moves).

@@ -13,17 +13,21 @@ import numpy as np
 from scipy import special, stats
 
 from anomaly.band import Band
+from anomaly.baseline import Baseline
 from anomaly.settings import DetectorSettings
 
 
-def _rolling_sum(a: np.ndarray, w: int) -> np.ndarray:
-    """Sum of a[t-w+1 .. t] per column; NaN where the window is incomplete or holds a NaN."""
-    filled = np.concatenate((np.zeros((1,) + a.shape[1:]), np.cumsum(np.nan_to_num(a), axis=0)))
-    gaps = np.concatenate((np.zeros((1,) + a.shape[1:]), np.cumsum(np.isnan(a), axis=0)))
-    out = np.full(a.shape, np.nan)
-    if a.shape[0] >= w:
-        sums = filled[w:] - filled[:-w]
-        out[w - 1:] = np.where(gaps[w:] - gaps[:-w] > 0, np.nan, sums)
+def _cumulative(a: np.ndarray) -> np.ndarray:
+    """Running sums with a leading zero row (NaN counted as 0), computed once for every window."""
+    return np.concatenate((np.zeros((1,) + a.shape[1:]), np.cumsum(np.nan_to_num(a), axis=0)))
+
+
+def _window_sum(cum: np.ndarray, gaps: np.ndarray, w: int) -> np.ndarray:
+    """Sum of the w rows ending at t from running sums; NaN where the window is incomplete or
+    holds a point with no verdict (`gaps`: running count of those)."""
+    out = np.full((cum.shape[0] - 1,) + cum.shape[1:], np.nan)
+    if out.shape[0] >= w:
+        out[w - 1:] = np.where(gaps[w:] - gaps[:-w] > 0, np.nan, cum[w:] - cum[:-w])
     return out
 
 
@@ -36,15 +40,33 @@ def _sum_tail_up(xs: np.ndarray, ms: np.ndarray, vs: np.ndarray, is_counts: bool
     return np.where(xs <= 0, 1.0, p)
 
 
-def window_p_up(values: np.ndarray, b: Band, s: DetectorSettings, is_counts: bool) -> np.ndarray:
+def _variance_parts(b: Band, base: Baseline | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Each point's predictive variance split into what is independent from day to day (noise, the
+    weekday profile's error) and the standard deviation of the level's error, which neighbouring days
+    share: a level 5% too low is 5% too low on all four days of a window, so it adds up linearly."""
+    var = np.where(b.defined, b.sd ** 2, np.nan)
+    if base is None or base.level_error is None:
+        return var, None
+    noise = var / (1 + base.level_error + base.profile_error)
+    return noise * (1 + base.profile_error), np.sqrt(noise * base.level_error)
+
+
+def window_p_up(values: np.ndarray, b: Band, s: DetectorSettings, is_counts: bool,
+                base: Baseline | None = None) -> np.ndarray:
     """Per point: the smallest upper tail of the windows of 2..N points ending there that pass the
     minimum size (1 where none does, or where the point itself is not above expected)."""
     x = np.where(b.defined, np.nan_to_num(values), np.nan)
     mu = np.where(b.defined, b.mu, np.nan)
-    var = np.where(b.defined, b.sd ** 2, np.nan)
+    own_var, shared_sd = _variance_parts(b, base)
+    # x, mu and the variances are all NaN exactly where there is no verdict: one gap count for all.
+    gaps = _cumulative((~b.defined).astype(float))
+    cx, cmu, cvar = _cumulative(x), _cumulative(mu), _cumulative(own_var)
+    cshared = None if shared_sd is None else _cumulative(shared_sd)
     best = np.ones(values.shape)
     for w in range(2, s.window_sum_steps + 1):
-        xs, ms, vs = _rolling_sum(x, w), _rolling_sum(mu, w), _rolling_sum(var, w)
+        xs, ms, vs = (_window_sum(c, gaps, w) for c in (cx, cmu, cvar))
+        if cshared is not None:
+            vs = vs + _window_sum(cshared, gaps, w) ** 2
         # Only a sum 2 sd above its mean can reach p <= alpha; the exact tail is costly.
         ok = (~np.isnan(xs) & (xs - ms >= s.min_excess) & (xs >= ms * (1 + s.min_rise_pct / 100))
               & (xs - ms > 2 * np.sqrt(vs)))
