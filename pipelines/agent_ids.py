@@ -2,7 +2,7 @@
 
 Computed by a Python function DuckDB calls once per vector of rows, not in SQL: a help desk has a
 few hundred agents, so a vector of 2,048 rows holds a handful of names, and hashing each distinct
-name once (with a bounded cache across vectors) costs a fifth of the two SHA-256 per row the
+name once (with a bounded cache across vectors) costs a fraction of the two SHA-256 per row the
 same HMAC costs in SQL (benchmarks/README.md, ingest). The values are identical either way
 (tests/test_agent_ids.py), so warehouses loaded before keep their agent ids.
 """
@@ -26,22 +26,29 @@ def agent_id(key: str, lowered_name: str) -> str:
 
 
 def vector_function(key: str) -> Callable[[pa.Array | pa.ChunkedArray], pa.Array]:
-    """The arrow function: lower-cased names in, agent ids out (NULL stays NULL)."""
-    cache: dict[str, str] = {}
+    """The arrow function: lower-cased names in, agent ids out (NULL stays NULL). Names seen before
+    are looked up in C++ (`index_in`); only new ones are hashed, in Python."""
+    empty = (pa.array([], pa.string()), pa.array([], pa.string()))
+    # (names, ids) swapped as one tuple: DuckDB calls this from several threads, and pyarrow lets
+    # them run between statements, so each call works on the one snapshot it read.
+    state = [empty]
 
     def agent_ids(names: pa.Array | pa.ChunkedArray) -> pa.Array:
         if isinstance(names, pa.ChunkedArray):
             names = names.combine_chunks()
-        encoded = pc.dictionary_encode(names)
-        if len(cache) > _CACHE_LIMIT:
-            cache.clear()
-        ids = []
-        for name in encoded.dictionary.to_pylist():
-            found = cache.get(name)
-            if found is None:
-                found = cache[name] = agent_id(key, name)
-            ids.append(found)
-        return pa.array(ids, pa.string()).take(encoded.indices)
+        known_names, known_ids = state[0]
+        at = pc.index_in(names, value_set=known_names)
+        unseen = pc.and_(pc.is_null(at), pc.is_valid(names))
+        if pc.any(unseen).as_py():
+            if len(known_names) > _CACHE_LIMIT:
+                known_names, known_ids = empty
+                unseen = pc.is_valid(names)
+            new = pc.unique(names.filter(unseen)).to_pylist()
+            known_names = pa.concat_arrays([known_names, pa.array(new, pa.string())])
+            known_ids = pa.concat_arrays([known_ids, pa.array([agent_id(key, n) for n in new], pa.string())])
+            state[0] = (known_names, known_ids)
+            at = pc.index_in(names, value_set=known_names)
+        return known_ids.take(at)
 
     return agent_ids
 

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -64,3 +65,22 @@ def test_a_loaded_ticket_carries_the_id_of_its_assignee(tmp_path, memory_con, co
     path = write_csv(tmp_path / "z.csv", ZENDESK_COLUMNS, [zendesk_row(Assignee="Maria Souza")])
     load(memory_con, path, config, timezone_name="UTC")
     assert one(memory_con, "SELECT agent_id FROM tickets")[0] == by_hand(config.hash_key, "Maria Souza")
+
+
+@pytest.mark.parametrize("cache_limit", [100_000, 50])
+def test_many_vectors_on_several_threads_give_the_sql_hmac_on_every_row(monkeypatch, cache_limit):
+    """DuckDB calls the function from several threads at once; resets of a small cache included."""
+    monkeypatch.setattr(agent_ids, "_CACHE_LIMIT", cache_limit)
+    con = connect_memory()
+    con.execute("SET threads = 4")
+    con.execute("CREATE TABLE names AS SELECT 'agent ' || (i * 7919 % 3000) AS name FROM range(300000) t(i)")
+    params = {}
+
+    def bind(value):
+        params[f"p{len(params)}"] = value
+        return f"$p{len(params) - 1}"
+    old_sql = f"'ag_' || left({hmac_sql(chr(39) + 'agent' + chr(39) + ' || chr(31) || lower(name)', bind_pads(bind, KEY))}, 16)"
+    with agent_ids.registered(con, KEY):
+        wrong = con.execute(f"SELECT count(*) FROM names WHERE {agent_ids.FUNCTION_NAME}(lower(name)) "
+                            f"IS DISTINCT FROM ({old_sql})", params).fetchall()[0][0]
+    assert wrong == 0
