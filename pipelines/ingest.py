@@ -19,7 +19,7 @@ from core.config import Config
 from core.errors import InputError
 from core.sql_files import bound_params, run_sql_file
 from pipelines import agent_ids, csv_dialect, readers
-from pipelines.canonical_fields import missing_field_note
+from pipelines.canonical_fields import BY_NAME, missing_field_note
 from pipelines.load_runs import (LoadResult, already_loaded, file_sha256, may_have_been_loaded, record_load_run,
                                  write_parser_rejects)
 from pipelines.mapping import Mapping
@@ -221,10 +221,19 @@ def _load_raw(con, path: Path, digest: Future, mapping: Mapping, zone: str | Non
         "SELECT note, any_value(column_name), sum(n_rows) FROM load_notes WHERE load_run_id = ? "
         "GROUP BY note ORDER BY 3 DESC", [load_run_id]).fetchall()]
     result.missing_fields = mapping.fields_without_data(raw.header)
+    result.absent_columns = _absent_alternatives(mapping, result.absent_columns, result.missing_fields)
     result.dialect = dialect.describe() if dialect is not None else None
     _note_missing_fields(con, load_run_id, result.missing_fields, rows_loaded)
     record_load_run(con, result, started_at)
     return result
+
+
+def _absent_alternatives(mapping: Mapping, absent_columns: list[str], missing_fields: list[str]) -> list[str]:
+    """The mapped columns not in the file whose field the file still fills from another column:
+    a field missing altogether is already named, with what it means, in its own line."""
+    of_missing = {c for name in missing_fields for f in (name, *BY_NAME[name].filled_by)
+                  if (spec := mapping.fields.get(f)) is not None for c in spec.columns}
+    return [c for c in absent_columns if c not in of_missing]
 
 
 def _note_missing_fields(con: duckdb.DuckDBPyConnection, load_run_id: int, fields: list[str], n_rows: int) -> None:

@@ -169,6 +169,9 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
     # A blank priority is worth a note only where the export has the column; a field it lacks
     # altogether is named once in the load summary instead (LoadResult.missing_fields).
     priority_in_file = "true" if mapping.has_data_for("priority", header) else "false"
+    # Likewise a category the export lacks: no per-row note repeating it (each noted row also costs
+    # a load_detail object). Solved tickets without a date keep their note: it counts them.
+    category_in_file = "false" if "abuse_category" in mapping.fields_without_data(header) else "true"
     sql = f"""
 INSERT INTO tickets BY NAME
 WITH source_fields AS (
@@ -263,7 +266,7 @@ checked AS (
 ),
 noted AS (   -- what the load notes count: rows kept, but worth telling the analyst about
     SELECT *,
-        CASE WHEN category_mapped IS NULL THEN {NOTE_FLAGS['category_unmapped']} ELSE 0 END
+        CASE WHEN {category_in_file} AND category_mapped IS NULL THEN {NOTE_FLAGS['category_unmapped']} ELSE 0 END
         + CASE WHEN channel_mapped IS NULL AND NOT {is_blank('raw_channel')} THEN {NOTE_FLAGS['channel_unmapped']} ELSE 0 END
         + CASE WHEN {priority_in_file} AND priority_mapped IS NULL AND {is_blank('raw_priority')}
                THEN {NOTE_FLAGS['priority_defaulted']} ELSE 0 END

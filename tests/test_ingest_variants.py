@@ -222,6 +222,21 @@ def test_business_hours_minutes_are_kept_apart_from_calendar_ones(tmp_path, memo
     assert got == ("2026-03-09 11:00:00+00", "2026-03-09 11:00:00+00", 60.0, 60.0, 3900.0, 30.0, 60.0, 0.0)
 
 
+def test_the_summary_names_a_missing_field_once(tmp_path, memory_con, config):
+    """A field the export lacks altogether has its one line; it is not also a per-row note (the
+    category) nor a list of its mapped columns. A column missing beside another of its field's
+    columns is still listed (Zendesk's reporter: requester id present, e-mail not)."""
+    from safetyops.commands.ingest import format_summary
+    columns = ["Id", "Created at", "Updated at", "Status", "Priority", "Via", "Requester id"]
+    path = write_csv(tmp_path / "z.csv", columns, [zendesk_row(Id="1"), zendesk_row(Id="2")])
+    result = load(memory_con, path, config, timezone_name="UTC")
+    summary = format_summary(result)
+    assert summary.count(missing_field_note("abuse_category")) == 1
+    assert "not in taxonomy" not in summary
+    assert "Abuse category [list]" not in summary and "Solved at" not in summary
+    assert result.absent_columns == ["Requester email"]
+
+
 def test_an_export_with_only_business_hours_reply_times_leaves_frt_blank(tmp_path, memory_con, config):
     columns = ["Id", "Created at", "Updated at", "Status", "Via", "First reply time in minutes within business hours"]
     path = write_csv(tmp_path / "z.csv", columns, [
