@@ -18,6 +18,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import charset_normalizer
 
@@ -201,14 +202,18 @@ def _undecodable(exc: UnicodeDecodeError) -> tuple[str, int]:
 codecs.register_error(_UNDECODABLE, _undecodable)
 
 
-def transcode(path: Path, dialect: CsvDialect, target: Path, chunk_bytes: int = 1 << 22) -> None:
+def transcode(path: Path, dialect: CsvDialect, target: Path, chunk_bytes: int = 1 << 22,
+              on_block: Callable[[int], None] | None = None) -> None:
     """Write `path` as UTF-8 to `target`, keeping every line where it is: bytes that cannot be
-    decoded stay invalid (0xFF), so that DuckDB rejects just their line."""
+    decoded stay invalid (0xFF), so that DuckDB rejects just their line. `on_block(n)` hears of
+    every n bytes read (a progress bar)."""
     decoder = codecs.getincrementaldecoder(dialect.encoding)(errors=_UNDECODABLE)
     first = True
     with open(path, "rb") as src, open(target, "wb") as out:
         while True:
             block = src.read(chunk_bytes)
+            if on_block is not None:
+                on_block(len(block))
             text = decoder.decode(block, final=not block)
             if first and text:
                 text, first = text.lstrip("\ufeff"), False

@@ -143,14 +143,15 @@ def _zone_for(path: Path, mapping: Mapping, timezone_name: str | None) -> str | 
     return mapping.timezone
 
 
-def _read(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, dialect) -> readers.RawInput:
+def _read(con: duckdb.DuckDBPyConnection, path: Path, mapping: Mapping, dialect,
+          progress: bool = False) -> readers.RawInput:
     if mapping.format == "parquet":
         return readers.load_parquet(con, path)
     if mapping.format == "jsonl":
         return readers.load_jsonl(con, path)
     if mapping.format == "zendesk_json":
         return readers.load_zendesk_json(con, path)
-    return readers.load_csv(con, path, dialect)
+    return readers.load_csv(con, path, dialect, progress)
 
 
 def _load(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, config: Config,
@@ -163,7 +164,7 @@ def _load(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, c
 
     The pass ignores the file's order (keeping it cost a sixth of the load): the rows whose line
     matters, rejected ones and versions that tie within the file, are read again in order."""
-    raw = _read(con, path, mapping, dialect)
+    raw = _read(con, path, mapping, dialect, progress)
     try:
         with agent_ids.registered(con, config.hash_key):
             return _load_raw(con, path, digest, mapping, zone, config, progress, started_at, transaction, raw, dialect)

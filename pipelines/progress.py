@@ -1,4 +1,5 @@
-"""A progress bar for one long DuckDB statement, fed by the connection's own query progress.
+"""Progress bars: one long DuckDB statement, fed by the connection's own query progress; and a
+file read in blocks by Python (a transcoding copy), fed by the bytes read.
 
 DuckDB reports progress for the running query through `query_progress()`, which another thread may
 call while the statement runs; tqdm draws it. DuckDB tracks progress only while the connection's
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import sys
 import threading
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 import duckdb
 from tqdm import tqdm
@@ -48,3 +51,13 @@ class QueryProgress:
                 if pct is not None and pct >= 0:
                     bar.n = min(100.0, float(pct))
                     bar.refresh()
+
+
+@contextmanager
+def byte_progress(description: str, total_bytes: int, enabled: bool) -> Iterator[Callable[[int], None]]:
+    """A callback to hand each block's size to; it draws a bar only when enabled and on a terminal."""
+    if not (enabled and sys.stderr.isatty()):
+        yield lambda n: None
+        return
+    with tqdm(total=total_bytes, desc=description, unit="B", unit_scale=True, leave=False, file=sys.stderr) as bar:
+        yield bar.update

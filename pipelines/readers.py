@@ -24,6 +24,7 @@ import pyarrow as pa
 from core.errors import InputError
 from pipelines import csv_dialect
 from pipelines.csv_dialect import CsvDialect
+from pipelines.progress import byte_progress
 
 LINE = "__line"
 
@@ -122,7 +123,8 @@ def file_kind(path: Path) -> str:
     return "csv"
 
 
-def load_csv(con: duckdb.DuckDBPyConnection, path: Path, dialect: CsvDialect | None = None) -> RawInput:
+def load_csv(con: duckdb.DuckDBPyConnection, path: Path, dialect: CsvDialect | None = None,
+             progress: bool = False) -> RawInput:
     """Define `raw_input` as a view over the file; the normalising statement streams through it.
 
     A file not in UTF-8 is read from a UTF-8 copy (RawInput.scan_copy; the caller removes it with
@@ -138,7 +140,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, dialect: CsvDialect | N
     named = _columns_as_named(header)
     scan_copy = None
     if not dialect.is_utf8:
-        scan_copy = _utf8_copy(path, dialect)
+        scan_copy = _utf8_copy(path, dialect, progress)
     try:
         _scan_csv(con, scan_copy or path, named, dialect.delimiter)
         header_read = named or [r[0] for r in con.execute("DESCRIBE raw_input").fetchall()]
@@ -148,11 +150,12 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, dialect: CsvDialect | N
     return RawInput(header_read, -1, [], streamed=True, scan_copy=scan_copy, encoding=dialect.encoding)
 
 
-def _utf8_copy(path: Path, dialect: CsvDialect) -> Path:
+def _utf8_copy(path: Path, dialect: CsvDialect, progress: bool = False) -> Path:
     fd, name = tempfile.mkstemp(prefix="safetyops-utf8-", suffix=".csv")
     os.close(fd)
     try:
-        csv_dialect.transcode(path, dialect, Path(name))
+        with byte_progress(f"converting {path.name} from {dialect.encoding}", path.stat().st_size, progress) as read:
+            csv_dialect.transcode(path, dialect, Path(name), on_block=read)
     except BaseException:
         _remove(Path(name))
         raise

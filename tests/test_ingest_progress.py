@@ -67,3 +67,17 @@ def test_the_bar_moves_on_a_terminal_and_is_silent_when_quiet(tmp_path, config_f
     assert any(0 < p < 100 for p in percents), shown[-2000:]
     code, shown = run_on_terminal(["--config", str(config_file), "--quiet", "ingest", "--force", str(data)])
     assert code == 0 and "%|" not in shown
+
+
+@pytest.mark.slow
+def test_a_file_converted_to_utf8_first_shows_the_conversion_moving(tmp_path, config_file):
+    """A cp1252 file is copied to UTF-8 by Python before DuckDB reads it: that copy has its bar."""
+    data = canonical_file(tmp_path / "big.csv")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(data.read_bytes().replace(b"spam", b"sp\xe4m", 1))   # one cp1252 byte
+    code, shown = run_on_terminal(["--config", str(config_file), "ingest", "--encoding", "cp1252", str(latin)])
+    assert code == 0, shown[-2000:]
+    assert re.search(r"converting latin\.csv from cp1252:\s+\d+%", shown), shown[-2000:]
+    code, shown = run_on_terminal(["--config", str(config_file), "--quiet", "ingest", "--force", "--encoding", "cp1252",
+                                   str(latin)])
+    assert code == 0 and "converting" not in shown
