@@ -84,7 +84,7 @@ def panel_csv(state: AppState, name: str, search: str | None) -> dict:
     except (WarehouseMissing, InputError) as exc:
         # never an empty file that reads as "no tickets": the file says why there is no data
         df, label = pd.DataFrame({"error": [str(exc)]}), f"{name}_error"
-    return download_payload(df, label)
+    return download_payload(df, label, state.config.reporting_timezone)
 
 
 def drill_search(current_search: str | None, fragment: str) -> str:
