@@ -15,8 +15,8 @@ from metrics.errors import InvalidQuery, UnknownFilterValue, UnknownGrain, Unkno
 from metrics.dimension_values import dimension_values  # noqa: F401  (part of the API)
 from metrics.facts import Extent, as_of, extent  # noqa: F401  (part of the API)
 from metrics.compute import compute, compute_group, shared_pass
-from metrics.periods import (WINDOW, Window, check_dates, local_date, make_window, period_count, period_floor,
-                             shift_period, with_previous_window)
+from metrics.periods import (WINDOW, Window, check_dates, local_date, local_moment, make_window, period_count,
+                             period_floor, shift_period, with_previous_window)
 from metrics.registry import GRAINS, METRICS
 from metrics.sqltext import check_dims
 from core.config import Config
@@ -217,7 +217,7 @@ def _first_data_moment(con, tz: str, facts: Extent) -> pd.Timestamp | None:
     """The first ticket's creation, local and tz-naive like period_start; None without tickets."""
     if facts.data_start is None:
         return None
-    moment = con.execute("SELECT timezone($tz, $at)", {"tz": tz, "at": facts.data_start}).fetchall()[0][0]
+    moment = local_moment(con, tz, facts.data_start)
     return pd.Timestamp(moment)
 
 
