@@ -3,6 +3,7 @@ given only the named parameters it uses (DuckDB refuses unused ones)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from importlib import resources
 
 import duckdb
@@ -10,8 +11,10 @@ import duckdb
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
+@lru_cache(maxsize=None)
 def sql_text(package: str, name: str) -> str:
-    """Read a `.sql` file shipped inside a package's `sql/` folder."""
+    """Read a `.sql` file shipped inside a package's `sql/` folder (once per process: a metric
+    query renders a dozen of them, and they change only with the installed code)."""
     return resources.files(package).joinpath("sql", name).read_text(encoding="utf-8")
 
 

@@ -18,6 +18,7 @@ from typing import Iterator
 import duckdb
 
 from core.warehouse import WAREHOUSE_ALIAS, FileVersion, WarehouseMissing, connect_read, file_version
+from metrics.facts import pinned_facts
 
 _ALIAS = WAREHOUSE_ALIAS
 
@@ -44,6 +45,8 @@ class _Opened:
         self.version = version
         self.borrowers = 0
         self.retired = False
+        # facts about this file version looked up once (metrics.facts.pinned_facts): it never changes
+        self.facts: dict = {}
 
 
 class WarehouseConnections:
@@ -67,7 +70,8 @@ class WarehouseConnections:
             self._give_back(opened)
             raise
         try:
-            yield cur
+            with pinned_facts(opened.facts):
+                yield cur
         finally:
             cur.close()
             self._give_back(opened)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from metrics.errors import InvalidQuery
@@ -92,8 +93,8 @@ def compute_cells_group(con: duckdb.DuckDBPyConnection, query, config, window: W
                    ("cells", render(cells_file, tokens)),
                    ("combos", render("combos.sql", tokens)), *branches], final, materialized=("cells",))
     frame = fetch_df(con, sql, {**params, **filter_params})
-    return {m: frame[frame["metric_index"] == i].drop(columns="metric_index").reset_index(drop=True)
-            for i, m in enumerate(metrics)}
+    index = frame.pop("metric_index").to_numpy()
+    return {m: frame.take(np.flatnonzero(index == i)).reset_index(drop=True) for i, m in enumerate(metrics)}
 
 
 def compute_quantiles(con: duckdb.DuckDBPyConnection, query, config, window: Window, facts: Extent, source: str,

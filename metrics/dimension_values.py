@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import duckdb
 
-from metrics.facts import Extent
+from metrics.facts import Extent, pinned
 from metrics.mart_state import marts_match_data
 from metrics.sqltext import check_dims, dims_sql, render
 
@@ -15,6 +15,10 @@ def dimension_values(con: duckdb.DuckDBPyConnection, dim: str, facts: Extent | N
     (dim,) = check_dims((dim,))
     if dim == "high_profile":
         return ["false", "true"]
+    return list(pinned(("dimension_values", dim), lambda: _read_values(con, dim, facts)))
+
+
+def _read_values(con, dim: str, facts: Extent | None) -> list[str]:
     if marts_match_data(con, facts):
         sql, params = render("dimension_values_from_mart.sql", {}), {"dim": dim}
     else:

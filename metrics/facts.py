@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Callable, Iterator, TypeVar
 
 import duckdb
 
@@ -17,8 +20,37 @@ class Extent:
     load_state: str = ""            # "<load runs>:<latest load id>"
 
 
+T = TypeVar("T")
+# Facts about the warehouse a reader computed once for the file version it reads (see pinned_facts).
+_PINNED: ContextVar[dict | None] = ContextVar("pinned_warehouse_facts", default=None)
+
+
+@contextmanager
+def pinned_facts(memo: dict) -> Iterator[None]:
+    """Within this block, facts about the warehouse (its extent, the marts' fingerprint, dimension
+    values) are looked up once and kept in `memo`. Only for a read-only connection to one file
+    version, whose data cannot change (the refresh swaps in a new file, read through a connection
+    and a memo of its own): the dashboard's reads asked for the extent 3-8 times per panel, a small
+    statement each time."""
+    token = _PINNED.set(memo)
+    try:
+        yield
+    finally:
+        _PINNED.reset(token)
+
+
+def pinned(key: tuple | str, compute: Callable[[], T]) -> T:
+    """compute(), or its value kept for `key` inside pinned_facts."""
+    memo = _PINNED.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def extent(con: duckdb.DuckDBPyConnection) -> Extent:
-    return Extent(*con.execute(render("as_of.sql", {})).fetchall()[0])
+    return pinned("extent", lambda: Extent(*con.execute(render("as_of.sql", {})).fetchall()[0]))
 
 
 def as_of(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:

@@ -7,7 +7,7 @@ import json
 
 import duckdb
 
-from metrics.facts import Extent, extent
+from metrics.facts import Extent, extent, pinned
 
 MART_VERSION = "4"   # 4: mart_ticket_facts keeps source, ticket_id and resolved_day
 
@@ -47,6 +47,11 @@ def marts_match_data(con: duckdb.DuckDBPyConnection, facts: Extent | None = None
 
 def stored_fingerprint(con) -> dict[str, str] | None:
     """mart_meta is written last, after every other mart, so its presence vouches for them."""
+    stored = pinned("mart_fingerprint", lambda: _read_fingerprint(con))
+    return None if stored is None else dict(stored)
+
+
+def _read_fingerprint(con) -> dict[str, str] | None:
     try:
         return dict(con.execute("SELECT key, value FROM mart_meta").fetchall())
     except duckdb.CatalogException:

@@ -8,7 +8,9 @@ tickets to periods, so the window's edges and the periods inside it always agree
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
+from typing import Any, Callable
 
 import duckdb
 
@@ -128,12 +130,39 @@ def with_previous_window(con: duckdb.DuckDBPyConnection, tz: str, window: Window
     return Window(WINDOW, first, window.first_period, window.end_local, start_at, end_at, last_at)
 
 
+# Zone conversions already asked for in this process: a conversion depends only on the zone, the
+# moment and DuckDB's ICU data (fixed for the process), and each was a statement of its own, several
+# per metric query. Cleared when full, so a stream of distinct windows cannot grow it without bound.
+_CONVERSIONS: dict[tuple, Any] = {}
+_CONVERSIONS_MAX = 4096
+_CONVERSIONS_LOCK = threading.Lock()
+
+
+def _converted(key: tuple, compute: Callable[[], Any]) -> Any:
+    with _CONVERSIONS_LOCK:
+        if key in _CONVERSIONS:
+            return _CONVERSIONS[key]
+    value = compute()
+    with _CONVERSIONS_LOCK:
+        if len(_CONVERSIONS) >= _CONVERSIONS_MAX:
+            _CONVERSIONS.clear()
+        _CONVERSIONS[key] = value
+    return value
+
+
 def _utc_instants(con, tz: str, *local_moments: dt.datetime) -> tuple[dt.datetime, ...]:
     names = [f"m{i}" for i in range(len(local_moments))]
     sql = "SELECT " + ", ".join(f"timezone($tz, ${n})" for n in names)
-    return tuple(con.execute(sql, {"tz": tz, **dict(zip(names, local_moments))}).fetchall()[0])
+    return _converted(("utc", tz, local_moments), lambda: tuple(
+        con.execute(sql, {"tz": tz, **dict(zip(names, local_moments))}).fetchall()[0]))
 
 
 def local_date(con: duckdb.DuckDBPyConnection, tz: str, moment: dt.datetime) -> dt.date:
-    return con.execute("SELECT CAST(timezone($tz, $moment) AS DATE)",
-                       {"tz": tz, "moment": moment}).fetchall()[0][0]
+    return _converted(("local_date", tz, moment), lambda: con.execute(
+        "SELECT CAST(timezone($tz, $moment) AS DATE)", {"tz": tz, "moment": moment}).fetchall()[0][0])
+
+
+def local_moment(con: duckdb.DuckDBPyConnection, tz: str, moment: dt.datetime) -> dt.datetime:
+    """The instant `moment` as local, tz-naive time in zone `tz`."""
+    return _converted(("local_moment", tz, moment), lambda: con.execute(
+        "SELECT timezone($tz, $at)", {"tz": tz, "at": moment}).fetchall()[0][0])

@@ -15,8 +15,8 @@ from metrics.errors import InvalidQuery, UnknownFilterValue, UnknownGrain, Unkno
 from metrics.dimension_values import dimension_values  # noqa: F401  (part of the API)
 from metrics.facts import Extent, as_of, extent  # noqa: F401  (part of the API)
 from metrics.compute import compute, compute_group, shared_pass
-from metrics.periods import (WINDOW, Window, check_dates, local_date, make_window, period_count, period_floor,
-                             shift_period, with_previous_window)
+from metrics.periods import (WINDOW, Window, check_dates, local_date, local_moment, make_window, period_count,
+                             period_floor, shift_period, with_previous_window)
 from metrics.registry import GRAINS, METRICS
 from metrics.sqltext import check_dims
 from core.config import Config
@@ -173,9 +173,13 @@ def empty_frame(query: MetricQuery) -> pd.DataFrame:
 
 def _finish(frame: pd.DataFrame, query: MetricQuery) -> pd.DataFrame:
     keys = ["period_start", *output_dims(query)]
-    frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
-    frame["value"] = frame["value"].astype("float64")
-    frame["n"] = frame["n"].fillna(0).astype("int64")
+    # a whole window is often one row: nothing to sort (each pandas step costs ~0.3 ms, and a panel
+    # finishes a dozen frames)
+    frame = (frame.sort_values(keys, kind="stable") if len(frame) > 1 else frame).reset_index(drop=True)
+    if frame["value"].dtype != "float64":
+        frame["value"] = frame["value"].astype("float64")
+    if frame["n"].dtype != "int64":
+        frame["n"] = frame["n"].fillna(0).astype("int64")
     return frame
 
 
@@ -217,7 +221,7 @@ def _first_data_moment(con, tz: str, facts: Extent) -> pd.Timestamp | None:
     """The first ticket's creation, local and tz-naive like period_start; None without tickets."""
     if facts.data_start is None:
         return None
-    moment = con.execute("SELECT timezone($tz, $at)", {"tz": tz, "at": facts.data_start}).fetchall()[0][0]
+    moment = local_moment(con, tz, facts.data_start)
     return pd.Timestamp(moment)
 
 

@@ -39,6 +39,37 @@ def test_reopens_after_swap_and_keeps_borrowed_cursor_alive(tmp_path):
     conns.close()
 
 
+class Recording:
+    """A cursor that records the statements run through it."""
+    def __init__(self, con):
+        self.con, self.statements = con, []
+
+    def execute(self, *args, **kwargs):
+        self.statements.append(args)
+        return self.con.execute(*args, **kwargs)
+
+
+def test_warehouse_facts_are_looked_up_once_per_file_version(tmp_path):
+    """The extent (as_of, ticket count) and dimension values are computed once per file version;
+    a swapped-in file gets its own."""
+    from metrics.dimension_values import dimension_values
+    from metrics.facts import extent
+    db = tmp_path / "w.duckdb"
+    write_warehouse(db, [ticket("2026-03-01 10:00", region="BR")])
+    conns = WarehouseConnections(db)
+    with conns.cursor() as con:
+        assert extent(con).n_tickets == 1 and dimension_values(con, "region") == ["BR"]
+    with conns.cursor() as con:
+        recording = Recording(con)
+        assert extent(recording).n_tickets == 1 and dimension_values(recording, "region") == ["BR"]
+        assert recording.statements == []
+    with writing(db) as con:
+        insert_tickets(con, [ticket("2026-03-02 10:00", region="US")])
+    with conns.cursor() as con:
+        assert extent(con).n_tickets == 2 and dimension_values(con, "region") == ["BR", "US"]
+    conns.close()
+
+
 def test_missing_warehouse_raises_until_one_appears(tmp_path):
     db = tmp_path / "w.duckdb"
     conns = WarehouseConnections(db)

@@ -10,10 +10,10 @@ from dashboards.figures import attainment_axis, bars, drill_fragment, plain, tar
 from dashboards.formatting import SCALE_WORDS, duration_scale, format_duration, is_duration, is_missing, judge
 from dashboards.panels.maturing import mark_maturing_periods
 from dashboards.panels.base import Panel, PanelContext, register
-from dashboards.panels.grouped_reads import kpis_calls, metric_groups
-from dashboards.panels.overview import kpi_rows
+from dashboards.panels.grouped_reads import metric_groups, read_series, series_calls
 from dashboards.panels.tables import data_table
 from dashboards.theme import apply_theme
+from metrics.periods import WINDOW
 from metrics.scorecards import SCORECARD_METRICS, merge_scorecard
 
 SCORE_COLUMNS = [("vendor", "vendor", ""), ("inflow", "inflow", "tickets"), ("frt_p50", "FRT p50", "minutes"),
@@ -45,9 +45,25 @@ def scorecard_calls(ctx: PanelContext) -> list[tuple[str, tuple]]:
             for g in metric_groups(SCORECARD_METRICS)]
 
 
+def overall_calls(ctx: PanelContext) -> list[tuple[str, tuple]]:
+    """The all-vendors figures the cells are judged against: each metric over the window alone.
+    (Not the KPI summary, which also computes the window before: judging never looks at it, and
+    for FRT p50/p90 it doubled the values sorted.)"""
+    return series_calls(ctx, JUDGED_METRICS, grain=WINDOW)
+
+
+def overall_values(ctx: PanelContext) -> dict:
+    """{metric: its all-vendors value over the window} for JUDGED_METRICS (NaN without data)."""
+    out = {}
+    for metric in JUDGED_METRICS:
+        frame = read_series(ctx, JUDGED_METRICS, metric, grain=WINDOW)
+        out[metric] = float(frame["value"].iloc[0]) if len(frame) else float("nan")
+    return out
+
+
 def load_judged_scorecard(ctx: PanelContext) -> pd.DataFrame:
     """The scorecard, with the all-vendors figures its cells are judged against read beside it."""
-    ctx.read_all(kpis_calls(ctx, JUDGED_METRICS) + scorecard_calls(ctx))
+    ctx.read_all(overall_calls(ctx) + scorecard_calls(ctx))
     return load_scorecard(ctx)
 
 
@@ -73,8 +89,7 @@ def cell_judgement(field: str, value, targets: dict, overall: dict) -> str | Non
 
 def render_scorecard(df: pd.DataFrame, ctx: PanelContext):
     targets = ctx.config.metric_targets
-    kpi = kpi_rows(ctx, JUDGED_METRICS)
-    overall = dict(zip(kpi["metric"], kpi["value"]))
+    overall = overall_values(ctx)
     return data_table(df, scaled_columns(df, SCORE_COLUMNS),
                       cell_class=lambda row, field: cell_judgement(field, row.get(field), targets, overall))
 
