@@ -210,3 +210,23 @@ def test_data_quality_counts_the_weeks_loads_and_rejections(tmp_path):
     during_before = re.search(r"<td class=\"text\">During the week</td>((?:<td>[^<]*</td>){5})", earlier).group(1)
     assert re.findall(r"<td>([^<]*)</td>", during_before) == ["0", "0", "0", "0", "0"]
     assert "Since the warehouse was built</td><td>2</td><td></td><td>40</td><td>36</td><td>4</td>" in earlier
+
+
+@pytest.mark.parametrize("values, expected", [
+    # one column of first-response p50 by region: 117 min beside 414 min -> all in hours
+    ({"frt_p50": [117.0, 414.0], "inflow": [10, 12]}, {"frt_p50": "h"}),
+    # p50 small, p90 large: the measure shares one unit across its columns
+    ({"frt_p50": [30.0], "frt_p90": [300.0]}, {"frt_p50": "h", "frt_p90": "h"}),
+    ({"frt_p50": [30.0, float("nan")], "frt_p90": [90.0]}, {"frt_p50": "min", "frt_p90": "min"}),
+    # resolution time is measured in hours: days once the largest is two days
+    ({"ttr_p50": [20.0, 50.0], "frt_p50": [5.0]}, {"ttr_p50": "d", "frt_p50": "min"}),
+])
+def test_a_report_table_writes_one_measure_in_one_unit(values, expected):
+    from dashboards.report.sections import duration_scales
+    assert {m: scale[0] for m, scale in duration_scales(values).items()} == expected
+
+
+def test_cells_of_one_column_never_mix_minutes_and_hours():
+    from dashboards.report.sections import _cell, duration_scales
+    scales = duration_scales({"frt_p50": [117.0, 414.0]})
+    assert [_cell("frt_p50", v, None, scales)["text"] for v in (117.0, 414.0)] == ["1.9 h", "6.9 h"]   # 117 / 60 = 1.95 (a float just under)

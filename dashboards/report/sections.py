@@ -9,7 +9,8 @@ import math
 
 import pandas as pd
 
-from dashboards.formatting import format_change, format_value, is_missing, judge
+from dashboards.formatting import (duration_scale, format_change, format_duration, format_value, is_duration,
+                                  is_missing, judge)
 from dashboards.report.weeks import ReportWeek
 from metrics.query import MetricQuery, run_query
 from metrics.registry import METRICS
@@ -35,28 +36,51 @@ def _unit(metric: str) -> str:
     return METRICS[metric].unit
 
 
-def _cell(metric: str, value, previous) -> dict:
-    """A value as shown, its change against last week and whether that change is good."""
+def _cell(metric: str, value, previous, scales: dict | None = None) -> dict:
+    """A value as shown, its change against last week and whether that change is good. A duration
+    is written in its table's shared unit (`scales`, from `duration_scales`)."""
     return {
         "value": None if is_missing(value) else float(value),
-        "text": format_value(value, _unit(metric)),
-        "previous_text": format_value(previous, _unit(metric)),
+        "text": _text(metric, value, scales),
+        "previous_text": _text(metric, previous, scales),
         "change_text": format_change(value, previous, _unit(metric)),
         "trend": judge(value, previous, METRICS[metric].direction),
     }
 
 
+def _text(metric: str, value, scales: dict | None) -> str:
+    if scales and metric in scales:
+        return format_duration(value, scales[metric])
+    return format_value(value, _unit(metric))
+
+
+def duration_scales(values_by_metric: dict[str, list]) -> dict[str, tuple[str, float]]:
+    """One display unit per measure in a table: the p50 and p90 of first response (and every row
+    of their columns) share minutes or hours, picked by the largest value shown, so '117 min'
+    never sits beside '6.9 h'."""
+    families: dict[str, list] = {}
+    for metric, values in values_by_metric.items():
+        if is_duration(_unit(metric)):
+            families.setdefault(_measure(metric), []).extend(values)
+    return {m: duration_scale(families[_measure(m)], _unit(m)) for m in values_by_metric if is_duration(_unit(m))}
+
+
+def _measure(metric: str) -> str:
+    return metric.rsplit("_p", 1)[0]
+
+
 def headline_kpis(con, config, week: ReportWeek, filters) -> list[dict]:
     frame = kpi_summary(con, config, week.monday, week.sunday, filters).set_index("metric")
+    shown = [m for m in HEADLINE if m in frame.index]
+    scales = duration_scales({m: [frame.loc[m, "value"], frame.loc[m, "previous_value"], frame.loc[m, "target"]]
+                              for m in shown})
     rows = []
-    for metric in HEADLINE:
-        if metric not in frame.index:
-            continue
+    for metric in shown:
         r = frame.loc[metric]
         target = r["target"]
         row = {"metric": metric, "label": label(metric), "n": int(r["n"]),
-               **_cell(metric, r["value"], r["previous_value"]),
-               "target_text": "" if is_missing(target) else format_value(target, _unit(metric)),
+               **_cell(metric, r["value"], r["previous_value"], scales),
+               "target_text": "" if is_missing(target) else _text(metric, target, scales),
                "target_status": _target_status(metric, r["value"], target)}
         rows.append(row)
     return rows
@@ -84,9 +108,11 @@ def by_dimension(con, config, week: ReportWeek, filters, dim: str) -> dict:
         merged = part if merged is None else merged.merge(part, on=dim, how="outer")
     merged[dim] = merged[dim].astype(str)
     merged = merged[merged["inflow"].fillna(0) > 0].sort_values(dim, kind="stable").reset_index(drop=True)
+    scales = duration_scales({m: [*merged[m], *merged[f"{m}_previous"]] for m in BY_DIMENSION_METRICS})
     rows = []
     for rec in merged.to_dict("records"):
-        rows.append({"name": rec[dim], **{m: _cell(m, rec[m], rec[f"{m}_previous"]) for m in BY_DIMENSION_METRICS}})
+        rows.append({"name": rec[dim],
+                     **{m: _cell(m, rec[m], rec[f"{m}_previous"], scales) for m in BY_DIMENSION_METRICS}})
     return {"dim": dim, "rows": rows, "frame": merged}
 
 
@@ -147,11 +173,12 @@ def vendor_rows(con, config, week: ReportWeek, filters) -> list[dict]:
     now = vendor_scorecard(con, config, week.monday, week.sunday, filters)
     before = vendor_scorecard(con, config, week.previous.monday, week.previous.sunday, filters)
     before = before.set_index("vendor")
+    shown = [rec for rec in now.sort_values("vendor", kind="stable").to_dict("records")
+             if rec["inflow"] or rec["backlog"]]
+    scales = duration_scales({m: [*(r[m] for r in shown), *before.get(m, [])] for m in SCORECARD_METRICS})
     rows = []
-    for rec in now.sort_values("vendor", kind="stable").to_dict("records"):
-        if not rec["inflow"] and not rec["backlog"]:
-            continue
+    for rec in shown:
         prev = before.loc[rec["vendor"]] if rec["vendor"] in before.index else {}
         rows.append({"name": str(rec["vendor"]),
-                     **{m: _cell(m, rec[m], prev.get(m) if len(prev) else None) for m in SCORECARD_METRICS}})
+                     **{m: _cell(m, rec[m], prev.get(m) if len(prev) else None, scales) for m in SCORECARD_METRICS}})
     return rows
