@@ -162,10 +162,22 @@ def compute_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettin
     # No verdict before one full level window: a level from a few night hours is no baseline.
     expected[_shift(observed_so_far.astype(float), 1) < max(s.min_history_points, window)] = np.nan
     level_only = np.isnan(seasonal) | np.isnan(seasonal_level)
-    if s.warmup_daily_days > 0:
-        expected = daily_slot_expected(history, expected, level_only, step_seconds, window, s)
     scale_history = _scale_history(history, skip_residuals, scale_from)
-    scale = residual_scale(scale_history, expected, step_seconds, s, is_counts)
+    if s.warmup_daily_days > 0:
+        by_slot = daily_slot_expected(history, expected, level_only, step_seconds, window, s)
+        if s.warmup_daily_scale == "split":
+            scale = residual_scale(scale_history, expected, step_seconds, s, is_counts)
+            # The warm-up's scale from residuals against the slot of the day; the weekly model keeps
+            # the one it had (measured against the level alone during the warm-up): its first weeks
+            # from two past weeks and a two-day level (a Monday after a low weekend) are rougher than
+            # a scale learned on the slot of the day allows (false alerts on days 14-20: 1 -> 3-4).
+            # Causal windows: the warm-up's rows need only the rows before them.
+            n = int(np.flatnonzero(level_only.any(axis=1))[-1]) + 1 if level_only.any() else 0
+            warm = residual_scale(scale_history[:n], by_slot[:n], step_seconds, s, is_counts)
+            scale[:n] = np.where(level_only[:n], warm, scale[:n])
+        expected = by_slot
+    if s.warmup_daily_days <= 0 or s.warmup_daily_scale != "split":
+        scale = residual_scale(scale_history, expected, step_seconds, s, is_counts)
     if s.warmup_quantile > 0:
         scale = _warmup_scale(scale, scale_history, expected, level_only, window, s, is_counts)
     return Baseline(expected=expected, scale=scale, seasonal_weeks=n_weeks)

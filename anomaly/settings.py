@@ -50,6 +50,9 @@ class DetectorSettings:
     # ("auto") or always ("always"); 0 days = off (the level alone).
     warmup_daily_days: int = 7
     warmup_daily: str = "auto"
+    # ... the residual scale during the warm-up from residuals against that slot ("split": the weekly
+    # model after it keeps the scale it had) or one scale over both ("shared")
+    warmup_daily_scale: str = "split"
     # Points beyond the band are replaced by their expectation in the history the baseline learns
     # from (repeated up to `clean_passes` times to a fixed point; 0 = off), unless they run on
     # longer than `shift_days`: then they are a new level and the baseline follows them.
@@ -113,6 +116,8 @@ class DetectorSettings:
             raise SettingsError(f"[detection] daily_model = {self.daily_model!r}; valid: profile, slots")
         if self.warmup_daily not in ("auto", "always"):
             raise SettingsError(f"[detection] warmup_daily = {self.warmup_daily!r}; valid: auto, always")
+        if self.warmup_daily_scale not in ("split", "shared"):
+            raise SettingsError(f"[detection] warmup_daily_scale = {self.warmup_daily_scale!r}; valid: split, shared")
         if self.novelty_metric not in ("ratio", "z"):
             raise SettingsError(f"[detection] novelty_metric = {self.novelty_metric!r}; valid: ratio, z")
         if not 0 < self.alpha < 0.5:
