@@ -11,7 +11,8 @@ expected[t] = level[t] * seasonal[t] / seasonal_level[t]
   seasonal_level[t]  median of seasonal[] over that same window
 So the weekly shape comes from past weeks while the level follows the recent data: after a sustained
 shift the level catches up within half a window and the alert closes instead of firing all week.
-Without enough past weeks the seasonal ratio is 1 and the level alone is the baseline.
+Without enough past weeks the seasonal ratio is 1 and the level alone is the baseline; a sub-daily
+series then expects the same slot of the day over its last days instead (anomaly/warmup.py).
 """
 from __future__ import annotations
 
@@ -163,65 +164,13 @@ def compute_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettin
     expected[_shift(observed_so_far.astype(float), 1) < max(s.min_history_points, window)] = np.nan
     level_only = np.isnan(seasonal) | np.isnan(seasonal_level)
     scale_history = _scale_history(history, skip_residuals, scale_from)
-    if s.warmup_daily_days > 0:
-        by_slot = daily_slot_expected(history, expected, level_only, step_seconds, window, s)
-        if s.warmup_daily_scale == "split":
-            scale = residual_scale(scale_history, expected, step_seconds, s, is_counts)
-            # The warm-up's scale from residuals against the slot of the day; the weekly model keeps
-            # the one it had (measured against the level alone during the warm-up): its first weeks
-            # from two past weeks and a two-day level (a Monday after a low weekend) are rougher than
-            # a scale learned on the slot of the day allows (false alerts on days 14-20: 1 -> 3-4).
-            # Causal windows: the warm-up's rows need only the rows before them.
-            n = int(np.flatnonzero(level_only.any(axis=1))[-1]) + 1 if level_only.any() else 0
-            warm = residual_scale(scale_history[:n], by_slot[:n], step_seconds, s, is_counts)
-            scale[:n] = np.where(level_only[:n], warm, scale[:n])
-        expected = by_slot
-    if s.warmup_daily_days <= 0 or s.warmup_daily_scale != "split":
+    if s.warmup_daily_days > 0 or s.warmup_quantile > 0:
+        from anomaly.warmup import warmup_baseline   # (it builds on this module's helpers)
+        expected, scale = warmup_baseline(history, scale_history, expected, level_only, step_seconds,
+                                          window, s, is_counts)
+    else:
         scale = residual_scale(scale_history, expected, step_seconds, s, is_counts)
-    if s.warmup_quantile > 0:
-        scale = _warmup_scale(scale, scale_history, expected, level_only, window, s, is_counts)
     return Baseline(expected=expected, scale=scale, seasonal_weeks=n_weeks)
-
-
-def daily_slot_expected(history: np.ndarray, level_expected: np.ndarray, level_only: np.ndarray,
-                        step_seconds: float, window: int, s: DetectorSettings) -> np.ndarray:
-    """While a sub-daily series has no weekly slot yet (its first two weeks), expect each point from
-    the same slot of the day over the last 1..`warmup_daily_days` days (their median, the slot taken
-    exactly: smoothed over an hour, every steep edge of a square wave became a residual), so a daily
-    cycle is expected from day two and the scale measures what is left. With `warmup_daily = auto`
-    only where that reference has fitted the last level window better than the level (mean
-    |residual|): a flat noisy series is better served by a level from hundreds of points than by a
-    median of a few draws of the same slot."""
-    day = steps_per(DAY_SECONDS, step_seconds)
-    n_rows = history.shape[0]
-    usable = [k for k in range(1, s.warmup_daily_days + 1) if k * day < n_rows]
-    if not usable or not level_only.any():
-        return level_expected
-    reference, _ = _nanmedian_first_axis(np.stack([_shift(history, k * day) for k in usable]), overwrite=True)
-    use = level_only & ~np.isnan(reference) & ~np.isnan(level_expected)
-    if s.warmup_daily == "auto":
-        fit_daily = _past_mean_count(np.abs(history - reference), window, max(1, window // 2))[0]
-        fit_level = _past_mean_count(np.abs(history - level_expected), window, max(1, window // 2))[0]
-        use &= fit_daily < fit_level
-    return np.where(use, reference, level_expected)
-
-
-def _warmup_scale(scale: np.ndarray, history: np.ndarray, expected: np.ndarray, level_only: np.ndarray,
-                  window: int, s: DetectorSettings, is_counts: bool) -> np.ndarray:
-    """Sub-daily points with no weekly slot yet: the scale is at least the `warmup_quantile` of the
-    last level window's |residuals| (as a normal sd). With a level only, a daily cycle is all
-    residual, and a MAD sees only its bulk: a square wave that sits at its low value most of the day
-    has a MAD of its noise, and every rise to its high value would page until two weeks are in.
-    Against the slot of the day the residuals are small and so is this band; it stays as a guard
-    (the MAD alone there: 16 false alerts instead of 14 on sub-daily spike seed 1)."""
-    resid = np.abs(history - expected)
-    if is_counts:
-        resid = resid / np.sqrt(count_variance(np.maximum(expected, 0.2), s))
-    q = _shift(pd.DataFrame(resid, copy=False).rolling(window, min_periods=max(3, window // 2))
-               .quantile(s.warmup_quantile).to_numpy(), 1)
-    wide = q / float(stats.norm.isf((1 - s.warmup_quantile) / 2))
-    # No verdict until half a level window of residuals has shown what the cycle does.
-    return np.where(level_only, np.where(np.isnan(wide), np.nan, np.fmax(scale, wide)), scale)
 
 
 def _scale_history(history: np.ndarray, skip: np.ndarray | None, scale_from: np.ndarray | None) -> np.ndarray:

@@ -1,6 +1,6 @@
 """A sub-daily series' first two weeks: before it has weekly slots, it expects each point from the
 same slot of the day over its last days, so its daily cycle is expected from day two and a burst
-on day 5 is still news (anomaly/baseline.py: daily_slot_expected)."""
+on day 5 is still news (anomaly/warmup.py)."""
 from __future__ import annotations
 
 import numpy as np
