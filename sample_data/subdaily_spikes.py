@@ -91,7 +91,7 @@ def one_series(name: str, step: int, rng: np.random.Generator) -> SubdailySeries
     volume = float(np.exp(rng.uniform(np.log(10), np.log(1000))))
     cycle, daily = _daily_cycle(phase, rng)
     weekend = float(rng.uniform(0.6, 1.0))
-    weekly = np.where(index.dayofweek.to_numpy() >= 5, weekend, 1.0)
+    weekly = np.where(index.day_of_week.to_numpy() >= 5, weekend, 1.0)
     mean = volume * step / 3600 * daily * weekly
     bursts = _bursts(len(index), step, rng)
     factor = np.ones(len(index))
