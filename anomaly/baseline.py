@@ -11,7 +11,8 @@ expected[t] = level[t] * seasonal[t] / seasonal_level[t]
   seasonal_level[t]  median of seasonal[] over that same window
 So the weekly shape comes from past weeks while the level follows the recent data: after a sustained
 shift the level catches up within half a window and the alert closes instead of firing all week.
-Without enough past weeks the seasonal ratio is 1 and the level alone is the baseline.
+Without enough past weeks the seasonal ratio is 1 and the level alone is the baseline; a sub-daily
+series then expects the same slot of the day over its last days instead (anomaly/warmup.py).
 """
 from __future__ import annotations
 
@@ -161,28 +162,15 @@ def compute_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettin
     observed_so_far = np.cumsum(~np.isnan(history), axis=0)
     # No verdict before one full level window: a level from a few night hours is no baseline.
     expected[_shift(observed_so_far.astype(float), 1) < max(s.min_history_points, window)] = np.nan
+    level_only = np.isnan(seasonal) | np.isnan(seasonal_level)
     scale_history = _scale_history(history, skip_residuals, scale_from)
-    scale = residual_scale(scale_history, expected, step_seconds, s, is_counts)
-    if s.warmup_quantile > 0:
-        level_only = np.isnan(seasonal) | np.isnan(seasonal_level)
-        scale = _warmup_scale(scale, scale_history, expected, level_only, window, s, is_counts)
+    if s.warmup_daily_days > 0 or s.warmup_quantile > 0:
+        from anomaly.warmup import warmup_baseline   # (it builds on this module's helpers)
+        expected, scale = warmup_baseline(history, scale_history, expected, level_only, step_seconds,
+                                          window, s, is_counts)
+    else:
+        scale = residual_scale(scale_history, expected, step_seconds, s, is_counts)
     return Baseline(expected=expected, scale=scale, seasonal_weeks=n_weeks)
-
-
-def _warmup_scale(scale: np.ndarray, history: np.ndarray, expected: np.ndarray, level_only: np.ndarray,
-                  window: int, s: DetectorSettings, is_counts: bool) -> np.ndarray:
-    """Sub-daily points whose expectation is the level alone (no weekly slot yet): the scale is at least the `warmup_quantile` of the
-    last level window's |residuals| (as a normal sd). With a level only, a daily cycle is all
-    residual, and a MAD sees only its bulk: a square wave that sits at its low value most of the day
-    has a MAD of its noise, and every rise to its high value would page until two weeks are in."""
-    resid = np.abs(history - expected)
-    if is_counts:
-        resid = resid / np.sqrt(count_variance(np.maximum(expected, 0.2), s))
-    q = _shift(pd.DataFrame(resid, copy=False).rolling(window, min_periods=max(3, window // 2))
-               .quantile(s.warmup_quantile).to_numpy(), 1)
-    wide = q / float(stats.norm.isf((1 - s.warmup_quantile) / 2))
-    # No verdict until half a level window of residuals has shown what the cycle does.
-    return np.where(level_only, np.where(np.isnan(wide), np.nan, np.fmax(scale, wide)), scale)
 
 
 def _scale_history(history: np.ndarray, skip: np.ndarray | None, scale_from: np.ndarray | None) -> np.ndarray:

@@ -45,6 +45,14 @@ class DetectorSettings:
     # quantile of the last level window's residuals, so a daily cycle the model cannot know yet
     # (a square wave, an office-hours peak) is not an anomaly; 0 = off.
     warmup_quantile: float = 0.95
+    # ... and the expectation is the median of the same slot of the day over the last
+    # `warmup_daily_days` days, where that has fitted the last level window better than the level
+    # ("auto") or always ("always"); 0 days = off (the level alone).
+    warmup_daily_days: int = 7
+    warmup_daily: str = "auto"
+    # ... the residual scale during the warm-up from residuals against that slot ("split": the weekly
+    # model after it keeps the scale it had) or one scale over both ("shared")
+    warmup_daily_scale: str = "split"
     # Points beyond the band are replaced by their expectation in the history the baseline learns
     # from (repeated up to `clean_passes` times to a fixed point; 0 = off), unless they run on
     # longer than `shift_days`: then they are a new level and the baseline follows them.
@@ -106,6 +114,10 @@ class DetectorSettings:
                                 f"valid: {', '.join(COUNT_MODELS)}")
         if self.daily_model not in ("profile", "slots"):
             raise SettingsError(f"[detection] daily_model = {self.daily_model!r}; valid: profile, slots")
+        if self.warmup_daily not in ("auto", "always"):
+            raise SettingsError(f"[detection] warmup_daily = {self.warmup_daily!r}; valid: auto, always")
+        if self.warmup_daily_scale not in ("split", "shared"):
+            raise SettingsError(f"[detection] warmup_daily_scale = {self.warmup_daily_scale!r}; valid: split, shared")
         if self.novelty_metric not in ("ratio", "z"):
             raise SettingsError(f"[detection] novelty_metric = {self.novelty_metric!r}; valid: ratio, z")
         if not 0 < self.alpha < 0.5:

@@ -1,0 +1,103 @@
+"""Score `detect-csv` on generated sub-daily burst series (sample_data.subdaily_spikes).
+
+Each series is written to a CSV and run through `detect_csv`, what a user runs; its alerts are what
+it prints (one per `alert_id`), scored as anomaly/evaluate_spikes.py scores daily series: an alert
+is true when it overlaps a burst, a burst is found when an alert overlaps it. Recall is also split
+by when the burst starts (the first two weeks, before a series has weekly slots; days 14-21;
+later), and false alerts per series-month by when they start. The oracle knows each series' burst-free
+mean and k: its evidence on a row is the smallest NB tail of the sums of 1 row, 30 minutes, 2 and
+6 hours ending there; swept over thresholds, its recall at precision >= 0.9 is the physical limit.
+
+python -m anomaly.evaluate_subdaily SEED ['{"setting": value}']
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from anomaly.alerts import alert_runs
+from anomaly.csv_series import detect_csv
+from anomaly.evaluate_spikes import Alert, best_at_precision, nb_upper_tail, score
+from anomaly.settings import DetectorSettings
+from sample_data.subdaily_spikes import DAY, SubdailySeries, generate, write_series_csv
+
+DAYS_PER_MONTH = 30.44
+PERIODS = ((0, 14, "days 0-13"), (14, 21, "days 14-20"), (21, 99, "days 21-34"))
+
+
+def detector_alerts(series: SubdailySeries, settings: DetectorSettings | None, workdir: Path) -> list[Alert]:
+    path = workdir / f"{series.name}.csv"
+    write_series_csv(series, path)
+    frame = detect_csv(path, settings=settings).frame
+    ids = frame["alert_id"].to_numpy()
+    out = []
+    for alert_id in dict.fromkeys(a for a in ids if a):
+        rows = np.flatnonzero(ids == alert_id)
+        out.append((int(rows[0]), int(rows[-1]), float(np.nanmax(frame["score"].to_numpy()[rows]))))
+    return out
+
+
+def oracle_pvalues(s: SubdailySeries) -> np.ndarray:
+    m, x = s.mean, s.counts
+    var = m + s.k * m * m
+    best = np.ones(len(x))
+    for w in sorted({1} | {max(1, round(h * 3600 / s.step_seconds)) for h in (0.5, 2, 6)}):
+        kernel = np.ones(w)
+        p = nb_upper_tail(np.convolve(x, kernel)[:len(x)], np.convolve(m, kernel)[:len(x)],
+                          np.convolve(var, kernel)[:len(x)])
+        p[:w - 1] = 1.0
+        best = np.minimum(best, p)
+    return best
+
+
+def _period(day: float) -> str:
+    return next(name for lo, hi, name in PERIODS if lo <= day < hi)
+
+
+def evaluate_subdaily(n_series: int = 40, seed: int = 1, settings: DetectorSettings | None = None) -> dict:
+    series = generate(n_series, seed)
+    with tempfile.TemporaryDirectory(prefix="subdaily-eval-") as tmp:
+        alerts = [detector_alerts(s, settings, Path(tmp)) for s in series]
+    det = score(series, alerts)
+    strengths = sorted({a[2] for series_alerts in alerts for a in series_alerts})
+    det_best = best_at_precision([score(series, alerts, t) for t in strengths] or [det])
+    pvals = [oracle_pvalues(s) for s in series]
+    oracle = best_at_precision([score(series, [[(a, b, 0.0) for a, b in alert_runs(p <= t, 1)] for p in pvals])
+                                for t in np.logspace(-14, -2, 25)])
+    by_period: dict[str, list[int]] = {}
+    false_by_period: dict[str, int] = {name: 0 for _, _, name in PERIODS}
+    for i, s in enumerate(series):
+        for j, b in enumerate(s.spikes):
+            row = by_period.setdefault(_period(b.day), [0, 0, 0])
+            row[0] += 1
+            row[1] += det.found[(i, j)]
+            row[2] += oracle.found[(i, j)]
+        for a, e, _ in alerts[i]:
+            if not any(a <= b.end and e >= b.start for b in s.spikes):
+                false_by_period[_period(a * s.step_seconds / DAY)] += 1
+    months = sum(len(s.counts) * s.step_seconds / DAY for s in series) / DAYS_PER_MONTH
+    return {"detector": det, "detector_best": det_best, "oracle": oracle, "by_period": by_period, "false_by_period": false_by_period,
+            "false_per_series_month": det.n_false / months}
+
+
+def format_report(r: dict) -> str:
+    d, o = r["detector"], r["oracle"]
+    lines = [f"Sub-daily bursts: recall {d.recall:.2f}, precision {d.precision:.2f} ({d.n_alerts} alerts, "
+             f"{d.n_false} false; {r['false_per_series_month']:.2f} false per series-month); "
+             f"oracle at precision >= 0.9: recall {o.recall:.2f} ({o.precision:.2f})",
+             f"  detector, alerts above the score with most recall at precision >= 0.9: "
+             f"recall {r['detector_best'].recall:.2f}, precision {r['detector_best'].precision:.2f}"]
+    for name, (n, hit, orc) in r["by_period"].items():
+        lines.append(f"  bursts starting {name:<11} {n:>3}  detector {hit / n:.2f}  oracle {orc / n:.2f}  "
+                     f"false alerts starting then {r['false_by_period'][name]}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+    seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+    over = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
+    print(format_report(evaluate_subdaily(40, seed, DetectorSettings().with_overrides(over))))

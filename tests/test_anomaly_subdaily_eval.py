@@ -1,0 +1,57 @@
+"""The generated sub-daily burst series (sample_data/subdaily_spikes.py), their oracle and the
+split of recall by when a burst starts (anomaly/evaluate_subdaily.py)."""
+from __future__ import annotations
+
+import numpy as np
+
+from anomaly.evaluate_subdaily import _period, oracle_pvalues
+from sample_data.subdaily_spikes import DAY, DAYS, generate
+
+
+def test_generator_is_reproducible_and_labels_fit_the_series():
+    a, b = generate(4, seed=3), generate(4, seed=3)
+    for s, t in zip(a, b):
+        np.testing.assert_array_equal(s.counts, t.counts)
+    assert [s.step_seconds for s in a] == [300, 3600, 300, 3600]
+    for s in a:
+        assert len(s.counts) == len(s.mean) == DAYS * DAY // s.step_seconds
+        assert np.all(s.counts >= 0) and np.all(s.counts == np.round(s.counts))
+        assert 2 <= len(s.spikes) <= 3
+        assert any(b.day < 21 for b in s.spikes) and any(b.day >= 22 for b in s.spikes)
+        for b in s.spikes:
+            hours = (b.end - b.start + 1) * s.step_seconds / 3600
+            assert 0.5 <= hours <= 6.0 or (s.step_seconds == 3600 and hours == 1.0)
+            assert 0.5 <= b.rise <= 4.0
+            assert b.start == int(b.day * DAY // s.step_seconds)
+
+
+def test_the_daily_cycle_is_in_the_mean_and_averages_out():
+    s = generate(1, seed=5)[0]
+    per_day = s.mean.reshape(DAYS, -1)
+    weekdays = per_day[[d for d in range(DAYS) if s.index[d * per_day.shape[1]].day_of_week < 5]]
+    assert weekdays.max(axis=1).mean() > 1.5 * weekdays.min(axis=1).mean()
+    assert np.allclose(weekdays.sum(axis=1), s.volume * 24, rtol=1e-6)
+
+
+def test_oracle_sees_a_clear_burst_and_not_a_faint_one():
+    """Each burst's evidence against the burst-free rows of its series: a burst whose excess is many
+    standard deviations of its window's noise stands out; one of under 3 sd does not (seed 2:
+    burst_001's third burst, 23 sd, p 2e-64; burst_000's first, 2.7 sd, p 0.03)."""
+    for s in generate(2, seed=2):
+        p = oracle_pvalues(s)
+        quiet = np.ones(len(p), dtype=bool)
+        for b in s.spikes:
+            quiet[b.start:b.end + 1 + 72] = False       # a burst's sums reach 6 h past its end
+        for b in s.spikes:
+            m = s.mean[b.start:b.end + 1]
+            sd_of_excess = (m * b.rise).sum() / np.sqrt((m + s.k * m * m).sum())
+            in_burst = p[b.start:b.end + 1].min()
+            if sd_of_excess > 8:
+                assert in_burst < 1e-9 < p[quiet].min()
+            elif sd_of_excess < 3:
+                assert in_burst > p[quiet].min()
+
+
+def test_periods_split_at_day_14_and_21():
+    assert [_period(d) for d in (0.0, 13.99, 14.0, 20.99, 21.0, 34.5)] == [
+        "days 0-13", "days 0-13", "days 14-20", "days 14-20", "days 21-34", "days 21-34"]
