@@ -61,10 +61,15 @@ def nb_upper_tail(x: np.ndarray, mean: np.ndarray, var: np.ndarray) -> np.ndarra
 
 def oracle_pvalues(series: SpikeSeries) -> np.ndarray:
     """Per row: the smallest upper-tail p of the window sums (1-4 rows) ending there, under the truth."""
-    m, x = series.mean, series.counts
-    var = m + series.k * m * m
+    return window_pvalues(series.counts, series.mean, series.k, ORACLE_WINDOWS)
+
+
+def window_pvalues(x: np.ndarray, m: np.ndarray, k: float, windows) -> np.ndarray:
+    """Per row: the smallest exact NB upper-tail p of the sums of `windows` rows ending there, given
+    the true mean `m` and over-dispersion `k` (variance m + k m^2)."""
+    var = m + k * m * m
     best = np.ones(len(x))
-    for w in ORACLE_WINDOWS:
+    for w in windows:
         kernel = np.ones(w)
         xs = np.convolve(x, kernel)[:len(x)]
         ms = np.convolve(m, kernel)[:len(x)]
@@ -81,9 +86,13 @@ def oracle_alerts(p: np.ndarray, threshold: float) -> list[Alert]:
 
 
 def detector_alerts(series: SpikeSeries, settings: DetectorSettings | None, workdir: Path) -> list[Alert]:
-    """Alerts as `detect-csv` prints them: rows sharing an `alert_id`; strength = the top score."""
     path = workdir / f"{series.name}.csv"
     write_series_csv(series, path)
+    return printed_alerts(path, settings)
+
+
+def printed_alerts(path: Path, settings: DetectorSettings | None) -> list[Alert]:
+    """Alerts as `detect-csv` prints them: rows sharing an `alert_id`; strength = the top score."""
     frame = detect_csv(path, settings=settings).frame
     ids = frame["alert_id"].to_numpy()
     out = []
@@ -142,17 +151,24 @@ def per_shape(series: list[SpikeSeries], det: Scored, oracle: Scored) -> dict:
     return {k: (table[k][0], table[k][1] / table[k][0], table[k][2] / table[k][0]) for k in order if k in table}
 
 
+def scored_against_oracle(series: list, alerts: list[list[Alert]], pvals: list[np.ndarray],
+                          thresholds) -> tuple[Scored, Scored, Scored]:
+    """The detector's alerts as printed, the same above the strength with most recall at precision
+    >= 0.9, and the oracle (its p-values under the truth) at its best threshold."""
+    det = score(series, alerts)
+    strengths = sorted({a[2] for series_alerts in alerts for a in series_alerts})
+    det_best = best_at_precision([score(series, alerts, t) for t in strengths] or [det])
+    oracle = best_at_precision([score(series, [oracle_alerts(p, t) for p in pvals]) for t in thresholds])
+    return det, det_best, oracle
+
+
 def evaluate_spike_series(n_series: int = 60, seed: int = 1,
                           settings: DetectorSettings | None = None) -> SpikeReport:
     series = generate(n_series, seed)
     with tempfile.TemporaryDirectory(prefix="spike-eval-") as tmp:
         det_alerts = [detector_alerts(s, settings, Path(tmp)) for s in series]
-    det = score(series, det_alerts)
-    strengths = sorted({a[2] for alerts in det_alerts for a in alerts})
-    det_best = best_at_precision([score(series, det_alerts, t) for t in strengths] or [det])
     pvals = [oracle_pvalues(s) for s in series]
-    thresholds = np.logspace(-14, -2, 49)
-    oracle = best_at_precision([score(series, [oracle_alerts(p, t) for p in pvals]) for t in thresholds])
+    det, det_best, oracle = scored_against_oracle(series, det_alerts, pvals, np.logspace(-14, -2, 49))
     months = sum(len(s.counts) for s in series) / 30.44
     return SpikeReport(n_series=len(series), n_spikes=len(det.found), detector=det, detector_best=det_best,
                        oracle=oracle, shapes=per_shape(series, det, oracle),

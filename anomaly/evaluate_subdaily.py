@@ -17,9 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from anomaly.alerts import alert_runs
-from anomaly.csv_series import detect_csv
-from anomaly.evaluate_spikes import Alert, best_at_precision, nb_upper_tail, score
+from anomaly.evaluate_spikes import Alert, printed_alerts, scored_against_oracle, window_pvalues
 from anomaly.settings import DetectorSettings
 from sample_data.subdaily_spikes import DAY, SubdailySeries, generate, write_series_csv
 
@@ -30,26 +28,12 @@ PERIODS = ((0, 14, "days 0-13"), (14, 21, "days 14-20"), (21, 99, "days 21-34"))
 def detector_alerts(series: SubdailySeries, settings: DetectorSettings | None, workdir: Path) -> list[Alert]:
     path = workdir / f"{series.name}.csv"
     write_series_csv(series, path)
-    frame = detect_csv(path, settings=settings).frame
-    ids = frame["alert_id"].to_numpy()
-    out = []
-    for alert_id in dict.fromkeys(a for a in ids if a):
-        rows = np.flatnonzero(ids == alert_id)
-        out.append((int(rows[0]), int(rows[-1]), float(np.nanmax(frame["score"].to_numpy()[rows]))))
-    return out
+    return printed_alerts(path, settings)
 
 
 def oracle_pvalues(s: SubdailySeries) -> np.ndarray:
-    m, x = s.mean, s.counts
-    var = m + s.k * m * m
-    best = np.ones(len(x))
-    for w in sorted({1} | {max(1, round(h * 3600 / s.step_seconds)) for h in (0.5, 2, 6)}):
-        kernel = np.ones(w)
-        p = nb_upper_tail(np.convolve(x, kernel)[:len(x)], np.convolve(m, kernel)[:len(x)],
-                          np.convolve(var, kernel)[:len(x)])
-        p[:w - 1] = 1.0
-        best = np.minimum(best, p)
-    return best
+    windows = sorted({1} | {max(1, round(h * 3600 / s.step_seconds)) for h in (0.5, 2, 6)})
+    return window_pvalues(s.counts, s.mean, s.k, windows)
 
 
 def _period(day: float) -> str:
@@ -60,12 +44,8 @@ def evaluate_subdaily(n_series: int = 40, seed: int = 1, settings: DetectorSetti
     series = generate(n_series, seed)
     with tempfile.TemporaryDirectory(prefix="subdaily-eval-") as tmp:
         alerts = [detector_alerts(s, settings, Path(tmp)) for s in series]
-    det = score(series, alerts)
-    strengths = sorted({a[2] for series_alerts in alerts for a in series_alerts})
-    det_best = best_at_precision([score(series, alerts, t) for t in strengths] or [det])
     pvals = [oracle_pvalues(s) for s in series]
-    oracle = best_at_precision([score(series, [[(a, b, 0.0) for a, b in alert_runs(p <= t, 1)] for p in pvals])
-                                for t in np.logspace(-14, -2, 25)])
+    det, det_best, oracle = scored_against_oracle(series, alerts, pvals, np.logspace(-14, -2, 25))
     by_period: dict[str, list[int]] = {}
     false_by_period: dict[str, int] = {name: 0 for _, _, name in PERIODS}
     for i, s in enumerate(series):

@@ -127,11 +127,16 @@ def generate(n_series: int = 60, seed: int = 1, min_days: int = 300, max_days: i
 
 
 def write_series_csv(series: SpikeSeries, path: Path) -> None:
+    write_counts_csv(path, series.dates.strftime("%Y-%m-%d"), series.counts)
+
+
+def write_counts_csv(path: Path, stamps, counts) -> None:
+    """A `timestamp,value` CSV as `detect-csv` reads it."""
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(["timestamp", "value"])
-        for d, v in zip(series.dates.strftime("%Y-%m-%d"), series.counts):
-            writer.writerow([d, int(v)])
+        for stamp, v in zip(stamps, counts):
+            writer.writerow([stamp, int(v)])
 
 
 def write_all(out_dir: Path, series: list[SpikeSeries]) -> list[Path]:

@@ -12,13 +12,14 @@ cycle from its first days and still see a burst on day 3.
 """
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from sample_data.spike_series import write_counts_csv
 
 DAYS = 35
 STEPS = (300, 3600)
@@ -112,11 +113,7 @@ def generate(n_series: int = 40, seed: int = 1) -> list[SubdailySeries]:
 
 
 def write_series_csv(series: SubdailySeries, path: Path) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["timestamp", "value"])
-        for t, v in zip(series.index.strftime("%Y-%m-%d %H:%M:%S"), series.counts):
-            writer.writerow([t, int(v)])
+    write_counts_csv(path, series.index.strftime("%Y-%m-%d %H:%M:%S"), series.counts)
 
 
 def write_all(series: list[SubdailySeries], out_dir: Path) -> None:
