@@ -16,17 +16,16 @@ series then expects the same slot of the day over its last days instead (anomaly
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from anomaly.residual_scale import count_variance, residual_scale, scale_uncertainty  # noqa: F401  (re-exported)
+from anomaly.rolling import (DAY_SECONDS, WEEK_SECONDS, _nanmedian_first_axis, _past, _past_mean_count,  # noqa: F401
+                             _rolling_median, _shift, steps_per)
 from anomaly.settings import DetectorSettings
-
-DAY_SECONDS = 86_400
-WEEK_SECONDS = 7 * DAY_SECONDS
+from anomaly.warmup import warmup_baseline
 
 
 @dataclass(frozen=True)
@@ -38,44 +37,6 @@ class Baseline:
     # None elsewhere): the level's part is shared by neighbouring days, the profile's is not.
     level_error: np.ndarray | None = None
     profile_error: np.ndarray | None = None
-
-
-def steps_per(seconds: float, step_seconds: float) -> int:
-    return max(1, int(round(seconds / step_seconds)))
-
-
-def _rolling_median(a: np.ndarray, window: int, min_periods: int, center: bool = False) -> np.ndarray:
-    """Column-wise rolling median (pandas' skiplist in C: one pass per column, no Python per point)."""
-    frame = pd.DataFrame(a, copy=False)
-    return frame.rolling(window, min_periods=min_periods, center=center).median().to_numpy()
-
-
-def _past_mean_count(a: np.ndarray, window: int, min_periods: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and count of the non-NaN values of a[t-window .. t-1] (NaN mean below min_periods),
-    from cumulative sums over the whole matrix at once: pandas' rolling mean loops over columns,
-    and at 1,000 series its per-column overhead is most of the cost."""
-    zeros = np.zeros((1,) + a.shape[1:])
-    total = np.concatenate((zeros, np.cumsum(np.nan_to_num(a), axis=0)))
-    seen = np.concatenate((zeros, np.cumsum(~np.isnan(a), axis=0, dtype=float)))
-    ends = np.arange(a.shape[0])                   # row t sums rows start .. t-1
-    starts = np.maximum(ends - window, 0)
-    count = seen[ends] - seen[starts]
-    with np.errstate(all="ignore"):
-        mean = np.where(count >= max(min_periods, 1), (total[ends] - total[starts]) / count, np.nan)
-    return mean, count
-
-
-def _shift(a: np.ndarray, k: int) -> np.ndarray:
-    """a[t - k] at row t; NaN where t - k < 0."""
-    out = np.full_like(a, np.nan, dtype=float)
-    if k < a.shape[0]:
-        out[k:] = a[: a.shape[0] - k]
-    return out
-
-
-def _past(a: np.ndarray, window: int, min_periods: int) -> np.ndarray:
-    """Median of a[t-window .. t-1]: the window ends just before t."""
-    return _shift(_rolling_median(a, window, min_periods), 1)
 
 
 def smoothed_for_slots(history: np.ndarray, step_seconds: float, s: DetectorSettings,
@@ -165,7 +126,6 @@ def compute_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettin
     level_only = np.isnan(seasonal) | np.isnan(seasonal_level)
     scale_history = _scale_history(history, skip_residuals, scale_from)
     if s.warmup_daily_days > 0 or s.warmup_quantile > 0:
-        from anomaly.warmup import warmup_baseline   # (it builds on this module's helpers)
         expected, scale = warmup_baseline(history, scale_history, expected, level_only, step_seconds,
                                           window, s, is_counts)
     else:
@@ -176,21 +136,6 @@ def compute_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettin
 def _scale_history(history: np.ndarray, skip: np.ndarray | None, scale_from: np.ndarray | None) -> np.ndarray:
     out = history if scale_from is None else scale_from
     return out if skip is None else np.where(skip, np.nan, out)
-
-
-def _nanmedian_first_axis(stack: np.ndarray, overwrite: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Median over axis 0 ignoring NaN, and how many values it used (NaN where none): a sort puts
-    NaN last, so the middle of the first n values is the median (numpy's nanmedian is 20x slower).
-    `overwrite`: sort `stack` itself (a temporary) instead of a copy."""
-    n = np.sum(~np.isnan(stack), axis=0)
-    if overwrite:
-        stack.sort(axis=0)
-        ordered = stack
-    else:
-        ordered = np.sort(stack, axis=0)
-    lo = np.take_along_axis(ordered, np.maximum((n - 1) // 2, 0)[None], axis=0)[0]
-    hi = np.take_along_axis(ordered, np.maximum(n // 2, 0)[None], axis=0)[0]
-    return np.where(n > 0, (lo + hi) / 2, np.nan), n.astype(np.int16)
 
 
 def _shrunk(profile: np.ndarray, stack: np.ndarray, n: np.ndarray, neutral: float) -> np.ndarray:
@@ -274,18 +219,6 @@ def _pooled_level(history: np.ndarray, short: np.ndarray, n_short: np.ndarray,
     return pooled, n_eff
 
 
-def scale_uncertainty(n_resid: np.ndarray, s: DetectorSettings) -> np.ndarray:
-    """How much wider the band must be because the scale itself is an estimate from n residuals:
-    the ratio of Student's t quantile (dof = `scale_dof_factor` x n, a MAD being worth about 0.37 of
-    a standard deviation's dof) to the normal one at `alpha_daily`. Six residuals measure the
-    dispersion to within a factor of two; 182 residuals to within 10%."""
-    n = np.nan_to_num(n_resid, nan=0.0).astype(int)
-    dof = np.maximum(1.0, s.scale_dof_factor * np.arange(n.max(initial=0) + 1))
-    table = stats.t.isf(s.alpha_daily, dof) / stats.norm.isf(s.alpha_daily)
-    table[0] = 1.0
-    return table[n]
-
-
 def baseline_error_shares(n_level: np.ndarray, n_weeks: np.ndarray,
                           s: DetectorSettings) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Variance of the daily baseline's own error as a share of one day's noise variance: a mean of
@@ -300,62 +233,3 @@ def baseline_error_shares(n_level: np.ndarray, n_weeks: np.ndarray,
     return level, profile
 
 
-def count_variance(mu: np.ndarray, s: DetectorSettings) -> np.ndarray:
-    """Negative-binomial variance before the robust over-dispersion factor is applied."""
-    return mu + s.nb_dispersion_floor * mu * mu
-
-
-def residual_scale(history: np.ndarray, expected: np.ndarray, step_seconds: float,
-                   s: DetectorSettings, is_counts: bool, baseline_error: np.ndarray | None = None) -> np.ndarray:
-    """Robust (MAD) scale of past residuals, standardised by the count model for counts.
-
-    For counts this is the over-dispersion factor sqrt(phi): residual / sd_count, so busy and quiet
-    hours share one factor and the band widens with the count itself. With `baseline_error` (the
-    baseline's error variance as a share of the noise's, per point) the past residuals' average share
-    is taken out and this point's own put in: a young series' baseline from 2 weeks of weekday ratios
-    is less sure than the 12-week one the scale was mostly measured on.
-    """
-    resid = history - expected
-    if is_counts:
-        resid = resid / np.sqrt(count_variance(np.maximum(expected, 0.2), s))
-    # At least 28 points: a daily series' scale from two weeks of residuals swings by half.
-    days = s.scale_days_daily if step_seconds >= DAY_SECONDS else s.scale_days
-    window = max(steps_per(days * DAY_SECONDS, step_seconds), 28)
-    min_periods = max(3, min(s.min_history_points, window) // 2)
-    if step_seconds >= DAY_SECONDS:
-        min_periods = max(min_periods, s.daily_min_residuals)
-    scale = 1.4826 * _past(np.abs(resid), window, min_periods)
-    widen = None
-    if baseline_error is not None:
-        seen = np.where(np.isnan(resid), np.nan, baseline_error)
-        past_share, n_resid = _past_mean_count(seen, window)
-        scale = scale * np.sqrt((1 + baseline_error) / (1 + np.nan_to_num(past_share)))
-        if s.scale_dof_factor > 0:
-            widen = scale_uncertainty(n_resid, s)
-    if s.tail_quantile:
-        # Bursty series have heavy tails that the MAD (the bulk) does not see: calibrate the scale
-        # on the series' own upper residuals too, so routine bursts stay inside the band.
-        tail = _shift(pd.DataFrame(np.abs(resid), copy=False)
-                      .rolling(window, min_periods=min_periods).quantile(s.tail_quantile).to_numpy(), 1)
-        scale = np.fmax(scale, tail / float(stats.norm.isf((1 - s.tail_quantile) / 2)))
-    if is_counts:
-        # Sub-daily counts start from Poisson; a daily series gets no verdict until its dispersion
-        # is measured (a Poisson band on an over-dispersed daily series flags every other week).
-        unknown = np.nan if step_seconds >= DAY_SECONDS else 1.0
-        scale = np.where(np.isnan(scale), unknown, np.maximum(scale, 1.0))
-        return scale if widen is None else _widen_overdispersion(scale, expected, widen, s)
-    floor = 1e-6 + 0.01 * np.abs(np.nan_to_num(expected))
-    scale = scale if widen is None else scale * widen
-    return np.maximum(np.nan_to_num(scale, nan=math.inf), floor)
-
-
-def _widen_overdispersion(scale: np.ndarray, expected: np.ndarray, widen: np.ndarray,
-                          s: DetectorSettings) -> np.ndarray:
-    """Counts: only the variance beyond Poisson is uncertain (Poisson is the floor, known exactly),
-    so only that part is widened by the scale's uncertainty. A series of one ticket a day keeps its
-    Poisson band however few residuals it has (8 against 1 expected is news on day 40); a series of
-    2,600 a day is widened nearly in full."""
-    mu = np.maximum(np.nan_to_num(expected, nan=1.0), 0.2)
-    model = count_variance(mu, s)
-    estimate = scale * scale * model
-    return np.sqrt((mu + (estimate - mu) * widen * widen) / model)

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from anomaly.baseline import (DAY_SECONDS, _nanmedian_first_axis, _past_mean_count, _shift, count_variance,
-                              residual_scale, steps_per)
+from anomaly.residual_scale import count_variance, residual_scale
+from anomaly.rolling import DAY_SECONDS, _nanmedian_first_axis, _past_mean_count, _shift, steps_per
 from anomaly.settings import DetectorSettings
 
 

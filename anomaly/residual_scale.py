@@ -1,0 +1,85 @@
+"""The noise model's scale: how far from its expectation a point may fall, measured from each
+series' own past residuals (robust, and for counts standardised by the count model)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from anomaly.rolling import DAY_SECONDS, _past, _past_mean_count, _shift, steps_per
+from anomaly.settings import DetectorSettings
+
+
+def scale_uncertainty(n_resid: np.ndarray, s: DetectorSettings) -> np.ndarray:
+    """How much wider the band must be because the scale itself is an estimate from n residuals:
+    the ratio of Student's t quantile (dof = `scale_dof_factor` x n, a MAD being worth about 0.37 of
+    a standard deviation's dof) to the normal one at `alpha_daily`. Six residuals measure the
+    dispersion to within a factor of two; 182 residuals to within 10%."""
+    n = np.nan_to_num(n_resid, nan=0.0).astype(int)
+    dof = np.maximum(1.0, s.scale_dof_factor * np.arange(n.max(initial=0) + 1))
+    table = stats.t.isf(s.alpha_daily, dof) / stats.norm.isf(s.alpha_daily)
+    table[0] = 1.0
+    return table[n]
+
+
+def count_variance(mu: np.ndarray, s: DetectorSettings) -> np.ndarray:
+    """Negative-binomial variance before the robust over-dispersion factor is applied."""
+    return mu + s.nb_dispersion_floor * mu * mu
+
+
+def residual_scale(history: np.ndarray, expected: np.ndarray, step_seconds: float,
+                   s: DetectorSettings, is_counts: bool, baseline_error: np.ndarray | None = None) -> np.ndarray:
+    """Robust (MAD) scale of past residuals, standardised by the count model for counts.
+
+    For counts this is the over-dispersion factor sqrt(phi): residual / sd_count, so busy and quiet
+    hours share one factor and the band widens with the count itself. With `baseline_error` (the
+    baseline's error variance as a share of the noise's, per point) the past residuals' average share
+    is taken out and this point's own put in: a young series' baseline from 2 weeks of weekday ratios
+    is less sure than the 12-week one the scale was mostly measured on.
+    """
+    resid = history - expected
+    if is_counts:
+        resid = resid / np.sqrt(count_variance(np.maximum(expected, 0.2), s))
+    # At least 28 points: a daily series' scale from two weeks of residuals swings by half.
+    days = s.scale_days_daily if step_seconds >= DAY_SECONDS else s.scale_days
+    window = max(steps_per(days * DAY_SECONDS, step_seconds), 28)
+    min_periods = max(3, min(s.min_history_points, window) // 2)
+    if step_seconds >= DAY_SECONDS:
+        min_periods = max(min_periods, s.daily_min_residuals)
+    scale = 1.4826 * _past(np.abs(resid), window, min_periods)
+    widen = None
+    if baseline_error is not None:
+        seen = np.where(np.isnan(resid), np.nan, baseline_error)
+        past_share, n_resid = _past_mean_count(seen, window)
+        scale = scale * np.sqrt((1 + baseline_error) / (1 + np.nan_to_num(past_share)))
+        if s.scale_dof_factor > 0:
+            widen = scale_uncertainty(n_resid, s)
+    if s.tail_quantile:
+        # Bursty series have heavy tails that the MAD (the bulk) does not see: calibrate the scale
+        # on the series' own upper residuals too, so routine bursts stay inside the band.
+        tail = _shift(pd.DataFrame(np.abs(resid), copy=False)
+                      .rolling(window, min_periods=min_periods).quantile(s.tail_quantile).to_numpy(), 1)
+        scale = np.fmax(scale, tail / float(stats.norm.isf((1 - s.tail_quantile) / 2)))
+    if is_counts:
+        # Sub-daily counts start from Poisson; a daily series gets no verdict until its dispersion
+        # is measured (a Poisson band on an over-dispersed daily series flags every other week).
+        unknown = np.nan if step_seconds >= DAY_SECONDS else 1.0
+        scale = np.where(np.isnan(scale), unknown, np.maximum(scale, 1.0))
+        return scale if widen is None else _widen_overdispersion(scale, expected, widen, s)
+    floor = 1e-6 + 0.01 * np.abs(np.nan_to_num(expected))
+    scale = scale if widen is None else scale * widen
+    return np.maximum(np.nan_to_num(scale, nan=math.inf), floor)
+
+
+def _widen_overdispersion(scale: np.ndarray, expected: np.ndarray, widen: np.ndarray,
+                          s: DetectorSettings) -> np.ndarray:
+    """Counts: only the variance beyond Poisson is uncertain (Poisson is the floor, known exactly),
+    so only that part is widened by the scale's uncertainty. A series of one ticket a day keeps its
+    Poisson band however few residuals it has (8 against 1 expected is news on day 40); a series of
+    2,600 a day is widened nearly in full."""
+    mu = np.maximum(np.nan_to_num(expected, nan=1.0), 0.2)
+    model = count_variance(mu, s)
+    estimate = scale * scale * model
+    return np.sqrt((mu + (estimate - mu) * widen * widen) / model)
