@@ -22,14 +22,11 @@ from filelock import FileLock, Timeout
 
 from core.errors import NotWritable, SafetyopsError, is_read_only_error
 from core.sql_files import sql_text
+from core.upgrades import DESK_MINUTES_FIELDS, upgrade_stored_data  # noqa: F401  (DESK_MINUTES_FIELDS re-exported)
 from core.warehouse_files import (LockConflict, hold_read_lock, prepare_working_copy, remove_quietly,
                                        swap_in)
 
 SCHEMA_VERSION = "1"
-# tickets.desk_minutes' fields (schema.sql; pipelines/canonical_fields.py EXTRA_FIELDS name the same)
-DESK_MINUTES_FIELDS = ("first_response_business_minutes", "resolution_business_minutes", "requester_wait_minutes",
-                       "requester_wait_business_minutes", "agent_wait_minutes", "agent_wait_business_minutes")
-DESK_MINUTES_TYPE = "STRUCT(" + ", ".join(f"{name} DOUBLE" for name in DESK_MINUTES_FIELDS) + ")"
 WAREHOUSE_ALIAS = "warehouse"   # the catalog name read-only connections attach the file under
 DEFAULT_WRITER_MEMORY = os.environ.get("SAFETYOPS_WRITER_MEMORY", "1GB")
 # SAFETYOPS_KEEP_PREVIOUS=0: no <db>.prev, for a disk that cannot hold the warehouse twice (every
@@ -55,33 +52,9 @@ def _configure(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql_text("core", "schema.sql"))
-    _convert_struct_load_detail(con)
-    _convert_json_desk_minutes(con)
+    upgrade_stored_data(con)
     con.execute("DELETE FROM warehouse_meta WHERE key = 'schema_version'")
     con.execute("INSERT INTO warehouse_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-
-
-def _convert_struct_load_detail(con: duckdb.DuckDBPyConnection) -> None:
-    """Warehouses written before 2026-11-30 hold tickets.load_detail as a STRUCT; it becomes the
-    JSON object with the same keys (schema.sql says why)."""
-    if _tickets_column_type(con, "load_detail").startswith("STRUCT"):
-        con.execute("ALTER TABLE tickets ALTER COLUMN load_detail SET DATA TYPE JSON USING to_json(load_detail)")
-
-
-def _convert_json_desk_minutes(con: duckdb.DuckDBPyConnection) -> None:
-    """Warehouses written on 2026-12-06 hold tickets.desk_minutes as a JSON object; it becomes the
-    STRUCT with the same keys (schema.sql says why)."""
-    if _tickets_column_type(con, "desk_minutes") == "JSON":
-        shape = "{" + ", ".join(f'"{name}": "DOUBLE"' for name in DESK_MINUTES_FIELDS) + "}"
-        con.execute(f"ALTER TABLE tickets ALTER COLUMN desk_minutes SET DATA TYPE {DESK_MINUTES_TYPE} "
-                    f"USING json_transform(desk_minutes, '{shape}')")
-
-
-def _tickets_column_type(con: duckdb.DuckDBPyConnection, column: str) -> str:
-    found = con.execute(
-        "SELECT data_type FROM duckdb_columns() WHERE database_name = current_database() "
-        "AND schema_name = 'main' AND table_name = 'tickets' AND column_name = ?", [column]).fetchall()
-    return found[0][0] if found else ""
 
 
 def connect_memory() -> duckdb.DuckDBPyConnection:
