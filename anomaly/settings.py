@@ -45,6 +45,14 @@ class DetectorSettings:
     # quantile of the last level window's residuals, so a daily cycle the model cannot know yet
     # (a square wave, an office-hours peak) is not an anomaly; 0 = off.
     warmup_quantile: float = 0.95
+    # ... learned from which residuals: "raw" (all), "cleaned" (those beyond the MAD band's
+    # `clean_alpha` left out) or "recurring" (each cut to the largest of the same time the day
+    # before, within `warmup_recur_minutes`: a daily cycle recurs, a burst does not). "raw" by
+    # choice of the lead: "recurring" found 2-3 more early bursts on the generators but raised 5
+    # more false alerts on the project's sample and delays a new series' first verdict by ~a day
+    # (benchmarks/README.md, anomaly section 5).
+    warmup_band_from: str = "raw"
+    warmup_recur_minutes: float = 60.0
     # ... and the expectation is the median of the same slot of the day over the last
     # `warmup_daily_days` days, where that has fitted the last level window better than the level
     # ("auto") or always ("always"); 0 days = off (the level alone).
@@ -118,6 +126,9 @@ class DetectorSettings:
             raise SettingsError(f"[detection] warmup_daily = {self.warmup_daily!r}; valid: auto, always")
         if self.warmup_daily_scale not in ("split", "shared"):
             raise SettingsError(f"[detection] warmup_daily_scale = {self.warmup_daily_scale!r}; valid: split, shared")
+        if self.warmup_band_from not in ("raw", "cleaned", "recurring"):
+            raise SettingsError(f"[detection] warmup_band_from = {self.warmup_band_from!r}; "
+                                "valid: raw, cleaned, recurring")
         if self.novelty_metric not in ("ratio", "z"):
             raise SettingsError(f"[detection] novelty_metric = {self.novelty_metric!r}; valid: ratio, z")
         if not 0 < self.alpha < 0.5:

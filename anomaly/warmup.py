@@ -5,8 +5,10 @@ With a level alone a daily cycle is all residual. So, while there is no weekly s
   series better than its level (a series with a daily cycle; `warmup_daily`);
 - the residual scale of those points is measured against that expectation; the weekly model
   after the warm-up keeps the scale it had (`warmup_daily_scale = split`);
-- the band is at least the `warmup_quantile` of the last level window's residuals, and there is
-  no verdict until half a window of residuals has shown what the cycle does.
+- the band is at least the `warmup_quantile` of the last level window's residuals, each cut to
+  the largest one the same time the day before had (`warmup_band_from = recurring`: a daily cycle
+  comes back, a burst does not), and there is no verdict until half a window of them has shown
+  what the cycle does.
 """
 from __future__ import annotations
 
@@ -40,7 +42,7 @@ def warmup_baseline(history: np.ndarray, scale_history: np.ndarray, expected: np
     else:
         scale = residual_scale(scale_history, by_slot, step_seconds, s, is_counts)
     if s.warmup_quantile > 0:
-        scale = warmup_scale(scale, scale_history, by_slot, level_only, window, s, is_counts)
+        scale = warmup_scale(scale, scale_history, by_slot, level_only, window, s, is_counts, step_seconds)
     return by_slot, scale
 
 
@@ -78,7 +80,7 @@ def _warmup_rows(level_only: np.ndarray) -> int:
 
 
 def warmup_scale(scale: np.ndarray, history: np.ndarray, expected: np.ndarray, level_only: np.ndarray,
-                  window: int, s: DetectorSettings, is_counts: bool) -> np.ndarray:
+                  window: int, s: DetectorSettings, is_counts: bool, step_seconds: float) -> np.ndarray:
     """Sub-daily points with no weekly slot yet: the scale is at least the `warmup_quantile` of the
     last level window's |residuals| (as a normal sd). With a level only, a daily cycle is all
     residual, and a MAD sees only its bulk: a square wave that sits at its low value most of the day
@@ -88,8 +90,33 @@ def warmup_scale(scale: np.ndarray, history: np.ndarray, expected: np.ndarray, l
     resid = np.abs(history - expected)
     if is_counts:
         resid = resid / np.sqrt(count_variance(np.maximum(expected, 0.2), s))
+    resid = _band_residuals(resid, scale, s, step_seconds)
     q = _shift(pd.DataFrame(resid, copy=False).rolling(window, min_periods=max(3, window // 2))
                .quantile(s.warmup_quantile).to_numpy(), 1)
     wide = q / float(stats.norm.isf((1 - s.warmup_quantile) / 2))
     # No verdict until half a level window of residuals has shown what the cycle does.
     return np.where(level_only, np.where(np.isnan(wide), np.nan, np.fmax(scale, wide)), scale)
+
+
+def _band_residuals(resid: np.ndarray, scale: np.ndarray, s: DetectorSettings, step_seconds: float) -> np.ndarray:
+    """The |residuals| the warm-up band learns from (`warmup_band_from`). The band is there for a
+    daily cycle the level cannot know yet, which comes back every day; a burst does not.
+    - "raw": all of them (a sparse series' own earlier bursts widen the band for two days);
+    - "cleaned": those the MAD band puts beyond `clean_alpha` left out, as clean_baseline leaves
+      replaced points out of the scale (it also leaves out the routine blips of a heavy-tailed
+      sparse series, which then page: 3-4x the false alerts of the first two weeks, see
+      benchmarks/README.md);
+    - "recurring": each residual no larger than the largest one the same time of the previous day
+      (within `warmup_recur_minutes`) had: a daily cycle's residual recurs and is kept whole, a
+      burst's is cut to what the day before had at that time. The first day has no day before, so
+      no residual for the band: its verdicts wait for the second day's, as they waited for half a
+      level window already."""
+    if s.warmup_band_from == "cleaned":
+        limit = scale * float(stats.norm.isf(s.clean_alpha))
+        return np.where(resid > limit, np.nan, resid)
+    if s.warmup_band_from == "recurring":
+        day = steps_per(DAY_SECONDS, step_seconds)
+        half = int(s.warmup_recur_minutes * 60 // step_seconds)
+        near = pd.DataFrame(resid, copy=False).rolling(2 * half + 1, center=True, min_periods=1).max().to_numpy()
+        return np.minimum(resid, _shift(near, day))
+    return resid

@@ -9,6 +9,11 @@ sine, office hours with soft edges, or two peaks a day), a weekend at 60-100% of
 bursts of x1.5 .. x5 lasting 30 minutes to 6 hours: one in days 1-21, one in days 22-34 and, in half
 of the series, another in days 1-14. Bursts early on matter most: a new series must learn its daily
 cycle from its first days and still see a burst on day 3.
+
+`generate_sparse` draws a second family (names `sparse_*`, 5-minute only, its own random stream so
+the family above is unchanged): sparse, bursty counts with no daily cycle (sample_data/sparse_noise.py
+defines their normal burstiness), with the same 2-3 burst windows, each a sustained x3 .. x10 rise
+over 30 minutes to 6 hours. Their `mean` includes the routine noise bursts: the oracle knows them.
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sample_data import sparse_noise
 from sample_data.spike_series import write_counts_csv
 
 DAYS = 35
@@ -69,7 +75,8 @@ def _daily_cycle(phase: np.ndarray, rng: np.random.Generator) -> tuple[str, np.n
     return kind, f / f.mean()
 
 
-def _bursts(n_rows: int, step: int, rng: np.random.Generator) -> list[Burst]:
+def _bursts(n_rows: int, step: int, rng: np.random.Generator,
+            rises: tuple[float, float] = (0.5, 4.0)) -> list[Burst]:
     windows = [(1.0, 21.0), (22.0, 34.0)] + ([(1.0, 14.0)] if rng.random() < 0.5 else [])
     out: list[Burst] = []
     for lo, hi in windows:
@@ -80,7 +87,7 @@ def _bursts(n_rows: int, step: int, rng: np.random.Generator) -> list[Burst]:
         hours = float(rng.uniform(0.5, 6.0))
         start = int(day * DAY // step)
         length = max(1, int(round(hours * 3600 / step)))
-        rise = float(np.exp(rng.uniform(np.log(0.5), np.log(4.0))))
+        rise = float(np.exp(rng.uniform(np.log(rises[0]), np.log(rises[1]))))
         out.append(Burst(start, min(start + length - 1, n_rows - 1), rise, day))
     return sorted(out, key=lambda b: b.start)
 
@@ -110,6 +117,27 @@ def generate(n_series: int = 40, seed: int = 1) -> list[SubdailySeries]:
     """Half 5-minute, half hourly series."""
     rng = np.random.default_rng(seed)
     return [one_series(f"burst_{i:03d}", STEPS[i % 2], rng) for i in range(n_series)]
+
+
+def sparse_series(name: str, rng: np.random.Generator) -> SubdailySeries:
+    """A 5-minute sparse bursty series (no daily cycle) with 2-3 labelled x3 .. x10 bursts."""
+    step = sparse_noise.FIVE_MIN
+    start = pd.Timestamp("2026-01-05") + pd.Timedelta(days=int(rng.integers(0, 300)))
+    index = pd.date_range(start, periods=DAYS * DAY // step, freq=f"{step}s")
+    rate, k = sparse_noise.sparse_rate(rng), sparse_noise.sparse_k(rng)
+    mean = rate * sparse_noise.routine_factor(len(index), rng)
+    bursts = _bursts(len(index), step, rng, rises=(2.0, 9.0))
+    factor = np.ones(len(index))
+    for b in bursts:
+        factor[b.start:b.end + 1] = 1 + b.rise
+    counts = sparse_noise.nb_counts(mean * factor, k, rng)
+    return SubdailySeries(name, step, index, counts, mean, k, rate * 12, "none (sparse)", bursts)
+
+
+def generate_sparse(n_series: int = 10, seed: int = 1) -> list[SubdailySeries]:
+    """Sparse bursty 5-minute series, from a stream of their own (seed, 16)."""
+    rng = np.random.default_rng([seed, 16])
+    return [sparse_series(f"sparse_{i:03d}", rng) for i in range(n_series)]
 
 
 def write_series_csv(series: SubdailySeries, path: Path) -> None:

@@ -55,3 +55,32 @@ def test_oracle_sees_a_clear_burst_and_not_a_faint_one():
 def test_periods_split_at_day_14_and_21():
     assert [_period(d) for d in (0.0, 13.99, 14.0, 20.99, 21.0, 34.5)] == [
         "days 0-13", "days 0-13", "days 14-20", "days 14-20", "days 21-34", "days 21-34"]
+
+
+def test_sparse_family_has_no_daily_cycle_and_bursts_of_x3_to_x10():
+    """generate_sparse: 5-minute series whose mean is flat apart from routine 5-10 minute noise
+    bursts (x3-x8, part of normal behaviour, so in `mean`), with 2-3 labelled x3-x10 bursts of
+    30 minutes to 6 hours on top; its own random stream leaves `generate` as it was."""
+    from sample_data.subdaily_spikes import generate_sparse
+    a, b = generate_sparse(3, seed=4), generate_sparse(3, seed=4)
+    assert np.array_equal(a[0].counts, b[0].counts)
+    assert np.array_equal(generate(2, seed=4)[1].counts, generate(2, seed=4)[1].counts)
+    for s in a:
+        assert s.step_seconds == 300 and len(s.counts) == DAYS * DAY // 300
+        base = s.mean.min()
+        routine = s.mean > base
+        assert routine.mean() < 0.02
+        assert np.all((s.mean[routine] / base >= 3.0 - 1e-9) & (s.mean[routine] / base <= 8.0 + 1e-9))
+        for burst in s.spikes:
+            assert 2.0 <= burst.rise <= 9.0
+            assert 6 <= burst.end - burst.start + 1 <= 72
+
+
+def test_quiet_generator_adds_sparse_bursty_counts_last():
+    from sample_data.quiet_series import SHAPES, generate as quiet
+    series = quiet(1)
+    assert SHAPES[-1] == "sparse bursty counts" and len(series) == 32
+    sparse = [s for s in series if s.shape == "sparse bursty counts"]
+    assert [s.step_seconds for s in sparse] == [300, 300, 3600, 3600]
+    for s in sparse:
+        assert np.all(s.values >= 0) and np.all(s.values == np.round(s.values))

@@ -40,13 +40,18 @@ def test_a_ten_day_five_minute_daily_cycle_raises_no_alert():
 
 
 def test_the_square_wave_is_expected_exactly_from_its_first_verdicts():
-    """The slot of the day is taken exactly (not smoothed over an hour): on day 4, the first with
-    verdicts (two days of level window, then half a window of residuals), every point, the edges at
-    08:00 and 18:00 included, is expected at the value the three days before had there, and judged."""
+    """The slot of the day is taken exactly (not smoothed over an hour): on day 4 every point, the
+    edges at 08:00 and 18:00 included, is expected at the value the three days before had there.
+    Verdicts cover all of day 4 (two days of level window, then half a window of residuals). With
+    the band from recurring residuals (`warmup_band_from = recurring`, not the default) they start
+    at 23:00 that day: those residuals need the same time the day before (+-1 hour)."""
     out = detect_series(square_wave(10))
     day4 = out.iloc[3 * STEPS_PER_DAY:4 * STEPS_PER_DAY]
     assert np.array_equal(day4["expected"].to_numpy(), day4["value"].to_numpy())
     assert day4["upper"].notna().all()
+    recurring = detect_series(square_wave(10), DetectorSettings(warmup_band_from="recurring"))
+    assert recurring["upper"].first_valid_index() == pd.Timestamp("2026-03-05 23:00")
+    assert recurring.iloc[4 * STEPS_PER_DAY:]["upper"].notna().all()
     assert day4.loc["2026-03-05 08:00", "expected"] == 40.5
     assert day4.loc["2026-03-05 07:55", "expected"] == 10.5
 
