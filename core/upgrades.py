@@ -13,13 +13,14 @@ log = logging.getLogger(__name__)
 # tickets.desk_minutes' fields (schema.sql; pipelines/canonical_fields.py EXTRA_FIELDS name the same)
 DESK_MINUTES_FIELDS = ("first_response_business_minutes", "resolution_business_minutes", "requester_wait_minutes",
                        "requester_wait_business_minutes", "agent_wait_minutes", "agent_wait_business_minutes")
-DESK_MINUTES_TYPE = "STRUCT(" + ", ".join(f"{name} DOUBLE" for name in DESK_MINUTES_FIELDS) + ")"
+DESK_MINUTES_TYPE = "DOUBLE[]"
 RESOLVED_RULE_KEY = "solved_without_date_resolved"
 
 
 def upgrade_stored_data(con: duckdb.DuckDBPyConnection) -> None:
     _convert_struct_load_detail(con)
     _convert_json_desk_minutes(con)
+    _name_desk_minutes(con)
     _resolve_solved_tickets_without_date(con)
 
 
@@ -31,12 +32,24 @@ def _convert_struct_load_detail(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _convert_json_desk_minutes(con: duckdb.DuckDBPyConnection) -> None:
-    """Warehouses written on 2026-12-06 hold tickets.desk_minutes as a JSON object; it becomes the
-    STRUCT with the same keys (schema.sql says why)."""
-    if _tickets_column_type(con, "desk_minutes") == "JSON":
-        shape = "{" + ", ".join(f'"{name}": "DOUBLE"' for name in DESK_MINUTES_FIELDS) + "}"
-        con.execute(f"ALTER TABLE tickets ALTER COLUMN desk_minutes SET DATA TYPE {DESK_MINUTES_TYPE} "
-                    f"USING json_transform(desk_minutes, '{shape}')")
+    """Warehouses written on 2026-12-06 hold tickets.desk_minutes as a JSON object (or, for an
+    hour, a STRUCT); it becomes the list of the same figures in DESK_MINUTES_FIELDS' order."""
+    stored = _tickets_column_type(con, "desk_minutes")
+    if stored == "JSON":
+        items = ", ".join(f"CAST(desk_minutes->>'{name}' AS DOUBLE)" for name in DESK_MINUTES_FIELDS)
+    elif stored.startswith("STRUCT"):
+        items = ", ".join(f"desk_minutes.{name}" for name in DESK_MINUTES_FIELDS)
+    else:
+        return
+    con.execute(f"ALTER TABLE tickets ALTER COLUMN desk_minutes SET DATA TYPE {DESK_MINUTES_TYPE} "
+                f"USING CASE WHEN desk_minutes IS NOT NULL THEN [{items}] END")
+
+
+def _name_desk_minutes(con: duckdb.DuckDBPyConnection) -> None:
+    """The view that names desk_minutes' figures, for anyone querying the warehouse."""
+    figures = ", ".join(f"desk_minutes[{i}] AS {name}" for i, name in enumerate(DESK_MINUTES_FIELDS, start=1))
+    con.execute(f"CREATE OR REPLACE VIEW ticket_desk_minutes AS SELECT source, ticket_id, {figures} "
+                "FROM tickets WHERE desk_minutes IS NOT NULL")
 
 
 def _resolve_solved_tickets_without_date(con: duckdb.DuckDBPyConnection) -> None:

@@ -90,12 +90,10 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
     for name in extras:
         picks[name] = builder.text(name, trimmed=False)
     extra_columns = ""
-    if extras:     # (schema.sql says why one STRUCT column)
-        # every field named, so the value has the column's exact type whichever figures exist
-        figures = ", ".join(f"{name} := CASE WHEN TRY_CAST(raw_{name} AS DOUBLE) >= 0 "
-                            f"THEN TRY_CAST(raw_{name} AS DOUBLE) END" if name in extras
-                            else f"{name} := CAST(NULL AS DOUBLE)" for name in EXTRA_FIELDS)
-        extra_columns = f",\n    struct_pack({figures}) AS desk_minutes"
+    if extras:     # (schema.sql says why a list, in EXTRA_FIELDS' order)
+        figures = ", ".join(f"CASE WHEN TRY_CAST(raw_{name} AS DOUBLE) >= 0 THEN TRY_CAST(raw_{name} AS DOUBLE) END"
+                            if name in extras else "CAST(NULL AS DOUBLE)" for name in EXTRA_FIELDS)
+        extra_columns = f",\n    [{figures}] AS desk_minutes"
 
     category_map = {t: t for t in taxonomy}
     category_map.update(category_aliases)

@@ -212,12 +212,12 @@ def test_business_hours_minutes_are_kept_apart_from_calendar_ones(tmp_path, memo
     path = write_csv(tmp_path / "z.csv", ZENDESK_COLUMNS, rows)
     load(memory_con, path, config, timezone_name="UTC")
     got = one(memory_con, """SELECT CAST(first_response_at AS VARCHAR), CAST(resolved_at AS VARCHAR),
-        desk_minutes.first_response_business_minutes,
-        desk_minutes.resolution_business_minutes,
-        desk_minutes.requester_wait_minutes,
-        desk_minutes.requester_wait_business_minutes,
-        desk_minutes.agent_wait_minutes,
-        desk_minutes.agent_wait_business_minutes FROM tickets""")
+        first_response_business_minutes,
+        resolution_business_minutes,
+        requester_wait_minutes,
+        requester_wait_business_minutes,
+        agent_wait_minutes,
+        agent_wait_business_minutes FROM tickets JOIN ticket_desk_minutes USING (source, ticket_id)""")
     # calendar minutes over the weekend give the calendar times; business minutes stay their own figures
     assert got == ("2026-03-09 11:00:00+00", "2026-03-09 11:00:00+00", 60.0, 60.0, 3900.0, 30.0, 60.0, 0.0)
 
@@ -245,7 +245,7 @@ def test_an_export_with_only_business_hours_reply_times_leaves_frt_blank(tmp_pat
     assert "first_response_at" in result.missing_fields
     frt, figures = one(memory_con, "SELECT first_response_at, desk_minutes FROM tickets")
     assert frt is None
-    assert figures == {name: (45.0 if name == "first_response_business_minutes" else None) for name in EXTRA_FIELDS}
+    assert figures == [45.0 if name == "first_response_business_minutes" else None for name in EXTRA_FIELDS]
 
 
 ZENDESK_VIA = [("Mail", "email"), ("Email", "email"), ("Web form", "web"), ("Web Widget", "web"), ("API", "api"),
@@ -312,26 +312,32 @@ def test_jira_export_with_only_key_created_and_status(tmp_path, memory_con, conf
 
 
 def test_desk_minutes_holds_exactly_the_extra_fields_a_mapping_can_name(memory_con):
-    stored = one(memory_con, "SELECT data_type FROM duckdb_columns() WHERE table_name = 'tickets' "
-                             "AND column_name = 'desk_minutes'")[0]
     assert tuple(EXTRA_FIELDS) == DESK_MINUTES_FIELDS
-    assert stored == "STRUCT(" + ", ".join(f"{name} DOUBLE" for name in EXTRA_FIELDS) + ")"
+    named = [r[0] for r in memory_con.execute("DESCRIBE ticket_desk_minutes").fetchall()]
+    assert named == ["source", "ticket_id", *EXTRA_FIELDS]
 
 
-def test_a_warehouse_holding_desk_minutes_as_json_is_converted_with_its_figures(tmp_path, config):
-    """Warehouses written on 2026-12-06 hold desk_minutes as a JSON object; the next writer turns it
-    into the typed STRUCT, figures kept, and loads into it."""
+@pytest.mark.parametrize("old_type, old_value", [
+    ("JSON", """'{"first_response_business_minutes":45.0,"agent_wait_minutes":7}'"""),
+    ("STRUCT(" + ", ".join(f"{n} DOUBLE" for n in DESK_MINUTES_FIELDS) + ")",
+     "{" + ", ".join(f"'{n}': " + ("45.0" if n == "first_response_business_minutes" else "7" if n == "agent_wait_minutes"
+                                   else "NULL") for n in DESK_MINUTES_FIELDS) + "}"),
+])
+def test_a_warehouse_holding_desk_minutes_in_an_older_type_is_converted_with_its_figures(tmp_path, config,
+                                                                                        old_type, old_value):
+    """Warehouses written on 2026-12-06 hold desk_minutes as a JSON object (or a STRUCT); the next
+    writer turns it into the list, figures kept, and loads into it."""
     db = tmp_path / "wh.duckdb"
     with writing(db) as con:
         load(con, write_csv(tmp_path / "a.csv", ZENDESK_COLUMNS, [zendesk_row(Id="1")]), config, timezone_name="UTC")
+        con.execute("DROP VIEW ticket_desk_minutes")
         con.execute("ALTER TABLE tickets DROP COLUMN desk_minutes")
-        con.execute("ALTER TABLE tickets ADD COLUMN desk_minutes JSON")
-        con.execute("""UPDATE tickets SET desk_minutes = '{"first_response_business_minutes":45.0,"agent_wait_minutes":7}'""")
+        con.execute(f"ALTER TABLE tickets ADD COLUMN desk_minutes {old_type}")
+        con.execute(f"UPDATE tickets SET desk_minutes = {old_value}")
     with writing(db) as con:
         load(con, write_csv(tmp_path / "b.csv", ZENDESK_COLUMNS, [zendesk_row(Id="2", **{
             "First reply time in minutes within business hours": "12"})]), config, timezone_name="UTC")
-        got = con.execute("SELECT ticket_id, desk_minutes.first_response_business_minutes, "
-                          "desk_minutes.agent_wait_minutes, desk_minutes.resolution_business_minutes "
-                          "FROM tickets ORDER BY 1").fetchall()
+        got = con.execute("SELECT ticket_id, first_response_business_minutes, agent_wait_minutes, "
+                          "resolution_business_minutes FROM ticket_desk_minutes ORDER BY 1").fetchall()
     assert got[0] == ("1", 45.0, 7.0, None)
     assert got[1][:2] == ("2", 12.0)

@@ -48,20 +48,16 @@ ALTER TABLE tickets ADD COLUMN IF NOT EXISTS load_detail JSON;
 ALTER TABLE tickets ADD COLUMN IF NOT EXISTS ticket_number BIGINT;
 
 -- desk_minutes: figures a help desk exports beside the calendar ones (Zendesk's "... in minutes
--- within business hours" and wait times), one typed field each. Kept apart and never mixed into
--- the calendar metrics (a reply after a weekend is 0 business minutes); NULL unless the export has
--- such a column. One STRUCT column, not six: each top-level column costs every load's write even
--- when NULL (6 DOUBLE columns: +12% CPU on a 3M-row insert). It was a JSON object until
--- 2026-12-06: serialising it per row cost Zendesk loads ~10% CPU (benchmarks/README.md, ingest);
--- core/warehouse.py converts warehouses that hold the JSON.
-ALTER TABLE tickets ADD COLUMN IF NOT EXISTS desk_minutes STRUCT(
-    first_response_business_minutes DOUBLE,
-    resolution_business_minutes DOUBLE,
-    requester_wait_minutes DOUBLE,
-    requester_wait_business_minutes DOUBLE,
-    agent_wait_minutes DOUBLE,
-    agent_wait_business_minutes DOUBLE
-);
+-- within business hours" and wait times), as a list of six DOUBLE in this order:
+-- first_response_business_minutes, resolution_business_minutes, requester_wait_minutes,
+-- requester_wait_business_minutes, agent_wait_minutes, agent_wait_business_minutes (NULL where the
+-- export lacks one); the view ticket_desk_minutes names them. Kept apart and never mixed into the
+-- calendar metrics (a reply after a weekend is 0 business minutes); NULL unless the export has such
+-- a column. A list, not six columns nor a STRUCT: each of those costs every load's write even when
+-- NULL (a STRUCT of six: +9% on a 10M canonical load), a NULL list is one column; and not a JSON
+-- object, which costs serialising per row (benchmarks/README.md, ingest). Older types are
+-- converted by core/upgrades.py.
+ALTER TABLE tickets ADD COLUMN IF NOT EXISTS desk_minutes DOUBLE[];
 -- (warehouses written between 2026-12-06 19:59 and 20:30 UTC held them as six columns)
 ALTER TABLE tickets DROP COLUMN IF EXISTS first_response_business_minutes;
 ALTER TABLE tickets DROP COLUMN IF EXISTS resolution_business_minutes;
