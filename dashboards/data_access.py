@@ -25,7 +25,7 @@ from dashboards.connection import WarehouseConnections
 from dashboards.reads import READS, Read
 
 ROOT = Path(__file__).resolve().parents[1]
-READ_THREADS = 4    # per request; more would only queue on the cores behind each other
+READ_THREADS = 2    # per request: one per core; 4 queued behind each other (bench_dashboard at 10M: scorecard p95 99-116 ms with 2, 137-141 with 4)
 
 
 def code_stamp() -> str:
