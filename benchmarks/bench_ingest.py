@@ -126,11 +126,15 @@ COPY (
 """
 
 
-def run_child(body: str) -> dict:
+def run_child(body: str, reads: Path | None = None) -> dict:
     code = CHILD_PRELUDE.format(root=str(ROOT)) + body + CHILD_EPILOGUE
     # Each case starts with the page cache written back, so that none pays for the disk writes
-    # of the case before it (the plain load's database file, the incremental input just written).
+    # of the case before it (the plain load's database file, the incremental input just written),
+    # and with its input file read once, so that none pays for reading it from disk (the first
+    # case on a file used to: like with like, warm with warm).
     os.sync()
+    if reads is not None:
+        warm_page_cache(reads)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-4000:])
@@ -138,6 +142,12 @@ def run_child(body: str) -> dict:
     if proc.stderr.strip().startswith("{"):
         result.update(json.loads(proc.stderr.strip().splitlines()[-1]))
     return result
+
+
+def warm_page_cache(path: Path) -> None:
+    with open(path, "rb") as fh:
+        while fh.read(1 << 24):
+            pass
 
 
 def make_inputs(rows: int) -> dict[str, Path]:
@@ -163,13 +173,14 @@ def bench(rows: int, skip_pandas: bool) -> dict:
         db = WORK / f"wh_{fmt}_{rows}.duckdb"
         for stale in (db, Path(str(db) + ".next"), Path(str(db) + ".prev")):
             stale.unlink(missing_ok=True)
-        ours = run_child(SAFETYOPS_CASE.format(db=str(db), path=str(path), fresh=True))
-        plain = run_child(DUCKDB_CASE.format(db=str(WORK / f"plain_{fmt}.duckdb"), path=str(path)))
+        ours = run_child(SAFETYOPS_CASE.format(db=str(db), path=str(path), fresh=True), reads=path)
+        plain = run_child(DUCKDB_CASE.format(db=str(WORK / f"plain_{fmt}.duckdb"), path=str(path)), reads=path)
         (WORK / f"plain_{fmt}.duckdb").unlink(missing_ok=True)
         entry = {"file_mb": path.stat().st_size / 2**20, "safetyops": ours, "duckdb_plain": plain,
                  "ratio_vs_duckdb": ours["seconds"] / plain["seconds"]}
         if not skip_pandas:
-            entry["pandas"] = run_child(PANDAS_CASES[fmt].format(path=str(path), out=str(WORK / "pandas_out.parquet")))
+            entry["pandas"] = run_child(PANDAS_CASES[fmt].format(path=str(path), out=str(WORK / "pandas_out.parquet")),
+                                        reads=path)
         if fmt == "canonical":
             entry.update(bench_incremental(rows, path, db, ours["seconds"]))
         for case in ("safetyops", "duckdb_plain", "pandas"):
