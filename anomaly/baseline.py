@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from anomaly.residual_scale import count_variance, residual_scale, scale_uncertainty  # noqa: F401  (re-exported)
-from anomaly.rolling import (DAY_SECONDS, WEEK_SECONDS, _nanmedian_first_axis, _past, _past_mean_count,  # noqa: F401
+from anomaly.residual_scale import residual_scale
+from anomaly.rolling import (DAY_SECONDS, WEEK_SECONDS, _nanmedian_first_axis, _past, _past_mean_count,
                              _rolling_median, _shift, steps_per)
 from anomaly.settings import DetectorSettings
 from anomaly.warmup import warmup_baseline

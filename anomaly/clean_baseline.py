@@ -18,7 +18,8 @@ from dataclasses import replace
 import numpy as np
 
 from anomaly.band import band
-from anomaly.baseline import DAY_SECONDS, Baseline, compute_baseline, steps_per
+from anomaly.baseline import Baseline, compute_baseline
+from anomaly.rolling import DAY_SECONDS, steps_per
 from anomaly.settings import DetectorSettings
 
 

@@ -28,7 +28,8 @@ import pandas as pd
 
 from anomaly.alerts import alert_runs, merge_gap_steps
 from anomaly.band import band, size_limits
-from anomaly.baseline import DAY_SECONDS, Baseline, _shift, steps_per
+from anomaly.baseline import Baseline
+from anomaly.rolling import DAY_SECONDS, _shift, steps_per
 from anomaly.clean_baseline import clean_baseline, run_lengths
 from anomaly.window_evidence import window_p_up
 from anomaly.settings import DetectorSettings

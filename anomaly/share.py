@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from anomaly.alerts import Alert
-from anomaly.baseline import Baseline, compute_baseline, residual_scale
+from anomaly.baseline import Baseline, compute_baseline
+from anomaly.residual_scale import residual_scale
 from anomaly.detector import Verdicts, evaluate_points
 from anomaly.settings import DetectorSettings
 

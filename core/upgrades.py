@@ -48,7 +48,7 @@ def _convert_json_desk_minutes(con: duckdb.DuckDBPyConnection) -> None:
 def _name_desk_minutes(con: duckdb.DuckDBPyConnection) -> None:
     """The view that names desk_minutes' figures, for anyone querying the warehouse."""
     figures = ", ".join(f"desk_minutes[{i}] AS {name}" for i, name in enumerate(DESK_MINUTES_FIELDS, start=1))
-    con.execute(f"CREATE OR REPLACE VIEW ticket_desk_minutes AS SELECT source, ticket_id, {figures} "
+    con.execute(f"CREATE VIEW IF NOT EXISTS ticket_desk_minutes AS SELECT source, ticket_id, {figures} "
                 "FROM tickets WHERE desk_minutes IS NOT NULL")
 
 

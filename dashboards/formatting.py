@@ -53,6 +53,12 @@ def duration_scale(values, unit: str) -> tuple[str, float]:
     return big if known and max(known) >= 2 * big[1] else small
 
 
+def unit_scales(values_by_unit: dict[str, list]) -> dict[str, tuple[str, float]]:
+    """The display scale of each duration unit over every value shown with it (a set of tiles, a
+    table): every measure in minutes shares one scale, every measure in hours another."""
+    return {unit: duration_scale(values, unit) for unit, values in values_by_unit.items() if is_duration(unit)}
+
+
 def format_duration(value, scale: tuple[str, float]) -> str:
     name, divisor = scale
     return "–" if is_missing(value) else format_value(float(value) / divisor, name)

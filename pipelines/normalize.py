@@ -169,7 +169,7 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
     priority_in_file = "true" if mapping.has_data_for("priority", header) else "false"
     # Likewise a category the export lacks: no per-row note repeating it (each noted row also costs
     # a load_detail object). Solved tickets without a date keep their note: it counts them.
-    category_in_file = "false" if "abuse_category" in mapping.fields_without_data(header) else "true"
+    category_in_file = "true" if mapping.has_data_for("abuse_category", header) else "false"
     sql = f"""
 INSERT INTO tickets BY NAME
 WITH source_fields AS (

@@ -1,6 +1,7 @@
 """What every command receives: the loaded config and the output mode."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import click
@@ -35,3 +36,14 @@ def db_option(f):
         return value
     return click.option("--db", "db_path", metavar="PATH", expose_value=False, callback=callback,
                         is_eager=True, help="Warehouse file (default from config, or SAFETYOPS_DB).")(f)
+
+
+def echo_rows(rows: list[dict], fmt: str, empty: str, line) -> None:
+    """A list command's output: JSON (strict: no NaN) or one `line(row)` per row, `empty` when none."""
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=1, allow_nan=False))
+    elif not rows:
+        click.echo(empty)
+    else:
+        for row in rows:
+            click.echo(line(row))

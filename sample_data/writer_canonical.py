@@ -1,4 +1,4 @@
-"""The canonical format (DESIGN.md): as a typed arrow table, and as tickets_canonical.csv."""
+"""The canonical format (docs/mapping.md): as a typed arrow table, and as tickets_canonical.csv."""
 from __future__ import annotations
 
 import numpy as np

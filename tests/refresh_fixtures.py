@@ -1,6 +1,6 @@
 """Small canonical CSV exports and helpers for the refresh and report tests.
 
-Files are written with the canonical header of DESIGN.md, so they go through the real loader.
+Files are written with the canonical header (docs/mapping.md), so they go through the real loader.
 """
 from __future__ import annotations
 

@@ -9,7 +9,8 @@ import pytest
 from scipy import stats
 
 from anomaly.band import Band
-from anomaly.baseline import Baseline, _pooled_level, scale_uncertainty
+from anomaly.baseline import Baseline, _pooled_level
+from anomaly.residual_scale import scale_uncertainty
 from anomaly.csv_series import detect_csv
 from anomaly.evaluate_quiet import evaluate_quiet_series
 from anomaly.settings import DetectorSettings

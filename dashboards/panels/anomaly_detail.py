@@ -115,13 +115,17 @@ register(Panel("anomaly-explanation", "What happened", load_explanation, render_
 
 # ---- the series (or, for a mix alert, the shares that moved) -----------------------------------------
 
-def load_series(ctx: PanelContext) -> pd.DataFrame:
+def _detail_frame(ctx: PanelContext, of_alert) -> pd.DataFrame:
+    """`of_alert(detail)` for a stored alert; a category-mix alert's shares that moved; empty for an
+    unknown id."""
     detail = load_detail(ctx)
     if detail is None:
         return pd.DataFrame()
-    if is_mix(detail):
-        return mix_movers(detail)
-    return detail["series"].assign(unit=alert_unit(detail["metric"]))
+    return mix_movers(detail) if is_mix(detail) else of_alert(detail)
+
+
+def load_series(ctx: PanelContext) -> pd.DataFrame:
+    return _detail_frame(ctx, lambda detail: detail["series"].assign(unit=alert_unit(detail["metric"])))
 
 
 def _local(ts, config) -> pd.Timestamp:
@@ -192,12 +196,7 @@ register(Panel("anomaly-series", "Series, expected band and flagged span", load_
 # ---- what drives it ------------------------------------------------------------------------------------
 
 def load_contributors(ctx: PanelContext) -> pd.DataFrame:
-    detail = load_detail(ctx)
-    if detail is None:
-        return pd.DataFrame()
-    if is_mix(detail):
-        return mix_movers(detail)
-    return pd.DataFrame(detail.get("contributors") or [])
+    return _detail_frame(ctx, lambda detail: pd.DataFrame(detail.get("contributors") or []))
 
 
 CONTRIBUTOR_COLUMNS = [("dimension", "dimension", ""), ("value", "value", ""), ("observed", "observed", "tickets"),

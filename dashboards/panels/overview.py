@@ -6,8 +6,7 @@ from dash import dcc, html
 
 from metrics.registry import METRICS
 from dashboards.figures import attainment_axis, time_lines, target_line
-from dashboards.formatting import (duration_scale, format_change, format_duration, format_value, is_duration,
-                                   is_missing, judge)
+from dashboards.formatting import format_change, format_duration, format_value, is_missing, judge, unit_scales
 from dashboards.panels.abuse import load_daily_by_category, render_stacked_categories
 from dashboards.panels.maturing import mark_maturing_periods
 from dashboards.panels.base import Panel, PanelContext, register
@@ -61,14 +60,11 @@ def sparkline(ctx: PanelContext, metric: str) -> dict:
 def tile_scales(df: pd.DataFrame) -> dict[str, tuple[str, float]]:
     """One display unit per duration measure over all its tiles (first response p50 and p90 both in
     hours, or both in minutes), chosen by the largest value, previous value or target shown."""
-    scales = {}
-    for unit in {METRICS[m].unit for m in df["metric"]} - {None}:
-        if not is_duration(unit):
-            continue
-        rows = df[[METRICS[m].unit == unit for m in df["metric"]]]
-        values = [v for col in ("value", "previous_value", "target") if col in rows for v in rows[col]]
-        scales[unit] = duration_scale(values, unit)
-    return scales
+    values_by_unit: dict[str, list] = {}
+    for _, row in df.iterrows():
+        values_by_unit.setdefault(METRICS[row["metric"]].unit, []).extend(
+            row[col] for col in ("value", "previous_value", "target") if col in df)
+    return unit_scales(values_by_unit)
 
 
 def tile(row, ctx: PanelContext, scales: dict | None = None) -> html.Div:

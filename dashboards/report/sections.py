@@ -9,8 +9,7 @@ import math
 
 import pandas as pd
 
-from dashboards.formatting import (duration_scale, format_change, format_duration, format_value, is_duration,
-                                  is_missing, judge)
+from dashboards.formatting import format_change, format_duration, format_value, is_missing, judge, unit_scales
 from dashboards.report.weeks import ReportWeek
 from metrics.query import MetricQuery, run_query
 from metrics.registry import METRICS
@@ -55,18 +54,14 @@ def _text(metric: str, value, scales: dict | None) -> str:
 
 
 def duration_scales(values_by_metric: dict[str, list]) -> dict[str, tuple[str, float]]:
-    """One display unit per measure in a table: the p50 and p90 of first response (and every row
-    of their columns) share minutes or hours, picked by the largest value shown, so '117 min'
-    never sits beside '6.9 h'."""
-    families: dict[str, list] = {}
+    """One display unit per measure in a table, by the rule the KPI tiles use (unit_scales): the p50
+    and p90 of first response (and every row of their columns) share minutes or hours, picked by the
+    largest value shown, so '117 min' never sits beside '6.9 h'."""
+    values_by_unit: dict[str, list] = {}
     for metric, values in values_by_metric.items():
-        if is_duration(_unit(metric)):
-            families.setdefault(_measure(metric), []).extend(values)
-    return {m: duration_scale(families[_measure(m)], _unit(m)) for m in values_by_metric if is_duration(_unit(m))}
-
-
-def _measure(metric: str) -> str:
-    return metric.rsplit("_p", 1)[0]
+        values_by_unit.setdefault(_unit(metric), []).extend(values)
+    scales = unit_scales(values_by_unit)
+    return {m: scales[_unit(m)] for m in values_by_metric if _unit(m) in scales}
 
 
 def headline_kpis(con, config, week: ReportWeek, filters) -> list[dict]:

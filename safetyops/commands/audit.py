@@ -1,12 +1,11 @@
 """`safetyops audit list`: the append-only log of sign-ins, writes, user changes and API use."""
 from __future__ import annotations
 
-import json
 
 import click
 
 from dashboards.auth import audit, store
-from safetyops.context import db_option, pass_app
+from safetyops.context import db_option, echo_rows, pass_app
 
 
 @click.group("audit")
@@ -24,11 +23,6 @@ def command() -> None:
 def list_command(app, limit, action, who, fmt) -> None:
     """The newest entries first."""
     rows = audit.entries(store.users_path(app.config), limit=limit, action=action, who=who)
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=1))
-        return
-    if not rows:
-        click.echo("(no entries)")
-    for r in rows:
-        click.echo(f"{r['at']}  {r['action']:<15} {r['who'] or '-':<20} {r['target'] or '-':<30} "
-                   f"{r['remote'] or '-':<15} {r['detail'] or ''}")
+    echo_rows(rows, fmt, "(no entries)",
+              lambda r: f"{r['at']}  {r['action']:<15} {r['who'] or '-':<20} {r['target'] or '-':<30} "
+                        f"{r['remote'] or '-':<15} {r['detail'] or ''}")

@@ -6,7 +6,6 @@ Each change is written to the audit log as done by the operating-system user run
 from __future__ import annotations
 
 import getpass
-import json
 import sys
 
 import click
@@ -14,7 +13,7 @@ import click
 from dashboards.auth import audit, store
 from dashboards.auth.errors import AuthError
 from dashboards.auth.roles import ROLES
-from safetyops.context import db_option, pass_app
+from safetyops.context import db_option, echo_rows, pass_app
 
 
 def _operator() -> str:
@@ -29,6 +28,13 @@ def _read_password(password_stdin: bool) -> str:
         raise AuthError("pass the password on stdin with --password-stdin (e.g. from a password manager)")
     text = sys.stdin.readline()
     return text[:-1] if text.endswith("\n") else text
+
+
+def _recorded(app, path, action: str, name: str, message: str, detail: dict | None = None) -> None:
+    """A change done: into the audit log as the operating-system user's, and said unless --quiet."""
+    audit.record(path, action, _operator(), name, detail)
+    if not app.quiet:
+        click.echo(message)
 
 
 @click.group("users")
@@ -47,9 +53,8 @@ def add_command(app, name, role, vendor, password_stdin) -> None:
     """Add a user."""
     path = store.users_path(app.config)
     user = store.add_user(path, name, role, _read_password(password_stdin), vendor)
-    audit.record(path, "user_add", _operator(), user.name, {"role": user.role, "vendor": user.vendor})
-    if not app.quiet:
-        click.echo(f"added {user.name} ({user.role}{': ' + user.vendor if user.vendor else ''})")
+    shown = f"{user.role}: {user.vendor}" if user.vendor else user.role
+    _recorded(app, path, "user_add", user.name, f"added {user.name} ({shown})", {"role": user.role, "vendor": user.vendor})
 
 
 @command.command("list")
@@ -58,15 +63,10 @@ def add_command(app, name, role, vendor, password_stdin) -> None:
 @pass_app
 def list_command(app, fmt) -> None:
     """Every user with role, vendor and whether an API token is set."""
-    rows = store.list_users(store.users_path(app.config))
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=1))
-        return
-    if not rows:
-        click.echo("(no users: add one with `safetyops users add NAME --role admin --password-stdin`)")
-    for r in rows:
-        click.echo(f"{r['name']:<24} {r['role']:<8} {r['vendor'] or '-':<24} "
-                   f"{'token' if r['api_tokens'] else '-':<6} {r['created_at']}")
+    echo_rows(store.list_users(store.users_path(app.config)), fmt,
+              "(no users: add one with `safetyops users add NAME --role admin --password-stdin`)",
+              lambda r: f"{r['name']:<24} {r['role']:<8} {r['vendor'] or '-':<24} "
+                        f"{'token' if r['api_tokens'] else '-':<6} {r['created_at']}")
 
 
 @command.command("remove")
@@ -77,9 +77,7 @@ def remove_command(app, name) -> None:
     """Remove a user; their sessions and API token stop working at once."""
     path = store.users_path(app.config)
     store.remove_user(path, name)
-    audit.record(path, "user_remove", _operator(), name)
-    if not app.quiet:
-        click.echo(f"removed {name}")
+    _recorded(app, path, "user_remove", name, f"removed {name}")
 
 
 @command.command("passwd")
@@ -91,9 +89,7 @@ def passwd_command(app, name, password_stdin) -> None:
     """Set a new password (signs the user out everywhere)."""
     path = store.users_path(app.config)
     store.set_password(path, name, _read_password(password_stdin))
-    audit.record(path, "user_passwd", _operator(), name)
-    if not app.quiet:
-        click.echo(f"password changed for {name}")
+    _recorded(app, path, "user_passwd", name, f"password changed for {name}")
 
 
 @command.command("token")
@@ -104,7 +100,6 @@ def token_command(app, name) -> None:
     """A new API token for NAME (replaces the old one), printed on the last line; shown only once."""
     path = store.users_path(app.config)
     token = store.new_token(path, name)
-    audit.record(path, "token_new", _operator(), name)
-    if not app.quiet:
-        click.echo(f"API token for {name} (use as `Authorization: Bearer TOKEN`; it is not shown again):")
+    _recorded(app, path, "token_new", name,
+              f"API token for {name} (use as `Authorization: Bearer TOKEN`; it is not shown again):")
     click.echo(token)
