@@ -117,3 +117,44 @@ def test_a_warehouse_from_before_the_column_gets_it_and_its_rows_are_still_repla
     assert connect_read(db).execute(
         "SELECT ticket_id, ticket_number, updated_at::DATE::VARCHAR FROM tickets ORDER BY ticket_id").fetchall() == [
         ("10", 10, "2026-03-05"), ("11", None, "2026-03-02"), ("12", 12, "2026-03-05")]
+
+
+# A first load's repeated ids. Numeric ids are screened by a bitmap over their range
+# (pipelines/versions.py) unless the range is too wide for one; each case must still keep exactly
+# the newest version of every id, whichever way its repeats were found.
+REPEAT_CASES = {
+    "dense numbers, one repeated": ["1", "2", "3", "2"],
+    "dense numbers, none repeated, a text id repeated": ["1", "2", "ABC", "ABC"],
+    "numbers too far apart for a bitmap, one repeated": ["1", "9223372036854775807", "1"],
+    "numbers too far apart for a bitmap, none repeated": ["-9223372036854775807", "9223372036854775807"],
+    "negative and positive numbers, one repeated": ["-3", "0", "3", "-3"],
+    "a number and a spelling of it that is not its number": ["7", "07", "7"],
+    "only text ids": ["A", "B", "A"],
+}
+
+
+@pytest.mark.parametrize("ids", REPEAT_CASES.values(), ids=REPEAT_CASES.keys())
+def test_a_first_load_keeps_the_newest_version_of_each_repeated_id(tmp_path, memory_con, config, ids):
+    rows = [canonical_row(ticket_id=i, created_at="2026-02-20T10:00:00Z", updated_at=f"2026-03-{day:02d}T10:00:00Z")
+            for day, i in enumerate(ids, start=1)]
+    result = load(memory_con, write_csv(tmp_path / "t.csv", CANONICAL_COLUMNS, rows), config)
+    newest = {i: f"2026-03-{day:02d}" for day, i in enumerate(ids, start=1)}    # later days overwrite
+    assert (result.rows_inserted, result.rows_stale) == (len(newest), len(ids) - len(newest))
+    assert dict(memory_con.execute("SELECT ticket_id, updated_at::DATE::VARCHAR FROM tickets").fetchall()) == newest
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ids=st.lists(st.one_of(st.integers(-50, 50).map(str), ID_TEXT), min_size=1, max_size=12))
+def test_a_first_load_with_repeats_keeps_one_newest_row_per_id(tmp_path_factory, config, ids):
+    from core.warehouse import connect_memory
+    folder = tmp_path_factory.mktemp("repeats")
+    con = connect_memory()
+    try:
+        rows = [canonical_row(ticket_id=i, created_at="2026-02-20T10:00:00Z",
+                              updated_at=f"2026-03-{day:02d}T10:00:00Z") for day, i in enumerate(ids, start=1)]
+        load(con, write_csv(folder / "a.csv", CANONICAL_COLUMNS, rows), config)
+        newest = {i: f"2026-03-{day:02d}" for day, i in enumerate(ids, start=1)}
+        assert con.execute("SELECT count(*) FROM tickets").fetchall()[0][0] == len(newest)
+        assert dict(con.execute("SELECT ticket_id, updated_at::DATE::VARCHAR FROM tickets").fetchall()) == newest
+    finally:
+        con.close()
