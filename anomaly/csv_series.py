@@ -105,10 +105,12 @@ def _parse_values(path: Path, col: str, raw: list[str]) -> np.ndarray:
 
 
 def kind_settings(kind: str, s: DetectorSettings) -> DetectorSettings:
-    """Counts: negative binomial, spikes up (as configured). Levels: robust normal band, both ways."""
+    """Counts: negative binomial, spikes up (as configured). Levels: robust normal band, both ways,
+    with the level floors (`level_min_excess`, `level_min_rise_pct`) for the count ones."""
     if kind == "count":
         return replace(s, count_model="counts")
-    return replace(s, count_model="continuous", direction="both")
+    return replace(s, count_model="continuous", direction="both", min_excess=s.level_min_excess,
+                   min_rise_pct=s.level_min_rise_pct)
 
 
 def detect_csv(path: Path, time_col: str = "timestamp", value_col: str = "value",

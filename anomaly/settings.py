@@ -79,6 +79,11 @@ class DetectorSettings:
     # Practical size: a significant rise must also be big enough to matter.
     min_excess: float = 5.0           # tickets above expected (counts) or units above (continuous)
     min_rise_pct: float = 30.0        # % above expected (below 50 so +50% spikes clear it despite noise)
+    # ... for a file's level series (`detect-csv --kind level`: CPU percent, latency, a rate), whose
+    # units the detector cannot know: an absolute floor of 5 units is no floor on a latency in ms
+    # and a wall on an error rate in percent. Set them to the size that matters for your series.
+    level_min_excess: float = 0.0
+    level_min_rise_pct: float = 0.0
     direction: str = "up"
     # Sustained rise: enough consecutive points each with p <= sustained_alpha (and the minimum
     # size) also alert; the run must span sustained_hours (2 days = 2 daily points, 48 hourly ones).

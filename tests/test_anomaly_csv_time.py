@@ -125,3 +125,27 @@ def test_a_level_series_flags_both_ways_and_a_shift_raises_one_alert(tmp_path):
     # flagged until the shift is accepted as the new level (shift_days), then the baseline follows it
     assert result.frame["is_anomaly"].sum() < 24 * 9
     assert abs(result.frame["expected"].iloc[-1] - 65) < 3
+
+
+def _error_rate_with_a_spike(path):
+    """5-minute error rate in percent around 0.8 (noise 0.05), at 1.6 for two hours on day 20."""
+    rng = np.random.default_rng(9)
+    index = pd.date_range("2026-01-01", periods=12 * 24 * 28, freq="5min")
+    values = 0.8 + rng.normal(0, 0.05, len(index))
+    spike = 12 * 24 * 20 + 12 * 10
+    values[spike:spike + 24] = 1.6 + rng.normal(0, 0.05, 24)
+    write(path, index.strftime("%Y-%m-%d %H:%M"), np.round(values, 3))
+    return index[spike]
+
+
+def test_a_level_in_small_units_alerts_on_its_spike_without_a_size_floor(tmp_path):
+    """A doubled error rate (+0.8 points) is the clearest anomaly such a series can have: the counts'
+    floor of 5 units would have hidden it for good."""
+    from anomaly.settings import DetectorSettings
+    path = tmp_path / "errors.csv"
+    spike_at = _error_rate_with_a_spike(path)
+    frame = detect_csv(path).frame
+    alerts = {a for a in frame["alert_id"] if a}
+    assert spike_at.strftime("%Y-%m-%d %H:%M") in {a[:16].replace("T", " ") for a in alerts}
+    floored = detect_csv(path, settings=DetectorSettings().with_overrides({"level_min_excess": 1.0})).frame
+    assert not any(floored["alert_id"])       # a floor a user sets is kept
