@@ -31,7 +31,13 @@ class DetectorSettings:
     daily_level_stat: str = "mean"    # ... mean or median
     daily_level_long_days: float = 56.0  # ... pulled toward the mean of this many days as far as noise allows; 0 = off
     profile_shrink: bool = True       # ... each weekday's factor shrunk toward 1 by its own sampling noise
-    daily_profile_weeks: int = 12     # ... weekday profile from this many past weeks
+    # ... weekday profile from this many past weeks: their "winsorized" mean (each week's ratio
+    # clipped at 2 robust sds from the median: a spike counts as 2 sds, ordinary weeks in full) or
+    # "median". The band allows for the profile's error by its efficiency (median pi/2, winsorized
+    # 1.05) and weeks, so a profile from 26 weeks both errs less and needs a narrower band
+    # (benchmarks/README.md, anomaly section 5, session of 2026-12-07).
+    daily_profile_weeks: int = 26
+    daily_profile_stat: str = "winsorized"
     baseline_error: bool = True       # ... the baseline's own error widens the band (most for sums of days)
     scale_dof_factor: float = 1.0     # ... and the scale's: Student's t with this x n residuals dof; 0 = off
     seasonal_pseudo_count: float = 5.0  # shrinks the weekly ratio toward 1 where counts are small
@@ -73,7 +79,7 @@ class DetectorSettings:
     shift_days: float = 7.0
     # Band and significance.
     alpha: float = 1e-4               # one-sided tail probability that makes a point significant
-    alpha_daily: float = 1.5e-5       # ... on daily steps, where a point and its 2-4 day sums are all tested
+    alpha_daily: float = 4e-5         # ... on daily steps, where a point and its 2-4 day sums are all tested
     count_model: str = "auto"         # auto: counts when every value is a non-negative integer
     nb_dispersion_floor: float = 0.01  # extra variance share mu^2*k even when MAD says less
     # Practical size: a significant rise must also be big enough to matter.
@@ -127,6 +133,9 @@ class DetectorSettings:
                                 f"valid: {', '.join(COUNT_MODELS)}")
         if self.daily_model not in ("profile", "slots"):
             raise SettingsError(f"[detection] daily_model = {self.daily_model!r}; valid: profile, slots")
+        if self.daily_profile_stat not in ("median", "winsorized"):
+            raise SettingsError(f"[detection] daily_profile_stat = {self.daily_profile_stat!r}; "
+                                "valid: median, winsorized")
         if self.warmup_daily not in ("auto", "always"):
             raise SettingsError(f"[detection] warmup_daily = {self.warmup_daily!r}; valid: auto, always")
         if self.warmup_daily_scale not in ("split", "shared"):

@@ -46,7 +46,7 @@ def test_a_level_shift_keeps_the_short_level_and_noise_keeps_the_long_one():
 
 
 def test_the_scale_from_few_residuals_widens_the_band_like_students_t():
-    s = DetectorSettings()
+    s = DetectorSettings(alpha_daily=1.5e-5)   # the alpha these widths were worked out for
     z = stats.norm.isf(s.alpha_daily)
     widen = scale_uncertainty(np.array([[6.0], [28.0], [182.0], [np.nan]]), s)[:, 0]
     assert widen[0] == pytest.approx(stats.t.isf(s.alpha_daily, 6) / z)
