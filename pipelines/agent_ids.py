@@ -4,20 +4,17 @@ Computed by a Python function DuckDB calls once per vector of rows, not in SQL: 
 few hundred agents, so a vector of 2,048 rows holds a handful of names, and hashing each distinct
 name once (with a bounded cache across vectors) costs a fraction of the two SHA-256 per row the
 same HMAC costs in SQL (benchmarks/README.md, ingest). The values are identical either way
-(tests/test_agent_ids.py), so warehouses loaded before keep their agent ids.
+(tests/test_sql_functions.py), so warehouses loaded before keep their agent ids.
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Callable
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.personal_data import hmac_hex
 
-FUNCTION_NAME = "safetyops_agent_id"
 _CACHE_LIMIT = 100_000      # names; a file of millions of distinct "agents" must not grow it forever
 
 
@@ -51,13 +48,3 @@ def vector_function(key: str) -> Callable[[pa.Array | pa.ChunkedArray], pa.Array
         return known_ids.take(at)
 
     return agent_ids
-
-
-@contextmanager
-def registered(con: duckdb.DuckDBPyConnection, key: str) -> Iterator[None]:
-    """`safetyops_agent_id(lower(name))` callable in SQL on `con` while the block runs."""
-    con.create_function(FUNCTION_NAME, vector_function(key), ["VARCHAR"], "VARCHAR", type="arrow")
-    try:
-        yield
-    finally:
-        con.remove_function(FUNCTION_NAME)

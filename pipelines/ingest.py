@@ -18,7 +18,7 @@ import duckdb
 from core.config import Config
 from core.errors import InputError
 from core.sql_files import bound_params, run_sql_file
-from pipelines import agent_ids, csv_dialect, readers
+from pipelines import csv_dialect, readers, sql_functions
 from pipelines.canonical_fields import BY_NAME, missing_field_note
 from pipelines.load_runs import (LoadResult, already_loaded, file_sha256, may_have_been_loaded, record_load_run,
                                  write_parser_rejects)
@@ -166,7 +166,7 @@ def _load(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, c
     matters, rejected ones and versions that tie within the file, are read again in order."""
     raw = _read(con, path, mapping, dialect, progress)
     try:
-        with agent_ids.registered(con, config.hash_key):
+        with sql_functions.registered(con, config.hash_key):
             return _load_raw(con, path, digest, mapping, zone, config, progress, started_at, transaction, raw, dialect)
     finally:
         readers.drop_raw_input(con, raw)

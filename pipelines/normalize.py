@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipelines.agent_ids import FUNCTION_NAME as AGENT_ID_FUNCTION
 from pipelines.canonical_fields import CHANNELS, EXTRA_FIELDS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS
 from pipelines.field_expressions import FieldExpressions, Params, TimestampParser, blank_to_null, is_blank
 from pipelines.mapping import Mapping
 from pipelines.personal_data import RecordColumns, bind_pads, hmac_sql, record_columns as personal_record_columns
 from pipelines.personal_data import record_json
 from pipelines.readers import quote_ident
+from pipelines.sql_functions import AGENT_ID_FUNCTION, REPORTER_HASH_FUNCTION
 from pipelines.reject_reasons import NOTE_FLAGS, reject_column_case, reject_value_case
 from core.sql_files import bound_params
 
@@ -302,13 +302,13 @@ SELECT
     coalesce(lower({blank_to_null('language_mapped')}), {default('language', 'unknown')}) AS language,
     coalesce({blank_to_null('vendor_mapped')}, {default('vendor', 'unknown')}) AS vendor,
     coalesce({blank_to_null('queue_mapped')}, {default('queue', 'unknown')}) AS queue,
-    coalesce(raw_agent_id, {AGENT_ID_FUNCTION}(lower(raw_agent))) AS agent_id,   -- pipelines/agent_ids.py
+    coalesce(raw_agent_id, {AGENT_ID_FUNCTION}(lower(raw_agent))) AS agent_id,   -- pipelines/sql_functions.py
     coalesce(escalated_text = 'true', false) AS escalated,
     coalesce(high_profile_text = 'true', false) AS high_profile,
     coalesce(reopen_parsed, 0) AS reopen_count,
     qa_parsed AS qa_score,
     csat_parsed AS csat,
-    coalesce(raw_reporter_hash, {hmac_sql('lower(raw_reporter)', pads)}) AS reporter_hash,
+    coalesce(raw_reporter_hash, {REPORTER_HASH_FUNCTION}(lower(raw_reporter))) AS reporter_hash,   -- sql_functions.py
     raw_tags AS tags{extra_columns},
     $load_run_id AS load_run_id,
     CASE WHEN reject_reason IS NOT NULL OR note_flags > 0 OR raw_subject IS NOT NULL OR raw_description IS NOT NULL

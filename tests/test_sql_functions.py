@@ -1,5 +1,7 @@
-"""Agent pseudonyms computed once per distinct name of a vector (pipelines/agent_ids.py) equal the
-HMAC-SHA256 the loader always stored, so warehouses loaded before keep their agent ids."""
+"""The load's keyed-hash functions (pipelines/sql_functions.py) equal the HMAC-SHA256 the loader
+always computed in SQL: agent pseudonyms computed once per distinct name of a vector
+(pipelines/agent_ids.py) and reporter hashes computed in Python (pipelines/personal_data.py), so
+warehouses loaded before keep their agent ids and reporter hashes."""
 from __future__ import annotations
 
 import hashlib
@@ -11,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.warehouse import connect_memory
-from pipelines import agent_ids
+from pipelines import agent_ids, sql_functions
+from pipelines.sql_functions import AGENT_ID_FUNCTION, REPORTER_HASH_FUNCTION
 from pipelines.personal_data import bind_pads, hmac_sql
 from tests.ingest_fixtures import ZENDESK_COLUMNS, load, one, write_csv, zendesk_row
 
@@ -39,8 +42,8 @@ def test_the_sql_function_equals_the_sql_hmac_the_loader_used_before(names):
         return f"$p{len(params) - 1}"
     old_sql = f"'ag_' || left({hmac_sql(chr(39) + 'agent' + chr(39) + ' || chr(31) || lower(name)', bind_pads(bind, KEY))}, 16)"
     con.execute("CREATE TABLE names AS SELECT unnest($names) AS name", {"names": names})
-    with agent_ids.registered(con, KEY):
-        rows = con.execute(f"SELECT {agent_ids.FUNCTION_NAME}(lower(name)) IS NOT DISTINCT FROM ({old_sql}) "
+    with sql_functions.registered(con, KEY):
+        rows = con.execute(f"SELECT {AGENT_ID_FUNCTION}(lower(name)) IS NOT DISTINCT FROM ({old_sql}) "
                            "FROM names", params).fetchall()
     assert all(same for (same,) in rows)
 
@@ -48,10 +51,30 @@ def test_the_sql_function_equals_the_sql_hmac_the_loader_used_before(names):
 def test_the_function_is_gone_after_the_block_and_a_second_registration_works():
     con = connect_memory()
     for _ in range(2):
-        with agent_ids.registered(con, KEY):
-            assert con.execute(f"SELECT {agent_ids.FUNCTION_NAME}('x')").fetchall()[0][0] == by_hand(KEY, "x")
+        with sql_functions.registered(con, KEY):
+            assert con.execute(f"SELECT {AGENT_ID_FUNCTION}('x')").fetchall()[0][0] == by_hand(KEY, "x")
     names = [r[0] for r in con.execute("SELECT function_name FROM duckdb_functions()").fetchall()]
-    assert agent_ids.FUNCTION_NAME not in names
+    assert AGENT_ID_FUNCTION not in names and REPORTER_HASH_FUNCTION not in names
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=40)), min_size=1, max_size=50),
+       st.sampled_from([KEY, "k", "x" * 100]))         # a key longer than SHA-256's block is hashed first
+def test_the_reporter_hash_function_equals_the_sql_hmac_the_loader_used_before(values, key):
+    con = connect_memory()
+    params = {}
+
+    def bind(value):
+        params[f"p{len(params)}"] = value
+        return f"$p{len(params) - 1}"
+    old_sql = hmac_sql("lower(v)", bind_pads(bind, key))
+    con.execute("CREATE TABLE reporters AS SELECT unnest($values) AS v", {"values": values})
+    with sql_functions.registered(con, key):
+        rows = con.execute(f"SELECT {REPORTER_HASH_FUNCTION}(lower(v)) IS NOT DISTINCT FROM ({old_sql}), "
+                           f"{REPORTER_HASH_FUNCTION}(lower(v)), lower(v) FROM reporters", params).fetchall()
+    assert all(same for same, _, _ in rows)
+    assert [h for _, h, _ in rows] == [None if v is None else hmac.new(key.encode(), v.encode(), hashlib.sha256).hexdigest()
+                                       for _, _, v in rows]
 
 
 def test_more_distinct_names_than_the_cache_holds_still_give_the_right_ids(monkeypatch):
@@ -80,7 +103,7 @@ def test_many_vectors_on_several_threads_give_the_sql_hmac_on_every_row(monkeypa
         params[f"p{len(params)}"] = value
         return f"$p{len(params) - 1}"
     old_sql = f"'ag_' || left({hmac_sql(chr(39) + 'agent' + chr(39) + ' || chr(31) || lower(name)', bind_pads(bind, KEY))}, 16)"
-    with agent_ids.registered(con, KEY):
-        wrong = con.execute(f"SELECT count(*) FROM names WHERE {agent_ids.FUNCTION_NAME}(lower(name)) "
+    with sql_functions.registered(con, KEY):
+        wrong = con.execute(f"SELECT count(*) FROM names WHERE {AGENT_ID_FUNCTION}(lower(name)) "
                             f"IS DISTINCT FROM ({old_sql})", params).fetchall()[0][0]
     assert wrong == 0
