@@ -7,7 +7,7 @@ arrives), and only medians, so a spike, a holiday or a missing stretch does not 
 expected[t] = level[t] * seasonal[t] / seasonal_level[t]
   seasonal[t]        median of the same slot of the week over the last K weeks (sub-hourly series
                      are first smoothed over an hour so one noisy bucket does not set the slot)
-  level[t]           median of the last day (sub-daily) or week (daily) of observations
+  level[t]           median of the last 2 days (sub-daily; the mean for counts) or week (daily)
   seasonal_level[t]  median of seasonal[] over that same window
 So the weekly shape comes from past weeks while the level follows the recent data: after a sustained
 shift the level catches up within half a window and the alert closes instead of firing all week.
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from anomaly.residual_scale import residual_scale
+from anomaly.residual_scale import residual_scale, tail_scale
 from anomaly.rolling import (DAY_SECONDS, WEEK_SECONDS, _nanmedian_first_axis, _past, _past_mean_count,
                              _rolling_median, _shift, steps_per)
 from anomaly.settings import DetectorSettings
@@ -37,6 +37,9 @@ class Baseline:
     # None elsewhere): the level's part is shared by neighbouring days, the profile's is not.
     level_error: np.ndarray | None = None
     profile_error: np.ndarray | None = None
+    # Sub-daily counts with `tail_quantile`: the scale before the tail widened it (what sums of
+    # hours are judged with: one blip is diluted in a sum, so the sum's noise is the bulk's).
+    bulk_scale: np.ndarray | None = None
 
 
 def smoothed_for_slots(history: np.ndarray, step_seconds: float, s: DetectorSettings,
@@ -102,7 +105,7 @@ def compute_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettin
         return Baseline(expected=expected, scale=scale, seasonal_weeks=n_weeks,
                         level_error=level_err, profile_error=profile_err)
     window = level_window(step_seconds, s)
-    level = _past(history, window, max(1, min(s.min_history_points, window) // 2))
+    level = _subdaily_level(history, window, s, is_counts)
     # Sub-daily weekly slots learn from the cleaned history: a raw slot median mixes the two levels
     # of a level shift for weeks (a CPU series shifted by +25 was expected 11 too high a fortnight on).
     seasonal, n_weeks = seasonal_reference(history, step_seconds, s, is_counts)
@@ -130,7 +133,23 @@ def compute_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettin
                                           window, s, is_counts)
     else:
         scale = residual_scale(scale_history, expected, step_seconds, s, is_counts)
-    return Baseline(expected=expected, scale=scale, seasonal_weeks=n_weeks)
+    tail = tail_scale(scale_history, expected, step_seconds, s) if is_counts else None
+    if tail is None:
+        return Baseline(expected=expected, scale=scale, seasonal_weeks=n_weeks)
+    # NaN (no verdict yet) stays NaN: the tail only ever widens a scale that exists.
+    return Baseline(expected=expected, scale=np.where(np.isnan(scale), np.nan, np.fmax(scale, tail)),
+                    seasonal_weeks=n_weeks, bulk_scale=scale)
+
+
+def _subdaily_level(history: np.ndarray, window: int, s: DetectorSettings, is_counts: bool) -> np.ndarray:
+    """The level of a sub-daily series over its last `level_days`. Counts take the mean of the
+    history, whose points beyond the band are replaced already (anomaly/clean_baseline.py), because
+    their median is no estimate of the mean the count model needs: a 5-minute series of 0.5 a step
+    has a median of 0, so it was expected at the 0.2 floor and its MAD collapsed to Poisson there."""
+    min_periods = max(1, min(s.min_history_points, window) // 2)
+    if is_counts and s.subdaily_count_level == "mean":
+        return _past_mean_count(history, window, min_periods)[0]
+    return _past(history, window, min_periods)
 
 
 def _scale_history(history: np.ndarray, skip: np.ndarray | None, scale_from: np.ndarray | None) -> np.ndarray:

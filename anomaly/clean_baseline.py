@@ -68,7 +68,7 @@ def clean_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettings
     return base
 
 
-ARRAYS = ("expected", "scale", "seasonal_weeks", "level_error", "profile_error")
+ARRAYS = ("expected", "scale", "seasonal_weeks", "level_error", "profile_error", "bulk_scale")
 
 
 def _columns(base: Baseline, cols: np.ndarray) -> Baseline:

@@ -15,6 +15,8 @@ A point is an anomaly when it lies outside the band, with two refinements:
   tail of an evening burst would otherwise re-fire as a "bigger" one once the merge gap has passed.
   A run that has already brought more excess than that alert in total passes too: a tail never adds
   up to its burst, so a long wave of moderate points is a new incident;
+- sums: daily steps test the sums of 2-4 days, sub-daily counts that of the last hour
+  (`window_hours_subdaily`, against the scale before `tail_quantile` widened it);
 - sustained: `sustained_hours` of consecutive points each with p <= `sustained_alpha` and half the
   minimum rise alert even inside the band (+40% for days on a noisy daily series).
 """
@@ -27,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from anomaly.alerts import alert_runs, merge_gap_steps
-from anomaly.band import band, size_limits
+from anomaly.band import Band, band, size_limits
 from anomaly.baseline import Baseline
 from anomaly.rolling import DAY_SECONDS, _shift, steps_per
 from anomaly.clean_baseline import clean_baseline, run_lengths
@@ -150,6 +152,22 @@ def _beats_recent_alerts(point_excess: float, run_excess: float, raised: deque[R
     return s.novelty_run_total and run_excess > max(total for _, _, _, total in raised)
 
 
+def _bulk_band(bd: Band, base: Baseline) -> Band:
+    """The band with the scale before the tail widened it (sd is proportional to the scale)."""
+    if base.bulk_scale is None:
+        return bd
+    with np.errstate(all="ignore"):
+        ratio = np.where(bd.defined, base.bulk_scale / base.scale, 1.0)
+    return replace(bd, sd=bd.sd * np.where(np.isfinite(ratio), ratio, 1.0))
+
+
+def subdaily_widths(step_seconds: float, s: DetectorSettings) -> tuple[int, ...]:
+    """Sub-daily steps: the windows (in steps, at least 2) of `window_hours_subdaily`."""
+    if step_seconds >= DAY_SECONDS:
+        return ()
+    return tuple(sorted({w for h in s.window_hours_subdaily if (w := steps_per(h * 3600, step_seconds)) >= 2}))
+
+
 def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings,
                     exclude: np.ndarray | None = None, suppress: np.ndarray | None = None,
                     is_counts: bool | None = None, baseline: Baseline | None = None) -> Verdicts:
@@ -174,9 +192,14 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
     lower, upper, p_up, p_down = bd.lower, bd.upper, bd.p_up, bd.p_down
     x = np.nan_to_num(values)
     use_windows = step_seconds >= DAY_SECONDS and s.window_sum_steps > 1
+    sub_widths = subdaily_widths(step_seconds, s) if is_counts else ()
     if use_windows:
         p_up = np.minimum(p_up, window_p_up(values, bd, s, is_counts, base))
-    above = defined & ((x > upper) | (use_windows & (p_up <= s.alpha))) & (s.direction in ("up", "both"))
+    elif sub_widths:
+        # Sub-daily counts: sums of hours against the bulk scale (a blip is diluted in a sum).
+        p_up = np.minimum(p_up, window_p_up(values, _bulk_band(bd, base), s, is_counts, None, sub_widths))
+    tested_sums = use_windows or bool(sub_widths)
+    above = defined & ((x > upper) | (tested_sums & (p_up <= s.alpha))) & (s.direction in ("up", "both"))
     below = defined & (x < lower) & (s.direction in ("down", "both"))
     if s.novelty_days > 0:
         # Onsets must also beat recent bursts; points that continue a started alert need not.
@@ -184,7 +207,7 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
         excess = np.where(defined, x - mu_d, np.nan)
         window = steps_per(s.novelty_days * DAY_SECONDS, step_seconds)
         gap = merge_gap_steps(step_seconds, s)
-        rising_for = run_lengths(defined & (x > mu_d)) if use_windows and s.novelty_own_run else None
+        rising_for = run_lengths(defined & (x > mu_d)) if tested_sums and s.novelty_own_run else None
         above = _novel_runs(above, rise, excess, gap, window, s, rising_for)
         below = _novel_runs(below, -rise, -excess, gap, window, s)
     if s.direction == "up":

@@ -25,6 +25,10 @@ class DetectorSettings:
     seasonal_weeks: int = 4
     min_seasonal_weeks: int = 2
     level_days: float = 2.0           # window of the level median for sub-daily steps
+    # Sub-daily counts: the level as a "mean" of the (cleaned) window or a "median". The median of a
+    # sparse count series is 0 where its mean is 0.3-1 (P(0) > 1/2), and of any count series it sits
+    # below the mean, which sums of hours add up (benchmarks/README.md, anomaly section 5, 2026-12-07).
+    subdaily_count_level: str = "mean"
     level_days_daily: float = 7.0     # ... and for daily steps (a whole week: weekday shape cancels)
     daily_model: str = "profile"      # daily steps: level x weekday profile ("slots": the sub-daily model)
     daily_level_days: float = 14.0    # ... mean of this many past days (whole weeks)
@@ -45,7 +49,11 @@ class DetectorSettings:
     scale_days: float = 14.0          # window of the MAD of residuals
     scale_days_daily: float = 182.0   # ... for daily steps: dispersion is a property of the series,
                                       # and a MAD of 28 daily residuals swings by a fifth (tails 15x nominal)
-    tail_quantile: float = 0.0        # scale also >= this quantile of |residual| / its normal value; 0 = off
+    # Sub-daily counts: the point band's scale is also >= this quantile of the last `scale_days` of
+    # |standardised residuals| / its normal value, so a bursty series' routine 5-10 minute blips (its
+    # real upper tail, which a MAD of the bulk does not see) stay inside it; sums of hours keep the
+    # bulk scale (`window_hours_subdaily`). 0 = off. Daily steps never use it.
+    tail_quantile: float = 0.999
     min_history_points: int = 12      # no verdict before this many observed points
     # Sub-daily steps before the weekly slots exist (level only): the band covers at least this
     # quantile of the last level window's residuals, so a daily cycle the model cannot know yet
@@ -98,6 +106,10 @@ class DetectorSettings:
     # Daily steps: the sums of the last 2..window_sum_steps points are tested too (p <= alpha and the
     # minimum size on the sum); this replaces the sustained rule there. 0 or 1 = off.
     window_sum_steps: int = 4
+    # Sub-daily counts: the sums of the last hour (windows of at least 2 steps: 5-15 minute series) are
+    # tested too, against the bulk scale: a sustained rise shows in a sum where no single point clears
+    # the tail-widened band. () = off. (6-hour sums also: 16 more false hourly alerts on the sample.)
+    window_hours_subdaily: tuple[float, ...] = (1.0,)
     novelty_days: float = 3.0         # must also beat the largest standardised rise of these days; 0 = off
     novelty_factor: float = 1.0       # ... times this factor
     novelty_metric: str = "ratio"     # counts: rise as (x+1)/(mu+1); "z": standardised residual
@@ -136,6 +148,8 @@ class DetectorSettings:
         if self.daily_profile_stat not in ("median", "winsorized"):
             raise SettingsError(f"[detection] daily_profile_stat = {self.daily_profile_stat!r}; "
                                 "valid: median, winsorized")
+        if self.subdaily_count_level not in ("mean", "median"):
+            raise SettingsError(f"[detection] subdaily_count_level = {self.subdaily_count_level!r}; valid: mean, median")
         if self.warmup_daily not in ("auto", "always"):
             raise SettingsError(f"[detection] warmup_daily = {self.warmup_daily!r}; valid: auto, always")
         if self.warmup_daily_scale not in ("split", "shared"):

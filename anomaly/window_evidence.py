@@ -52,9 +52,10 @@ def _variance_parts(b: Band, base: Baseline | None) -> tuple[np.ndarray, np.ndar
 
 
 def window_p_up(values: np.ndarray, b: Band, s: DetectorSettings, is_counts: bool,
-                base: Baseline | None = None) -> np.ndarray:
-    """Per point: the smallest upper tail of the windows of 2..N points ending there that pass the
-    minimum size (1 where none does, or where the point itself is not above expected)."""
+                base: Baseline | None = None, widths: tuple[int, ...] | None = None) -> np.ndarray:
+    """Per point: the smallest upper tail of the windows of 2..N points (or of `widths` points)
+    ending there that pass the minimum size (1 where none does, or where the point itself is not
+    above expected)."""
     x = np.where(b.defined, np.nan_to_num(values), np.nan)
     mu = np.where(b.defined, b.mu, np.nan)
     own_var, shared_sd = _variance_parts(b, base)
@@ -63,7 +64,7 @@ def window_p_up(values: np.ndarray, b: Band, s: DetectorSettings, is_counts: boo
     cx, cmu, cvar = _cumulative(x), _cumulative(mu), _cumulative(own_var)
     cshared = None if shared_sd is None else _cumulative(shared_sd)
     best = np.ones(values.shape)
-    for w in range(2, s.window_sum_steps + 1):
+    for w in (range(2, s.window_sum_steps + 1) if widths is None else widths):
         xs, ms, vs = (_window_sum(c, gaps, w) for c in (cx, cmu, cvar))
         if cshared is not None:
             vs = vs + _window_sum(cshared, gaps, w) ** 2

@@ -48,7 +48,7 @@ def _alerts_at_filling_hour(config, minutes: int, times_normal: float) -> list[t
 
 @pytest.mark.parametrize("minutes, times_normal, alerted", [
     (40, 3.0, True),      # a spike since 14:00, seen at 14:40
-    (30, 2.5, True),      # half an hour at 2.5x: only +25% on a whole hour, but it is half an hour
+    (30, 3.0, True),      # half an hour at 3x: only +50% on a whole hour, but it is half an hour
     (40, 1.0, False),     # a normal two-thirds of an hour is neither a spike nor a drop
     (45, 0.3, False),     # fewer tickets so far: counts alert upwards only
     (10, 5.0, False),     # only a sixth of the hour gone: it waits (filling_min_fraction 0.25)
