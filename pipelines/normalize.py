@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pipelines.canonical_fields import CHANNELS, EXTRA_FIELDS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS
 from pipelines.field_expressions import FieldExpressions, Params, TimestampParser, blank_to_null, is_blank
 from pipelines.mapping import Mapping
-from pipelines.personal_data import RecordColumns, bind_pads, hmac_sql, record_columns as personal_record_columns
+from pipelines.personal_data import RecordColumns, bind_pads, record_columns as personal_record_columns
 from pipelines.personal_data import record_json
 from pipelines.readers import quote_ident
 from pipelines.sql_functions import AGENT_ID_FUNCTION, REPORTER_HASH_FUNCTION

@@ -43,7 +43,7 @@ TEXT = st.one_of(
 def test_utc_shortcut_is_the_same_instant_as_the_zone_conversion(value, kind):
     shortcut, params = _parser(kind, "UTC")
     assert "make_timestamptz" in shortcut
-    converted = f"timezone('UTC', TRY_CAST($value AS TIMESTAMP))"
+    converted = "timezone('UTC', TRY_CAST($value AS TIMESTAMP))"
     assert _evaluate(shortcut, params, value) == _evaluate(converted, {}, value)
 
 
