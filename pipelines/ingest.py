@@ -178,7 +178,7 @@ def _load_raw(con, path: Path, digest: Future, mapping: Mapping, zone: str | Non
     load_run_id = con.execute("SELECT nextval('load_run_ids')").fetchall()[0][0]
 
     def plan_for(reorder: bool):
-        return build_plan(mapping, raw.header, zone, config.hash_key, config.taxonomy, config.category_aliases,
+        return build_plan(mapping, raw.header, zone, config.taxonomy, config.category_aliases,
                           keep_text=config.store_ticket_text, line_expression=readers.line_expression(raw),
                           with_raw_record=raw.numbered, reorder=reorder)
     params = {"source": mapping.name, "load_run_id": load_run_id, "file_name": path.name}

@@ -1,7 +1,7 @@
 """Turn `raw_input` (all text) into canonical tickets plus rejected rows, in one SQL pass.
 
 The statement is built from the mapping because column names come from the export's header;
-every value the mapping supplies (formats, zones, value maps, tags, the hash key) is a bound
+every value the mapping supplies (formats, zones, value maps, tags) is a bound
 parameter. Steps, as named CTEs: source_fields (pick columns) -> parsed (cast with TRY_ functions)
 -> checked (first failing rule per row) -> noted (what the load reports) -> INSERT INTO tickets; a
 rejected row's reason, column, value (and, for sources that number their own records, its line and
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pipelines.canonical_fields import CHANNELS, EXTRA_FIELDS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS
 from pipelines.field_expressions import FieldExpressions, Params, TimestampParser, blank_to_null, is_blank
 from pipelines.mapping import Mapping
-from pipelines.personal_data import RecordColumns, bind_pads, record_columns as personal_record_columns
+from pipelines.personal_data import RecordColumns, record_columns as personal_record_columns
 from pipelines.personal_data import record_json
 from pipelines.readers import quote_ident
 from pipelines.sql_functions import AGENT_ID_FUNCTION, REPORTER_HASH_FUNCTION
@@ -59,7 +59,7 @@ class NormalizePlan:
     record_columns: RecordColumns | None = None               # what a rejected line's raw record holds
 
 
-def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_key: str,
+def build_plan(mapping: Mapping, header: list[str], timezone: str | None,
                taxonomy: tuple[str, ...], category_aliases: dict[str, str],
                keep_text: bool = False, line_expression: str = "CAST(NULL AS BIGINT)",
                with_raw_record: bool = True, reorder: bool = False) -> NormalizePlan:
@@ -73,7 +73,6 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
     p = Params()
     absent: list[str] = []
     builder = FieldExpressions(mapping, header, p, absent)
-    pads = bind_pads(p.bind, hash_key)     # HMAC-SHA256 keys (pipelines/personal_data.py)
     ts = TimestampParser(mapping, timezone, p)
 
     picks = {name: builder.text(name, trimmed=name not in CAST_FIELDS + LOOKUP_FIELDS) for name in (
@@ -160,7 +159,7 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None, hash_k
         the columns the mapping uses are read here, and the reorder pass builds the record."""
         if not with_raw_record:
             return "CAST(NULL AS VARCHAR)"
-        return record_json(record_columns, lambda col: f"raw_row.{quote_ident(col)}", p.bind, pads)
+        return record_json(record_columns, lambda col: f"raw_row.{quote_ident(col)}", p.bind, REPORTER_HASH_FUNCTION)
     raw_row = (f"struct_pack({', '.join(f'{quote_ident(c)} := {quote_ident(c)}' for c in record_columns.kept)})"
                if with_raw_record and record_columns.kept else "NULL")
     csat_text = mapped("csat") if "csat" in mapping.values else "raw_csat"

@@ -70,7 +70,7 @@ def hmac_hex(key: str, value: str) -> str:
 
 def hmac_vector_function(key: str) -> Callable[[pa.Array | pa.ChunkedArray], pa.Array]:
     """An arrow function for DuckDB: texts in, their HMAC-SHA256 hex out (NULL stays NULL), the
-    same values as `hmac_sql` gives. Python's OpenSSL SHA-256 from the padded keys' saved states
+    same values as the SQL HMAC the loader used before (tests/test_sql_functions.py). Python's OpenSSL SHA-256 from the padded keys' saved states
     costs half what two SHA-256 and a hex round trip per row cost in SQL (benchmarks/README.md,
     ingest), even one thread at a time."""
     inner, outer = (hashlib.sha256(pad) for pad in hmac_pads(key))
@@ -99,26 +99,16 @@ def hmac_pads(key: str) -> tuple[bytes, bytes]:
     return bytes(b ^ 0x36 for b in raw), bytes(b ^ 0x5C for b in raw)
 
 
-def hmac_sql(value_sql: str, pads_sql: tuple[str, str]) -> str:
-    """SQL for HMAC-SHA256 of a text value, given the bound padded keys (BLOB parameters)."""
-    inner, outer = pads_sql
-    return f"sha256({outer} || unhex(sha256({inner} || encode({value_sql}))))"
-
-
-def bind_pads(bind: Callable[[object], str], key: str) -> tuple[str, str]:
-    inner, outer = hmac_pads(key)
-    return bind(inner), bind(outer)
-
-
 def record_json(columns: RecordColumns, ref: Callable[[str], str], bind: Callable[[object], str],
-                pads_sql: tuple[str, str]) -> str:
+                hash_function: str) -> str:
     """SQL for a rejected row's raw record as a JSON object: personal cells hashed, text left out.
-    `ref(col)` reads a column, `bind` makes a parameter."""
+    `ref(col)` reads a column, `bind` makes a parameter, `hash_function` is the SQL name of
+    `hmac_vector_function` (pipelines/sql_functions.py registers it for the load)."""
     parts = []
     for col in columns.kept:
         value = ref(col)
         if col in columns.hashed:
-            value = f"CASE WHEN trim({value}) <> '' THEN {hmac_sql(f'lower(trim({value}))', pads_sql)} END"
+            value = f"CASE WHEN trim({value}) <> '' THEN {hash_function}(lower(trim({value}))) END"
         parts.append(f"{bind(col)}, {value}")
     return f"CAST(json_object({', '.join(parts)}) AS VARCHAR)" if parts else "NULL"
 

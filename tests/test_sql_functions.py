@@ -15,10 +15,22 @@ from hypothesis import strategies as st
 from core.warehouse import connect_memory
 from pipelines import agent_ids, sql_functions
 from pipelines.sql_functions import AGENT_ID_FUNCTION, REPORTER_HASH_FUNCTION
-from pipelines.personal_data import bind_pads, hmac_sql
+from pipelines.personal_data import hmac_pads
 from tests.ingest_fixtures import ZENDESK_COLUMNS, load, one, write_csv, zendesk_row
 
 KEY = "a-test-key-of-reasonable-length-0123456789"
+
+
+def hmac_sql(value_sql: str, pads_sql: tuple[str, str]) -> str:
+    """The SQL HMAC-SHA256 the loader computed agent ids and reporter hashes with before: the
+    reference every stored value was written by."""
+    inner, outer = pads_sql
+    return f"sha256({outer} || unhex(sha256({inner} || encode({value_sql}))))"
+
+
+def bind_pads(bind, key: str) -> tuple[str, str]:
+    inner, outer = hmac_pads(key)
+    return bind(inner), bind(outer)
 
 
 def by_hand(key: str, name: str) -> str:
