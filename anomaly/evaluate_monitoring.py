@@ -20,6 +20,7 @@ import numpy as np
 
 from anomaly.csv_series import detect_csv
 from core.errors import InputError
+from anomaly.evaluate_nab import alert_onsets
 from anomaly.nab import PROFILES, FileScore, normalised, score_detections
 from anomaly.settings import DetectorSettings
 from sample_data.monitoring_series import MonitoringSeries, generate, write_series_csv
@@ -43,12 +44,10 @@ class MonitoringReport:
 def _onsets_and_instants(series: MonitoringSeries, path: Path, settings: DetectorSettings
                          ) -> tuple[np.ndarray, list[datetime]]:
     frame = detect_csv(path, settings=settings).frame
-    ids = frame["alert_id"].to_numpy()
-    previous = np.concatenate(([""], ids[:-1]))
     instant_of = {}
     for text, instant in zip(series.local_text(), series.instants):
         instant_of.setdefault(text, instant)
-    return (ids != "") & (ids != previous), [instant_of[t] for t in frame["timestamp"]]
+    return alert_onsets(frame["alert_id"].to_numpy()), [instant_of[t] for t in frame["timestamp"]]
 
 
 def _windows(series: MonitoringSeries, instants: list[datetime]) -> list[tuple[int, int]]:

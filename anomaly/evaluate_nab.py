@@ -32,11 +32,14 @@ def detector_flags(nab_dir: Path, settings: DetectorSettings) -> dict[Path, tupl
     out = {}
     for path in data_files(nab_dir):
         frame = detect_csv(path, settings=settings).frame
-        ids = frame["alert_id"].to_numpy()
-        previous = np.concatenate(([""], ids[:-1]))
-        onsets = (ids != "") & (ids != previous)
-        out[path] = (pd.DatetimeIndex(pd.to_datetime(frame["timestamp"])), onsets)
+        out[path] = (pd.DatetimeIndex(pd.to_datetime(frame["timestamp"])), alert_onsets(frame["alert_id"].to_numpy()))
     return out
+
+
+def alert_onsets(alert_ids: np.ndarray) -> np.ndarray:
+    """True on the first row of each alert `detect-csv` prints (its `alert_id` column)."""
+    previous = np.concatenate(([""], alert_ids[:-1]))
+    return (alert_ids != "") & (alert_ids != previous)
 
 
 def evaluate_nab(nab_dir: Path, settings: DetectorSettings | None = None) -> NabReport:
