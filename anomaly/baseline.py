@@ -2,7 +2,8 @@
 
 Input is a 2-D array `values[t, series]` on a regular time grid. Every statistic at time t uses
 only points before t (the detector runs as if live, so an alert's start never moves when more data
-arrives), and only medians, so a spike, a holiday or a missing stretch does not drag it.
+arrives), and only statistics a spike cannot drag: medians, or means of a history whose points
+beyond the band are replaced by their expectation first (anomaly/clean_baseline.py).
 
 expected[t] = level[t] * seasonal[t] / seasonal_level[t]
   seasonal[t]        median of the same slot of the week over the last K weeks (sub-hourly series

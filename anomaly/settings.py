@@ -24,7 +24,7 @@ class DetectorSettings:
     # the last `level_days` days, so the weekly shape survives a change of level.
     seasonal_weeks: int = 4
     min_seasonal_weeks: int = 2
-    level_days: float = 2.0           # window of the level median for sub-daily steps
+    level_days: float = 2.0           # window of the level for sub-daily steps
     # Sub-daily counts: the level as a "mean" of the (cleaned) window or a "median". The median of a
     # sparse count series is 0 where its mean is 0.3-1 (P(0) > 1/2), and of any count series it sits
     # below the mean, which sums of hours add up (benchmarks/README.md, anomaly section 5, 2026-12-07).
