@@ -37,6 +37,11 @@ _OTHER_SCRIPTS = ("cp1251", "koi8", "mac_cyrillic", "iso8859_5", "cp866", "cp855
                   "iso8859_6", "cp874", "tis", "iso2022", "hz")
 _UNDECODABLE = "safetyops-undecodable"
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# A comma fraction that cannot be a thousands group (12,5  0,25  1234,5); a point fraction.
+_FRACTION_COMMA = re.compile(r"[+-]?(\d+,(\d{1,2}|\d{4,})|\d{4,},\d+|0,\d+)")
+_FRACTION_POINT = re.compile(r"[+-]?\d+\.\d+")
+_GROUPED_POINT = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")    # 1,234.5
+_GROUPED_COMMA = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?")    # 1.234,5
 
 
 class UnknownEncoding(InputError):
@@ -53,6 +58,12 @@ class CsvDialect:
     delimiter: str
     encoding_given: bool = False  # from --encoding, not detected
     delimiter_given: bool = False
+    decimal_mark: str = "."       # "," where the numbers are written 12,5 (detect_number_format)
+    grouped: bool = False         # thousands separators seen in the sample (1,234.5 or 1.234,5)
+
+    @property
+    def number_format(self) -> tuple[str, bool]:
+        return self.decimal_mark, self.grouped
 
     @property
     def is_utf8(self) -> bool:
@@ -62,7 +73,9 @@ class CsvDialect:
         """For the load summary: 'encoding cp1252 (detected), delimiter semicolon (detected)'."""
         enc = f"encoding {self.encoding} ({'given' if self.encoding_given else 'detected'})"
         name = DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
-        return f"{enc}, delimiter {name} ({'given' if self.delimiter_given else 'detected'})"
+        numbers = ", decimal comma (detected)" if self.decimal_mark == "," else ""
+        numbers += ", thousands separators (detected)" if self.grouped else ""
+        return f"{enc}, delimiter {name} ({'given' if self.delimiter_given else 'detected'}){numbers}"
 
 
 def check_overrides(encoding: str | None, delimiter: str | None) -> None:
@@ -80,8 +93,11 @@ def detect(path: Path, encoding: str | None = None, delimiter: str | None = None
         sample = fh.read(SAMPLE_BYTES)
     enc = _checked_encoding(encoding) if encoding else detect_encoding(sample)
     text = _decode_sample(sample, enc)
-    delim = _unescaped(delimiter) if delimiter else detect_delimiter(text, cut=len(sample) == SAMPLE_BYTES)
-    return CsvDialect(enc, delim, encoding_given=bool(encoding), delimiter_given=bool(delimiter))
+    cut = len(sample) == SAMPLE_BYTES
+    delim = _unescaped(delimiter) if delimiter else detect_delimiter(text, cut=cut)
+    decimal_mark, grouped = detect_number_format(text, delim, cut=cut)
+    return CsvDialect(enc, delim, encoding_given=bool(encoding), delimiter_given=bool(delimiter),
+                      decimal_mark=decimal_mark, grouped=grouped)
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -160,6 +176,26 @@ def detect_delimiter(text: str, cut: bool = False) -> str:
         if (consistency, width) > best_score:
             best, best_score = delim, (consistency, width)
     return best
+
+
+def detect_number_format(text: str, delimiter: str, cut: bool = False) -> tuple[str, bool]:
+    """(decimal mark, thousands separators seen) of the sampled records' numbers. The mark is ","
+    when more cells write a fraction with a comma (12,5) than with a point, as Excel does where the
+    comma is the decimal separator; such files are never comma-separated. A cell like 1,234 is not
+    counted as a fraction: it reads as a thousand and more in other locales."""
+    comma = point = grouped_point = grouped_comma = 0
+    for record in _records(_first_lines(text, cut), delimiter):
+        for cell in record:
+            cell = cell.strip()
+            if not cell or not cell[-1].isdigit():
+                continue
+            comma += bool(_FRACTION_COMMA.fullmatch(cell))
+            point += bool(_FRACTION_POINT.fullmatch(cell))
+            grouped_point += bool(_GROUPED_POINT.fullmatch(cell))
+            grouped_comma += bool(_GROUPED_COMMA.fullmatch(cell))
+    if delimiter != "," and comma > point:
+        return ",", grouped_comma > 0
+    return ".", grouped_point > 0
 
 
 def _first_lines(text: str, cut: bool) -> str:

@@ -153,3 +153,26 @@ def blank_to_null(expr: str) -> str:
     space: trim costs about as much as the CSV scan itself, and export cells rarely need it."""
     return (f"CASE WHEN {expr} = '' THEN NULL WHEN prefix({expr}, ' ') OR suffix({expr}, ' ') "
             f"THEN NULLIF(trim({expr}), '') ELSE {expr} END")
+
+
+# Numbers as spreadsheets write them. Excel in a locale with the decimal comma writes 12,5 and
+# 1.234,5 (and saves CSV with ';'); in others a formatted cell comes out as "1,234.5". A cell
+# that casts as it is keeps its value, except in a decimal-comma file, where 1.234 is a thousand
+# and 234: grouped forms are tried first there.
+_GROUPED_POINT = r"\s*[+-]?\d{1,3}(,\d{3})+(\.\d+)?\s*"
+_DECIMAL_COMMA = r"\s*[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?\s*"
+
+
+def number(raw: str, sql_type: str, p: Params, decimal_mark: str = ".", grouped: bool = False) -> str:
+    """TRY_CAST(raw AS sql_type) with the file's decimal mark and, where its sample showed them
+    (`grouped`), thousands separators (csv_dialect.detect_number_format); NULL where the cell is no
+    number. A plain file keeps the bare cast: the fallback's test on every blank cell cost 7% of a
+    Zendesk load's CPU."""
+    if decimal_mark == ",":
+        as_point = f"replace(replace({raw}, '.', ''), ',', '.')"
+        return (f"coalesce(TRY_CAST(CASE WHEN regexp_full_match({raw}, {p.bind(_DECIMAL_COMMA)}) THEN {as_point} END "
+                f"AS {sql_type}), TRY_CAST({raw} AS {sql_type}))")
+    if grouped:
+        return (f"coalesce(TRY_CAST({raw} AS {sql_type}), CASE WHEN regexp_full_match({raw}, {p.bind(_GROUPED_POINT)}) "
+                f"THEN TRY_CAST(replace({raw}, ',', '') AS {sql_type}) END)")
+    return f"TRY_CAST({raw} AS {sql_type})"

@@ -180,7 +180,8 @@ def _load_raw(con, path: Path, digest: Future, mapping: Mapping, zone: str | Non
     def plan_for(reorder: bool):
         return build_plan(mapping, raw.header, zone, config.taxonomy, config.category_aliases,
                           keep_text=config.store_ticket_text, line_expression=readers.line_expression(raw),
-                          with_raw_record=raw.numbered, reorder=reorder)
+                          with_raw_record=raw.numbered, reorder=reorder,
+                          number_format=dialect.number_format if dialect is not None else (".", False))
     params = {"source": mapping.name, "load_run_id": load_run_id, "file_name": path.name}
     plan = plan_for(reorder=False)
     # Sources that number their own records (JSON) keep the file's order: their rows carry lines.

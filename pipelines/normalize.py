@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipelines.canonical_fields import CHANNELS, EXTRA_FIELDS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS
-from pipelines.field_expressions import FieldExpressions, Params, TimestampParser, blank_to_null, is_blank
+from pipelines.field_expressions import FieldExpressions, Params, TimestampParser, blank_to_null, is_blank, number
 from pipelines.mapping import Mapping
 from pipelines.personal_data import RecordColumns, record_columns as personal_record_columns
 from pipelines.personal_data import record_json
@@ -62,12 +62,14 @@ class NormalizePlan:
 def build_plan(mapping: Mapping, header: list[str], timezone: str | None,
                taxonomy: tuple[str, ...], category_aliases: dict[str, str],
                keep_text: bool = False, line_expression: str = "CAST(NULL AS BIGINT)",
-               with_raw_record: bool = True, reorder: bool = False) -> NormalizePlan:
+               with_raw_record: bool = True, reorder: bool = False,
+               number_format: tuple[str, bool] = (".", False)) -> NormalizePlan:
     """The normalising statement for one file. Ticket text (subject, description) is carried
     only when `keep_text` (the config allows storing it); otherwise it never leaves raw_input.
 
     `reorder`: read only the rows listed in ingest_reorder_hashes (by raw-value hash) or
-    ingest_tied (by ticket id) from `ingest_numbered`, with their lines and raw records."""
+    ingest_tied (by ticket id) from `ingest_numbered`, with their lines and raw records.
+    `number_format`: (decimal mark, thousands separators seen) of the file's numbers (csv_dialect)."""
     if reorder:
         line_expression, with_raw_record = READ_LINE, True
     p = Params()
@@ -88,9 +90,12 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None,
     extras = [name for name in EXTRA_FIELDS if mapping.has_data_for(name, header)]
     for name in extras:
         picks[name] = builder.text(name, trimmed=False)
+    def num(raw: str, sql_type: str = "DOUBLE") -> str:
+        return number(raw, sql_type, p, *number_format)
+
     extra_columns = ""
     if extras:     # (schema.sql says why a list, in EXTRA_FIELDS' order)
-        figures = ", ".join(f"CASE WHEN TRY_CAST(raw_{name} AS DOUBLE) >= 0 THEN TRY_CAST(raw_{name} AS DOUBLE) END"
+        figures = ", ".join(f"CASE WHEN {num(f'raw_{name}')} >= 0 THEN {num(f'raw_{name}')} END"
                             if name in extras else "CAST(NULL AS DOUBLE)" for name in EXTRA_FIELDS)
         extra_columns = f",\n    [{figures}] AS desk_minutes"
 
@@ -183,9 +188,9 @@ parsed AS (
         {ts.parse('raw_updated_at')} AS updated_parsed,
         {ts.parse('raw_resolved_at')} AS resolved_parsed,
         {ts.parse('raw_first_response_at')} AS first_response_parsed,
-        TRY_CAST(raw_first_response_minutes AS DOUBLE) AS first_response_minutes,
-        TRY_CAST(raw_resolution_hours AS DOUBLE) AS resolution_hours,
-        TRY_CAST(raw_resolution_minutes AS DOUBLE) AS resolution_minutes,
+        {num('raw_first_response_minutes')} AS first_response_minutes,
+        {num('raw_resolution_hours')} AS resolution_hours,
+        {num('raw_resolution_minutes')} AS resolution_minutes,
         {mapped('status', STATUSES)} AS status_mapped,
         {mapped('priority', PRIORITIES)} AS priority_mapped,
         {mapped('channel', CHANNELS)} AS channel_mapped,
@@ -196,8 +201,8 @@ parsed AS (
         {mapped('queue')} AS queue_mapped,
         {boolean('escalated')} AS escalated_text,
         {boolean('high_profile')} AS high_profile_text,
-        TRY_CAST(raw_reopen_count AS INTEGER) AS reopen_parsed,
-        TRY_CAST(raw_qa_score AS DOUBLE) AS qa_parsed,
+        {num('raw_reopen_count', 'INTEGER')} AS reopen_parsed,
+        {num('raw_qa_score')} AS qa_parsed,
         {blank_to_null(csat_text)} AS csat_text
     FROM source_fields
 ),
