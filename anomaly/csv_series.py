@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import math
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -23,10 +24,15 @@ from anomaly.detector import evaluate_points, looks_like_counts
 from anomaly.regular_grid import to_grid
 from anomaly.settings import DetectorSettings
 from core.errors import InputError
+from pipelines.csv_dialect import as_float, number_format_of
 
 OUTPUT_COLUMNS = ("timestamp", "value", "expected", "lower", "upper", "score", "is_anomaly", "alert_id", "severity")
 DELIMITERS = {"auto": None, "comma": ",", "semicolon": ";", "tab": "\t"}   # --delimiter choices
 KINDS = ("count", "level")
+_EPOCH_SECONDS = re.compile(r"[1-9]\d{9}(\.\d+)?")          # 2001-09-09 .. 2286
+_EPOCH_MILLISECONDS = re.compile(r"[1-9]\d{12}")
+_EPOCH_UNITS = {"s": "seconds", "ms": "milliseconds"}
+_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
 
 
 class SeriesFileError(InputError):
@@ -50,9 +56,10 @@ def _sniff_delimiter(path: Path) -> str:
 
 
 def read_series_csv(path: Path, time_col: str = "timestamp", value_col: str = "value",
-                    delimiter: str | None = None, dayfirst: bool = False) -> tuple[pd.Series, list[str]]:
-    """The series (UTC-naive DatetimeIndex, file order) and the timestamps exactly as written.
-    `delimiter` None = sniffed from the header line (comma, semicolon or tab)."""
+                    delimiter: str | None = None, dayfirst: bool = False) -> tuple[pd.Series, list[str], list[str]]:
+    """The series (UTC-naive DatetimeIndex, file order), the timestamps exactly as written, and
+    notes on how they and the values were read. `delimiter` None = sniffed from the header line
+    (comma, semicolon or tab)."""
     path = Path(path)
     if not path.exists():
         raise SeriesFileError(f"{path}: file not found")
@@ -67,18 +74,33 @@ def read_series_csv(path: Path, time_col: str = "timestamp", value_col: str = "v
     if frame.empty:
         raise SeriesFileError(f"{path}: no data rows")
     raw_times = frame[time_col].str.strip().tolist()
-    index = _parse_times(path, time_col, raw_times, dayfirst)
-    values = _parse_values(path, value_col, frame[value_col].str.strip().tolist())
-    return pd.Series(values, index=index, name=value_col), raw_times
+    notes: list[str] = []
+    index = _parse_times(path, time_col, raw_times, dayfirst, notes)
+    raw_values = frame[value_col].str.strip().tolist()
+    decimal_mark, grouped = number_format_of(raw_values, sep)
+    if decimal_mark == "," or grouped:
+        notes.append(f"{value_col} read with " + ("the decimal comma (12,5)" if decimal_mark == ","
+                                                          else "thousands separators (1,234.5)"))
+    values = _parse_values(path, value_col, raw_values, decimal_mark)
+    return pd.Series(values, index=index, name=value_col), raw_times, notes
 
 
-def _parse_times(path: Path, col: str, raw: list[str], dayfirst: bool = False) -> pd.DatetimeIndex:
+def _parse_times(path: Path, col: str, raw: list[str], dayfirst: bool, notes: list[str]) -> pd.DatetimeIndex:
     raw_series = pd.Series(raw)
-    parsed = None
-    if not dayfirst:
-        parsed = pd.to_datetime(raw_series, errors="coerce", utc=True, format="ISO8601")
-    if parsed is None or parsed.isna().any():
-        parsed = pd.to_datetime(raw_series, errors="coerce", utc=True, format="mixed", dayfirst=dayfirst)
+    unit = _epoch_unit(raw)
+    if unit:
+        notes.append(f"{col} read as Unix time in {_EPOCH_UNITS[unit]} (UTC)")
+        return pd.DatetimeIndex(pd.to_datetime(raw_series.astype(float), unit=unit))
+    # ISO 8601 first, whatever --dayfirst says: year-first dates are never day-first, and the
+    # fallback parser would read 2026-01-02 as 1 February when asked for day-first dates.
+    parsed = pd.to_datetime(raw_series, errors="coerce", utc=True, format="ISO8601")
+    not_iso = parsed.isna()
+    if not_iso.any():
+        day_first = _day_first(path, col, raw, np.flatnonzero(not_iso.to_numpy()), dayfirst)
+        if day_first and not dayfirst:
+            notes.append(f"{col} read day-first (01/03/2026 is 1 March): some dates cannot be month-first")
+        parsed[not_iso] = pd.to_datetime(raw_series[not_iso], errors="coerce", utc=True, format="mixed",
+                                         dayfirst=day_first)
     bad = np.flatnonzero(parsed.isna().to_numpy())
     if bad.size:
         i = int(bad[0])
@@ -88,15 +110,45 @@ def _parse_times(path: Path, col: str, raw: list[str], dayfirst: bool = False) -
     return pd.DatetimeIndex(parsed.dt.tz_localize(None))
 
 
-def _parse_values(path: Path, col: str, raw: list[str]) -> np.ndarray:
-    """Numbers; an empty cell is a missing value (the detector skips it), anything else is an error."""
+def _day_first(path: Path, col: str, raw: list[str], rows: np.ndarray, dayfirst: bool) -> bool:
+    """Whether the numeric dates (01/03/2026, 1.3.2026) are day-first: as asked, or because one of
+    them cannot be month-first. Dates of both orders in one file are an error naming a line:
+    reading each as it fits would put rows in the wrong month."""
+    first_over_12 = second_over_12 = None
+    for i in rows:
+        m = _NUMERIC_DATE.match(raw[i])
+        if m and int(m.group(1)) > 12 and first_over_12 is None:
+            first_over_12 = i
+        if m and int(m.group(2)) > 12 and second_over_12 is None:
+            second_over_12 = i
+    if first_over_12 is not None and second_over_12 is not None:
+        raise SeriesFileError(f"{path}: dates in both orders: line {first_over_12 + 2} {col} {raw[first_over_12]!r} "
+                              f"is day-first, line {second_over_12 + 2} {raw[second_over_12]!r} month-first")
+    if dayfirst and second_over_12 is not None:
+        raise SeriesFileError(f"{path}: line {second_over_12 + 2}: {col} {raw[second_over_12]!r} cannot be "
+                              "day-first (--dayfirst was given)")
+    return dayfirst or first_over_12 is not None
+
+
+def _epoch_unit(raw: list[str]) -> str | None:
+    """"s" or "ms" when every timestamp is a Unix time (as monitoring exports write them) between
+    2001 and 2286 in that unit; None otherwise."""
+    for unit, pattern in (("s", _EPOCH_SECONDS), ("ms", _EPOCH_MILLISECONDS)):
+        if raw and all(pattern.fullmatch(t) for t in raw):
+            return unit
+    return None
+
+
+def _parse_values(path: Path, col: str, raw: list[str], decimal_mark: str = ".") -> np.ndarray:
+    """Numbers, read with the file's decimal mark (csv_dialect.as_float); an empty cell is a
+    missing value (the detector skips it), anything else is an error."""
     out = np.empty(len(raw))
     for i, text in enumerate(raw):
         if text == "" or text.lower() in ("na", "nan", "null"):
             out[i] = np.nan
             continue
         try:
-            out[i] = float(text)
+            out[i] = as_float(text, decimal_mark)
         except ValueError:
             raise SeriesFileError(f"{path}: line {i + 2}: {col} {text!r} is not a number") from None
         if not math.isfinite(out[i]):
@@ -118,7 +170,7 @@ def detect_csv(path: Path, time_col: str = "timestamp", value_col: str = "value"
                delimiter: str | None = None, dayfirst: bool = False) -> CsvDetection:
     """Verdicts and alerts for the series in `path`, one output row per distinct timestamp."""
     s = settings or DetectorSettings()
-    series, raw_times = read_series_csv(path, time_col, value_col, delimiter, dayfirst)
+    series, raw_times, read_notes = read_series_csv(path, time_col, value_col, delimiter, dayfirst)
     values = series.to_numpy(dtype=float)
     if kind is None:
         kind = "count" if looks_like_counts(values) else "level"
@@ -137,7 +189,7 @@ def detect_csv(path: Path, time_col: str = "timestamp", value_col: str = "value"
         "score": v.score[points, 0], "is_anomaly": v.is_anomaly[points, 0],
         "alert_id": alert_id[points], "severity": severity[points],
     })
-    notes = list(grid.notes)
+    notes = read_notes + list(grid.notes)
     if not np.any(~np.isnan(v.lower[:, 0])):
         notes.append(f"too short for a baseline: no verdict on any of {len(points)} timestamps "
                      f"({_history_needed(grid.step_seconds, s)})")
@@ -166,7 +218,8 @@ def _alert_columns(grid, v, s: DetectorSettings) -> tuple[np.ndarray, np.ndarray
 
 
 def _num(v: float) -> float | None:
-    return None if v is None or (isinstance(v, float) and math.isnan(v)) else round(float(v), 6)
+    # (+ 0.0: a score of -1e-12 would print as -0.0)
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) else round(float(v), 6) + 0.0
 
 
 def render(frame: pd.DataFrame, fmt: str) -> str:

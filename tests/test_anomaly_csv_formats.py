@@ -1,0 +1,74 @@
+"""`detect-csv` reads timestamps and numbers as spreadsheets and monitoring tools write them:
+Unix times, day-first dates without the flag when no other reading exists, ISO dates untouched by
+--dayfirst, decimal commas and thousands separators; and refuses what has two readings."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from anomaly.csv_series import SeriesFileError, detect_csv, read_series_csv, render
+
+DAYS = pd.date_range("2026-01-01", periods=40, freq="D")
+
+
+def write(path, times, values, sep=","):
+    path.write_text("\n".join([f"timestamp{sep}value"] + [f"{t}{sep}{v}" for t, v in zip(times, values)]) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("times, dayfirst, note", [
+    (DAYS.strftime("%Y-%m-%d"), True, None),                          # ISO stays year-first with --dayfirst
+    (DAYS.strftime("%d/%m/%Y"), False, "read day-first"),             # 13/01/2026 exists: day-first, said
+    (DAYS.strftime("%d/%m/%Y"), True, None),
+    (DAYS.strftime("%d.%m.%Y %H:%M"), False, "read day-first"),
+    (DAYS.strftime("%m/%d/%Y"), False, None),
+    ([str((t - pd.Timestamp(0)) // pd.Timedelta("1s")) for t in DAYS], False, "Unix time in seconds"),
+    ([str((t - pd.Timestamp(0)) // pd.Timedelta("1ms")) for t in DAYS], False, "Unix time in milliseconds"),
+])
+def test_timestamps_are_read_as_their_writer_meant(tmp_path, times, dayfirst, note):
+    path = write(tmp_path / "s.csv", list(times), range(40))
+    series, raw, notes = read_series_csv(path, dayfirst=dayfirst)
+    assert list(series.index) == list(DAYS)
+    assert raw == list(times)
+    if note:
+        assert any(note in n for n in notes), notes
+    else:
+        assert not any("day-first" in n or "Unix" in n for n in notes), notes
+
+
+@pytest.mark.parametrize("times, dayfirst, message", [
+    (["13/01/2026", "01/14/2026"], False, "dates in both orders: line 2 timestamp '13/01/2026' is day-first, line 3"),
+    (["01/01/2026", "01/13/2026"], True, "line 3: timestamp '01/13/2026' cannot be day-first"),
+])
+def test_dates_with_two_readings_are_refused_with_their_lines(tmp_path, times, dayfirst, message):
+    path = write(tmp_path / "s.csv", times, [1, 2])
+    with pytest.raises(SeriesFileError, match=message):
+        read_series_csv(path, dayfirst=dayfirst)
+
+
+@pytest.mark.parametrize("sep, cells, expected, note", [
+    (";", ["12,5", "1.234,75", "7"], [12.5, 1234.75, 7.0], "decimal comma"),
+    ("\t", ["0,25", "3", "-1,5"], [0.25, 3.0, -1.5], "decimal comma"),
+    (",", ['"1,234.5"', '"2,000"', "12"], [1234.5, 2000.0, 12.0], "thousands separators"),
+    (",", ["12.5", "3", "NA"], [12.5, 3.0, np.nan], None),
+])
+def test_values_are_read_with_the_files_number_format(tmp_path, sep, cells, expected, note):
+    path = write(tmp_path / "s.csv", DAYS[:3].strftime("%Y-%m-%d"), cells, sep=sep)
+    series, _, notes = read_series_csv(path)
+    np.testing.assert_array_equal(series.to_numpy(), np.array(expected))
+    assert any(note in n for n in notes) if note else not notes
+
+
+def test_a_comma_fraction_in_a_comma_file_is_still_an_error_naming_it(tmp_path):
+    path = write(tmp_path / "s.csv", DAYS[:2].strftime("%Y-%m-%d"), ['"12,5"', "3"])
+    with pytest.raises(SeriesFileError, match="line 2: value '12,5' is not a number"):
+        read_series_csv(path)
+
+
+def test_a_score_that_rounds_to_zero_prints_as_zero_not_minus_zero(tmp_path):
+    rng = np.random.default_rng(5)
+    path = write(tmp_path / "s.csv", pd.date_range("2026-01-01", periods=24 * 21, freq="h").strftime("%Y-%m-%dT%H:%M"),
+                 rng.poisson(6, 24 * 21))
+    printed = render(detect_csv(path).frame, "csv")
+    assert ",-0.0," not in printed and ",0.0," in printed
