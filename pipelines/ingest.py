@@ -19,6 +19,7 @@ from core.config import Config
 from core.errors import InputError
 from core.sql_files import bound_params, run_sql_file
 from pipelines import csv_dialect, readers, sql_functions
+from pipelines.load_hints import timestamp_hints
 from pipelines.canonical_fields import BY_NAME, missing_field_note
 from pipelines.load_runs import (LoadResult, already_loaded, file_sha256, may_have_been_loaded, record_load_run,
                                  write_parser_rejects)
@@ -219,6 +220,7 @@ def _load_raw(con, path: Path, digest: Future, mapping: Mapping, zone: str | Non
     result.top_reasons = [tuple(r) for r in con.execute(
         "SELECT reason, count(*) AS n FROM rejected_rows WHERE load_run_id = ? GROUP BY reason "
         "ORDER BY n DESC, reason LIMIT 5", [load_run_id]).fetchall()]
+    result.hints = timestamp_hints(con, load_run_id, mapping) if n_rule_rejects else []
     result.notes = [tuple(r) for r in con.execute(
         "SELECT note, any_value(column_name), sum(n_rows) FROM load_notes WHERE load_run_id = ? "
         "GROUP BY note ORDER BY 3 DESC", [load_run_id]).fetchall()]

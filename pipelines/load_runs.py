@@ -31,6 +31,7 @@ class LoadResult:
     rows_stale: int = 0
     rows_rejected: int = 0
     top_reasons: list[tuple[str, int]] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)   # what would load the rejected rows (load_hints.py)
     notes: list[tuple[str, str | None, int]] = field(default_factory=list)
     absent_columns: list[str] = field(default_factory=list)
     missing_fields: list[str] = field(default_factory=list)   # canonical fields the export lacks

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipelines import csv_dialect
-from pipelines.canonical_fields import BY_NAME, CHANNELS, PRIORITIES, STATUSES
+from pipelines.canonical_fields import BY_NAME, CHANNELS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS
 
 SAMPLE_ROWS = 5000
 MAX_VALUES = 60          # distinct values listed per value map (the rest are counted)
@@ -33,6 +33,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                           "first reply", "date sent to company", "responded at"),
     "resolved_at": ("resolved at", "resolved_at", "solved at", "resolved", "closed date", "date/time closed",
                     "closed at", "closeddate", "date closed", "resolution date"),
+    "first_response_minutes": ("first reply time in minutes", "first response time in minutes",
+                               "first_response_minutes", "first response minutes", "time to first response",
+                               "first reply time", "first response time"),
+    "resolution_minutes": ("full resolution time in minutes", "resolution time in minutes", "resolution_minutes",
+                           "resolution minutes"),
+    "resolution_hours": ("resolution time in hours", "resolution_hours", "resolution hours"),
     "status": ("status", "ticket status", "company response to consumer", "company response", "resolution"),
     "priority": ("priority", "severity", "urgency"),
     "channel": ("channel", "via", "origin", "case origin", "submitted via", "source", "medium"),
@@ -45,13 +51,31 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "agent": ("assignee", "agent", "owner", "case owner"),
     "escalated": ("escalated", "isescalated", "is escalated"),
     "reopen_count": ("reopens", "reopen count", "reopened"),
+    "high_profile": ("high profile", "high_profile", "vip"),
+    "qa_score": ("qa score", "qa_score", "quality score"),
     "csat": ("satisfaction score", "csat", "satisfaction"),
     "reporter": ("requester email", "requester id", "requester", "reporter", "email", "customer", "contact email"),
     "subject": ("subject", "summary", "title"),
     "description": ("description", "narrative", "consumer complaint narrative", "body"),
     "tags": ("tags", "labels", "tag"),
+    # Business-hours and wait-time figures: their own fields, never a calendar one (written only when found).
+    "first_response_business_minutes": ("first reply time in minutes within business hours",
+                                        "first response time in business minutes"),
+    "resolution_business_minutes": ("full resolution time in minutes within business hours",
+                                    "resolution time in business minutes"),
+    "requester_wait_minutes": ("requester wait time in minutes",),
+    "requester_wait_business_minutes": ("requester wait time in minutes within business hours",),
+    "agent_wait_minutes": ("agent wait time in minutes",),
+    "agent_wait_business_minutes": ("agent wait time in minutes within business hours",),
 }
-VALUE_MAPPED = ("status", "priority", "channel", "abuse_category")
+_WRITTEN_WHEN_FOUND = ("first_response_minutes", "resolution_minutes", "resolution_hours", "first_response_business_minutes", "resolution_business_minutes", "requester_wait_minutes",
+                       "requester_wait_business_minutes", "agent_wait_minutes", "agent_wait_business_minutes")
+# A column whose name says it holds a duration is never a date; one in business hours never a calendar figure.
+_DURATION_WORDS = re.compile(r"\b(minutes|hours|time in)\b")
+VALUE_MAPPED = ("status", "priority", "channel", "abuse_category", "csat", "escalated", "high_profile")
+# Fields whose values are read as they are when already valid: a section only when one is not.
+_READ_AS_IS = {"csat": ("1", "2", "3", "4", "5"), "escalated": TRUE_WORDS + FALSE_WORDS,
+               "high_profile": TRUE_WORDS + FALSE_WORDS}
 TIMESTAMP_FIELDS = ("created_at", "updated_at", "first_response_at", "resolved_at")
 
 # (format, has time of day): tried in order; the first that reads every sampled value wins.
@@ -124,6 +148,8 @@ def guess_columns(header: list[str]) -> dict[str, str]:
         for rank, synonym in enumerate(synonyms):
             for column in header:
                 words = _words(column)
+                if not _may_hold(name, words):
+                    continue
                 if words == _words(synonym):
                     candidates.append((0, rank, name, column))
                 elif re.search(rf"\b{re.escape(_words(synonym))}\b", words) and len(synonym) > 3:
@@ -137,6 +163,14 @@ def guess_columns(header: list[str]) -> dict[str, str]:
     return {name: chosen[name] for name in SYNONYMS if name in chosen}
 
 
+def _may_hold(name: str, column_words: str) -> bool:
+    if name in TIMESTAMP_FIELDS and _DURATION_WORDS.search(column_words):
+        return False
+    if name.startswith("resolution") and "first resolution" in column_words:
+        return False     # Zendesk's time to the first solve, not to the final one
+    return "business" in name or "business" not in column_words
+
+
 def _guess_timestamps(d: Draft) -> None:
     values = {name: d.sample.values(col)[:500] for name, col in d.columns.items() if name in TIMESTAMP_FIELDS}
     every = [v for vs in values.values() for v in vs]
@@ -146,7 +180,7 @@ def _guess_timestamps(d: Draft) -> None:
     d.timestamps = "naive"
     formats = []
     for name, vs in values.items():
-        fmt = next((f for f, _ in NAIVE_FORMATS if vs and all(_parses(v, f) for v in vs)), None)
+        fmt = timestamp_format_of(vs)
         if fmt is None and vs:
             d.unparsed[name] = vs[:3]
         elif fmt and fmt not in formats:
@@ -162,6 +196,11 @@ def _guess_timestamps(d: Draft) -> None:
     elif set(formats) & day_first:
         d.ambiguous_day_month = all(_parses(v, f.replace("%d/%m", "%m/%d")) for vs in values.values() for v in vs
                                     for f in formats if f in day_first)
+
+
+def timestamp_format_of(values: list[str]) -> str | None:
+    """The first of NAIVE_FORMATS that reads every value; None when none does (or no values)."""
+    return next((f for f, _ in NAIVE_FORMATS if values and all(_parses(v, f) for v in values)), None)
 
 
 def _iso(value: str) -> bool:
@@ -199,6 +238,12 @@ def guess_value(name: str, raw: str, taxonomy: tuple[str, ...]) -> str | None:
                                 ("form", "web"), ("phone", "phone"), ("voice", "phone"), ("call", "phone"),
                                 ("chat", "chat"), ("messag", "chat"), ("api", "api"), ("mobile", "app"),
                                 ("app", "app")))
+    if name == "csat":
+        return _first_match(v, (("unoffered", ""), ("not offered", ""), ("offered", ""), ("n/a", ""),
+                                ("dissatisfied", "1"), ("unsatisfied", "1"), ("bad", "1"), ("negative", "1"),
+                                ("satisfied", "5"), ("good", "5"), ("positive", "5")))
+    if name in ("escalated", "high_profile"):
+        return "true" if v in TRUE_WORDS else "false" if v in FALSE_WORDS else None
     if name == "abuse_category":
         key = re.sub(r"[^a-z0-9]+", "_", v).strip("_")
         return key if key in taxonomy else None
@@ -212,7 +257,8 @@ def _first_match(value: str, rules: tuple[tuple[str, str], ...]) -> str | None:
     return None
 
 
-ALLOWED = {"status": STATUSES, "priority": PRIORITIES, "channel": CHANNELS}
+ALLOWED = {"status": STATUSES, "priority": PRIORITIES, "channel": CHANNELS, "csat": ("1", "2", "3", "4", "5", '""'),
+           "escalated": ("true", "false"), "high_profile": ("true", "false")}
 
 
 def to_toml(d: Draft, source_name: str, taxonomy: tuple[str, ...]) -> str:
@@ -231,6 +277,8 @@ def to_toml(d: Draft, source_name: str, taxonomy: tuple[str, ...]) -> str:
         label = stored.when_missing if stored else "the ticket text is not stored"
         if col:
             out.append(f"{name} = {_q(col)}")
+        elif name in _WRITTEN_WHEN_FOUND or (stored and any(f in d.columns for f in stored.filled_by)):
+            continue      # (an alternative input, or a field filled from one that was found)
         elif name in BY_NAME and BY_NAME[name].required:
             out.append(f'{name} = "TODO"   # REQUIRED: no column looked like it; name the column')
         else:
@@ -239,7 +287,7 @@ def to_toml(d: Draft, source_name: str, taxonomy: tuple[str, ...]) -> str:
     if unused:
         out.append("# columns not used: " + ", ".join(_q(c) for c in unused))
     for name in VALUE_MAPPED:
-        if name in d.columns:
+        if name in d.columns and not _all_read_as_is(d, name):
             out += ["", *_value_lines(d, name, taxonomy)]
     return "\n".join(out) + "\n"
 
@@ -263,6 +311,10 @@ def _timestamp_lines(d: Draft) -> list[str]:
     return lines
 
 
+def _all_read_as_is(d: Draft, name: str) -> bool:
+    return name in _READ_AS_IS and all(v.lower() in _READ_AS_IS[name] for v in d.sample.values(d.columns[name]))
+
+
 def _value_lines(d: Draft, name: str, taxonomy: tuple[str, ...]) -> list[str]:
     counts = Counter(d.sample.values(d.columns[name]))
     allowed = ALLOWED.get(name, taxonomy)
@@ -272,12 +324,18 @@ def _value_lines(d: Draft, name: str, taxonomy: tuple[str, ...]) -> list[str]:
         lines.append("# values not mapped into the config's [taxonomy] count as category other")
     if name == "channel":
         lines.append("# values not mapped count as channel other (and are listed in the load notes)")
+    if name == "csat":
+        lines.append('# a value mapped to "" is blank (no rating); any other value not 1-5 is a rejected row')
+    if name in ("escalated", "high_profile"):
+        lines.append("# yes/no, true/false, 1/0 are read as they are; any other value not mapped is a rejected row")
     if name in ("status", "priority"):
         lines.append(f"# a {name} value not mapped is a rejected row" +
                      (" (a blank one gets [defaults] priority)" if name == "priority" else ""))
     for raw, n in counts.most_common(MAX_VALUES):
         guess = guess_value(name, raw, taxonomy)
-        if guess is not None:
+        if raw.lower() in _READ_AS_IS.get(name, ()):
+            lines.append(f"# {_q(raw)}: read as it is   # {n:,} rows")
+        elif guess is not None:
             lines.append(f"{_q(raw)} = {_q(guess)}   # {n:,} rows")
         else:
             lines.append(f"# {_q(raw)} = \"\"   # TODO {n:,} rows: choose one of the allowed values")

@@ -206,7 +206,8 @@ def load_one(con: duckdb.DuckDBPyConnection, path: Path, config: Config, counts:
         # Cron must notice a file that loaded nothing (a wrong date format, a renamed column): it
         # goes to failed/ with its reasons; its rejected rows stay in the warehouse for `status`.
         error = (f"every row ({result.rows_read:,}) was rejected, nothing loaded: "
-                 + "; ".join(f"{reason} ({n:,})" for reason, n in result.top_reasons[:3]))
+                 + "; ".join(f"{reason} ({n:,})" for reason, n in result.top_reasons[:3])
+                 + "".join(f"; hint: {hint}" for hint in result.hints))
         counts.failed_files.append(path.name)
         log.error("%s: not loaded: %s", path.name, error)
         return FileOutcome(path, "failed", error=error, result=result)

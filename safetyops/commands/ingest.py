@@ -73,7 +73,8 @@ def command(app: AppContext, paths, source, mapping_path, timezone_name, encodin
                 # (the load is recorded, its rejected rows kept: `safetyops status` shows why)
                 failures.append(path)
                 click.echo(f"error: {path}: every row ({result.rows_read:,}) was rejected, nothing loaded; "
-                           + "; ".join(f"{reason} ({n:,})" for reason, n in result.top_reasons[:3]), err=True)
+                           + "; ".join(f"{reason} ({n:,})" for reason, n in result.top_reasons[:3])
+                           + "".join(f"\n  hint: {hint}" for hint in result.hints), err=True)
     if failures:
         raise IngestFailed(f"{len(failures)} of {len(paths)} file(s) not loaded; "
                            f"the other {len(paths) - len(failures)} were")
@@ -96,6 +97,7 @@ def format_summary(r: LoadResult) -> str:
                      f"unchanged or older than stored {r.rows_stale:,}")
     if r.top_reasons:
         lines.append("  top rejection reasons: " + "; ".join(f"{reason} ({n:,})" for reason, n in r.top_reasons))
+    lines.extend(f"  hint: {hint}" for hint in r.hints)
     for note, column, n in r.notes:
         lines.append(f"  note: {note} ({n:,} rows)")
     for name in r.missing_fields:
