@@ -62,6 +62,9 @@ class CsvDialect:
     delimiter_given: bool = False
     decimal_mark: str = "."       # "," where the numbers are written 12,5 (detect_number_format)
     grouped: bool = False         # thousands separators seen in the sample (1,234.5 or 1.234,5)
+    # Lines end in \r\n in one place and \n (or \r) in another: read from a copy with \n throughout
+    # (ingest retries a file with this set when the parser stumbles on it).
+    mixed_line_endings: bool = False
 
     @property
     def number_format(self) -> tuple[str, bool]:
@@ -77,6 +80,7 @@ class CsvDialect:
         name = DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
         numbers = ", decimal comma (detected)" if self.decimal_mark == "," else ""
         numbers += ", thousands separators (detected)" if self.grouped else ""
+        numbers += ", mixed line endings (read as one)" if self.mixed_line_endings else ""
         return f"{enc}, delimiter {name} ({'given' if self.delimiter_given else 'detected'}){numbers}"
 
 
@@ -261,7 +265,10 @@ def transcode(path: Path, dialect: CsvDialect, target: Path, chunk_bytes: int = 
               on_block: Callable[[int], None] | None = None) -> None:
     """Write `path` as UTF-8 to `target`, keeping every line where it is: bytes that cannot be
     decoded stay invalid (0xFF), so that DuckDB rejects just their line. `on_block(n)` hears of
-    every n bytes read (a progress bar)."""
+    every n bytes read (a progress bar). With `dialect.mixed_line_endings`, every line ends in \n."""
+    if dialect.mixed_line_endings:
+        _transcode_newlines(path, dialect, target, chunk_bytes, on_block)
+        return
     decoder = codecs.getincrementaldecoder(dialect.encoding)(errors=_UNDECODABLE)
     first = True
     with open(path, "rb") as src, open(target, "wb") as out:
@@ -275,3 +282,18 @@ def transcode(path: Path, dialect: CsvDialect, target: Path, chunk_bytes: int = 
             out.write(text.encode("utf-8", errors="surrogateescape"))
             if not block:
                 break
+
+
+def _transcode_newlines(path: Path, dialect: CsvDialect, target: Path, chunk_bytes: int,
+                        on_block: Callable[[int], None] | None) -> None:
+    """transcode with universal newlines: \r\n and \r become \n (one line each, so line numbers hold)."""
+    with open(path, "rb") as raw, io.TextIOWrapper(raw, encoding=dialect.encoding, errors=_UNDECODABLE,
+                                                    newline=None) as src, open(target, "wb") as out:
+        first, seen = True, 0
+        while text := src.read(chunk_bytes):
+            if on_block is not None:
+                on_block(raw.tell() - seen)
+                seen = raw.tell()
+            if first:
+                text, first = text.lstrip("\ufeff"), False
+            out.write(text.encode("utf-8", errors="surrogateescape"))

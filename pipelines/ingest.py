@@ -9,6 +9,8 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,7 +21,9 @@ from core.config import Config
 from core.errors import InputError
 from core.sql_files import bound_params, run_sql_file
 from pipelines import csv_dialect, readers, sql_functions
+from pipelines.readers import UnreadableFile
 from pipelines.load_hints import timestamp_hints
+from pipelines.report_footer import FOOTER_NOTE, split_footer
 from pipelines.canonical_fields import BY_NAME, missing_field_note
 from pipelines.load_runs import (LoadResult, already_loaded, file_sha256, may_have_been_loaded, record_load_run,
                                  write_parser_rejects)
@@ -78,12 +82,40 @@ def _ingest(con, path: Path, config: Config, digest: Future, source: str, mappin
         return ingest_milestones(con, path, digest.result(), started_at, progress, dialect)
     mapping = mapping_for(path, source, mapping_path, config, dialect)
     zone = _zone_for(path, mapping, timezone_name or _configured_zone(mapping, config))
-    transaction = _FileTransaction(con)
     try:
-        with transaction:
-            return _load(con, path, digest, mapping, zone, config, progress, started_at, transaction, dialect)
-    finally:
-        _drop_temp_tables(con)
+        return _load_once(con, path, digest, mapping, zone, config, progress, started_at, dialect)
+    except (duckdb.InvalidInputException, MixedLineEndings) as exc:
+        if dialect is None or not _line_endings_may_be_why(exc):
+            raise
+    # Lines ending in \r\n in one place and \n in another: DuckDB reads every line with the
+    # first one's ending, and either stops or rejects the others. Read again from a copy with \n.
+    try:
+        return _load_once(con, path, digest, mapping, zone, config, progress, started_at,
+                          replace(dialect, mixed_line_endings=True))
+    except duckdb.InvalidInputException as exc:
+        raise UnreadableFile(f"{path}: the CSV parser cannot read this file: {str(exc).splitlines()[0]}") from exc
+
+
+class MixedLineEndings(Exception):
+    """Raised inside a load (so that it rolls back) when the parser's rejects show mixed line endings."""
+
+
+def _line_endings_may_be_why(exc: Exception) -> bool:
+    return isinstance(exc, MixedLineEndings) or "CSV Parser state machine" in str(exc)
+
+
+def _load_once(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, config: Config, progress: bool,
+               started_at: datetime, dialect: csv_dialect.CsvDialect | None) -> LoadResult:
+    # Registered outside the file's transactions: the catalog is transactional, and a function
+    # registered or removed inside one that rolls back would be out of step with the connection.
+    with sql_functions.registered(con, config.hash_key):
+        transaction = _FileTransaction(con)
+        try:
+            with transaction:
+                return _load(con, path, digest, mapping, zone, config, progress, started_at, transaction, dialect)
+        finally:
+            _drop_temp_tables(con)
+            con.execute("SET preserve_insertion_order = true")
 
 
 class _FileTransaction:
@@ -167,8 +199,7 @@ def _load(con, path: Path, digest: Future, mapping: Mapping, zone: str | None, c
     matters, rejected ones and versions that tie within the file, are read again in order."""
     raw = _read(con, path, mapping, dialect, progress)
     try:
-        with sql_functions.registered(con, config.hash_key):
-            return _load_raw(con, path, digest, mapping, zone, config, progress, started_at, transaction, raw, dialect)
+        return _load_raw(con, path, digest, mapping, zone, config, progress, started_at, transaction, raw, dialect)
     finally:
         readers.drop_raw_input(con, raw)
 
@@ -191,17 +222,24 @@ def _load_raw(con, path: Path, digest: Future, mapping: Mapping, zone: str | Non
         with QueryProgress(con, f"loading {path.name}", enabled=progress):
             n_rows = con.execute(plan.sql, plan.params | bound_params(plan.sql, params)).fetchall()[0][0]
     finally:
-        con.execute("SET preserve_insertion_order = true")
+        with suppress(duckdb.TransactionException):     # (a failed load: _load_once sets it after the rollback)
+            con.execute("SET preserve_insertion_order = true")
     transaction.commit_inserted_rows(load_run_id)
     if raw.streamed:
+        if dialect is not None and not dialect.mixed_line_endings and readers.rejects_show_mixed_line_endings(con):
+            raise MixedLineEndings()
         raw.parser_rejects = readers.parser_rejects(con, raw)
     if not raw.numbered:
         _reread_rows_whose_line_matters(con, raw, mapping.name, params, plan_for(reorder=True), path, progress)
     n_rule_rejects = _move_rejected_rows(con, params)
     if raw.numbered:      # (the re-read above found them once the rejected rows were out)
         find_contested_keys(con, mapping.name, load_run_id)
+    raw.parser_rejects, n_footer = split_footer(raw.scan_copy or path, "utf-8" if raw.scan_copy else raw.encoding,
+                                                raw.parser_rejects)
     write_parser_rejects(con, load_run_id, path, raw.parser_rejects)
     run_sql_file(con, "pipelines", "load_notes.sql", params)
+    if n_footer:
+        con.execute("INSERT INTO load_notes VALUES (?, ?, NULL, NULL, ?)", [load_run_id, FOOTER_NOTE, n_footer])
     with QueryProgress(con, f"resolving versions in {path.name}", enabled=progress):
         n_stale, n_replaced = keep_newest_versions(con, mapping.name, load_run_id)
     if config.store_ticket_text:

@@ -139,7 +139,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, dialect: CsvDialect | N
     drop_raw_input(con)
     named = _columns_as_named(header)
     scan_copy = None
-    if not dialect.is_utf8:
+    if not dialect.is_utf8 or dialect.mixed_line_endings:
         scan_copy = _utf8_copy(path, dialect, progress)
     try:
         _scan_csv(con, scan_copy or path, named, dialect.delimiter)
@@ -209,6 +209,15 @@ def parser_rejects(con: duckdb.DuckDBPyConnection, raw: RawInput | None = None) 
                     for line, err, msg, raw_line in found])
 
 
+def rejects_show_mixed_line_endings(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when a line the parser rejected carries a line break of another kind than the file's:
+    a \r left at its end, or a \n it starts with (DuckDB takes the first line's ending for all)."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'ingest_rejects'").fetchall()[0][0]
+    return bool(exists) and con.execute(
+        "SELECT count(*) FROM ingest_rejects WHERE suffix(rtrim(csv_line, chr(10)), chr(13)) "
+        "OR prefix(csv_line, chr(10))").fetchall()[0][0] > 0
+
+
 def drop_raw_input(con: duckdb.DuckDBPyConnection, raw: RawInput | None = None) -> None:
     if raw is not None:
         _remove(raw.scan_copy)
@@ -216,7 +225,10 @@ def drop_raw_input(con: duckdb.DuckDBPyConnection, raw: RawInput | None = None) 
         con.unregister("raw_input")
     except duckdb.Error:
         pass
-    con.execute("DROP VIEW IF EXISTS raw_input")
+    try:
+        con.execute("DROP VIEW IF EXISTS raw_input")
+    except duckdb.TransactionException:
+        pass      # the load failed: the view goes with the rollback, and the load's own error is raised
 
 
 def _sql_string(text: str) -> str:
