@@ -4,8 +4,9 @@ Real exports skip a timestamp, repeat one, jump an hour at a DST change, or arri
 late. The step is the most common gap between consecutive distinct timestamps (5 minutes .. 1
 day); every timestamp is snapped to the nearest point of the grid that starts at the first one.
 Grid points no row landed on stay missing (NaN: no verdict, no influence on the baseline);
-rows that land on the same point are combined (sum for counts, mean for levels). A series is
-refused only when no step can be inferred, and the error says why.
+rows that land on the same point are combined (sum for counts, mean for levels). Data finer than
+5 minutes (1-minute monitoring exports) is aggregated to 5-minute steps. A series is refused only
+when no step can be inferred, and the error says why.
 """
 from __future__ import annotations
 
@@ -64,9 +65,27 @@ def infer_regular_step(times: np.ndarray, source: str) -> float:
     return step
 
 
+def finer_step(times: np.ndarray) -> float | None:
+    """The gap between timestamps when it is regular and finer than the detector's 5 minutes
+    (1-minute, 30-second monitoring data); None otherwise."""
+    gaps = np.diff(np.unique(times))
+    if gaps.size == 0:
+        return None
+    step = float(np.median(gaps))
+    if not 0 < step < MIN_STEP:
+        return None
+    multiple = np.round(gaps / step)
+    close = (multiple >= 1) & (np.abs(gaps - multiple * step) <= step / 4)
+    return step if close.mean() >= MIN_STEP_SHARE else None
+
+
 def to_grid(index: pd.DatetimeIndex, values: np.ndarray, is_counts: bool, source: str = "series") -> Grid:
-    """Snap `index` (any order, gaps, duplicates) to its regular grid; combine rows on one point."""
+    """Snap `index` (any order, gaps, duplicates) to its regular grid; combine rows on one point.
+    Data finer than 5 minutes is aggregated to 5-minute steps (`_aggregated`)."""
     times = _seconds(index)
+    fine = finer_step(times)
+    if fine is not None:
+        return _aggregated(times, values, is_counts, fine)
     step = infer_regular_step(times, source)
     start = times.min()
     point = np.round((times - start) / step).astype(np.int64)
@@ -89,5 +108,35 @@ def to_grid(index: pd.DatetimeIndex, values: np.ndarray, is_counts: bool, source
     missing = n_points - len(per_point)
     if missing:
         notes.append(f"{missing} of {n_points} timestamps are missing; they get no verdict (not treated as zero)")
+    index = pd.DatetimeIndex(pd.to_datetime(start + np.arange(n_points) * step, unit="s"))
+    return Grid(index, grid_values, point, step, tuple(notes))
+
+
+def _aggregated(times: np.ndarray, values: np.ndarray, is_counts: bool, fine: float) -> Grid:
+    """5-minute steps from finer data: counts summed, levels averaged. A step with some of its
+    rows missing has its count scaled up to the full step (rounded), so that a gap does not read
+    as a drop; one with fewer than half of them present is missing."""
+    step = MIN_STEP
+    start = times.min()
+    point = np.floor((times - start) / step).astype(np.int64)
+    n_points = int(point.max()) + 1
+    frame = pd.DataFrame({"point": point, "value": values})
+    by_point = frame.groupby("point")["value"]
+    present = by_point.count()
+    per_point = by_point.sum(min_count=1) if is_counts else by_point.mean()
+    expected_rows = step / fine
+    if is_counts:
+        per_point = np.round(per_point * np.maximum(1.0, expected_rows / present.clip(lower=1)))
+    per_point = per_point[present >= expected_rows / 2]
+    grid_values = np.full(n_points, np.nan)
+    grid_values[per_point.index.to_numpy()] = per_point.to_numpy()
+    how = "summed (counts)" if is_counts else "averaged (levels)"
+    notes = [f"timestamps {fine:g} s apart: aggregated to 5-minute steps, {how}; one output row per 5 minutes, "
+             "labelled with its first timestamp"]
+    if np.any(np.diff(times) < 0):
+        notes.append("rows are not in time order; read in time order")
+    missing = n_points - len(per_point)
+    if missing:
+        notes.append(f"{missing} of {n_points} 5-minute steps have fewer than half their rows; they get no verdict")
     index = pd.DatetimeIndex(pd.to_datetime(start + np.arange(n_points) * step, unit="s"))
     return Grid(index, grid_values, point, step, tuple(notes))

@@ -72,3 +72,33 @@ def test_a_score_that_rounds_to_zero_prints_as_zero_not_minus_zero(tmp_path):
                  rng.poisson(6, 24 * 21))
     printed = render(detect_csv(path).frame, "csv")
     assert ",-0.0," not in printed and ",0.0," in printed
+
+
+def test_one_minute_counts_are_summed_into_five_minute_steps_and_gaps_scaled():
+    from anomaly.regular_grid import to_grid
+    minutes = pd.date_range("2026-01-01", periods=15, freq="min")
+    keep = np.ones(15, dtype=bool)
+    keep[[5, 6]] = False                 # second step: 3 of its 5 minutes
+    keep[[10, 11, 12]] = False           # third step: 2 of 5, too few
+    values = np.arange(1.0, 16.0)
+    grid = to_grid(pd.DatetimeIndex(minutes[keep]), values[keep], is_counts=True)
+    assert grid.step_seconds == 300
+    np.testing.assert_array_equal(grid.values, [15.0, round((8 + 9 + 10) * 5 / 3), np.nan])
+    assert "aggregated to 5-minute steps, summed (counts)" in grid.notes[0]
+    assert any("1 of 3 5-minute steps have fewer than half their rows" in n for n in grid.notes)
+    levels = to_grid(pd.DatetimeIndex(minutes[keep]), values[keep], is_counts=False)
+    np.testing.assert_array_equal(levels.values, [3.0, 9.0, np.nan])
+
+
+def test_a_burst_in_one_minute_data_is_one_alert(tmp_path):
+    rng = np.random.default_rng(11)
+    minutes = pd.date_range("2026-01-01", periods=60 * 24 * 10, freq="min")
+    counts = rng.poisson(4, len(minutes))
+    counts[-300:-270] += 12              # half an hour at four times the rate
+    path = write(tmp_path / "m.csv", minutes.strftime("%Y-%m-%dT%H:%M"), counts)
+    result = detect_csv(path)
+    assert result.step_seconds == 300 and len(result.frame) == len(minutes) // 5
+    ids = set(result.frame["alert_id"].dropna()) - {""}
+    assert len(ids) == 1
+    onset = pd.Timestamp(min(ids))
+    assert minutes[-300] <= onset <= minutes[-270]

@@ -33,7 +33,8 @@ def detect_csv_command(app, file: Path, time_col: str, value_col: str, fmt: str,
 
     The step (5 minutes to 1 day) is inferred from the timestamps: missing ones stay missing,
     duplicates are combined (sum for counts, mean for levels), DST jumps and jitter are snapped to
-    the step; notes about that go to stderr. Settings come from [detection].
+    the step; finer data (1-minute) is aggregated to 5 minutes; notes about that go to stderr.
+    Settings come from [detection].
     """
     from anomaly.csv_series import DELIMITERS, detect_csv, render
     from anomaly.settings import settings_from_config
