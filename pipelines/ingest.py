@@ -21,6 +21,7 @@ from core.config import Config
 from core.errors import InputError
 from core.sql_files import bound_params, run_sql_file
 from pipelines import csv_dialect, readers, sql_functions
+from pipelines.archives import unpacked
 from pipelines.readers import UnreadableFile
 from pipelines.load_hints import timestamp_hints
 from pipelines.report_footer import FOOTER_NOTE, split_footer
@@ -54,12 +55,12 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config
         raise InputError(f"{path}: file not found")
     started = time.monotonic()
     abandon = threading.Event()
-    with ThreadPoolExecutor(max_workers=1) as hashing:
+    with ThreadPoolExecutor(max_workers=1) as hashing, unpacked(path) as export:
         # The sha256 is computed while the file loads. A load that fails stops the hashing, so its
         # error is not held back behind the hash of a multi-GB file.
         digest = hashing.submit(file_sha256, path, abandon)
         try:
-            result = _ingest(con, path, config, digest, source, mapping_path, timezone_name, force, progress,
+            result = _ingest(con, export, config, digest, source, mapping_path, timezone_name, force, progress,
                              encoding, delimiter)
         except BaseException:
             abandon.set()

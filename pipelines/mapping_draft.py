@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipelines import csv_dialect
+from pipelines.archives import unpacked
 from pipelines.canonical_fields import BY_NAME, CHANNELS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS
 
 SAMPLE_ROWS = 5000
@@ -113,6 +114,11 @@ class Draft:
 
 
 def read_sample(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Sample:
+    with unpacked(Path(path)) as export:      # (a ZIP or gzip delivery: the export inside)
+        return _read_sample(export, encoding, delimiter)
+
+
+def _read_sample(path: Path, encoding: str | None, delimiter: str | None) -> Sample:
     dialect = csv_dialect.detect(path, encoding, delimiter)
     with open(path, "rb") as fh:
         data = fh.read(csv_dialect.SAMPLE_BYTES)
