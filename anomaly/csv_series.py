@@ -55,11 +55,12 @@ def _sniff_delimiter(path: Path) -> str:
     return best if counts[best] > 0 else ","
 
 
-def read_series_csv(path: Path, time_col: str = "timestamp", value_col: str = "value",
+def read_series_csv(path: Path, time_col: str | None = None, value_col: str | None = None,
                     delimiter: str | None = None, dayfirst: bool = False) -> tuple[pd.Series, list[str], list[str]]:
     """The series (UTC-naive DatetimeIndex, file order), the timestamps exactly as written, and
     notes on how they and the values were read. `delimiter` None = sniffed from the header line
-    (comma, semicolon or tab)."""
+    (comma, semicolon or tab). Columns not named: `timestamp` and `value` in any case, or the two
+    columns of a two-column file."""
     path = Path(path)
     if not path.exists():
         raise SeriesFileError(f"{path}: file not found")
@@ -68,13 +69,11 @@ def read_series_csv(path: Path, time_col: str = "timestamp", value_col: str = "v
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, sep=sep)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise SeriesFileError(f"{path}: not a readable CSV ({exc})") from exc
-    for col in (time_col, value_col):
-        if col not in frame.columns:
-            raise SeriesFileError(f"{path}: no column {col!r}; columns are {', '.join(frame.columns)}")
+    notes: list[str] = []
+    time_col, value_col = _series_columns(path, list(frame.columns), time_col, value_col, notes)
     if frame.empty:
         raise SeriesFileError(f"{path}: no data rows")
     raw_times = frame[time_col].str.strip().tolist()
-    notes: list[str] = []
     index = _parse_times(path, time_col, raw_times, dayfirst, notes)
     raw_values = frame[value_col].str.strip().tolist()
     decimal_mark, grouped = number_format_of(raw_values, sep)
@@ -83,6 +82,28 @@ def read_series_csv(path: Path, time_col: str = "timestamp", value_col: str = "v
                                                           else "thousands separators (1,234.5)"))
     values = _parse_values(path, value_col, raw_values, decimal_mark)
     return pd.Series(values, index=index, name=value_col), raw_times, notes
+
+
+def _series_columns(path: Path, columns: list[str], time_col: str | None, value_col: str | None,
+                    notes: list[str]) -> tuple[str, str]:
+    found = [_column(columns, time_col or "timestamp"), _column(columns, value_col or "value")]
+    if None in found and time_col is None and value_col is None and len(columns) == 2:
+        notes.append(f"columns {columns[0]!r} and {columns[1]!r} read as the timestamp and the value "
+                     "(--time-col and --value-col choose others)")
+        return columns[0], columns[1]
+    for col, given, option in ((found[0], time_col or "timestamp", "--time-col"), (found[1], value_col or "value",
+                                                                                   "--value-col")):
+        if col is None:
+            raise SeriesFileError(f"{path}: no column {given!r}; columns are {', '.join(columns)} ({option} names one)")
+    return found[0], found[1]
+
+
+def _column(columns: list[str], name: str) -> str | None:
+    """`name` as written, or the one column that matches it in another case."""
+    if name in columns:
+        return name
+    folded = [c for c in columns if c.strip().lower() == name.strip().lower()]
+    return folded[0] if len(folded) == 1 else None
 
 
 def _parse_times(path: Path, col: str, raw: list[str], dayfirst: bool, notes: list[str]) -> pd.DatetimeIndex:
@@ -165,7 +186,7 @@ def kind_settings(kind: str, s: DetectorSettings) -> DetectorSettings:
                    min_rise_pct=s.level_min_rise_pct)
 
 
-def detect_csv(path: Path, time_col: str = "timestamp", value_col: str = "value",
+def detect_csv(path: Path, time_col: str | None = None, value_col: str | None = None,
                settings: DetectorSettings | None = None, kind: str | None = None,
                delimiter: str | None = None, dayfirst: bool = False) -> CsvDetection:
     """Verdicts and alerts for the series in `path`, one output row per distinct timestamp."""

@@ -72,7 +72,7 @@ def finer_step(times: np.ndarray) -> float | None:
     if gaps.size == 0:
         return None
     step = float(np.median(gaps))
-    if not 0 < step < MIN_STEP:
+    if not 0 < step < 0.9 * MIN_STEP:         # (a 5-minute series with jitter is not finer)
         return None
     multiple = np.round(gaps / step)
     close = (multiple >= 1) & (np.abs(gaps - multiple * step) <= step / 4)
@@ -113,10 +113,11 @@ def to_grid(index: pd.DatetimeIndex, values: np.ndarray, is_counts: bool, source
 
 
 def _aggregated(times: np.ndarray, values: np.ndarray, is_counts: bool, fine: float) -> Grid:
-    """5-minute steps from finer data: counts summed, levels averaged. A step with some of its
-    rows missing has its count scaled up to the full step (rounded), so that a gap does not read
-    as a drop; one with fewer than half of them present is missing."""
-    step = MIN_STEP
+    """Steps of the fewest fine rows that make 5 minutes (5 minutes from 1-minute or 30-second
+    data): counts summed, levels averaged. A step with some of its rows missing has its count
+    scaled up to the full step (rounded), so that a gap does not read as a drop; one with fewer
+    than half of them present is missing."""
+    step = float(np.ceil(MIN_STEP / fine - 1e-9) * fine)
     start = times.min()
     point = np.floor((times - start) / step).astype(np.int64)
     n_points = int(point.max()) + 1
@@ -131,12 +132,12 @@ def _aggregated(times: np.ndarray, values: np.ndarray, is_counts: bool, fine: fl
     grid_values = np.full(n_points, np.nan)
     grid_values[per_point.index.to_numpy()] = per_point.to_numpy()
     how = "summed (counts)" if is_counts else "averaged (levels)"
-    notes = [f"timestamps {fine:g} s apart: aggregated to 5-minute steps, {how}; one output row per 5 minutes, "
-             "labelled with its first timestamp"]
+    notes = [f"timestamps {fine:g} s apart: aggregated to {step / 60:g}-minute steps, {how}; one output row per "
+             "step, labelled with its first timestamp"]
     if np.any(np.diff(times) < 0):
         notes.append("rows are not in time order; read in time order")
     missing = n_points - len(per_point)
     if missing:
-        notes.append(f"{missing} of {n_points} 5-minute steps have fewer than half their rows; they get no verdict")
+        notes.append(f"{missing} of {n_points} steps have fewer than half their rows; they get no verdict")
     index = pd.DatetimeIndex(pd.to_datetime(start + np.arange(n_points) * step, unit="s"))
     return Grid(index, grid_values, point, step, tuple(notes))

@@ -64,11 +64,11 @@ def test_detect_csv_custom_columns(tmp_path, capsys, config_file):
     ("timestamp,value\n2026-01-01 00:00,1\n2026-01-01 01:00,x\n", "line 3: value 'x' is not a number"),
     ("timestamp,value\n2026-01-01 00:00,1\nyesterday,2\n", "line 3: timestamp 'yesterday' is not a timestamp"),
     ("timestamp,value\n2026-01-01 00:00,1\n2026-01-01 00:00,2\n", "need at least 2 distinct timestamps"),
-    ("timestamp,value\n2026-01-01 00:00,1\n2026-01-01 00:01,2\n2026-01-01 00:02,2\n",
-     "the most common gap is 60 s; the detector needs a step of 5 minutes .. 1 day"),
+    ("timestamp,value\n2026-01-01,1\n2026-01-08,2\n2026-01-15,2\n",
+     "the most common gap is 604800 s; the detector needs a step of 5 minutes .. 1 day"),
     ("timestamp,value\n2026-01-01 00:00,1\n2026-01-01 01:00,2\n2026-01-01 01:35,2\n2026-01-01 03:00,2\n"
      "2026-01-01 03:20,2\n2026-01-01 04:45,2\n", "no regular step"),
-    ("time,value\n2026-01-01 00:00,1\n", "no column 'timestamp'"),
+    ("time,value,note\n2026-01-01 00:00,1,x\n", "no column 'timestamp'"),
 ])
 def test_detect_csv_errors_name_file_line_and_value(tmp_path, capsys, config_file, body, message):
     path = tmp_path / "bad.csv"

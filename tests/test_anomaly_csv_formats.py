@@ -3,6 +3,8 @@ Unix times, day-first dates without the flag when no other reading exists, ISO d
 --dayfirst, decimal commas and thousands separators; and refuses what has two readings."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -84,10 +86,12 @@ def test_one_minute_counts_are_summed_into_five_minute_steps_and_gaps_scaled():
     grid = to_grid(pd.DatetimeIndex(minutes[keep]), values[keep], is_counts=True)
     assert grid.step_seconds == 300
     np.testing.assert_array_equal(grid.values, [15.0, round((8 + 9 + 10) * 5 / 3), np.nan])
-    assert "aggregated to 5-minute steps, summed (counts)" in grid.notes[0]
-    assert any("1 of 3 5-minute steps have fewer than half their rows" in n for n in grid.notes)
+    assert "60 s apart: aggregated to 5-minute steps, summed (counts)" in grid.notes[0]
+    assert any("1 of 3 steps have fewer than half their rows" in n for n in grid.notes)
     levels = to_grid(pd.DatetimeIndex(minutes[keep]), values[keep], is_counts=False)
     np.testing.assert_array_equal(levels.values, [3.0, 9.0, np.nan])
+    every_4_min = to_grid(pd.date_range("2026-01-01", periods=6, freq="4min"), np.ones(6), is_counts=True)
+    assert every_4_min.step_seconds == 480 and list(every_4_min.values) == [2.0, 2.0, 2.0]
 
 
 def test_a_burst_in_one_minute_data_is_one_alert(tmp_path):
@@ -102,3 +106,31 @@ def test_a_burst_in_one_minute_data_is_one_alert(tmp_path):
     assert len(ids) == 1
     onset = pd.Timestamp(min(ids))
     assert minutes[-300] <= onset <= minutes[-270]
+
+
+@pytest.mark.parametrize("header, given, expected, note", [
+    ("timestamp,value", {}, ("timestamp", "value"), None),
+    ("Timestamp,Value", {}, ("Timestamp", "Value"), None),
+    ("date,tickets", {}, ("date", "tickets"), "columns 'date' and 'tickets' read as the timestamp and the value"),
+    ("day,n,other", {"time_col": "day", "value_col": "n"}, ("day", "n"), None),
+])
+def test_the_series_columns_are_found_without_options_where_unambiguous(tmp_path, header, given, expected, note):
+    names = header.split(",")
+    rows = [",".join(["2026-01-0%d" % d, str(d)] + ["x"] * (len(names) - 2)) for d in (1, 2, 3)]
+    path = tmp_path / "s.csv"
+    path.write_text("\n".join([header] + rows) + "\n")
+    series, raw, notes = read_series_csv(path, **given)
+    assert list(series) == [1.0, 2.0, 3.0] and raw == ["2026-01-01", "2026-01-02", "2026-01-03"]
+    assert any(note in n for n in notes) if note else notes == []
+
+
+@pytest.mark.parametrize("header, given, message", [
+    ("day,n,other", {}, "no column 'timestamp'; columns are day, n, other (--time-col names one)"),
+    ("day,n", {"time_col": "day"}, "no column 'value'; columns are day, n (--value-col names one)"),
+    ("ts,TS,value", {"time_col": "Ts"}, "no column 'Ts'"),       # two columns fold to it: not a guess
+])
+def test_columns_that_cannot_be_told_are_an_error_naming_the_option(tmp_path, header, given, message):
+    path = tmp_path / "s.csv"
+    path.write_text(header + "\n" + ",".join(["2026-01-01"] + ["1"] * (header.count(","))) + "\n")
+    with pytest.raises(SeriesFileError, match=re.escape(message)):
+        read_series_csv(path, **given)

@@ -15,8 +15,10 @@ def command() -> None:
 
 @command.command("detect-csv")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--time-col", default="timestamp", show_default=True, help="Timestamp column.")
-@click.option("--value-col", default="value", show_default=True, help="Value column.")
+@click.option("--time-col", default=None, help="Timestamp column (default: 'timestamp' in any case, or the first "
+                                                "column of a two-column file).")
+@click.option("--value-col", default=None, help="Value column (default: 'value' in any case, or the second column of "
+                                                 "a two-column file).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @click.option("--kind", type=click.Choice(["auto", "count", "level"]), default="auto", show_default=True,
               help="count: NB band, spikes up; level: robust band, both directions; auto: count when "
