@@ -32,7 +32,12 @@ def _hint(column: str, n: int, examples: list[str], mapping: Mapping) -> str:
     fmt = timestamp_format_of(examples)
     if fmt is None:
         return f"{said}; `safetyops mapping draft FILE` shows the values, docs/mapping.md the formats"
+    keys = f"[source] timestamp_formats = [\"{fmt}\"]"
+    if mapping.timestamps == "offset":     # the source's values carry their UTC offset; these do not
+        said = f"{said}; they carry no UTC offset (e.g. 2026-03-02T10:00:00Z) and read as {fmt!r}"
+        keys = f"[source] timestamps = \"naive\" and timestamp_formats = [\"{fmt}\"], with --timezone for their zone,"
+    else:
+        said = f"{said}; they read as {fmt!r}"
     if mapping.origin == f"pipelines/mappings/{mapping.name}.toml":      # a built-in source
-        return (f"{said}; they read as {fmt!r}: a mapping with extends = \"{mapping.name}\" and "
-                f"[source] timestamp_formats = [\"{fmt}\"] loads them (docs/mapping.md)")
-    return f"{said}; they read as {fmt!r}: add it to [source] timestamp_formats in {mapping.origin}"
+        return f"{said}: a mapping with extends = \"{mapping.name}\" and {keys} loads them (docs/mapping.md)"
+    return f"{said}: set {keys} in {mapping.origin}"

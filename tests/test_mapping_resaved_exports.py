@@ -85,3 +85,22 @@ def test_the_draft_of_a_resaved_export_loads_every_row_unedited(tmp_path, config
                          "--timezone", "UTC")
     assert code == 0, err
     assert "would load 6 of 6 rows, reject 0" in out
+
+
+def test_timestamps_without_the_offset_a_source_needs_get_the_mapping_and_zone_that_load_them(tmp_path, config_file,
+                                                                                               capsys):
+    data = tmp_path / "c.csv"
+    data.write_text("ticket_id,source,created_at,updated_at,status\n1,canonical,2026-03-02 10:00:00,"
+                    "2026-03-02 10:00:00,open\n", encoding="utf-8")
+    code, out, _ = run(capsys, "--config", str(config_file), "ingest", str(data))
+    assert code == 1
+    assert ("they carry no UTC offset (e.g. 2026-03-02T10:00:00Z) and read as '%Y-%m-%d %H:%M:%S': a mapping with "
+            "extends = \"canonical\" and [source] timestamps = \"naive\" and timestamp_formats = "
+            "[\"%Y-%m-%d %H:%M:%S\"], with --timezone for their zone, loads them") in out
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('extends = "canonical"\n[source]\ntimestamps = "naive"\n'
+                       'timestamp_formats = ["%Y-%m-%d %H:%M:%S"]\n', encoding="utf-8")
+    code, out, err = run(capsys, "--config", str(config_file), "ingest", "--mapping", str(mapping), "--timezone",
+                         "Europe/Dublin", str(data))
+    assert code == 0, err
+    assert "loaded 1 + rejected 0" in out
