@@ -52,7 +52,7 @@ def detect_csv_command(app, file: Path, time_col: str, value_col: str, fmt: str,
               help="NAB realTweets folder (data/, labels/, reference_results/).")
 @click.option("--sample", "sample_dir", type=click.Path(path_type=Path), default=None,
               help="Sample export folder with ground_truth.json (from `safetyops sample`).")
-@click.option("--spike-series", "spike_series", type=click.IntRange(min=1), default=None, metavar="N",
+@click.option("--spike-series", "spike_series", type=click.IntRange(min=1, max=10_000), default=None, metavar="N",
               help="Generate N labelled daily spike series, run detect-csv on each, compare with the oracle.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the generated spike series.")
 @click.option("--write-series", "write_dir", type=click.Path(path_type=Path), default=None,
