@@ -56,7 +56,7 @@ logging.getLogger("core.warehouse_files").setLevel(logging.INFO)
 os.environ.setdefault("SAFETYOPS_HASH_KEY", "benchmark-only-key-not-a-secret")   # the dev key is refused
 t0 = time.perf_counter()
 config = load_config(None, {db!r})
-with writing(config.db_path, fresh={fresh}, load_bytes=os.path.getsize({path!r})) as con:   # as `ingest` does
+with writing(config.db_path, fresh={fresh}) as con:
     result = ingest_file(con, {path!r}, config, timezone_name="UTC", force=True)
 assert result.rows_read == result.rows_loaded + result.rows_rejected
 print(json.dumps({{"rows_read": result.rows_read, "rows_rejected": result.rows_rejected,

@@ -25,12 +25,9 @@ from core.sql_files import sql_text
 from core.upgrades import DESK_MINUTES_FIELDS, upgrade_stored_data  # noqa: F401  (DESK_MINUTES_FIELDS re-exported)
 from core.warehouse_files import (LockConflict, hold_read_lock, prepare_working_copy, remove_quietly,
                                        swap_in)
-from core.write_layout import (DEFAULT_ROW_GROUP_SIZE, WriteLayout, checkpoint_counting_row_groups, choose_layout, record_layout,
-                               recorded_layout)
 
 SCHEMA_VERSION = "1"
 WAREHOUSE_ALIAS = "warehouse"   # the catalog name read-only connections attach the file under
-WORKING_ALIAS = "warehouse"     # and a writer's working copy, when it is attached with options
 DEFAULT_WRITER_MEMORY = os.environ.get("SAFETYOPS_WRITER_MEMORY", "1GB")
 # SAFETYOPS_KEEP_PREVIOUS=0: no <db>.prev, for a disk that cannot hold the warehouse twice (every
 # write then copies the whole file).
@@ -169,21 +166,17 @@ def writer_lock(db_path: Path, timeout: float = -1) -> Iterator[None]:
 @contextmanager
 def writing(db_path: Path, timeout: float = -1, fresh: bool = False,
             memory_limit: str | None = DEFAULT_WRITER_MEMORY,
-            keep_previous: bool | None = None,
-            load_bytes: int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+            keep_previous: bool | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Build the next warehouse beside the live one and swap it in when the block succeeds.
 
     `fresh=True` starts from an empty warehouse instead of a copy (a full rebuild).
     `memory_limit` caps DuckDB's buffers for the load (it spills to `<db>.next.tmp` beyond it), so
     a 10M-row file loads in bounded memory next to a running dashboard.
     `keep_previous` (default SAFETYOPS_KEEP_PREVIOUS, on) keeps the replaced file as `<db>.prev`.
-    `load_bytes`: the bytes of the files a load will read; a load small against the warehouse is
-    written in smaller row groups without merging (core/write_layout.py).
     """
     db_path = Path(db_path)
     with writer_lock(db_path, timeout):
         nxt = next_path(db_path)
-        layout = _layout_for(db_path, fresh, load_bytes)
         remove_quietly(Path(str(nxt) + ".wal"))    # a crashed writer's log: DuckDB would replay it
         con = None
         # Everything from the copy on is inside the clean-up: a full disk halfway through the copy
@@ -194,7 +187,7 @@ def writing(db_path: Path, timeout: float = -1, fresh: bool = False,
                     prepare_working_copy(db_path, nxt, prev_path(db_path))
                 else:
                     remove_quietly(nxt)
-                con = _configure(_connect_writable(nxt, layout))
+                con = _configure(duckdb.connect(str(nxt)))
             except OSError as exc:
                 if is_read_only_error(exc):
                     raise NotWritable(f"{db_path.parent}: cannot write the next warehouse here "
@@ -205,13 +198,11 @@ def writing(db_path: Path, timeout: float = -1, fresh: bool = False,
             # each commit and checkpoint would protect a file that a crash discards anyway (0.1 s
             # of a 100k-row load into 10M rows).
             con.execute("SET fsync_mode = 'NONE'")
-            if not layout.merge_row_groups:
-                con.execute("SET max_vacuum_tasks = 0")
             if memory_limit:
                 con.execute(f"SET memory_limit = '{_checked_size(memory_limit)}'")
             ensure_schema(con)
             yield con
-            tables = checkpoint_counting_row_groups(con)
+            con.execute("CHECKPOINT")
         except BaseException:
             if con is not None:
                 con.close()
@@ -220,30 +211,6 @@ def writing(db_path: Path, timeout: float = -1, fresh: bool = False,
         con.close()
         keep = KEEP_PREVIOUS if keep_previous is None else keep_previous
         swap_in(nxt, db_path, prev_path(db_path), keep_replaced=keep)
-        record_layout(db_path, tables)
-
-
-def _layout_for(db_path: Path, fresh: bool, load_bytes: int | None) -> WriteLayout:
-    live_bytes = None if fresh else file_version(db_path)
-    return choose_layout(load_bytes, live_bytes and live_bytes.size,
-                         None if live_bytes is None else recorded_layout(db_path))
-
-
-def _connect_writable(path: Path, layout: WriteLayout) -> duckdb.DuckDBPyConnection:
-    """A connection whose default database is the working copy at `path`. DuckDB takes a
-    row-group size other than its default only as an ATTACH option."""
-    if layout.row_group_size == DEFAULT_ROW_GROUP_SIZE:
-        return duckdb.connect(str(path))
-    con = duckdb.connect(":memory:")
-    try:
-        # (spills go beside the working copy, as they do for a file opened with connect(path))
-        con.execute("SET temp_directory = ?", [str(path) + ".tmp"])
-        con.execute(f"ATTACH ? AS {WORKING_ALIAS} (ROW_GROUP_SIZE {int(layout.row_group_size)})", [str(path)])
-        con.execute(f"USE {WORKING_ALIAS}")
-    except BaseException:
-        con.close()
-        raise
-    return con
 
 
 def _checked_size(text: str) -> str:

@@ -56,9 +56,7 @@ def command(app: AppContext, paths, source, mapping_path, timezone_name, encodin
                                    f"e.g. --db {app.config.db_path / 'warehouse.duckdb'}")
     results, failures = [], []
     progress = not app.quiet
-    # (the files' size tells the writer whether this is a small load for the warehouse: core/write_layout.py)
-    load_bytes = sum(Path(path).stat().st_size for path in paths)
-    with writing(app.config.db_path, timeout=lock_timeout, load_bytes=load_bytes) as con:
+    with writing(app.config.db_path, timeout=lock_timeout) as con:
         for path in paths:
             try:
                 result = ingest_file(con, path, app.config, source=source, mapping_path=mapping_path,
