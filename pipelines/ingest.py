@@ -87,7 +87,7 @@ def _ingest(con, path: Path, config: Config, digest: Future, source: str, mappin
         return _load_once(con, path, digest, mapping, zone, config, progress, started_at, dialect)
     except (duckdb.InvalidInputException, MixedLineEndings) as exc:
         if dialect is None or not _line_endings_may_be_why(exc):
-            raise
+            raise UnreadableFile(f"{path}: cannot be loaded: {str(exc).splitlines()[0]}") from exc
     # Lines ending in \r\n in one place and \n in another: DuckDB reads every line with the
     # first one's ending, and either stops or rejects the others. Read again from a copy with \n.
     try:
