@@ -24,7 +24,7 @@ from anomaly.detector import evaluate_points, looks_like_counts
 from anomaly.regular_grid import to_grid
 from anomaly.settings import DetectorSettings
 from core.errors import InputError
-from pipelines.csv_dialect import as_float, number_format_of
+from core.number_formats import as_float, number_format_of
 
 OUTPUT_COLUMNS = ("timestamp", "value", "expected", "lower", "upper", "score", "is_anomaly", "alert_id", "severity")
 DELIMITERS = {"auto": None, "comma": ",", "semicolon": ";", "tab": "\t"}   # --delimiter choices
@@ -161,7 +161,7 @@ def _epoch_unit(raw: list[str]) -> str | None:
 
 
 def _parse_values(path: Path, col: str, raw: list[str], decimal_mark: str = ".") -> np.ndarray:
-    """Numbers, read with the file's decimal mark (csv_dialect.as_float); an empty cell is a
+    """Numbers, read with the file's decimal mark (core/number_formats.as_float); an empty cell is a
     missing value (the detector skips it), anything else is an error."""
     out = np.empty(len(raw))
     for i, text in enumerate(raw):

@@ -4,7 +4,7 @@ parsed in their zone. Every value a mapping supplies is bound as a parameter (`P
 """
 from __future__ import annotations
 
-from pipelines.csv_dialect import GROUPED_COMMA, GROUPED_POINT, PLAIN_COMMA
+from core.number_formats import GROUPED_COMMA, GROUPED_POINT, PLAIN_COMMA
 from pipelines.mapping import FieldSpec, Mapping
 from pipelines.readers import quote_ident
 
@@ -156,7 +156,7 @@ def blank_to_null(expr: str) -> str:
             f"THEN NULLIF(trim({expr}), '') ELSE {expr} END")
 
 
-# Numbers as spreadsheets write them (csv_dialect.as_float reads a cell the same way in Python). Excel in a locale with the decimal comma writes 12,5 and
+# Numbers as spreadsheets write them (core/number_formats.py reads a cell the same way in Python). Excel in a locale with the decimal comma writes 12,5 and
 # 1.234,5 (and saves CSV with ';'); in others a formatted cell comes out as "1,234.5". A cell
 # that casts as it is keeps its value, except in a decimal-comma file, where 1.234 is a thousand
 # and 234: grouped forms are tried first there.

@@ -1,0 +1,48 @@
+"""Numbers as spreadsheets write them: the decimal comma of European Excel (12,5 and 1.234,5) and
+the thousands separators of a formatted cell ("1,234.5"). The ingest reads a file's numbers in SQL
+with these patterns (pipelines/field_expressions.number), `detect-csv` in Python (`as_float`); both
+take the format from a sample of the file's cells (`number_format_of`).
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+# A comma fraction that cannot be a thousands group (12,5  0,25  1234,5); a point fraction.
+_FRACTION_COMMA = re.compile(r"[+-]?(\d+,(\d{1,2}|\d{4,})|\d{4,},\d+|0,\d+)")
+_FRACTION_POINT = re.compile(r"[+-]?\d+\.\d+")
+GROUPED_POINT = r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?"     # 1,234.5 (field_expressions.number reads these in SQL)
+GROUPED_COMMA = r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?"     # 1.234,5
+PLAIN_COMMA = r"[+-]?\d+(,\d+)?"                       # 12,5
+_GROUPED_POINT, _GROUPED_COMMA, _PLAIN_COMMA = (re.compile(p) for p in (GROUPED_POINT, GROUPED_COMMA, PLAIN_COMMA))
+
+
+def number_format_of(cells: Iterable[str], delimiter: str) -> tuple[str, bool]:
+    """The decimal mark is "," when more cells write a fraction with a comma (12,5) than with a
+    point, as Excel does where the comma is the decimal separator; such files are never
+    comma-separated. A cell like 1,234 is not counted as a fraction: it reads as a thousand and
+    more in other locales."""
+    comma = point = grouped_point = grouped_comma = 0
+    for cell in cells:
+        cell = cell.strip()
+        if not cell or not cell[-1].isdigit():
+            continue
+        comma += bool(_FRACTION_COMMA.fullmatch(cell))
+        point += bool(_FRACTION_POINT.fullmatch(cell))
+        grouped_point += bool(_GROUPED_POINT.fullmatch(cell))
+        grouped_comma += bool(_GROUPED_COMMA.fullmatch(cell))
+    if delimiter != "," and comma > point:
+        return ",", grouped_comma > 0
+    return ".", grouped_point > 0
+
+
+def as_float(text: str, decimal_mark: str) -> float:
+    """A cell as a Python float, read as field_expressions.number reads it in SQL; ValueError
+    where it is no number."""
+    cell = text.strip()
+    if decimal_mark == ",":
+        if _GROUPED_COMMA.fullmatch(cell) or _PLAIN_COMMA.fullmatch(cell):
+            return float(cell.replace(".", "").replace(",", "."))
+    elif _GROUPED_POINT.fullmatch(cell):
+        return float(cell.replace(",", ""))
+    return float(cell)
