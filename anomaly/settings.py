@@ -72,6 +72,10 @@ class DetectorSettings:
     # ("auto") or always ("always"); 0 days = off (the level alone).
     warmup_daily_days: int = 7
     warmup_daily: str = "auto"
+    # ... "auto" compares the two fits by mean "squared" residual on counts (the level is a mean) or
+    # "absolute" (on every kind, as before 2026-12-07 morning: on a sparse count series it picked
+    # the slot's median, 0, over a level of 0.3-1). Level series always compare absolute residuals.
+    warmup_fit: str = "squared"
     # ... the residual scale during the warm-up from residuals against that slot ("split": the weekly
     # model after it keeps the scale it had) or one scale over both ("shared")
     warmup_daily_scale: str = "split"
@@ -152,6 +156,8 @@ class DetectorSettings:
             raise SettingsError(f"[detection] subdaily_count_level = {self.subdaily_count_level!r}; valid: mean, median")
         if self.warmup_daily not in ("auto", "always"):
             raise SettingsError(f"[detection] warmup_daily = {self.warmup_daily!r}; valid: auto, always")
+        if self.warmup_fit not in ("squared", "absolute"):
+            raise SettingsError(f"[detection] warmup_fit = {self.warmup_fit!r}; valid: squared, absolute")
         if self.warmup_daily_scale not in ("split", "shared"):
             raise SettingsError(f"[detection] warmup_daily_scale = {self.warmup_daily_scale!r}; valid: split, shared")
         if self.warmup_band_from not in ("raw", "cleaned", "recurring"):

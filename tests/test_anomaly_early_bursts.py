@@ -1,0 +1,59 @@
+"""A sub-daily count series' first two weeks (issue 16, 2026-12-07 morning): the warm-up compares
+the slot of the day with the level by squared error on counts (a sparse series was expected at its
+slot median, 0; anomaly/warmup.py)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from anomaly.detector import detect_series
+from anomaly.settings import DetectorSettings, SettingsError
+from anomaly.warmup import daily_slot_expected
+
+FIVE_MIN, DAY_ROWS = 300, 288
+WINDOW = 576          # the 2-day level window at 5 minutes
+
+
+def diagonal_sparse(days: int) -> np.ndarray:
+    """5-minute counts: 4 where (slot + day) % 4 == 0, else 0. Every day has 72 fours in 288 slots,
+    so any whole days have mean 1; the same slot over 5-7 past days holds at most two fours, so its
+    median is 0."""
+    day, slot = np.divmod(np.arange(days * DAY_ROWS), DAY_ROWS)
+    return np.where((slot + day) % 4 == 0, 4.0, 0.0)
+
+
+def slot_choice(settings: DetectorSettings, is_counts: bool) -> float:
+    """The warm-up's expectation on day 7 (row 7 x 288 + 5) with a level of 1 everywhere. Over the
+    last level window (days 5-6) the slot median is 0 on every row: mean |x - 0| = 1 against
+    mean |x - 1| = (3 x 1 + 3) / 4 = 1.5, but mean (x - 0)^2 = 16 / 4 = 4 against
+    mean (x - 1)^2 = (3 x 1 + 9) / 4 = 3."""
+    history = diagonal_sparse(8)[:, None]
+    level = np.ones_like(history)
+    out = daily_slot_expected(history, level, np.ones(history.shape, dtype=bool), FIVE_MIN, WINDOW,
+                              settings, is_counts)
+    return float(out[7 * DAY_ROWS + 5, 0])
+
+
+def test_counts_compare_slot_and_level_by_squared_error():
+    assert slot_choice(DetectorSettings(), is_counts=True) == 1.0
+    assert slot_choice(DetectorSettings(warmup_fit="absolute"), is_counts=True) == 0.0
+    # Level series (minutes, percentages) keep comparing absolute residuals.
+    assert slot_choice(DetectorSettings(), is_counts=False) == 0.0
+
+
+def test_a_sparse_series_is_expected_at_its_mean_in_the_warm_up():
+    """End to end: on day 7 (no weekly slot yet) the level, the mean of the last two days, is
+    exactly 144 x 4 / 576 = 1; before, the slot median of 0 won and the count model fell to its
+    0.2 floor."""
+    index = pd.date_range("2026-03-02", periods=8 * DAY_ROWS, freq="5min")
+    series = pd.Series(diagonal_sparse(8), index=index)
+    row = 7 * DAY_ROWS + 5
+    assert detect_series(series)["expected"].iloc[row] == pytest.approx(1.0, abs=1e-12)
+    old = detect_series(series, DetectorSettings(warmup_fit="absolute"))
+    assert old["expected"].iloc[row] == 0.0
+
+
+def test_an_unknown_warm_up_fit_is_refused():
+    with pytest.raises(SettingsError, match="warmup_fit"):
+        DetectorSettings(warmup_fit="median")
