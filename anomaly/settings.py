@@ -120,6 +120,10 @@ class DetectorSettings:
     novelty_skip_alerts: bool = True  # points of alerts already raised are not "recent bursts" to beat
     novelty_decay: bool = True        # within novelty_days of an alert, an onset must also beat its peak excess
     novelty_run_total: bool = True    # ... or its run so far must have brought more excess than that alert in total
+    # Sub-daily counts: a candidate whose hour sum has p <= this is also news when that sum's rise beats
+    # the past sums' rises (novelty on the sum's own scale; 0 = off). Only overwhelming sums: at 1e-7
+    # and looser, hours lifted by routine blips passed too (benchmarks/README.md, anomaly section 5).
+    novelty_sum_alpha: float = 1e-8
     novelty_own_run: bool = True      # daily sums: the days of the candidate's own rise are not past bursts to beat
     # Category share of region inflow: tested as a count (anomaly/share.py), and only on days with
     # at least this many tickets of the category and of the whole region (a share of a handful of

@@ -1,13 +1,14 @@
 """A sub-daily count series' first two weeks (issue 16, 2026-12-07 morning): the warm-up compares
 the slot of the day with the level by squared error on counts (a sparse series was expected at its
-slot median, 0; anomaly/warmup.py)."""
+slot median, 0), and a candidate that its hour sum makes one is news when that sum beats the past
+hours (anomaly/warmup.py, anomaly/detector.py)."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from anomaly.detector import detect_series
+from anomaly.detector import SumRise, _novel_runs, detect_series
 from anomaly.settings import DetectorSettings, SettingsError
 from anomaly.warmup import daily_slot_expected
 
@@ -52,6 +53,32 @@ def test_a_sparse_series_is_expected_at_its_mean_in_the_warm_up():
     assert detect_series(series)["expected"].iloc[row] == pytest.approx(1.0, abs=1e-12)
     old = detect_series(series, DetectorSettings(warmup_fit="absolute"))
     assert old["expected"].iloc[row] == 0.0
+
+
+def novelty_case(hit_at_15: bool, width: int) -> np.ndarray:
+    """30 rows, one column, novelty over the last 20 rows. Row 5 was a blip (point rise 2.0); the
+    candidate at row 15 rises 1.0 as a point, so it is no news by its points. Its hour sum rises 1.2;
+    past sums rose 0.5, except the two sums just before it (rows 13-14, 1.5), which overlap its own
+    window of 3 rows and are its own rise, not a past one."""
+    n = 30
+    candidates = np.zeros((n, 1), dtype=bool)
+    candidates[15] = True
+    rise = np.zeros((n, 1))
+    rise[5], rise[15] = 2.0, 1.0
+    sum_rise = np.full((n, 1), 0.5)
+    sum_rise[13:15], sum_rise[15] = 1.5, 1.2
+    hit = np.zeros((n, 1), dtype=bool)
+    hit[15] = hit_at_15
+    sums = SumRise(sum_rise, hit, width)
+    return _novel_runs(candidates, rise, np.ones((n, 1)), 1, 20, DetectorSettings(), None, sums)[:, 0]
+
+
+def test_a_candidate_from_an_overwhelming_hour_sum_is_news_when_the_sum_beats_past_sums():
+    assert np.flatnonzero(novelty_case(hit_at_15=True, width=3)).tolist() == [15]
+    # Not made a candidate by an overwhelming sum (p above novelty_sum_alpha): points decide, no news.
+    assert not novelty_case(hit_at_15=False, width=3).any()
+    # A one-row "sum" has no own window to leave out: 1.2 does not beat the 1.5 just before it.
+    assert not novelty_case(hit_at_15=True, width=1).any()
 
 
 def test_an_unknown_warm_up_fit_is_refused():
