@@ -2,8 +2,8 @@
 
 With a level alone a daily cycle is all residual. So, while there is no weekly slot:
 - each point is expected from the same slot of the day over the last days, where that fits the
-  series better than its level (a series with a daily cycle; `warmup_daily`; compared by squared
-  error on counts, `warmup_fit`);
+  series better than its level (a series with a daily cycle; `warmup_daily`, compared as
+  `warmup_fit` says);
 - the residual scale of those points is measured against that expectation; the weekly model
   after the warm-up keeps the scale it had (`warmup_daily_scale = split`);
 - the band is at least the `warmup_quantile` of the last level window's residuals, each cut to
@@ -55,7 +55,7 @@ def daily_slot_expected(history: np.ndarray, level_expected: np.ndarray, level_o
     exactly: smoothed over an hour, every steep edge of a square wave became a residual), so a daily
     cycle is expected from day two and the scale measures what is left. With `warmup_daily = auto`
     only where that reference has fitted the last level window better than the level (mean
-    squared residual on counts, mean |residual| otherwise: `_fit_loss`): a flat noisy series is better served by a level from hundreds of points than by a
+    |residual|, or squared on counts: `_fit_loss`): a flat noisy series is better served by a level from hundreds of points than by a
     median of a few draws of the same slot."""
     day = steps_per(DAY_SECONDS, step_seconds)
     n = _warmup_rows(level_only)
@@ -76,12 +76,13 @@ def daily_slot_expected(history: np.ndarray, level_expected: np.ndarray, level_o
 
 
 def _fit_loss(is_counts: bool, s: DetectorSettings):
-    """How the slot of the day and the level are compared (`warmup_fit`). Counts: squared error by
-    default, the loss the level (a mean) minimises. Mean |residual| favours any median, and the
-    median of a sparse count series' slot is 0 where its mean is 0.3-1: the warm-up then expected
-    0, the count model fell to its 0.2 floor, and every residual became a huge standardised one that
-    set the warm-up band (upper 28-350 against bursts of 4-13 a step; benchmarks/README.md,
-    anomaly section 5, session of 2026-12-07 morning)."""
+    """How the slot of the day and the level are compared (`warmup_fit`). Mean |residual| (the
+    default) favours any median, and the median of a sparse count series' slot is 0 where its mean
+    is 0.3-1: the warm-up then expects 0, the count model falls to its 0.2 floor, and every residual
+    becomes a huge standardised one that sets the warm-up band (upper 28-350 against bursts of 4-13
+    a step). With "squared", counts compare the loss the level (a mean) minimises, and such a
+    series keeps its mean (benchmarks/README.md, anomaly section 5, session of 2026-12-07 morning:
+    more early bursts found, one more false hourly alert on the project's sample)."""
     if is_counts and s.warmup_fit == "squared":
         return np.square
     return np.abs

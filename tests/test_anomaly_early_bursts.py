@@ -1,7 +1,7 @@
-"""A sub-daily count series' first two weeks (issue 16, 2026-12-07 morning): the warm-up compares
-the slot of the day with the level by squared error on counts (a sparse series was expected at its
-slot median, 0), and a candidate that its hour sum makes one is news when that sum beats the past
-hours (anomaly/warmup.py, anomaly/detector.py)."""
+"""A sub-daily count series' first two weeks (issue 16, 2026-12-07 morning): the warm-up can compare
+the slot of the day with the level by squared error on counts (`warmup_fit = squared`, an option: a
+sparse series is otherwise expected at its slot median, 0), and a candidate that its hour sum
+makes one is news when that sum beats the past hours (anomaly/warmup.py, anomaly/detector.py)."""
 from __future__ import annotations
 
 import numpy as np
@@ -36,23 +36,25 @@ def slot_choice(settings: DetectorSettings, is_counts: bool) -> float:
     return float(out[7 * DAY_ROWS + 5, 0])
 
 
-def test_counts_compare_slot_and_level_by_squared_error():
-    assert slot_choice(DetectorSettings(), is_counts=True) == 1.0
-    assert slot_choice(DetectorSettings(warmup_fit="absolute"), is_counts=True) == 0.0
-    # Level series (minutes, percentages) keep comparing absolute residuals.
-    assert slot_choice(DetectorSettings(), is_counts=False) == 0.0
+SQUARED = DetectorSettings(warmup_fit="squared")    # an option; the default is "absolute"
 
 
-def test_a_sparse_series_is_expected_at_its_mean_in_the_warm_up():
+def test_counts_compare_slot_and_level_by_squared_error_when_asked():
+    assert slot_choice(SQUARED, is_counts=True) == 1.0
+    assert slot_choice(DetectorSettings(), is_counts=True) == 0.0
+    # Level series (minutes, percentages) always compare absolute residuals.
+    assert slot_choice(SQUARED, is_counts=False) == 0.0
+
+
+def test_a_sparse_series_is_expected_at_its_mean_in_the_warm_up_with_squared_fit():
     """End to end: on day 7 (no weekly slot yet) the level, the mean of the last two days, is
-    exactly 144 x 4 / 576 = 1; before, the slot median of 0 won and the count model fell to its
-    0.2 floor."""
+    exactly 144 x 4 / 576 = 1; with the default the slot median of 0 wins and the count model falls
+    to its 0.2 floor."""
     index = pd.date_range("2026-03-02", periods=8 * DAY_ROWS, freq="5min")
     series = pd.Series(diagonal_sparse(8), index=index)
     row = 7 * DAY_ROWS + 5
-    assert detect_series(series)["expected"].iloc[row] == pytest.approx(1.0, abs=1e-12)
-    old = detect_series(series, DetectorSettings(warmup_fit="absolute"))
-    assert old["expected"].iloc[row] == 0.0
+    assert detect_series(series, SQUARED)["expected"].iloc[row] == pytest.approx(1.0, abs=1e-12)
+    assert detect_series(series)["expected"].iloc[row] == 0.0
 
 
 def novelty_case(hit_at_15: bool, width: int) -> np.ndarray:
