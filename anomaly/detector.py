@@ -33,7 +33,7 @@ from anomaly.band import Band, band, size_limits
 from anomaly.baseline import Baseline
 from anomaly.rolling import DAY_SECONDS, _shift, steps_per
 from anomaly.clean_baseline import clean_baseline, run_lengths
-from anomaly.window_evidence import window_p_up
+from anomaly.window_evidence import window_p_up, window_rise
 from anomaly.settings import DetectorSettings
 from core.errors import InputError
 
@@ -83,8 +83,18 @@ def _rise(values, mu, sd, defined, s: DetectorSettings, is_counts: bool) -> np.n
     return np.where(defined, (x - mu) / sd, np.nan)
 
 
+@dataclass(frozen=True)
+class SumRise:
+    """Sub-daily counts: the rise of the hour sum ending at each point (log((X+1)/(M+1))), where
+    the sum made the point a candidate (`hit`), and the sum's width in steps."""
+    rise: np.ndarray
+    hit: np.ndarray
+    width: int
+
+
 def _novel_runs(candidates: np.ndarray, rise: np.ndarray, excess: np.ndarray, gap: int, window: int,
-                s: DetectorSettings, rising_for: np.ndarray | None = None) -> np.ndarray:
+                s: DetectorSettings, rising_for: np.ndarray | None = None,
+                sums: SumRise | None = None) -> np.ndarray:
     """Keep each run of candidate points (gaps <= gap) from its first onset on, where an onset is a
     candidate that
     - rises more than `novelty_factor` x the largest rise of the previous `window` points (and 0): a
@@ -102,6 +112,11 @@ def _novel_runs(candidates: np.ndarray, rise: np.ndarray, excess: np.ndarray, ga
     of the candidate's own rise are not a past burst to beat either: on daily sums the evidence
     builds over days while the first day's ratio may stay the largest, and a three-day rise must
     not be "not news" because of its own first day.
+    With `sums` a candidate that its hour sum made one is also news when that sum's rise beats the
+    past sums' rises (the sums overlapping its own window left out): a sparse series' routine blips
+    of 5-10 minutes set the point reference, and a sustained rise of x3-x5 whose single points are
+    no bigger than those blips stood no chance against it, though its hour sum stands far above
+    any past hour's (benchmarks/README.md, anomaly section 5, session of 2026-12-07 morning).
     Only past points count, so an alert's start never moves when more data arrives.
     """
     out = np.zeros_like(candidates)
@@ -119,16 +134,11 @@ def _novel_runs(candidates: np.ndarray, rise: np.ndarray, excess: np.ndarray, ga
                 lo = max(0, t - window)
                 while raised and raised[0][1] < lo:      # t only grows: older alerts never matter again
                     raised.popleft()
-                best = ref[t]
                 own = 0 if rising_for is None or t == 0 else int(rising_for[t - 1, col])
-                if (s.novelty_skip_alerts and raised) or own:
-                    keep = np.ones(t - lo, dtype=bool)
-                    for on, end, _, _ in raised if s.novelty_skip_alerts else ():
-                        keep[max(on, lo) - lo:end + 1 - lo] = False
-                    keep[max(0, t - own - lo):] = False
-                    past = r[lo:t][keep]
-                    best = np.nanmax(past) if np.any(~np.isnan(past)) else np.nan
-                if r[t] <= s.novelty_factor * max(0.0, 0.0 if np.isnan(best) else best):
+                news = _beats_past(r, ref[t], t, lo, raised, own, s)
+                if not news and sums is not None and sums.hit[t, col]:
+                    news = _beats_past(sums.rise[:, col], None, t, lo, raised, max(own, sums.width - 1), s)
+                if not news:
                     continue
                 if s.novelty_decay and raised and not _beats_recent_alerts(
                         ex[t], ex_sum[t + 1] - ex_sum[first], raised, s):
@@ -141,6 +151,22 @@ def _novel_runs(candidates: np.ndarray, rise: np.ndarray, excess: np.ndarray, ga
                 peak = float(np.max(np.where(candidates[seg, col], ex[seg], -np.inf)))
                 raised.append((onset, last, peak, float(ex_sum[last + 1] - ex_sum[onset])))
     return out
+
+
+def _beats_past(r: np.ndarray, ref: float | None, t: int, lo: int, raised: deque[RaisedAlert], own: int,
+                s: DetectorSettings) -> bool:
+    """Does the rise r[t] beat `novelty_factor` x the largest rise of r[lo:t] (and 0), leaving out
+    the points of alerts already raised (`novelty_skip_alerts`) and the last `own` points? `ref`:
+    that largest rise precomputed without any point left out (None: compute it here)."""
+    best = ref
+    if best is None or (s.novelty_skip_alerts and raised) or own:
+        keep = np.ones(t - lo, dtype=bool)
+        for on, end, _, _ in raised if s.novelty_skip_alerts else ():
+            keep[max(on, lo) - lo:end + 1 - lo] = False
+        keep[max(0, t - own - lo):] = False
+        past = r[lo:t][keep]
+        best = np.nanmax(past) if np.any(~np.isnan(past)) else np.nan
+    return bool(r[t] > s.novelty_factor * max(0.0, 0.0 if np.isnan(best) else best))
 
 
 def _beats_recent_alerts(point_excess: float, run_excess: float, raised: deque[RaisedAlert],
@@ -192,12 +218,17 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
     lower, upper, p_up, p_down = bd.lower, bd.upper, bd.p_up, bd.p_down
     x = np.nan_to_num(values)
     use_windows = step_seconds >= DAY_SECONDS and s.window_sum_steps > 1
+    sums = None
     sub_widths = subdaily_widths(step_seconds, s) if is_counts else ()
     if use_windows:
         p_up = np.minimum(p_up, window_p_up(values, bd, s, is_counts, base))
     elif sub_widths:
         # Sub-daily counts: sums of hours against the bulk scale (a blip is diluted in a sum).
-        p_up = np.minimum(p_up, window_p_up(values, _bulk_band(bd, base), s, is_counts, None, sub_widths))
+        p_sums = window_p_up(values, _bulk_band(bd, base), s, is_counts, None, sub_widths)
+        p_up = np.minimum(p_up, p_sums)
+        if s.novelty_sum_alpha > 0:
+            width = max(sub_widths)
+            sums = SumRise(window_rise(values, bd, width), defined & (p_sums <= s.novelty_sum_alpha), width)
     tested_sums = use_windows or bool(sub_widths)
     above = defined & ((x > upper) | (tested_sums & (p_up <= s.alpha))) & (s.direction in ("up", "both"))
     below = defined & (x < lower) & (s.direction in ("down", "both"))
@@ -208,7 +239,7 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
         window = steps_per(s.novelty_days * DAY_SECONDS, step_seconds)
         gap = merge_gap_steps(step_seconds, s)
         rising_for = run_lengths(defined & (x > mu_d)) if tested_sums and s.novelty_own_run else None
-        above = _novel_runs(above, rise, excess, gap, window, s, rising_for)
+        above = _novel_runs(above, rise, excess, gap, window, s, rising_for, sums)
         below = _novel_runs(below, -rise, -excess, gap, window, s)
     if s.direction == "up":
         p_dir = p_up

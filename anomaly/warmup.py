@@ -2,7 +2,8 @@
 
 With a level alone a daily cycle is all residual. So, while there is no weekly slot:
 - each point is expected from the same slot of the day over the last days, where that fits the
-  series better than its level (a series with a daily cycle; `warmup_daily`);
+  series better than its level (a series with a daily cycle; `warmup_daily`, compared as
+  `warmup_fit` says);
 - the residual scale of those points is measured against that expectation; the weekly model
   after the warm-up keeps the scale it had (`warmup_daily_scale = split`);
 - the band is at least the `warmup_quantile` of the last level window's residuals, each cut to
@@ -27,7 +28,7 @@ def warmup_baseline(history: np.ndarray, scale_history: np.ndarray, expected: np
     """Expected values and scale of a sub-daily baseline, with the warm-up rows replaced."""
     by_slot = expected
     if s.warmup_daily_days > 0:
-        by_slot = daily_slot_expected(history, expected, level_only, step_seconds, window, s)
+        by_slot = daily_slot_expected(history, expected, level_only, step_seconds, window, s, is_counts)
     if s.warmup_daily_scale == "split" or by_slot is expected:
         scale = residual_scale(scale_history, expected, step_seconds, s, is_counts)
         if by_slot is not expected:
@@ -47,13 +48,14 @@ def warmup_baseline(history: np.ndarray, scale_history: np.ndarray, expected: np
 
 
 def daily_slot_expected(history: np.ndarray, level_expected: np.ndarray, level_only: np.ndarray,
-                        step_seconds: float, window: int, s: DetectorSettings) -> np.ndarray:
+                        step_seconds: float, window: int, s: DetectorSettings,
+                        is_counts: bool = False) -> np.ndarray:
     """While a sub-daily series has no weekly slot yet (its first two weeks), expect each point from
     the same slot of the day over the last 1..`warmup_daily_days` days (their median, the slot taken
     exactly: smoothed over an hour, every steep edge of a square wave became a residual), so a daily
     cycle is expected from day two and the scale measures what is left. With `warmup_daily = auto`
     only where that reference has fitted the last level window better than the level (mean
-    |residual|): a flat noisy series is better served by a level from hundreds of points than by a
+    |residual|, or squared on counts: `_fit_loss`): a flat noisy series is better served by a level from hundreds of points than by a
     median of a few draws of the same slot."""
     day = steps_per(DAY_SECONDS, step_seconds)
     n = _warmup_rows(level_only)
@@ -64,12 +66,26 @@ def daily_slot_expected(history: np.ndarray, level_expected: np.ndarray, level_o
     reference, _ = _nanmedian_first_axis(np.stack([_shift(x, k * day) for k in usable]), overwrite=True)
     use = level_only[:n] & ~np.isnan(reference) & ~np.isnan(level)
     if s.warmup_daily == "auto":
-        fit_daily = _past_mean_count(np.abs(x - reference), window, max(1, window // 2))[0]
-        fit_level = _past_mean_count(np.abs(x - level), window, max(1, window // 2))[0]
+        loss = _fit_loss(is_counts, s)
+        fit_daily = _past_mean_count(loss(x - reference), window, max(1, window // 2))[0]
+        fit_level = _past_mean_count(loss(x - level), window, max(1, window // 2))[0]
         use &= fit_daily < fit_level
     out = level_expected.copy()
     out[:n] = np.where(use, reference, level)
     return out
+
+
+def _fit_loss(is_counts: bool, s: DetectorSettings):
+    """How the slot of the day and the level are compared (`warmup_fit`). Mean |residual| (the
+    default) favours any median, and the median of a sparse count series' slot is 0 where its mean
+    is 0.3-1: the warm-up then expects 0, the count model falls to its 0.2 floor, and every residual
+    becomes a huge standardised one that sets the warm-up band (upper 28-350 against bursts of 4-13
+    a step). With "squared", counts compare the loss the level (a mean) minimises, and such a
+    series keeps its mean (benchmarks/README.md, anomaly section 5, session of 2026-12-07 morning:
+    more early bursts found, one more false hourly alert on the project's sample)."""
+    if is_counts and s.warmup_fit == "squared":
+        return np.square
+    return np.abs
 
 
 def _warmup_rows(level_only: np.ndarray) -> int:

@@ -77,3 +77,14 @@ def window_p_up(values: np.ndarray, b: Band, s: DetectorSettings, is_counts: boo
         p[ok] = _sum_tail_up(xs[ok], ms[ok], vs[ok], is_counts)
         best = np.minimum(best, p)
     return np.where(b.defined & (np.nan_to_num(values) > b.mu), best, 1.0)
+
+
+def window_rise(values: np.ndarray, b: Band, width: int) -> np.ndarray:
+    """Per point: log((X + 1) / (M + 1)) of the sum X of the `width` points ending there against
+    the sum M of their expectations (the novelty rule's rise, for a sum); NaN where the window is
+    incomplete or holds a point with no verdict."""
+    gaps = _cumulative((~b.defined).astype(float))
+    xs = _window_sum(_cumulative(np.where(b.defined, np.nan_to_num(values), np.nan)), gaps, width)
+    ms = _window_sum(_cumulative(np.where(b.defined, b.mu, np.nan)), gaps, width)
+    with np.errstate(all="ignore"):
+        return np.log((xs + 1) / (ms + 1))

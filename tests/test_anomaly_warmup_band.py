@@ -47,12 +47,17 @@ def test_a_sustained_x5_burst_on_day_8_is_flagged_after_routine_noise_bursts():
 
 
 def test_the_same_burst_is_flagged_by_its_hour_sum_with_the_defaults():
-    """With the defaults (raw band) the hour at x5 is flagged anyway, from its end: the sum of the
-    last hour (12 points of about 15 against 3) is tested against the bulk scale, where no single
-    point of it clears the warm-up band."""
+    """With the defaults (raw band) the hour at x5 is flagged anyway: the sum of the last hour is
+    tested against the bulk scale, where no single point of it clears the warm-up band. From its
+    6th point that sum (6 points of about 15 and 6 of about 3, against 3 each) has p 4e-9, within
+    `novelty_sum_alpha` (1e-8), and rises more than any past hour's: news from there. Judged by its
+    points' rise alone (`novelty_sum_alpha = 0`) it is news only from its 11th point: the routine
+    bursts of x3 set that reference."""
     series, burst = sparse_with_day8_burst()
     flagged = detect_series(series)["is_anomaly"].iloc[burst].to_numpy()
-    assert flagged.any() and not flagged[:6].any()
+    assert np.flatnonzero(flagged).tolist() == list(range(5, 12))
+    by_points = detect_series(series, DetectorSettings(novelty_sum_alpha=0.0))["is_anomaly"].iloc[burst]
+    assert np.flatnonzero(by_points.to_numpy()).tolist() == [10, 11]
 
 
 def test_a_residual_counts_only_as_far_as_it_recurred_the_day_before():
