@@ -89,13 +89,10 @@ def to_grid(index: pd.DatetimeIndex, values: np.ndarray, is_counts: bool, source
     step = infer_regular_step(times, source)
     start = times.min()
     point = np.round((times - start) / step).astype(np.int64)
-    n_points = int(point.max()) + 1
     off_grid = int(np.sum(np.abs(times - (start + point * step)) > 1e-6))
     frame = pd.DataFrame({"point": point, "value": values})
     combined = frame.groupby("point")["value"]
     per_point = combined.sum(min_count=1) if is_counts else combined.mean()
-    grid_values = np.full(n_points, np.nan)
-    grid_values[per_point.index.to_numpy()] = per_point.to_numpy()
     notes = []
     n_dupes = len(point) - len(per_point)
     if n_dupes:
@@ -103,13 +100,8 @@ def to_grid(index: pd.DatetimeIndex, values: np.ndarray, is_counts: bool, source
         notes.append(f"{n_dupes} rows share a timestamp with another row after snapping to the step; {how}")
     if off_grid:
         notes.append(f"{off_grid} timestamps were off the {step:g} s step (DST change or jitter) and snapped to it")
-    if np.any(np.diff(times) < 0):
-        notes.append("rows are not in time order; read in time order")
-    missing = n_points - len(per_point)
-    if missing:
-        notes.append(f"{missing} of {n_points} timestamps are missing; they get no verdict (not treated as zero)")
-    index = pd.DatetimeIndex(pd.to_datetime(start + np.arange(n_points) * step, unit="s"))
-    return Grid(index, grid_values, point, step, tuple(notes))
+    return _grid(times, point, step, per_point, notes,
+                 "{missing} of {n_points} timestamps are missing; they get no verdict (not treated as zero)")
 
 
 def _aggregated(times: np.ndarray, values: np.ndarray, is_counts: bool, fine: float) -> Grid:
@@ -120,7 +112,6 @@ def _aggregated(times: np.ndarray, values: np.ndarray, is_counts: bool, fine: fl
     step = float(np.ceil(MIN_STEP / fine - 1e-9) * fine)
     start = times.min()
     point = np.floor((times - start) / step).astype(np.int64)
-    n_points = int(point.max()) + 1
     frame = pd.DataFrame({"point": point, "value": values})
     by_point = frame.groupby("point")["value"]
     present = by_point.count()
@@ -129,15 +120,23 @@ def _aggregated(times: np.ndarray, values: np.ndarray, is_counts: bool, fine: fl
     if is_counts:
         per_point = np.round(per_point * np.maximum(1.0, expected_rows / present.clip(lower=1)))
     per_point = per_point[present >= expected_rows / 2]
-    grid_values = np.full(n_points, np.nan)
-    grid_values[per_point.index.to_numpy()] = per_point.to_numpy()
     how = "summed (counts)" if is_counts else "averaged (levels)"
     notes = [f"timestamps {fine:g} s apart: aggregated to {step / 60:g}-minute steps, {how}; one output row per "
              "step, labelled with its first timestamp"]
+    return _grid(times, point, step, per_point, notes,
+                 "{missing} of {n_points} steps have fewer than half their rows; they get no verdict")
+
+
+def _grid(times: np.ndarray, point: np.ndarray, step: float, per_point: pd.Series, notes: list[str],
+          missing_note: str) -> Grid:
+    """The Grid from each row's point and the combined value per point; notes on order and gaps."""
+    n_points = int(point.max()) + 1
+    grid_values = np.full(n_points, np.nan)
+    grid_values[per_point.index.to_numpy()] = per_point.to_numpy()
     if np.any(np.diff(times) < 0):
         notes.append("rows are not in time order; read in time order")
     missing = n_points - len(per_point)
     if missing:
-        notes.append(f"{missing} of {n_points} steps have fewer than half their rows; they get no verdict")
-    index = pd.DatetimeIndex(pd.to_datetime(start + np.arange(n_points) * step, unit="s"))
+        notes.append(missing_note.format(missing=missing, n_points=n_points))
+    index = pd.DatetimeIndex(pd.to_datetime(times.min() + np.arange(n_points) * step, unit="s"))
     return Grid(index, grid_values, point, step, tuple(notes))
