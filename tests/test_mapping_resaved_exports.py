@@ -104,3 +104,14 @@ def test_timestamps_without_the_offset_a_source_needs_get_the_mapping_and_zone_t
                          "Europe/Dublin", str(data))
     assert code == 0, err
     assert "loaded 1 + rejected 0" in out
+
+
+def test_mapping_check_gives_the_same_hint(tmp_path, config_file, capsys):
+    data = resaved_by_european_excel(tmp_path / "export.csv")
+    mapping = tmp_path / "plain.toml"
+    mapping.write_text('extends = "zendesk"\n', encoding="utf-8")
+    code, out, _ = run(capsys, "--config", str(config_file), "mapping", "check", str(data), "--mapping", str(mapping),
+                       "--timezone", "UTC")
+    assert code == 2
+    assert "hint: created_at: 6 value(s) such as '01.03.2026 10:00' match none of the formats zendesk reads" in out
+    assert f"they read as '%d.%m.%Y %H:%M': set [source] timestamp_formats = [\"%d.%m.%Y %H:%M\"] in {mapping}" in out

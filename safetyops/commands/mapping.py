@@ -70,6 +70,7 @@ def format_report(path: Path, report) -> str:
         for reason, column, value, n, first in report.rejections:
             shown = f"{column} = {value!r}" if column else ""
             lines.append(f"    {reason}{': ' + shown if shown else ''}: {n:,} rows, first line {first}")
+    lines += [f"  hint: {hint}" for hint in r.hints]
     if r.missing_fields:
         lines.append("  blank fields:")
         lines += [f"    {missing_field_note(name)}" for name in r.missing_fields]
