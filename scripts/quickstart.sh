@@ -48,4 +48,5 @@ fi
 echo "safetyops: dashboard on http://127.0.0.1:8050 (Ctrl-C stops it)"
 echo "  sign in as 'admin' with the password in $ADMIN_PASSWORD_FILE"
 echo "  add people with: .venv/bin/safetyops users add NAME --role lead|analyst|vendor [--vendor V] --password-stdin"
-exec .venv/bin/python app.py
+# gunicorn, the production server (`python app.py` is the single-process development one)
+exec .venv/bin/safetyops serve
