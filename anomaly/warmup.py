@@ -55,8 +55,8 @@ def daily_slot_expected(history: np.ndarray, level_expected: np.ndarray, level_o
     exactly: smoothed over an hour, every steep edge of a square wave became a residual), so a daily
     cycle is expected from day two and the scale measures what is left. With `warmup_daily = auto`
     only where that reference has fitted the last level window better than the level (mean
-    |residual|, or squared on counts: `_fit_loss`): a flat noisy series is better served by a level from hundreds of points than by a
-    median of a few draws of the same slot."""
+    |residual|, or squared on counts: `_fit_loss`): a flat noisy series is better served by a level
+    from hundreds of points than by a median of a few draws of the same slot."""
     day = steps_per(DAY_SECONDS, step_seconds)
     n = _warmup_rows(level_only)
     usable = [k for k in range(1, s.warmup_daily_days + 1) if k * day < n]

@@ -156,10 +156,10 @@ def blank_to_null(expr: str) -> str:
             f"THEN NULLIF(trim({expr}), '') ELSE {expr} END")
 
 
-# Numbers as spreadsheets write them (core/number_formats.py reads a cell the same way in Python). Excel in a locale with the decimal comma writes 12,5 and
-# 1.234,5 (and saves CSV with ';'); in others a formatted cell comes out as "1,234.5". A cell
-# that casts as it is keeps its value, except in a decimal-comma file, where 1.234 is a thousand
-# and 234: grouped forms are tried first there.
+# Numbers as spreadsheets write them (core/number_formats.py reads a cell the same way in Python).
+# Excel in a locale with the decimal comma writes 12,5 and 1.234,5 (and saves CSV with ';'); in
+# others a formatted cell comes out as "1,234.5". A cell that casts as it is keeps its value,
+# except in a decimal-comma file, where 1.234 is a thousand and 234: grouped forms go first there.
 _GROUPED_POINT = rf"\s*{GROUPED_POINT}\s*"
 _DECIMAL_COMMA = rf"\s*({GROUPED_COMMA}|{PLAIN_COMMA})\s*"
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -219,12 +218,9 @@ def _load_raw(con, path: Path, digest: Future, mapping: Mapping, zone: str | Non
     plan = plan_for(reorder=False)
     # Sources that number their own records (JSON) keep the file's order: their rows carry lines.
     con.execute(f"SET preserve_insertion_order = {'true' if raw.numbered else 'false'}")
-    try:
-        with QueryProgress(con, f"loading {path.name}", enabled=progress):
-            n_rows = con.execute(plan.sql, plan.params | bound_params(plan.sql, params)).fetchall()[0][0]
-    finally:
-        with suppress(duckdb.TransactionException):     # (a failed load: _load_once sets it after the rollback)
-            con.execute("SET preserve_insertion_order = true")
+    with QueryProgress(con, f"loading {path.name}", enabled=progress):
+        n_rows = con.execute(plan.sql, plan.params | bound_params(plan.sql, params)).fetchall()[0][0]
+    con.execute("SET preserve_insertion_order = true")     # (after a failure _load_once sets it, past the rollback)
     transaction.commit_inserted_rows(load_run_id)
     if raw.streamed:
         if dialect is not None and not dialect.mixed_line_endings and readers.rejects_show_mixed_line_endings(con):

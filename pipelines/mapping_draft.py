@@ -69,7 +69,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "agent_wait_minutes": ("agent wait time in minutes",),
     "agent_wait_business_minutes": ("agent wait time in minutes within business hours",),
 }
-_WRITTEN_WHEN_FOUND = ("first_response_minutes", "resolution_minutes", "resolution_hours", "first_response_business_minutes", "resolution_business_minutes", "requester_wait_minutes",
+_WRITTEN_WHEN_FOUND = ("first_response_minutes", "resolution_minutes", "resolution_hours",
+                       "first_response_business_minutes", "resolution_business_minutes", "requester_wait_minutes",
                        "requester_wait_business_minutes", "agent_wait_minutes", "agent_wait_business_minutes")
 # A column whose name says it holds a duration is never a date; one in business hours never a calendar figure.
 _DURATION_WORDS = re.compile(r"\b(minutes|hours|time in)\b")

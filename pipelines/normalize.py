@@ -90,6 +90,7 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None,
     extras = [name for name in EXTRA_FIELDS if mapping.has_data_for(name, header)]
     for name in extras:
         picks[name] = builder.text(name, trimmed=False)
+
     def num(raw: str, sql_type: str = "DOUBLE") -> str:
         return number(raw, sql_type, p, *number_format)
 

@@ -70,9 +70,9 @@ def hmac_hex(key: str, value: str) -> str:
 
 def hmac_vector_function(key: str) -> Callable[[pa.Array | pa.ChunkedArray], pa.Array]:
     """An arrow function for DuckDB: texts in, their HMAC-SHA256 hex out (NULL stays NULL), the
-    same values as the SQL HMAC the loader used before (tests/test_sql_functions.py). Python's OpenSSL SHA-256 from the padded keys' saved states
-    costs half what two SHA-256 and a hex round trip per row cost in SQL (benchmarks/README.md,
-    ingest), even one thread at a time."""
+    same values as the SQL HMAC the loader used before (tests/test_sql_functions.py). Python's
+    OpenSSL SHA-256 from the padded keys' saved states costs half what two SHA-256 and a hex round
+    trip per row cost in SQL (benchmarks/README.md, ingest), even one thread at a time."""
     inner, outer = (hashlib.sha256(pad) for pad in hmac_pads(key))
 
     def hmac_hexes(values: pa.Array | pa.ChunkedArray) -> pa.Array:

@@ -200,8 +200,7 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, named: list[str] | Non
 
 def parser_rejects(con: duckdb.DuckDBPyConnection, raw: RawInput | None = None) -> list[ParserReject]:
     """After the scan ran: the records the CSV parser could not split or decode, one per line."""
-    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'ingest_rejects'").fetchall()[0][0]
-    if not exists:
+    if not _has_rejects_table(con):
         return []
     encoding = raw.encoding if raw is not None else "utf-8"
     found = con.execute("SELECT line, error_type, error_message, csv_line FROM ingest_rejects ORDER BY line").fetchall()
@@ -212,10 +211,13 @@ def parser_rejects(con: duckdb.DuckDBPyConnection, raw: RawInput | None = None) 
 def rejects_show_mixed_line_endings(con: duckdb.DuckDBPyConnection) -> bool:
     """True when a line the parser rejected carries a line break of another kind than the file's:
     a \r left at its end, or a \n it starts with (DuckDB takes the first line's ending for all)."""
-    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'ingest_rejects'").fetchall()[0][0]
-    return bool(exists) and con.execute(
+    return _has_rejects_table(con) and con.execute(
         "SELECT count(*) FROM ingest_rejects WHERE suffix(rtrim(csv_line, chr(10)), chr(13)) "
         "OR prefix(csv_line, chr(10))").fetchall()[0][0] > 0
+
+
+def _has_rejects_table(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'ingest_rejects'").fetchall()[0][0] > 0
 
 
 def drop_raw_input(con: duckdb.DuckDBPyConnection, raw: RawInput | None = None) -> None:

@@ -25,7 +25,8 @@ def command() -> None:
                    "every value is a non-negative integer.")
 @click.option("--delimiter", type=click.Choice(["auto", "comma", "semicolon", "tab"]), default="auto",
               show_default=True, help="Field separator of FILE (auto: from the header line).")
-@click.option("--dayfirst", is_flag=True, help="Read 01/03/2026 as 1 March, not January 3 (a file with 13/01/2026 is read day-first anyway).")
+@click.option("--dayfirst", is_flag=True,
+              help="Read 01/03/2026 as 1 March, not January 3 (a file with 13/01/2026 is read day-first anyway).")
 @db_option
 @pass_app
 def detect_csv_command(app, file: Path, time_col: str, value_col: str, fmt: str, kind: str, delimiter: str,

@@ -1,7 +1,6 @@
 """`safetyops audit list`: the append-only log of sign-ins, writes, user changes and API use."""
 from __future__ import annotations
 
-
 import click
 
 from dashboards.auth import audit, store
