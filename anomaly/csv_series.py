@@ -32,6 +32,7 @@ KINDS = ("count", "level")
 _EPOCH_SECONDS = re.compile(r"[1-9]\d{9}(\.\d+)?")          # 2001-09-09 .. 2286
 _EPOCH_MILLISECONDS = re.compile(r"[1-9]\d{12}")
 _EPOCH_UNITS = {"s": "seconds", "ms": "milliseconds"}
+_COMPACT_HOUR = re.compile(r"(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])([01]\d|2[0-3])")   # 2026030114
 _NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
 
 
@@ -108,6 +109,9 @@ def _column(columns: list[str], name: str) -> str | None:
 
 def _parse_times(path: Path, col: str, raw: list[str], dayfirst: bool, notes: list[str]) -> pd.DatetimeIndex:
     raw_series = pd.Series(raw)
+    if _compact_hours(raw):
+        notes.append(f"{col} read as yyyymmddhh (2026030114 is 1 March 2026, 14:00)")
+        return pd.DatetimeIndex(pd.to_datetime(raw_series, format="%Y%m%d%H"))
     unit = _epoch_unit(raw)
     if unit:
         notes.append(f"{col} read as Unix time in {_EPOCH_UNITS[unit]} (UTC)")
@@ -158,6 +162,16 @@ def _epoch_unit(raw: list[str]) -> str | None:
         if raw and all(pattern.fullmatch(t) for t in raw):
             return unit
     return None
+
+
+def _compact_hours(raw: list[str]) -> bool:
+    """Whether 10-digit timestamps are yyyymmddhh rather than Unix seconds (both readings exist for
+    2026030114): every one is a valid yyyymmddhh, and as seconds the distinct values would mostly be
+    less than the detector's 5-minute step apart (consecutive hours are 1 apart as yyyymmddhh)."""
+    if not raw or not all(_COMPACT_HOUR.fullmatch(t) for t in raw):
+        return False
+    gaps = np.diff(np.unique(np.array(raw, dtype=np.int64)))
+    return gaps.size > 0 and float(np.median(gaps)) < 300
 
 
 def _parse_values(path: Path, col: str, raw: list[str], decimal_mark: str = ".") -> np.ndarray:

@@ -39,6 +39,20 @@ def test_timestamps_are_read_as_their_writer_meant(tmp_path, times, dayfirst, no
         assert not any("day-first" in n or "Unix" in n for n in notes), notes
 
 
+@pytest.mark.parametrize("times, note", [
+    (pd.date_range("2026-02-28 20:00", periods=60, freq="h"), "read as yyyymmddhh"),    # across a month end
+    # 5-minute Unix seconds keep the Unix reading, though 2026030100 and 2026030400 are valid yyyymmddhh too
+    (pd.to_datetime([2026030100, 2026030400], unit="s"), "Unix time in seconds"),
+])
+def test_ten_digit_timestamps_are_hours_or_unix_seconds_by_their_spacing(tmp_path, times, note):
+    cells = (list(times.strftime("%Y%m%d%H")) if "yyyymmddhh" in note
+             else [str((t - pd.Timestamp(0)) // pd.Timedelta("1s")) for t in times])
+    path = write(tmp_path / "s.csv", cells, range(len(cells)))
+    series, _, notes = read_series_csv(path)
+    assert list(series.index) == list(times)
+    assert any(note in n for n in notes), notes
+
+
 @pytest.mark.parametrize("times, dayfirst, message", [
     (["13/01/2026", "01/14/2026"], False, "dates in both orders: line 2 timestamp '13/01/2026' is day-first, line 3"),
     (["01/01/2026", "01/13/2026"], True, "line 3: timestamp '01/13/2026' cannot be day-first"),
