@@ -69,6 +69,10 @@ def test_european_and_english_excel_spellings_round_trip(value, grouped):
     ([["id", "score"], ["1", "12,5"], ["2", "1.203,25"]], ";", (",", True)),
     ([["id", "score"], ["1", "12.5"], ["2", "3.25"]], ";", (".", False)),
     ([["id", "score"], ["1", "1,234"], ["2", "2,000"]], "\t", (".", True)),   # thousands groups, not fractions
+    ([["id", "score"], ["1", "1,234"], ["2", "2,000"]], ";", (",", False)),    # ... but decimal commas in a ';' file
+    ([["id", "score"], ["1", "1,234"], ["2", "1.234,5"]], ";", (",", True)),
+    ([["id", "score"], ["1", "1,234"], ["2", "1,234,567"]], ";", (".", True)),  # two groups: thousands after all
+    ([["id", "score"], ["1", "1,234"], ["2", "7.5"]], ";", (".", True)),        # a point fraction says so too
     ([["id", "score"], ["1", "0,5"], ["2", "1234,5"]], "\t", (",", False)),
     ([["id", "score"], ["1", "12,5"]], ",", (".", False)),               # a comma file cannot use it unquoted
     ([["id", "score"], ["1", "1,250.5"]], ",", (".", True)),             # ... but quotes Excel's formatted cell
