@@ -54,15 +54,26 @@ def infer_regular_step(times: np.ndarray, source: str) -> float:
     nice = USUAL_STEPS[np.argmin(np.abs(USUAL_STEPS - step))]
     if abs(nice - step) <= 0.1 * nice:
         step = float(nice)
-    if not MIN_STEP <= step <= MAX_STEP:
-        raise NoRegularStep(f"{source}: the most common gap is {step:g} s; the detector needs a step of "
-                            "5 minutes .. 1 day (aggregate the series to such a step first)")
+    if step > MAX_STEP:
+        raise NoRegularStep(f"{source}: the timestamps are {_days(step)} apart ({step:g} s); the detector needs "
+                            "a step of 5 minutes .. 1 day, as its baseline learns the weekly cycle from daily "
+                            "or finer points: export the series per day or finer (weekly or monthly totals "
+                            "cannot be split into days)")
+    if step < MIN_STEP:
+        raise NoRegularStep(f"{source}: the most common gap is {step:g} s and irregular; the detector needs a "
+                            "step of 5 minutes .. 1 day (aggregate the series to such a step first)")
     multiple = np.round(gaps / step)
     close = (multiple >= 1) & (np.abs(gaps - multiple * step) <= step / 4)
     if close.mean() < MIN_STEP_SHARE:
         raise NoRegularStep(f"{source}: no regular step: only {100 * close.mean():.0f}% of the gaps between "
                             f"timestamps are close to a multiple of the median gap ({step:g} s)")
     return step
+
+
+def _days(seconds: float) -> str:
+    days = seconds / 86_400
+    usual = {7: " (weekly)", 14: " (fortnightly)"}.get(round(days), " (monthly)" if 28 <= days <= 31 else "")
+    return f"{days:.3g} days{usual}"
 
 
 def finer_step(times: np.ndarray) -> float | None:

@@ -65,7 +65,9 @@ def test_detect_csv_custom_columns(tmp_path, capsys, config_file):
     ("timestamp,value\n2026-01-01 00:00,1\nyesterday,2\n", "line 3: timestamp 'yesterday' is not a timestamp"),
     ("timestamp,value\n2026-01-01 00:00,1\n2026-01-01 00:00,2\n", "need at least 2 distinct timestamps"),
     ("timestamp,value\n2026-01-01,1\n2026-01-08,2\n2026-01-15,2\n",
-     "the most common gap is 604800 s; the detector needs a step of 5 minutes .. 1 day"),
+     "the timestamps are 7 days (weekly) apart (604800 s); the detector needs a step of 5 minutes .. 1 day"),
+    ("timestamp,value\n2026-01-01,1\n2026-02-01,2\n2026-03-01,2\n2026-04-01,2\n",
+     "the timestamps are 31 days (monthly) apart"),
     ("timestamp,value\n2026-01-01 00:00,1\n2026-01-01 01:00,2\n2026-01-01 01:35,2\n2026-01-01 03:00,2\n"
      "2026-01-01 03:20,2\n2026-01-01 04:45,2\n", "no regular step"),
     ("time,value,note\n2026-01-01 00:00,1,x\n", "no column 'timestamp'"),
