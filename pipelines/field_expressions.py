@@ -131,6 +131,8 @@ class TimestampParser:
             # (The suffix test first: it spares most values the regular expression.)
             return (f"CASE WHEN suffix({column}, 'Z') OR regexp_matches({column}, '([zZ]|[+-][0-9]{{2}}(:?[0-9]{{2}})?)\\s*$') "
                     f"THEN TRY_CAST({column} AS TIMESTAMPTZ) END")
+        if kind == "unix":
+            return unix_time(column)
         parsed = (f"TRY_STRPTIME({self._fix_months(column)}, {self.formats})" if self.formats
                   else f"TRY_CAST({column} AS TIMESTAMP)")
         if kind == "utc" or self.zone_name == "UTC":
@@ -138,6 +140,15 @@ class TimestampParser:
             # conversion is three times the parse: 0.13 against 0.04 CPU-s per 1M values)
             return f"make_timestamptz(epoch_us({parsed}))"
         return f"timezone({self.zone}, {parsed})"
+
+
+def unix_time(column: str) -> str:
+    """A Unix time (seconds since 1970-01-01 UTC, a fraction allowed) as TIMESTAMPTZ; a number of
+    12 digits or more is milliseconds (as seconds it would be after the year 5000). NULL where the
+    cell is no number or beyond the year 5138 in milliseconds."""
+    seconds = f"TRY_CAST({column} AS DOUBLE)"
+    micros = f"CASE WHEN abs({seconds}) < 1e11 THEN {seconds} * 1e6 WHEN abs({seconds}) < 1e14 THEN {seconds} * 1e3 END"
+    return f"make_timestamptz(TRY_CAST({micros} AS BIGINT))"
 
 
 def is_blank(expr: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 
 from pipelines.mapping import Mapping
-from pipelines.mapping_draft import timestamp_format_of
+from pipelines.mapping_draft import is_unix_time, timestamp_format_of
 
 _SAMPLE = 50       # rejected values per column tried against the known formats
 _TIMESTAMP_REASON = "unparseable %_at"
@@ -29,6 +29,9 @@ def timestamp_hints(con: duckdb.DuckDBPyConnection, load_run_id: int, mapping: M
 def _hint(column: str, n: int, examples: list[str], mapping: Mapping) -> str:
     reads = ", ".join(mapping.timestamp_formats) if mapping.timestamp_formats else "ISO 8601"
     said = f"{column}: {n:,} value(s) such as {examples[0]!r} match none of the formats {mapping.name} reads ({reads})"
+    if all(is_unix_time(v) for v in examples):
+        return _where(mapping, f"{said}; they are Unix times (seconds or milliseconds since 1970)",
+                      "[source] timestamps = \"unix\"")
     fmt = timestamp_format_of(examples)
     if fmt is None:
         return f"{said}; `safetyops mapping draft FILE` shows the values, docs/mapping.md the formats"
@@ -38,6 +41,11 @@ def _hint(column: str, n: int, examples: list[str], mapping: Mapping) -> str:
         keys = f"[source] timestamps = \"naive\" and timestamp_formats = [\"{fmt}\"], with --timezone for their zone,"
     else:
         said = f"{said}; they read as {fmt!r}"
+    return _where(mapping, said, keys)
+
+
+def _where(mapping: Mapping, said: str, keys: str) -> str:
+    """The hint ends with where to set `keys`: a mapping extending a built-in source, or its own file."""
     if mapping.origin == f"pipelines/mappings/{mapping.name}.toml":      # a built-in source
         return f"{said}: a mapping with extends = \"{mapping.name}\" and {keys} loads them (docs/mapping.md)"
     return f"{said}: set {keys} in {mapping.origin}"

@@ -17,7 +17,7 @@ from pipelines.canonical_fields import CHANNELS, DERIVED_FIELDS, EXTRA_FIELDS, F
 
 BUILTIN_SOURCES = ("canonical", "zendesk", "zendesk_json", "salesforce", "salesforce_report", "jira")
 FORMATS = ("csv", "parquet", "jsonl", "zendesk_json")
-TIMESTAMP_KINDS = ("offset", "naive", "utc")
+TIMESTAMP_KINDS = ("offset", "naive", "utc", "unix")
 
 # Canonical fields a mapping may fill, and the extra inputs that derive them.
 REQUIRED_FIELDS = REQUIRED
@@ -69,7 +69,7 @@ class Mapping:
     description: str = ""
     detect: tuple[str, ...] = ()                   # header columns that identify this source
     header_case: str = "exact"                     # exact | insensitive
-    timestamps: str = "offset"                     # offset | naive | utc
+    timestamps: str = "offset"                     # offset | naive | utc | unix (seconds or ms since 1970, UTC)
     timestamp_formats: tuple[str, ...] = ()        # strptime formats; empty = ISO 8601
     timezone: str | None = None                    # zone of naive timestamps, if fixed by the mapping
     month_names: dict[str, str] = field(default_factory=dict)  # localized -> English abbreviations

@@ -89,6 +89,7 @@ NAIVE_FORMATS = (
     ("%Y/%m/%d %H:%M:%S", True), ("%Y/%m/%d", False),
 )
 _OFFSET = re.compile(r"([zZ]|[+-]\d{2}:?\d{2})$")
+_UNIX_TIME = re.compile(r"\d{9,10}(\.\d+)?|\d{12,13}")   # seconds (2001..2286) or milliseconds since 1970
 
 
 @dataclass
@@ -184,6 +185,9 @@ def _guess_timestamps(d: Draft) -> None:
     if every and all(_OFFSET.search(v) and _iso(v) for v in every):
         d.timestamps = "offset"
         return
+    if every and all(is_unix_time(v) for v in every):
+        d.timestamps = "unix"
+        return
     d.timestamps = "naive"
     formats = []
     for name, vs in values.items():
@@ -203,6 +207,10 @@ def _guess_timestamps(d: Draft) -> None:
     elif set(formats) & day_first:
         d.ambiguous_day_month = all(_parses(v, f.replace("%d/%m", "%m/%d")) for vs in values.values() for v in vs
                                     for f in formats if f in day_first)
+
+
+def is_unix_time(value: str) -> bool:
+    return bool(_UNIX_TIME.fullmatch(value.strip()))
 
 
 def timestamp_format_of(values: list[str]) -> str | None:
@@ -303,6 +311,9 @@ def _timestamp_lines(d: Draft) -> list[str]:
     lines = [f"timestamps = {_q(d.timestamps)}"]
     if d.timestamps == "offset":
         lines[0] += "   # the values carry their UTC offset (or Z)"
+        return lines
+    if d.timestamps == "unix":
+        lines[0] += "   # Unix times: seconds (or milliseconds, 13 digits) since 1970-01-01 UTC"
         return lines
     lines.append(f"timestamp_formats = [{', '.join(_q(f) for f in d.formats)}]")
     lines.append('# timezone = "America/New_York"   # the values carry no offset: set their zone here or pass '
