@@ -1,12 +1,15 @@
-"""Put timestamps as they come (gaps, duplicates, DST jumps, jitter) on one regular step.
+"""Put timestamps as they come (gaps, duplicates, DST jumps, jitter, irregular samples) on one
+regular step.
 
 Real exports skip a timestamp, repeat one, jump an hour at a DST change, or arrive a few seconds
-late. The step is the most common gap between consecutive distinct timestamps (5 minutes .. 1
-day); every timestamp is snapped to the nearest point of the grid that starts at the first one.
-Grid points no row landed on stay missing (NaN: no verdict, no influence on the baseline);
-rows that land on the same point are combined (sum for counts, mean for levels). Data finer than
-5 minutes (1-minute monitoring exports) is aggregated to 5-minute steps. A series is refused only
-when no step can be inferred, and the error says why.
+late. The step (5 minutes .. 1 day) is the median or the most common gap between consecutive
+distinct timestamps, whichever more gaps are a multiple of; every timestamp is snapped to the
+nearest point of the grid that starts at the first one. Grid points no row landed on stay missing
+(NaN: no verdict, no influence on the baseline); rows that land on the same point are combined (sum
+for counts, mean for levels). Data finer than 5 minutes (1-minute monitoring exports) is aggregated
+to 5-minute steps; timestamps at irregular intervals (events, ad-hoc samples) are grouped into
+steps. A series is refused only when no step can be inferred (fewer than two timestamps, or
+timestamps a week or a month apart), and the error says why.
 """
 from __future__ import annotations
 
@@ -40,34 +43,41 @@ def _seconds(index: pd.DatetimeIndex) -> np.ndarray:
     return index.asi8.astype(float) / ticks
 
 
-def infer_regular_step(times: np.ndarray, source: str) -> float:
-    """The step in seconds: the median gap between distinct timestamps, rounded to the minute and
-    to a usual step (5, 10, 15, 30 minutes, 1, 2, 3, 4, 6, 12 hours, 1 day) when within 10% of one;
-    at least half of the gaps must be close (within a quarter step) to a multiple of it."""
+def step_and_share(times: np.ndarray, source: str) -> tuple[float, float]:
+    """The step in seconds, and the share of gaps between distinct timestamps that are close (within
+    a quarter step) to a multiple of it. Two candidates, each rounded to the minute and to a usual
+    step (5, 10, 15, 30 minutes, 1, 2, 3, 4, 6, 12 hours, 1 day) when within 10% of one: the median
+    gap, and the most common gap. The one more gaps fit wins (the median on a tie): where most
+    points are missing the median is two or three steps, and the most common gap is still one."""
     distinct = np.unique(times)
     if distinct.size < 2:
         raise NoRegularStep(f"{source}: need at least 2 distinct timestamps to infer the step, got {distinct.size}")
     gaps = np.diff(distinct)
-    step = float(np.round(np.median(gaps) / 60.0) * 60.0)
-    if step <= 0:
+    minutes, counts = np.unique(np.round(gaps / 60.0), return_counts=True)
+    candidates = [_usual(np.round(np.median(gaps) / 60.0) * 60.0), _usual(minutes[np.argmax(counts)] * 60.0)]
+    if candidates[0] <= 0:
         raise NoRegularStep(f"{source}: the timestamps are less than a minute apart; no step of 5 minutes .. 1 day")
+    scored = [(_share_on_step(gaps, step), -i, step) for i, step in enumerate(candidates) if MIN_STEP <= step <= MAX_STEP]
+    if not scored and candidates[0] > MAX_STEP:
+        raise NoRegularStep(f"{source}: the timestamps are {_days(candidates[0])} apart ({candidates[0]:g} s); the "
+                            "detector needs a step of 5 minutes .. 1 day, as its baseline learns the weekly cycle "
+                            "from daily or finer points: export the series per day or finer (weekly or monthly "
+                            "totals cannot be split into days)")
+    if not scored:
+        raise NoRegularStep(f"{source}: the most common gap is {candidates[0]:g} s and irregular; the detector needs "
+                            "a step of 5 minutes .. 1 day (aggregate the series to such a step first)")
+    share, _, step = max(scored)
+    return float(step), float(share)
+
+
+def _usual(step: float) -> float:
     nice = USUAL_STEPS[np.argmin(np.abs(USUAL_STEPS - step))]
-    if abs(nice - step) <= 0.1 * nice:
-        step = float(nice)
-    if step > MAX_STEP:
-        raise NoRegularStep(f"{source}: the timestamps are {_days(step)} apart ({step:g} s); the detector needs "
-                            "a step of 5 minutes .. 1 day, as its baseline learns the weekly cycle from daily "
-                            "or finer points: export the series per day or finer (weekly or monthly totals "
-                            "cannot be split into days)")
-    if step < MIN_STEP:
-        raise NoRegularStep(f"{source}: the most common gap is {step:g} s and irregular; the detector needs a "
-                            "step of 5 minutes .. 1 day (aggregate the series to such a step first)")
+    return float(nice) if abs(nice - step) <= 0.1 * nice else float(step)
+
+
+def _share_on_step(gaps: np.ndarray, step: float) -> float:
     multiple = np.round(gaps / step)
-    close = (multiple >= 1) & (np.abs(gaps - multiple * step) <= step / 4)
-    if close.mean() < MIN_STEP_SHARE:
-        raise NoRegularStep(f"{source}: no regular step: only {100 * close.mean():.0f}% of the gaps between "
-                            f"timestamps are close to a multiple of the median gap ({step:g} s)")
-    return step
+    return float(np.mean((multiple >= 1) & (np.abs(gaps - multiple * step) <= step / 4)))
 
 
 def _days(seconds: float) -> str:
@@ -97,7 +107,9 @@ def to_grid(index: pd.DatetimeIndex, values: np.ndarray, is_counts: bool, source
     fine = finer_step(times)
     if fine is not None:
         return _aggregated(times, values, is_counts, fine)
-    step = infer_regular_step(times, source)
+    step, share = step_and_share(times, source)
+    if share < MIN_STEP_SHARE:
+        return _irregular(times, values, is_counts, share)
     start = times.min()
     point = np.round((times - start) / step).astype(np.int64)
     off_grid = int(np.sum(np.abs(times - (start + point * step)) > 1e-6))
@@ -107,8 +119,8 @@ def to_grid(index: pd.DatetimeIndex, values: np.ndarray, is_counts: bool, source
     notes = []
     n_dupes = len(point) - len(per_point)
     if n_dupes:
-        how = "summed (counts)" if is_counts else "averaged (levels)"
-        notes.append(f"{n_dupes} rows share a timestamp with another row after snapping to the step; {how}")
+        notes.append(f"{n_dupes} rows share a timestamp with another row after snapping to the step; "
+                     f"{_combined(is_counts)}")
     if off_grid:
         notes.append(f"{off_grid} timestamps were off the {step:g} s step (DST change or jitter) and snapped to it")
     return _grid(times, point, step, per_point, notes,
@@ -121,21 +133,43 @@ def _aggregated(times: np.ndarray, values: np.ndarray, is_counts: bool, fine: fl
     scaled up to the full step (rounded), so that a gap does not read as a drop; one with fewer
     than half of them present is missing."""
     step = float(np.ceil(MIN_STEP / fine - 1e-9) * fine)
-    start = times.min()
-    point = np.floor((times - start) / step).astype(np.int64)
-    frame = pd.DataFrame({"point": point, "value": values})
-    by_point = frame.groupby("point")["value"]
-    present = by_point.count()
-    per_point = by_point.sum(min_count=1) if is_counts else by_point.mean()
+    point, per_point, present = _buckets(times, values, is_counts, step)
     expected_rows = step / fine
     if is_counts:
         per_point = np.round(per_point * np.maximum(1.0, expected_rows / present.clip(lower=1)))
     per_point = per_point[present >= expected_rows / 2]
-    how = "summed (counts)" if is_counts else "averaged (levels)"
-    notes = [f"timestamps {fine:g} s apart: aggregated to {step / 60:g}-minute steps, {how}; one output row per "
-             "step, labelled with its first timestamp"]
+    notes = [f"timestamps {fine:g} s apart: aggregated to {step / 60:g}-minute steps, {_combined(is_counts)}; one "
+             "output row per step, labelled with its first timestamp"]
     return _grid(times, point, step, per_point, notes,
                  "{missing} of {n_points} steps have fewer than half their rows; they get no verdict")
+
+
+def _irregular(times: np.ndarray, values: np.ndarray, is_counts: bool, share: float) -> Grid:
+    """Timestamps at irregular intervals (events, samples taken whenever): grouped into the
+    shortest usual step (5 minutes .. 1 day) at least twice their median gap, so that most steps
+    hold a row. A step no row fell in is missing, not zero: the rows may be samples of a level."""
+    median_gap = float(np.median(np.diff(np.unique(times))))
+    fitting = USUAL_STEPS[USUAL_STEPS >= 2 * median_gap]
+    step = float(fitting[0]) if fitting.size else MAX_STEP
+    point, per_point, _ = _buckets(times, values, is_counts, step)
+    notes = [f"timestamps at irregular intervals (only {100 * share:.0f}% of the gaps fit one step): grouped into "
+             f"{step / 60:g}-minute steps, {_combined(is_counts)}; one output row per step, labelled with its "
+             "first timestamp"]
+    return _grid(times, point, step, per_point, notes,
+                 "{missing} of {n_points} steps hold no row; they get no verdict (not treated as zero)")
+
+
+def _buckets(times: np.ndarray, values: np.ndarray, is_counts: bool,
+             step: float) -> tuple[np.ndarray, pd.Series, pd.Series]:
+    """Each row's step from the first timestamp on, the combined value per step, and its row count."""
+    point = np.floor((times - times.min()) / step).astype(np.int64)
+    by_point = pd.DataFrame({"point": point, "value": values}).groupby("point")["value"]
+    per_point = by_point.sum(min_count=1) if is_counts else by_point.mean()
+    return point, per_point, by_point.count()
+
+
+def _combined(is_counts: bool) -> str:
+    return "summed (counts)" if is_counts else "averaged (levels)"
 
 
 def _grid(times: np.ndarray, point: np.ndarray, step: float, per_point: pd.Series, notes: list[str],

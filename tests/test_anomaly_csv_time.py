@@ -75,6 +75,34 @@ def test_snapping_puts_every_row_on_its_grid_point(dropped, step, jitter, rnd):
     assert np.isnan(grid.values).sum() == keep[-1] - keep[0] + 1 - len(keep)
 
 
+@pytest.mark.parametrize("step, kept_share", [(300, 0.4), (300, 0.25), (3600, 0.3), (86400, 0.35)])
+def test_a_series_with_most_points_missing_keeps_its_step(step, kept_share):
+    """The median gap is two or three steps there; the most common gap is still one."""
+    rng = np.random.default_rng(step)
+    points = np.flatnonzero(rng.random(2000) < kept_share)
+    times = pd.Timestamp("2026-01-05") + pd.to_timedelta(points * step, unit="s")
+    grid = to_grid(pd.DatetimeIndex(times), np.ones(len(points)), is_counts=True)
+    assert grid.step_seconds == step
+    assert (grid.row_point == points - points[0]).all()
+    assert np.isnan(grid.values).sum() == points[-1] - points[0] + 1 - len(points)
+
+
+def test_timestamps_at_irregular_intervals_are_grouped_into_steps_not_refused(tmp_path):
+    """Events about 7 minutes apart (exponential gaps): 10-minute steps, counts summed, a note."""
+    rng = np.random.default_rng(4)
+    times = pd.Timestamp("2026-01-05") + pd.to_timedelta(np.cumsum(rng.exponential(420, 3000)).round(), unit="s")
+    grid = to_grid(pd.DatetimeIndex(times), np.ones(3000), is_counts=True)
+    assert grid.step_seconds == 600
+    assert np.nansum(grid.values) == 3000
+    first_step = (times - times[0]) < pd.Timedelta("10min")
+    assert grid.values[0] == first_step.sum()
+    assert any("irregular intervals" in n and "10-minute steps, summed" in n for n in grid.notes)
+    path = tmp_path / "events.csv"
+    write(path, times.strftime("%Y-%m-%d %H:%M:%S"), np.ones(3000, dtype=int))
+    result = detect_csv(path)
+    assert result.step_seconds == 600 and len(result.frame) == np.isfinite(grid.values).sum()
+
+
 @pytest.mark.parametrize("sep, option", [(";", []), ("\t", []), (";", ["--delimiter", "semicolon"]),
                                          ("\t", ["--delimiter", "tab"])])
 def test_semicolon_and_tab_files_with_day_first_dates(tmp_path, capsys, config_file, sep, option):
