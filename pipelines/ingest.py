@@ -56,8 +56,10 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config
     abandon = threading.Event()
     with ThreadPoolExecutor(max_workers=1) as hashing, unpacked(path) as export:
         # The sha256 is computed while the file loads. A load that fails stops the hashing, so its
-        # error is not held back behind the hash of a multi-GB file.
-        digest = hashing.submit(file_sha256, path, abandon)
+        # error is not held back behind the hash of a multi-GB file. It is the export's, not the
+        # archive's: the size it is checked with is the export's, and the same export delivered
+        # zipped once and plain once is one load.
+        digest = hashing.submit(file_sha256, export, abandon)
         try:
             result = _ingest(con, export, config, digest, source, mapping_path, timezone_name, force, progress,
                              encoding, delimiter)

@@ -43,6 +43,9 @@ def test_the_export_inside_a_zip_or_gzip_loads_under_its_own_name(tmp_path, memo
     assert leftovers(path.name) == []
     again = load(memory_con, path, config, timezone_name="UTC")
     assert again.status == "skipped"                     # the same delivery is not loaded twice
+    plain = tmp_path / "tickets.csv"
+    plain.write_bytes(EXPORT)
+    assert load(memory_con, plain, config, timezone_name="UTC").status == "skipped"   # nor its export unpacked
 
 
 @pytest.mark.parametrize("name, content, message", [
