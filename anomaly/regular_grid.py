@@ -55,17 +55,14 @@ def step_and_share(times: np.ndarray, source: str) -> tuple[float, float]:
     gaps = np.diff(distinct)
     minutes, counts = np.unique(np.round(gaps / 60.0), return_counts=True)
     candidates = [_usual(np.round(np.median(gaps) / 60.0) * 60.0), _usual(minutes[np.argmax(counts)] * 60.0)]
-    if candidates[0] <= 0:
-        raise NoRegularStep(f"{source}: the timestamps are less than a minute apart; no step of 5 minutes .. 1 day")
     scored = [(_share_on_step(gaps, step), -i, step) for i, step in enumerate(candidates) if MIN_STEP <= step <= MAX_STEP]
     if not scored and candidates[0] > MAX_STEP:
         raise NoRegularStep(f"{source}: the timestamps are {_days(candidates[0])} apart ({candidates[0]:g} s); the "
                             "detector needs a step of 5 minutes .. 1 day, as its baseline learns the weekly cycle "
                             "from daily or finer points: export the series per day or finer (weekly or monthly "
                             "totals cannot be split into days)")
-    if not scored:
-        raise NoRegularStep(f"{source}: the most common gap is {candidates[0]:g} s and irregular; the detector needs "
-                            "a step of 5 minutes .. 1 day (aggregate the series to such a step first)")
+    if not scored:          # irregular and finer than 5 minutes: no step fits (to_grid groups them)
+        return MIN_STEP, 0.0
     share, _, step = max(scored)
     return float(step), float(share)
 

@@ -87,6 +87,14 @@ def test_a_series_with_most_points_missing_keeps_its_step(step, kept_share):
     assert np.isnan(grid.values).sum() == points[-1] - points[0] + 1 - len(points)
 
 
+@pytest.mark.parametrize("mean_gap, step", [(20, 300), (100, 300), (3000, 7200)])
+def test_irregular_timestamps_of_any_density_get_a_step_that_most_rows_share(mean_gap, step):
+    rng = np.random.default_rng(mean_gap)
+    times = pd.Timestamp("2026-01-05") + pd.to_timedelta(np.cumsum(rng.exponential(mean_gap, 2000)), unit="s")
+    grid = to_grid(pd.DatetimeIndex(times), np.ones(2000), is_counts=True)
+    assert grid.step_seconds == step and np.nansum(grid.values) == 2000
+
+
 def test_timestamps_at_irregular_intervals_are_grouped_into_steps_not_refused(tmp_path):
     """Events about 7 minutes apart (exponential gaps): 10-minute steps, counts summed, a note."""
     rng = np.random.default_rng(4)
