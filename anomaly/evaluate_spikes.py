@@ -162,9 +162,9 @@ def scored_against_oracle(series: list, alerts: list[list[Alert]], pvals: list[n
     return det, det_best, oracle
 
 
-def evaluate_spike_series(n_series: int = 60, seed: int = 1,
-                          settings: DetectorSettings | None = None) -> SpikeReport:
-    series = generate(n_series, seed)
+def evaluate_spike_series(n_series: int = 60, seed: int = 1, settings: DetectorSettings | None = None,
+                          rise_dist: str = "log-uniform") -> SpikeReport:
+    series = generate(n_series, seed, rise_dist=rise_dist)
     with tempfile.TemporaryDirectory(prefix="spike-eval-") as tmp:
         det_alerts = [detector_alerts(s, settings, Path(tmp)) for s in series]
     pvals = [oracle_pvalues(s) for s in series]

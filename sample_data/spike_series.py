@@ -5,7 +5,8 @@ Each series is a true daily mean times negative-binomial noise:
     count[t] ~ NB(mean[t] * spike[t], variance = m + k m^2)                 (k: over-dispersion)
 with volumes from 3 to 3,000 a day (log-uniform), a weekly cycle of random depth and shape, a slow
 trend, holidays that dip the same calendar days every year, sometimes a permanent level shift, and
-1 or 2 spikes of +40% .. +400% lasting 1 .. 4 days (the second 10 .. 40 days after the first).
+1 or 2 spikes of +40% .. +400% (log-uniform by default, see `spike_rise`) lasting 1 .. 4 days (the
+second 10 .. 40 days after the first).
 `k` is drawn per series so day-to-day over-dispersion on top of Poisson runs from 5% to 30%.
 
 The generator keeps what a detector cannot see (the spike-free mean and k), so an oracle that knows
@@ -90,7 +91,26 @@ def _spike_profile(length: int, rise: float, rng: np.random.Generator) -> np.nda
     return rise * np.power(rng.uniform(0.4, 0.8), np.arange(length))
 
 
-def one_series(name: str, rng: np.random.Generator, n_rows: int, start: str) -> SpikeSeries:
+RISE_RANGE = (0.4, 4.0)     # +40% .. +400%
+RISE_DISTS = ("log-uniform", "uniform")
+
+
+def spike_rise(u: float, dist: str = "log-uniform") -> float:
+    """The rise of a spike from u, drawn uniformly on log(RISE_RANGE): "log-uniform" (the default:
+    40% of spikes under +100%) or "uniform" on the rise itself (17% under +100%; the same u maps to
+    the same place in the range, so the two series sets differ only in their spikes' sizes). The
+    issue's held-out set states only the range; its oracle (0.81 at precision 0.99) is reproduced by
+    "uniform" (0.78-0.85 at 0.94-0.99 on seeds 1-3), not by "log-uniform" (0.70-0.75 at 0.92-0.94)."""
+    lo, hi = np.log(RISE_RANGE[0]), np.log(RISE_RANGE[1])
+    if dist == "log-uniform":
+        return float(np.exp(u))
+    if dist == "uniform":
+        return float(RISE_RANGE[0] + (RISE_RANGE[1] - RISE_RANGE[0]) * (u - lo) / (hi - lo))
+    raise ValueError(f"rise distribution {dist!r}; valid: {', '.join(RISE_DISTS)}")
+
+
+def one_series(name: str, rng: np.random.Generator, n_rows: int, start: str,
+               rise_dist: str = "log-uniform") -> SpikeSeries:
     dates = pd.date_range(start, periods=n_rows, freq="D")
     volume = float(np.exp(rng.uniform(np.log(3), np.log(3000))))
     t = np.arange(n_rows) / 365.0
@@ -107,7 +127,7 @@ def one_series(name: str, rng: np.random.Generator, n_rows: int, start: str) -> 
     multiplier = np.ones(n_rows)
     spikes = []
     for s, e, second in _spike_rows(n_rows, rng):
-        rise = float(np.exp(rng.uniform(np.log(0.4), np.log(4.0))))
+        rise = spike_rise(rng.uniform(np.log(RISE_RANGE[0]), np.log(RISE_RANGE[1])), rise_dist)
         multiplier[s:e + 1] += _spike_profile(e - s + 1, rise, rng)
         spikes.append(PlantedSpike(s, e, rise, second))
     m = mean * multiplier
@@ -116,13 +136,14 @@ def one_series(name: str, rng: np.random.Generator, n_rows: int, start: str) -> 
     return SpikeSeries(name, dates, counts, mean, k, volume, spikes, shift_at)
 
 
-def generate(n_series: int = 60, seed: int = 1, min_days: int = 300, max_days: int = 730) -> list[SpikeSeries]:
+def generate(n_series: int = 60, seed: int = 1, min_days: int = 300, max_days: int = 730,
+             rise_dist: str = "log-uniform") -> list[SpikeSeries]:
     rng = np.random.default_rng(seed)
     out = []
     for i in range(n_series):
         n_rows = int(rng.integers(min_days, max_days + 1))
         start = str((pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(rng.integers(0, 365)))).date())
-        out.append(one_series(f"series_{i:03d}", rng, n_rows, start))
+        out.append(one_series(f"series_{i:03d}", rng, n_rows, start, rise_dist))
     return out
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from anomaly.diagnose_spikes import SeriesView, _context, _true_scale
+from anomaly.diagnose_spikes import SeriesView, _context, _true_scale, ceiling_of
 from anomaly.settings import DetectorSettings
 from sample_data.spike_series import PlantedSpike, SpikeSeries
 
@@ -39,3 +39,12 @@ def test_the_second_spike_of_a_pair_is_tagged_with_the_first():
     near = _flat_series()
     near.spikes[1] = PlantedSpike(60, 60, 2.0, True)           # 49 days after it
     assert _context(near, 60, 60) == ["earlier spike <= 56 d"]
+
+
+def test_the_ceiling_scores_every_view_of_the_detector_over_all_series():
+    # Noise-free: every view flags the x3 day on day 150 and nothing else, and none can judge the x4
+    # spike on days 10-11 (no daily verdict before day 28 + 6 residuals): 1 of 2 spikes, 1 true alert.
+    scored = ceiling_of([_flat_series()], DetectorSettings())
+    assert set(scored) == {"own", "mean", "noise", "band", "both"}
+    for view in scored.values():
+        assert (view.recall, view.precision, view.n_alerts, view.n_false) == (0.5, 1.0, 1, 0)

@@ -7,7 +7,7 @@ from scipy import stats
 
 from anomaly.evaluate_spikes import (best_at_precision, evaluate_spike_series, nb_upper_tail, oracle_pvalues,
                                      score)
-from sample_data.spike_series import WARMUP_DAYS, generate
+from sample_data.spike_series import WARMUP_DAYS, generate, spike_rise
 
 
 def test_generator_is_reproducible_and_labels_fit_the_series():
@@ -67,3 +67,23 @@ def test_evaluation_scores_what_detect_csv_prints():
     assert r.n_series == 4 and r.n_spikes == sum(len(s.spikes) for s in generate(4, seed=9))
     assert 0 <= r.detector.recall <= 1 and r.detector.n_alerts >= r.detector.n_false
     assert r.shapes["all"][0] == r.n_spikes
+
+
+def test_spike_rises_log_uniform_by_default_or_uniform_on_the_same_draw():
+    lo, hi = np.log(0.4), np.log(4.0)
+    mid = (lo + hi) / 2                                   # log(sqrt(0.4 x 4)) = log(1.265)
+    assert spike_rise(lo) == pytest.approx(0.4) and spike_rise(hi) == pytest.approx(4.0)
+    assert spike_rise(mid) == pytest.approx(np.sqrt(1.6))
+    assert spike_rise(mid, "uniform") == pytest.approx(2.2)      # halfway between 0.4 and 4.0
+    assert spike_rise(lo, "uniform") == pytest.approx(0.4) and spike_rise(hi, "uniform") == pytest.approx(4.0)
+    with pytest.raises(ValueError):
+        spike_rise(mid, "normal")
+
+
+def test_uniform_rises_change_only_the_spikes_sizes():
+    logu, unif = generate(3, seed=5), generate(3, seed=5, rise_dist="uniform")
+    for a, b in zip(logu, unif):
+        assert np.array_equal(a.mean, b.mean) and a.k == b.k
+        assert [(s.start, s.end) for s in a.spikes] == [(s.start, s.end) for s in b.spikes]
+        for sa, sb in zip(a.spikes, b.spikes):
+            assert sb.rise == pytest.approx(spike_rise(np.log(sa.rise), "uniform"))
