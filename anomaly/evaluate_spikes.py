@@ -22,7 +22,7 @@ from scipy import special
 from anomaly.alerts import alert_runs
 from anomaly.csv_series import detect_csv
 from anomaly.settings import DetectorSettings
-from sample_data.spike_series import SpikeSeries, generate, write_series_csv
+from sample_data.spike_series import DEFAULT_RISE_DIST, SpikeSeries, generate, write_series_csv
 
 MIN_PRECISION = 0.9
 ORACLE_WINDOWS = (1, 2, 3, 4)
@@ -163,7 +163,7 @@ def scored_against_oracle(series: list, alerts: list[list[Alert]], pvals: list[n
 
 
 def evaluate_spike_series(n_series: int = 60, seed: int = 1, settings: DetectorSettings | None = None,
-                          rise_dist: str = "log-uniform") -> SpikeReport:
+                          rise_dist: str = DEFAULT_RISE_DIST) -> SpikeReport:
     series = generate(n_series, seed, rise_dist=rise_dist)
     with tempfile.TemporaryDirectory(prefix="spike-eval-") as tmp:
         det_alerts = [detector_alerts(s, settings, Path(tmp)) for s in series]

@@ -69,19 +69,19 @@ def test_evaluation_scores_what_detect_csv_prints():
     assert r.shapes["all"][0] == r.n_spikes
 
 
-def test_spike_rises_log_uniform_by_default_or_uniform_on_the_same_draw():
+def test_spike_rises_uniform_by_default_or_log_uniform_on_the_same_draw():
     lo, hi = np.log(0.4), np.log(4.0)
     mid = (lo + hi) / 2                                   # log(sqrt(0.4 x 4)) = log(1.265)
-    assert spike_rise(lo) == pytest.approx(0.4) and spike_rise(hi) == pytest.approx(4.0)
-    assert spike_rise(mid) == pytest.approx(np.sqrt(1.6))
-    assert spike_rise(mid, "uniform") == pytest.approx(2.2)      # halfway between 0.4 and 4.0
+    assert spike_rise(lo, "log-uniform") == pytest.approx(0.4) and spike_rise(hi, "log-uniform") == pytest.approx(4.0)
+    assert spike_rise(mid, "log-uniform") == pytest.approx(np.sqrt(1.6))
+    assert spike_rise(mid) == spike_rise(mid, "uniform") == pytest.approx(2.2)      # halfway between 0.4 and 4.0
     assert spike_rise(lo, "uniform") == pytest.approx(0.4) and spike_rise(hi, "uniform") == pytest.approx(4.0)
     with pytest.raises(ValueError):
         spike_rise(mid, "normal")
 
 
 def test_uniform_rises_change_only_the_spikes_sizes():
-    logu, unif = generate(3, seed=5), generate(3, seed=5, rise_dist="uniform")
+    logu, unif = generate(3, seed=5, rise_dist="log-uniform"), generate(3, seed=5)
     for a, b in zip(logu, unif):
         assert np.array_equal(a.mean, b.mean) and a.k == b.k
         assert [(s.start, s.end) for s in a.spikes] == [(s.start, s.end) for s in b.spikes]

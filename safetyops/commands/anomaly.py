@@ -56,12 +56,14 @@ def detect_csv_command(app, file: Path, time_col: str, value_col: str, fmt: str,
 @click.option("--spike-series", "spike_series", type=click.IntRange(min=1, max=10_000), default=None, metavar="N",
               help="Generate N labelled daily spike series, run detect-csv on each, compare with the oracle.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the generated spike series.")
+@click.option("--spike-sizes", "rise_dist", type=click.Choice(["uniform", "log-uniform"]), default="uniform",
+              show_default=True, help="How the generated spikes' rises (+40% .. +400%) are spread.")
 @click.option("--write-series", "write_dir", type=click.Path(path_type=Path), default=None,
               help="Also write the generated series (one CSV each) and labels.json to this folder.")
 @db_option
 @pass_app
 def evaluate_command(app, nab_dir: Path | None, sample_dir: Path | None, spike_series: int | None,
-                     seed: int, write_dir: Path | None) -> None:
+                     seed: int, rise_dist: str, write_dir: Path | None) -> None:
     """Score the detector with its default settings (no tuning) and print the figures."""
     from safetyops.evaluate import default_nab_dir, format_nab, format_sample, evaluate_sample
     from anomaly.evaluate_nab import evaluate_nab
@@ -70,8 +72,9 @@ def evaluate_command(app, nab_dir: Path | None, sample_dir: Path | None, spike_s
         from anomaly.settings import settings_from_config
         if write_dir is not None:
             from sample_data.spike_series import generate, write_all
-            write_all(write_dir, generate(spike_series, seed))
-        click.echo(format_spike_report(evaluate_spike_series(spike_series, seed, settings_from_config(app.config))))
+            write_all(write_dir, generate(spike_series, seed, rise_dist=rise_dist))
+        click.echo(format_spike_report(evaluate_spike_series(spike_series, seed, settings_from_config(app.config),
+                                                             rise_dist)))
         if nab_dir is None and sample_dir is None:
             return
     if nab_dir is None and sample_dir is None:
