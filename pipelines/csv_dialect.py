@@ -15,29 +15,20 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import charset_normalizer
-
 from core.errors import InputError
 from core.number_formats import number_format_of
+from core.text_encoding import detect_encoding
 
 SAMPLE_BYTES = 1 << 20
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _RECORDS_SAMPLED = 50
 _CONSISTENT = 0.8      # share of the sampled records that must have the header's width
-# Detector guesses for other scripts are taken as they are; a Latin-script guess (cp1250, cp1257,
-# cp437, ... are as likely as cp1252 on a French or Portuguese sample) gives way to cp1252, the
-# code page Excel writes in Western locales, when cp1252 decodes the sample.
-_OTHER_SCRIPTS = ("cp1251", "koi8", "mac_cyrillic", "iso8859_5", "cp866", "cp855", "cp932", "shift_jis", "euc",
-                  "gb", "big5", "cp949", "cp950", "johab", "cp1253", "iso8859_7", "cp1255", "iso8859_8", "cp1256",
-                  "iso8859_6", "cp874", "tis", "iso2022", "hz")
 _UNDECODABLE = "safetyops-undecodable"
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 class UnknownEncoding(InputError):
@@ -91,56 +82,13 @@ def detect(path: Path, encoding: str | None = None, delimiter: str | None = None
     check_overrides(encoding, delimiter)
     with open(path, "rb") as fh:
         sample = fh.read(SAMPLE_BYTES)
-    enc = _checked_encoding(encoding) if encoding else detect_encoding(sample)
+    enc = _checked_encoding(encoding) if encoding else detect_encoding(sample, cut=len(sample) == SAMPLE_BYTES)
     text = _decode_sample(sample, enc)
     cut = len(sample) == SAMPLE_BYTES
     delim = _unescaped(delimiter) if delimiter else detect_delimiter(text, cut=cut)
     decimal_mark, grouped = detect_number_format(text, delim, cut=cut)
     return CsvDialect(enc, delim, encoding_given=bool(encoding), delimiter_given=bool(delimiter),
                       decimal_mark=decimal_mark, grouped=grouped)
-
-
-def detect_encoding(sample: bytes) -> str:
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"            # the codec reads the BOM and the byte order from it
-    zeros_even, zeros_odd = sample[0:2000:2].count(0), sample[1:2000:2].count(0)
-    if len(sample) >= 4 and max(zeros_even, zeros_odd) > len(sample[:2000]) // 4:
-        return "utf-16-le" if zeros_odd > zeros_even else "utf-16-be"
-    if sample.isascii() or _is_utf8(sample):
-        return "utf-8"
-    invalid, multibyte = _utf8_counts(sample)
-    # A sample with valid multi-byte sequences is UTF-8 even with a stray byte or two (those lines
-    # are rejected); one with invalid bytes and no valid sequence is in a single-byte code page.
-    if multibyte >= invalid:
-        return "utf-8"
-    return _legacy_encoding(sample)
-
-
-def _is_utf8(sample: bytes) -> bool:
-    """Valid UTF-8, but for a character the end of the sample may cut."""
-    try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return exc.reason == "unexpected end of data" and len(sample) == SAMPLE_BYTES
-    return True
-
-
-def _utf8_counts(sample: bytes) -> tuple[int, int]:
-    """(invalid byte sequences, valid non-ASCII characters) of the sample read as UTF-8."""
-    text = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(sample, final=False)
-    invalid = text.count("\ufffd")
-    return invalid, len(_NON_ASCII.findall(text)) - invalid
-
-
-def _legacy_encoding(sample: bytes) -> str:
-    best = charset_normalizer.from_bytes(sample[:256 * 1024]).best()
-    guess = codecs.lookup(best.encoding).name if best is not None else None
-    if guess and guess.startswith(_OTHER_SCRIPTS) and best.coherence > 0:
-        return guess
-    # (the five bytes cp1252 leaves undefined are rejected with their line)
-    return "cp1252"
 
 
 def _checked_encoding(name: str) -> str:
