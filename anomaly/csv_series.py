@@ -22,8 +22,8 @@ import pandas as pd
 from anomaly.alerts import build_alerts
 from anomaly.detector import evaluate_points, looks_like_counts
 from anomaly.regular_grid import to_grid
+from anomaly.series_text import SeriesFileError, read_table, series_columns, strip_unit
 from anomaly.settings import DetectorSettings
-from core.errors import InputError
 from core.number_formats import as_float, number_format_of
 
 OUTPUT_COLUMNS = ("timestamp", "value", "expected", "lower", "upper", "score", "is_anomaly", "alert_id", "severity")
@@ -36,10 +36,6 @@ _COMPACT_HOUR = re.compile(r"(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])([0
 _NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
 
 
-class SeriesFileError(InputError):
-    """The CSV cannot be read as one time series; the message names line and value."""
-
-
 @dataclass(frozen=True)
 class CsvDetection:
     frame: pd.DataFrame          # one row per distinct timestamp, in time order (OUTPUT_COLUMNS)
@@ -48,66 +44,36 @@ class CsvDetection:
     step_seconds: float
 
 
-def _sniff_delimiter(path: Path) -> str:
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        first = fh.readline()
-    counts = {d: first.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] > 0 else ","
-
-
 def read_series_csv(path: Path, time_col: str | None = None, value_col: str | None = None,
                     delimiter: str | None = None, dayfirst: bool = False) -> tuple[pd.Series, list[str], list[str]]:
     """The series (UTC-naive DatetimeIndex, file order), the timestamps exactly as written, and
     notes on how they and the values were read. `delimiter` None = sniffed from the header line
-    (comma, semicolon or tab). Columns not named: `timestamp` and `value` in any case, or the two
-    columns of a two-column file."""
+    (comma, semicolon or tab). Columns not named: `timestamp` and `value` or their usual names
+    in any case, or the two columns of a two-column file (anomaly/series_text.py)."""
     path = Path(path)
-    if not path.exists():
-        raise SeriesFileError(f"{path}: file not found")
-    sep = delimiter or _sniff_delimiter(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, sep=sep)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise SeriesFileError(f"{path}: not a readable CSV ({exc})") from exc
-    notes: list[str] = []
-    time_col, value_col = _series_columns(path, list(frame.columns), time_col, value_col, notes)
-    if frame.empty:
+    if not path.is_file():
+        raise SeriesFileError(f"{path}: file not found" if not path.exists() else f"{path}: not a file")
+    table = read_table(path, delimiter)
+    notes = list(table.notes)
+    time_col, value_col = series_columns(path, table.columns, time_col, value_col, notes)
+    if not table.rows:
         raise SeriesFileError(f"{path}: no data rows")
-    raw_times = frame[time_col].str.strip().tolist()
-    index = _parse_times(path, time_col, raw_times, dayfirst, notes)
-    raw_values = frame[value_col].str.strip().tolist()
-    decimal_mark, grouped = number_format_of(raw_values, sep)
+    at_time, at_value = table.columns.index(time_col), table.columns.index(value_col)
+    raw_times = [row[at_time].strip() for row in table.rows]
+    index = _parse_times(path, time_col, raw_times, dayfirst, notes, table.lines)
+    raw_values, unit = strip_unit(path, value_col, [row[at_value].strip() for row in table.rows], table.lines)
+    if unit:
+        notes.append(f"every {value_col} carries the unit {unit!r}: read without it")
+    decimal_mark, grouped = number_format_of(raw_values, table.delimiter)
     if decimal_mark == "," or grouped:
         notes.append(f"{value_col} read with " + ("the decimal comma (12,5)" if decimal_mark == ","
                                                           else "thousands separators (1,234.5)"))
-    values = _parse_values(path, value_col, raw_values, decimal_mark)
+    values = _parse_values(path, value_col, raw_values, table.lines, decimal_mark)
     return pd.Series(values, index=index, name=value_col), raw_times, notes
 
 
-def _series_columns(path: Path, columns: list[str], time_col: str | None, value_col: str | None,
-                    notes: list[str]) -> tuple[str, str]:
-    found = [_column(columns, time_col or "timestamp"), _column(columns, value_col or "value")]
-    if None in found and time_col is None and value_col is None and len(columns) == 2:
-        notes.append(f"columns {columns[0]!r} and {columns[1]!r} read as the timestamp and the value "
-                     "(--time-col and --value-col choose others)")
-        return columns[0], columns[1]
-    for col, given, option in ((found[0], time_col or "timestamp", "--time-col"), (found[1], value_col or "value",
-                                                                                   "--value-col")):
-        if col is None:
-            raise SeriesFileError(f"{path}: no column {given!r}; columns are {', '.join(columns)} ({option} names one)")
-    return found[0], found[1]
-
-
-def _column(columns: list[str], name: str) -> str | None:
-    """`name` as written, or the one column that matches it in another case."""
-    if name in columns:
-        return name
-    folded = [c for c in columns if c.strip().lower() == name.strip().lower()]
-    return folded[0] if len(folded) == 1 else None
-
-
-def _parse_times(path: Path, col: str, raw: list[str], dayfirst: bool, notes: list[str]) -> pd.DatetimeIndex:
+def _parse_times(path: Path, col: str, raw: list[str], dayfirst: bool, notes: list[str],
+                 lines: list[int]) -> pd.DatetimeIndex:
     raw_series = pd.Series(raw)
     if _compact_hours(raw):
         notes.append(f"{col} read as yyyymmddhh (2026030114 is 1 March 2026, 14:00)")
@@ -121,7 +87,7 @@ def _parse_times(path: Path, col: str, raw: list[str], dayfirst: bool, notes: li
     parsed = pd.to_datetime(raw_series, errors="coerce", utc=True, format="ISO8601")
     not_iso = parsed.isna()
     if not_iso.any():
-        day_first = _day_first(path, col, raw, np.flatnonzero(not_iso.to_numpy()), dayfirst)
+        day_first = _day_first(path, col, raw, np.flatnonzero(not_iso.to_numpy()), dayfirst, lines)
         if day_first and not dayfirst:
             notes.append(f"{col} read day-first (01/03/2026 is 1 March): some dates cannot be month-first")
         parsed[not_iso] = pd.to_datetime(raw_series[not_iso], errors="coerce", utc=True, format="mixed",
@@ -129,13 +95,13 @@ def _parse_times(path: Path, col: str, raw: list[str], dayfirst: bool, notes: li
     bad = np.flatnonzero(parsed.isna().to_numpy())
     if bad.size:
         i = int(bad[0])
-        raise SeriesFileError(f"{path}: line {i + 2}: {col} {raw[i]!r} is not a timestamp "
+        raise SeriesFileError(f"{path}: line {lines[i]}: {col} {raw[i]!r} is not a timestamp "
                               "(use ISO 8601, e.g. 2026-03-01 14:00 or 2026-03-01T14:00:00Z; "
                               "--dayfirst for 01/03/2026)")
     return pd.DatetimeIndex(parsed.dt.tz_localize(None))
 
 
-def _day_first(path: Path, col: str, raw: list[str], rows: np.ndarray, dayfirst: bool) -> bool:
+def _day_first(path: Path, col: str, raw: list[str], rows: np.ndarray, dayfirst: bool, lines: list[int]) -> bool:
     """Whether the numeric dates (01/03/2026, 1.3.2026) are day-first: as asked, or because one of
     them cannot be month-first. Dates of both orders in one file are an error naming a line:
     reading each as it fits would put rows in the wrong month."""
@@ -147,10 +113,11 @@ def _day_first(path: Path, col: str, raw: list[str], rows: np.ndarray, dayfirst:
         if m and int(m.group(2)) > 12 and second_over_12 is None:
             second_over_12 = i
     if first_over_12 is not None and second_over_12 is not None:
-        raise SeriesFileError(f"{path}: dates in both orders: line {first_over_12 + 2} {col} {raw[first_over_12]!r} "
-                              f"is day-first, line {second_over_12 + 2} {raw[second_over_12]!r} month-first")
+        raise SeriesFileError(f"{path}: dates in both orders: line {lines[first_over_12]} {col} "
+                              f"{raw[first_over_12]!r} is day-first, line {lines[second_over_12]} "
+                              f"{raw[second_over_12]!r} month-first")
     if dayfirst and second_over_12 is not None:
-        raise SeriesFileError(f"{path}: line {second_over_12 + 2}: {col} {raw[second_over_12]!r} cannot be "
+        raise SeriesFileError(f"{path}: line {lines[second_over_12]}: {col} {raw[second_over_12]!r} cannot be "
                               "day-first (--dayfirst was given)")
     return dayfirst or first_over_12 is not None
 
@@ -174,7 +141,7 @@ def _compact_hours(raw: list[str]) -> bool:
     return gaps.size > 0 and float(np.median(gaps)) < 300
 
 
-def _parse_values(path: Path, col: str, raw: list[str], decimal_mark: str = ".") -> np.ndarray:
+def _parse_values(path: Path, col: str, raw: list[str], lines: list[int], decimal_mark: str = ".") -> np.ndarray:
     """Numbers, read with the file's decimal mark (core/number_formats.as_float); an empty cell is a
     missing value (the detector skips it), anything else is an error."""
     out = np.empty(len(raw))
@@ -185,9 +152,9 @@ def _parse_values(path: Path, col: str, raw: list[str], decimal_mark: str = ".")
         try:
             out[i] = as_float(text, decimal_mark)
         except ValueError:
-            raise SeriesFileError(f"{path}: line {i + 2}: {col} {text!r} is not a number") from None
+            raise SeriesFileError(f"{path}: line {lines[i]}: {col} {text!r} is not a number") from None
         if not math.isfinite(out[i]):
-            raise SeriesFileError(f"{path}: line {i + 2}: {col} {text!r} is not a finite number")
+            raise SeriesFileError(f"{path}: line {lines[i]}: {col} {text!r} is not a finite number")
     return out
 
 

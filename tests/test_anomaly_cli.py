@@ -68,7 +68,7 @@ def test_detect_csv_custom_columns(tmp_path, capsys, config_file):
      "the timestamps are 7 days (weekly) apart (604800 s); the detector needs a step of 5 minutes .. 1 day"),
     ("timestamp,value\n2026-01-01,1\n2026-02-01,2\n2026-03-01,2\n2026-04-01,2\n",
      "the timestamps are 31 days (monthly) apart"),
-    ("time,value,note\n2026-01-01 00:00,1,x\n", "no column 'timestamp'"),
+    ("when,value,note\n2026-01-01 00:00,1,x\n", "no column 'timestamp'"),
 ])
 def test_detect_csv_errors_name_file_line_and_value(tmp_path, capsys, config_file, body, message):
     path = tmp_path / "bad.csv"
