@@ -15,10 +15,11 @@ def command() -> None:
 
 @command.command("detect-csv")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--time-col", default=None, help="Timestamp column (default: 'timestamp' in any case, or the first "
-                                                "column of a two-column file).")
-@click.option("--value-col", default=None, help="Value column (default: 'value' in any case, or the second column of "
-                                                 "a two-column file).")
+@click.option("--time-col", default=None, help="Timestamp column (default: 'timestamp' in any case, else the one "
+                                                "of time, _time, date, datetime, ds, else the first column of a "
+                                                "two-column file).")
+@click.option("--value-col", default=None, help="Value column (default: 'value' in any case, else the one of _value, "
+                                                 "count, y, else the second column of a two-column file).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @click.option("--kind", type=click.Choice(["auto", "count", "level"]), default="auto", show_default=True,
               help="count: NB band, spikes up; level: robust band, both directions; auto: count when "
@@ -36,8 +37,9 @@ def detect_csv_command(app, file: Path, time_col: str, value_col: str, fmt: str,
 
     The step (5 minutes to 1 day) is inferred from the timestamps: missing ones stay missing,
     duplicates are combined (sum for counts, mean for levels), DST jumps and jitter are snapped to
-    the step; finer data (1-minute) is aggregated to 5 minutes; notes about that go to stderr.
-    Settings come from [detection].
+    the step; finer data (1-minute) is aggregated to 5 minutes, irregular timestamps grouped into
+    steps; the encoding, comment lines and a unit on every value are handled; notes about that go
+    to stderr. Settings come from [detection].
     """
     from anomaly.csv_series import DELIMITERS, detect_csv, render
     from anomaly.settings import settings_from_config
