@@ -152,6 +152,9 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None,
     read_columns = builder.read_columns
     pass_through = "".join(f",\n            {quote_ident(c)} AS __read_{i}" for i, c in enumerate(read_columns))
     row_hash = f"hash({', '.join(f'__read_{i}' for i in range(len(read_columns)))})" if read_columns else "NULL"
+    # A spreadsheet's trailing ",,,," rows: rejected as what they are, not as tickets without an id
+    # (tested only where the id is missing).
+    every_cell_blank = " AND ".join(is_blank(f"__read_{i}") for i in range(len(read_columns))) or "true"
     source = "raw_input"
     if reorder:
         file_hash = f"hash({', '.join(quote_ident(c) for c in read_columns)})" if read_columns else "NULL"
@@ -237,6 +240,7 @@ derived AS (
 checked AS (
     SELECT *,
         CASE
+            WHEN raw_ticket_id IS NULL AND {every_cell_blank} THEN 'empty row'
             WHEN raw_ticket_id IS NULL THEN 'missing ticket id'
             WHEN is_placeholder_created OR (created_parsed IS NULL AND {is_blank('raw_created_at')})
                 THEN 'missing created_at'

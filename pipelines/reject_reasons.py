@@ -17,6 +17,7 @@ _FIRST_RESPONSE_RAW = f"coalesce({_trimmed('raw_first_response_at')}, {_trimmed(
 
 # Each rule's reason -> the canonical column it is about, and the raw value shown with it.
 REJECTED_FIELD = {
+    "empty row": ("ticket_id", None),             # every cell of the row blank
     "missing ticket id": ("ticket_id", None),
     "missing created_at": ("created_at", _trimmed("raw_created_at")),
     "unparseable created_at": ("created_at", _trimmed("raw_created_at")),

@@ -10,6 +10,8 @@ from tests.ingest_fixtures import CANONICAL_COLUMNS, canonical_row, load, one, w
 # (case, row overrides, reason, column, bad value)
 REJECTIONS = [
     ("missing id", {"ticket_id": ""}, "missing ticket id", "ticket_id", None),
+    ("empty row", {c: "" for c in CANONICAL_COLUMNS}, "empty row", "ticket_id", None),    # a spreadsheet's ",,,,"
+    ("blank cells", {c: "  " for c in CANONICAL_COLUMNS}, "empty row", "ticket_id", None),
     ("missing created", {"created_at": ""}, "missing created_at", "created_at", None),
     ("placeholder created", {"created_at": "1900-01-01T00:00:00Z"}, "missing created_at", "created_at",
      "1900-01-01T00:00:00Z"),
