@@ -59,6 +59,12 @@ class NormalizePlan:
     record_columns: RecordColumns | None = None               # what a rejected line's raw record holds
 
 
+def _renamed_repeat(column: str, header: list[str]) -> bool:
+    """Whether DuckDB named `column` for a repeated header name ("Labels_1" for a second "Labels")."""
+    base, _, number = column.rpartition("_")
+    return number.isdigit() and base.lower() in {h.lower() for h in header}
+
+
 def build_plan(mapping: Mapping, header: list[str], timezone: str | None,
                taxonomy: tuple[str, ...], category_aliases: dict[str, str],
                keep_text: bool = False, line_expression: str = "CAST(NULL AS BIGINT)",
@@ -155,6 +161,13 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None,
     # A spreadsheet's trailing ",,,," rows: rejected as what they are, not as tickets without an id
     # (tested only where the id is missing).
     every_cell_blank = " AND ".join(is_blank(f"__read_{i}") for i in range(len(read_columns))) or "true"
+    # Two exports joined with `cat` carry the second one's header as a row: named as such, not as
+    # a date no format reads (tested only where created_at did not parse). Columns DuckDB renamed
+    # (a repeated name: Jira's "Labels", "Labels_1") are left out of the comparison.
+    # (the second file's byte-order mark, if it has one, opens the row's first cell, and the quotes
+    # after it are then part of the cell)
+    is_header_row = " AND ".join(f"trim(replace(__read_{i}, chr(65279), ''), '\" ') = {p.bind(c.strip())}"
+                                 for i, c in enumerate(read_columns) if not _renamed_repeat(c, header)) or "false"
     source = "raw_input"
     if reorder:
         file_hash = f"hash({', '.join(quote_ident(c) for c in read_columns)})" if read_columns else "NULL"
@@ -244,6 +257,7 @@ checked AS (
             WHEN raw_ticket_id IS NULL THEN 'missing ticket id'
             WHEN is_placeholder_created OR (created_parsed IS NULL AND {is_blank('raw_created_at')})
                 THEN 'missing created_at'
+            WHEN created_parsed IS NULL AND {is_header_row} THEN 'repeated header row'
             WHEN created_parsed IS NULL THEN 'unparseable created_at'
             WHEN updated_parsed IS NULL AND NOT {is_blank('raw_updated_at')} THEN 'unparseable updated_at'
             WHEN resolved_parsed IS NULL AND NOT {is_blank('raw_resolved_at')} THEN 'unparseable resolved_at'

@@ -19,6 +19,7 @@ _FIRST_RESPONSE_RAW = f"coalesce({_trimmed('raw_first_response_at')}, {_trimmed(
 REJECTED_FIELD = {
     "empty row": ("ticket_id", None),             # every cell of the row blank
     "missing ticket id": ("ticket_id", None),
+    "repeated header row": ("created_at", _trimmed("raw_created_at")),    # exports joined with `cat`
     "missing created_at": ("created_at", _trimmed("raw_created_at")),
     "unparseable created_at": ("created_at", _trimmed("raw_created_at")),
     "unparseable updated_at": ("updated_at", _trimmed("raw_updated_at")),
