@@ -7,6 +7,8 @@ with `discard` does synchronously (0.09 s). A 100k-row load changes few blocks: 
 256-KiB blocks of that file. So the swap keeps the replaced version as `<db>.prev` (a hard link,
 no data written), and the next writer brings that file up to date by rewriting only the blocks
 that differ from the live file (0.06-0.08 s). The warehouse then takes twice its size on disk.
+A write that has to copy the whole file (the first after a rebuild) flushes the copy to disk on a
+thread while it loads (EarlyFlush), so the swap does not wait for the whole file at the end.
 
 A file that a reader still has open (a dashboard that has not asked for the new version yet) is
 never reused: it is copied afresh instead, and the reader goes on reading its version untouched.
@@ -79,7 +81,9 @@ class EarlyFlush:
             self._error = exc
 
     def wait(self) -> None:
-        """Wait for the flush; raises its OSError, if it had one."""
+        """Wait for the flush; raises its OSError, if it had one. (Closing the descriptor drops this
+        process's POSIX locks on the file, DuckDB's too: harmless for the working copy, which only
+        the writer lock's holder ever opens.)"""
         if self._fd < 0:
             return
         self._thread.join()
