@@ -62,9 +62,8 @@ def test_a_flush_that_fails_fails_the_write_before_the_swap(tmp_path, monkeypatc
     def full_disk(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
     monkeypatch.setattr(os, "fsync", full_disk)
-    with pytest.raises(OSError) as failure:
-        with writing(db) as con:
-            insert_tickets(con, [ticket("2026-03-02 10:00") for _ in range(2)])
+    with pytest.raises(OSError) as failure, writing(db) as con:
+        insert_tickets(con, [ticket("2026-03-02 10:00") for _ in range(2)])
     monkeypatch.undo()
     assert failure.value.errno == errno.ENOSPC
     assert not next_path(db).exists()          # removed: it was never swapped in
@@ -78,10 +77,9 @@ def test_the_writes_own_error_is_reported_rather_than_the_flushs(tmp_path, monke
     def full_disk(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
     monkeypatch.setattr(os, "fsync", full_disk)
-    with pytest.raises(RuntimeError, match="the load's own error"):
-        with writing(db) as con:
-            insert_tickets(con, [ticket("2026-03-02 10:00")])
-            raise RuntimeError("the load's own error")
+    with pytest.raises(RuntimeError, match="the load's own error"), writing(db) as con:
+        insert_tickets(con, [ticket("2026-03-02 10:00")])
+        raise RuntimeError("the load's own error")
     monkeypatch.undo()
     assert not next_path(db).exists()
     assert live_ticket_count(db) == 3
