@@ -62,10 +62,10 @@ class EarlyFlush:
     """Writes a whole-file copy back to disk on a thread while the write goes on.
 
     The swap makes the working copy durable with one fsync. After a full copy (the first write
-    after a rebuild: no replaced version to reuse) that fsync had the whole file to flush, 0.16 s
+    after a rebuild: no replaced version to reuse) that fsync had the whole file to flush, 0.15-0.25 s
     of a 100k-row load into a 10M-ticket warehouse, waiting on the disk while nothing else ran.
     Started right after the copy, the flush runs beside the load, and the swap's own fsync is left
-    with the blocks the load wrote. `wait()` returns the flush's error (a full disk at writeback),
+    with the blocks the load wrote. `wait()` raises the flush's error (a full disk at writeback),
     so that the write fails before the swap instead of swapping in a file that is not on disk."""
 
     def __init__(self, path: Path):
