@@ -23,8 +23,8 @@ from filelock import FileLock, Timeout
 from core.errors import NotWritable, SafetyopsError, is_read_only_error
 from core.sql_files import sql_text
 from core.upgrades import DESK_MINUTES_FIELDS, upgrade_stored_data  # noqa: F401  (DESK_MINUTES_FIELDS re-exported)
-from core.warehouse_files import (LockConflict, hold_read_lock, prepare_working_copy, remove_quietly,
-                                       swap_in)
+from core.warehouse_files import (EarlyFlush, LockConflict, hold_read_lock, prepare_working_copy,
+                                       remove_quietly, swap_in)
 
 SCHEMA_VERSION = "1"
 WAREHOUSE_ALIAS = "warehouse"   # the catalog name read-only connections attach the file under
@@ -179,12 +179,14 @@ def writing(db_path: Path, timeout: float = -1, fresh: bool = False,
         nxt = next_path(db_path)
         remove_quietly(Path(str(nxt) + ".wal"))    # a crashed writer's log: DuckDB would replay it
         con = None
+        flush = None
         # Everything from the copy on is inside the clean-up: a full disk halfway through the copy
         # must not leave a partial <db>.next behind, keeping the disk full.
         try:
             try:
                 if db_path.exists() and not fresh:
-                    prepare_working_copy(db_path, nxt, prev_path(db_path))
+                    if prepare_working_copy(db_path, nxt, prev_path(db_path)):
+                        flush = EarlyFlush(nxt)
                 else:
                     remove_quietly(nxt)
                 con = _configure(duckdb.connect(str(nxt)))
@@ -203,14 +205,26 @@ def writing(db_path: Path, timeout: float = -1, fresh: bool = False,
             ensure_schema(con)
             yield con
             con.execute("CHECKPOINT")
+            if flush is not None:
+                flush.wait()
         except BaseException:
             if con is not None:
                 con.close()
+            if flush is not None:
+                _settle_quietly(flush)
             remove_quietly(nxt)
             raise
         con.close()
         keep = KEEP_PREVIOUS if keep_previous is None else keep_previous
         swap_in(nxt, db_path, prev_path(db_path), keep_replaced=keep)
+
+
+def _settle_quietly(flush: EarlyFlush) -> None:
+    """The write failed already: its own error is the one to report, not the flush's."""
+    try:
+        flush.wait()
+    except OSError:
+        pass
 
 
 def _checked_size(text: str) -> str:

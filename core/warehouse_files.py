@@ -7,6 +7,8 @@ with `discard` does synchronously (0.09 s). A 100k-row load changes few blocks: 
 256-KiB blocks of that file. So the swap keeps the replaced version as `<db>.prev` (a hard link,
 no data written), and the next writer brings that file up to date by rewriting only the blocks
 that differ from the live file (0.06-0.08 s). The warehouse then takes twice its size on disk.
+A write that has to copy the whole file (the first after a rebuild) flushes the copy to disk on a
+thread while it loads (EarlyFlush), so the swap does not wait for the whole file at the end.
 
 A file that a reader still has open (a dashboard that has not asked for the new version yet) is
 never reused: it is copied afresh instead, and the reader goes on reading its version untouched.
@@ -18,6 +20,7 @@ import logging
 import os
 import shutil
 import struct
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -34,9 +37,10 @@ BLOCK_BYTES = 1 << 18      # DuckDB's block size: a changed block is rewritten w
 CHUNK_BYTES = BLOCK_BYTES
 
 
-def prepare_working_copy(live: Path, work: Path, spare: Path) -> None:
+def prepare_working_copy(live: Path, work: Path, spare: Path) -> bool:
     """Make `work` a byte-identical copy of `live`, reusing a file from an earlier write when it
-    is safe (the log says which). `spare` is the version the last swap replaced."""
+    is safe (the log says which). `spare` is the version the last swap replaced. Returns True
+    when the whole file was copied (its bytes are all still to be written to disk)."""
     candidate = work if work.exists() else spare    # a crashed writer's copy, else the replaced version
     if candidate.exists() and not os.path.samefile(candidate, live) and nobody_has_open(candidate):
         if candidate != work:
@@ -44,13 +48,49 @@ def prepare_working_copy(live: Path, work: Path, spare: Path) -> None:
         remove_quietly(spare)
         n_bytes = copy_changed_blocks(live, work)
         log.info("%s: reused the previous version's file, %d MB rewritten", work, n_bytes >> 20)
-        return
+        return False
     # A crash between keeping the spare and the swap leaves the spare as a second name of the
     # live file (samefile): unlinking that name is all it needs.
     remove_quietly(work)
     remove_quietly(spare)
     shutil.copyfile(live, work)
     log.info("%s: copied the live file", work)
+    return True
+
+
+class EarlyFlush:
+    """Writes a whole-file copy back to disk on a thread while the write goes on.
+
+    The swap makes the working copy durable with one fsync. After a full copy (the first write
+    after a rebuild: no replaced version to reuse) that fsync had the whole file to flush, 0.15-0.25 s
+    of a 100k-row load into a 10M-ticket warehouse, waiting on the disk while nothing else ran.
+    Started right after the copy, the flush runs beside the load, and the swap's own fsync is left
+    with the blocks the load wrote. `wait()` raises the flush's error (a full disk at writeback),
+    so that the write fails before the swap instead of swapping in a file that is not on disk."""
+
+    def __init__(self, path: Path):
+        self._error: OSError | None = None
+        self._fd = os.open(path, os.O_RDONLY)
+        self._thread = threading.Thread(target=self._flush, name=f"flush {path.name}", daemon=True)
+        self._thread.start()
+
+    def _flush(self) -> None:
+        try:
+            os.fsync(self._fd)
+        except OSError as exc:
+            self._error = exc
+
+    def wait(self) -> None:
+        """Wait for the flush; raises its OSError, if it had one. (Closing the descriptor drops this
+        process's POSIX locks on the file, DuckDB's too: harmless for the working copy, which only
+        the writer lock's holder ever opens.)"""
+        if self._fd < 0:
+            return
+        self._thread.join()
+        os.close(self._fd)
+        self._fd = -1
+        if self._error is not None:
+            raise self._error
 
 
 def swap_in(work: Path, live: Path, spare: Path, keep_replaced: bool = True) -> None:

@@ -25,7 +25,9 @@ def agent_id(key: str, lowered_name: str) -> str:
 def vector_function(key: str) -> Callable[[pa.Array | pa.ChunkedArray], pa.Array]:
     """The arrow function: lower-cased names in, agent ids out (NULL stays NULL). Names seen before
     are looked up in C++ (`index_in`); only new ones are hashed, in Python."""
-    empty = (pa.array([], pa.string()), pa.array([], pa.string()))
+    # pa.nulls, not pa.array([]): pyarrow imports pandas the first time a Python list becomes an
+    # array (0.18-0.25 s), and a load whose export carries agent ids never calls this function.
+    empty = (pa.nulls(0, pa.string()), pa.nulls(0, pa.string()))
     # (names, ids) swapped as one tuple: DuckDB calls this from several threads, and pyarrow lets
     # them run between statements, so each call works on the one snapshot it read.
     state = [empty]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import subprocess
+import sys
 
 import pyarrow as pa
 import pytest
@@ -16,6 +18,7 @@ from core.warehouse import connect_memory
 from pipelines import agent_ids, sql_functions
 from pipelines.sql_functions import AGENT_ID_FUNCTION, REPORTER_HASH_FUNCTION
 from pipelines.personal_data import hmac_pads
+from tests.conftest import REPO
 from tests.ingest_fixtures import ZENDESK_COLUMNS, load, one, write_csv, zendesk_row
 
 KEY = "a-test-key-of-reasonable-length-0123456789"
@@ -119,3 +122,24 @@ def test_many_vectors_on_several_threads_give_the_sql_hmac_on_every_row(monkeypa
         wrong = con.execute(f"SELECT count(*) FROM names WHERE {AGENT_ID_FUNCTION}(lower(name)) "
                             f"IS DISTINCT FROM ({old_sql})", params).fetchall()[0][0]
     assert wrong == 0
+
+
+NO_PANDAS_CHILD = """
+import sys
+from pipelines import sql_functions
+from core.warehouse import connect_memory
+con = connect_memory()
+with sql_functions.registered(con, "a-test-key-of-reasonable-length-0123456789"):
+    print(con.execute("SELECT safetyops_agent_id(NULL)").fetchall())
+print("pandas" in sys.modules)
+"""
+
+
+def test_registering_the_functions_does_not_import_pandas():
+    """pyarrow imports pandas the first time a Python list becomes an array (0.18-0.25 s, a fifth of
+    a 100k-row load into 10M tickets: benchmarks/README.md); the agent-id function's empty start
+    is built without one, so a load whose rows never call it does not pay for that import."""
+    done = subprocess.run([sys.executable, "-c", NO_PANDAS_CHILD], cwd=REPO, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[(None,)]", "False"]
