@@ -22,8 +22,15 @@ import numpy as np
 
 from anomaly.band import band
 from anomaly.baseline import Baseline, compute_baseline
-from anomaly.rolling import DAY_SECONDS, run_lengths, steps_per
+from anomaly.rolling import DAY_SECONDS, steps_per
 from anomaly.settings import DetectorSettings
+
+
+def run_lengths(flags: np.ndarray) -> np.ndarray:
+    """Per point: how many consecutive flagged points end there (0 where not flagged), per column."""
+    c = np.cumsum(flags, axis=0)
+    last_reset = np.maximum.accumulate(np.where(flags, 0, c), axis=0)
+    return np.where(flags, c - last_reset, 0)
 
 
 def beyond_band(history: np.ndarray, base: Baseline, s: DetectorSettings, is_counts: bool,

@@ -60,10 +60,3 @@ def _nanmedian_first_axis(stack: np.ndarray, overwrite: bool = False) -> tuple[n
     lo = np.take_along_axis(ordered, np.maximum((n - 1) // 2, 0)[None], axis=0)[0]
     hi = np.take_along_axis(ordered, np.maximum(n // 2, 0)[None], axis=0)[0]
     return np.where(n > 0, (lo + hi) / 2, np.nan), n.astype(np.int16)
-
-
-def run_lengths(flags: np.ndarray) -> np.ndarray:
-    """Per point: how many consecutive flagged points end there (0 where not flagged), per column."""
-    c = np.cumsum(flags, axis=0)
-    last_reset = np.maximum.accumulate(np.where(flags, 0, c), axis=0)
-    return np.where(flags, c - last_reset, 0)
