@@ -251,6 +251,8 @@ def daily_profile_expected(history: np.ndarray, s: DetectorSettings, is_counts: 
         few = (n_weeks < s.min_seasonal_weeks) | np.isnan(profile)
         profile[few] = neutral
         n_weeks[few] = 0
+        if s.profile_week_mean and is_counts:
+            profile = _week_mean_one(profile)
     if is_counts:
         expected = np.maximum((level + pseudo) * np.clip(profile, 0.1, 10.0) - pseudo, 0.0)
     else:
@@ -259,6 +261,20 @@ def daily_profile_expected(history: np.ndarray, s: DetectorSettings, is_counts: 
     enough = max(s.min_history_points, window, s.daily_min_history_days)
     expected[_shift(observed_so_far.astype(float), 1) < enough] = np.nan
     return expected, n_weeks, n_level
+
+
+def _week_mean_one(profile: np.ndarray) -> np.ndarray:
+    """Each factor divided by the mean of the week of factors ending at its row (rows t-6..t: one
+    of each weekday, each from its own past). The level is a mean over whole weeks, so the factors
+    must average 1 over a week; shrinking each toward 1 by its own noise pulls a busy weekday's
+    small excess in more than a weekend's deep dip, and the week then averaged under 1
+    (expected ran 0.035 sd low on ordinary days, half of it from the shrinkage)."""
+    total = np.concatenate((np.zeros((1,) + profile.shape[1:]), np.cumsum(profile, axis=0)))
+    rows = np.arange(profile.shape[0])
+    mean = (total[rows + 1] - total[np.maximum(rows - 6, 0)]) / (rows - np.maximum(rows - 6, 0) + 1)[:, None]
+    with np.errstate(all="ignore"):
+        out = profile / mean
+    return np.where(np.isfinite(out) & (rows >= 6)[:, None], out, profile)
 
 
 def _pooled_level(history: np.ndarray, short: np.ndarray, n_short: np.ndarray,

@@ -35,6 +35,9 @@ class DetectorSettings:
     daily_level_stat: str = "mean"    # ... mean or median
     daily_level_long_days: float = 56.0  # ... pulled toward the mean of this many days as far as noise allows; 0 = off
     profile_shrink: bool = True       # ... each weekday's factor shrunk toward 1 by its own sampling noise
+    # ... counts: the factors of each week of rows rescaled to average 1 (the shrinkage pulls a busy
+    # weekday's small excess in more than a weekend's deep dip, and expected ran low)
+    profile_week_mean: bool = True
     # ... weekday profile from this many past weeks: their "winsorized" mean (each week's ratio
     # clipped at 2 robust sds from the median: a spike counts as 2 sds, ordinary weeks in full) or
     # "median". The band allows for the profile's error by its efficiency (median pi/2, winsorized
@@ -86,6 +89,10 @@ class DetectorSettings:
     # longer than `shift_days`: then they are a new level and the baseline follows them.
     clean_passes: int = 6
     clean_alpha: float = 0.001
+    # Daily counts: a run of at least `clean_dip_days` days each below the band at `clean_dip_alpha`
+    # (a holiday cluster) is replaced too; 0 = off.
+    clean_dip_alpha: float = 0.1
+    clean_dip_days: int = 2
     clean_scale: str = "skip"         # residuals of the scale: replaced ones left out ("skip"), or raw values ("raw")
     clean_scale_daily: str = "raw"    # ... the same for daily steps
     daily_min_residuals: int = 6      # daily steps: no verdict before the scale has this many residuals
