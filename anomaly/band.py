@@ -12,10 +12,9 @@ import numpy as np
 from scipy import special, stats
 
 from anomaly.baseline import Baseline
-from anomaly.residual_scale import count_variance
+from anomaly.residual_scale import MU_FLOOR, count_variance
 from anomaly.settings import DetectorSettings
 
-MU_FLOOR = 0.2   # a count series never "expects" less than this: keeps the NB defined at zero
 
 
 @dataclass(frozen=True)

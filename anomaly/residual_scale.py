@@ -11,6 +11,8 @@ from scipy import stats
 from anomaly.rolling import DAY_SECONDS, _past, _past_mean_count, _shift, steps_per
 from anomaly.settings import DetectorSettings
 
+MU_FLOOR = 0.2   # a count series never "expects" less than this: keeps the NB defined at zero
+
 
 def scale_uncertainty(n_resid: np.ndarray, s: DetectorSettings) -> np.ndarray:
     """How much wider the band must be because the scale itself is an estimate from n residuals:
@@ -41,7 +43,7 @@ def residual_scale(history: np.ndarray, expected: np.ndarray, step_seconds: floa
     """
     resid = history - expected
     if is_counts:
-        resid = resid / np.sqrt(count_variance(np.maximum(expected, 0.2), s))
+        resid = resid / np.sqrt(count_variance(np.maximum(expected, MU_FLOOR), s))
     # At least 28 points: a daily series' scale from two weeks of residuals swings by half.
     days = s.scale_days_daily if step_seconds >= DAY_SECONDS else s.scale_days
     window = max(steps_per(days * DAY_SECONDS, step_seconds), 28)
@@ -73,7 +75,7 @@ def _widen_overdispersion(scale: np.ndarray, expected: np.ndarray, widen: np.nda
     so only that part is widened by the scale's uncertainty. A series of one ticket a day keeps its
     Poisson band however few residuals it has (8 against 1 expected is news on day 40); a series of
     2,600 a day is widened nearly in full."""
-    mu = np.maximum(np.nan_to_num(expected, nan=1.0), 0.2)
+    mu = np.maximum(np.nan_to_num(expected, nan=1.0), MU_FLOOR)
     model = count_variance(mu, s)
     estimate = scale * scale * model
     return np.sqrt((mu + (estimate - mu) * widen * widen) / model)
@@ -88,7 +90,7 @@ def tail_scale(history: np.ndarray, expected: np.ndarray, step_seconds: float,
     (3-4 false alerts per series-month). Residuals skipped by the cleaning (NaN) are left out."""
     if not s.tail_quantile or step_seconds >= DAY_SECONDS:
         return None
-    resid = (history - expected) / np.sqrt(count_variance(np.maximum(expected, 0.2), s))
+    resid = (history - expected) / np.sqrt(count_variance(np.maximum(expected, MU_FLOOR), s))
     window = max(steps_per(s.scale_days * DAY_SECONDS, step_seconds), 28)
     min_periods = max(3, min(s.min_history_points, window) // 2)
     q = _shift(pd.DataFrame(np.abs(resid), copy=False)
