@@ -17,7 +17,6 @@ import argparse
 import importlib.util
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from incremental_phases import fresh_scratch  # noqa: E402  (a script beside this one)
 
 
 def bench_module(tree: Path):
@@ -44,12 +45,7 @@ def child_code(bench, db: Path, csv: Path) -> str:
 
 
 def load_once(tree: Path, bench, state: Path, with_prev: bool, csv: Path, scratch: Path) -> dict:
-    for suffix in ("", ".prev", ".next", ".next.wal", ".wal"):
-        Path(str(scratch) + suffix).unlink(missing_ok=True)
-    shutil.copyfile(state, scratch)
-    if with_prev:
-        shutil.copyfile(str(state) + ".prev", str(scratch) + ".prev")
-    os.sync()
+    fresh_scratch(state, with_prev, scratch)
     bench.warm_page_cache(csv)
     load = os.getloadavg()[0]
     done = subprocess.run([sys.executable, "-c", child_code(bench, scratch, csv)], capture_output=True, text=True,

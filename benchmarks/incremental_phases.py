@@ -122,13 +122,18 @@ PHASES = [
 ]
 
 
-def run_once(tree: Path, state: Path, with_prev: bool, csv: Path, scratch: Path) -> dict:
+def fresh_scratch(state: Path, with_prev: bool, scratch: Path) -> None:
+    """`scratch` a copy of the warehouse `state` (and of its `.prev` when `with_prev`), on disk."""
     for suffix in ("", ".prev", ".next", ".next.wal", ".wal"):
         Path(str(scratch) + suffix).unlink(missing_ok=True)
     shutil.copyfile(state, scratch)
     if with_prev:
         shutil.copyfile(str(state) + ".prev", str(scratch) + ".prev")
     os.sync()
+
+
+def run_once(tree: Path, state: Path, with_prev: bool, csv: Path, scratch: Path) -> dict:
+    fresh_scratch(state, with_prev, scratch)
     csv.read_bytes()
     code = CHILD.format(tree=str(tree), db=str(scratch), csv=str(csv))
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tree, check=True)

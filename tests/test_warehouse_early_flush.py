@@ -34,6 +34,10 @@ def live_ticket_count(db) -> int:
         reader.close()
 
 
+def full_disk(fd):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
 def test_the_first_write_after_a_rebuild_copies_flushes_and_swaps_in(tmp_path, caplog):
     caplog.set_level(logging.INFO, logger="core.warehouse_files")
     db = tmp_path / "wh.duckdb"
@@ -59,8 +63,6 @@ def test_a_flush_that_fails_fails_the_write_before_the_swap(tmp_path, monkeypatc
     db = tmp_path / "wh.duckdb"
     rebuilt(db, 3)
 
-    def full_disk(fd):
-        raise OSError(errno.ENOSPC, "No space left on device")
     monkeypatch.setattr(os, "fsync", full_disk)
     with pytest.raises(OSError) as failure, writing(db) as con:
         insert_tickets(con, [ticket("2026-03-02 10:00") for _ in range(2)])
@@ -74,8 +76,6 @@ def test_the_writes_own_error_is_reported_rather_than_the_flushs(tmp_path, monke
     db = tmp_path / "wh.duckdb"
     rebuilt(db, 3)
 
-    def full_disk(fd):
-        raise OSError(errno.ENOSPC, "No space left on device")
     monkeypatch.setattr(os, "fsync", full_disk)
     with pytest.raises(RuntimeError, match="the load's own error"), writing(db) as con:
         insert_tickets(con, [ticket("2026-03-02 10:00")])
