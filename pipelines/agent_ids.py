@@ -13,6 +13,7 @@ from typing import Callable
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipelines.arrow_strings import string_array
 from pipelines.personal_data import hmac_hex
 
 _CACHE_LIMIT = 100_000      # names; a file of millions of distinct "agents" must not grow it forever
@@ -42,9 +43,10 @@ def vector_function(key: str) -> Callable[[pa.Array | pa.ChunkedArray], pa.Array
             if len(known_names) > _CACHE_LIMIT:
                 known_names, known_ids = empty
                 unseen = pc.is_valid(names)
-            new = pc.unique(names.filter(unseen)).to_pylist()
-            known_names = pa.concat_arrays([known_names, pa.array(new, pa.string())])
-            known_ids = pa.concat_arrays([known_ids, pa.array([agent_id(key, n) for n in new], pa.string())])
+            new = pc.unique(names.filter(unseen))
+            ids = string_array([agent_id(key, n).encode() for n in new.to_pylist()])
+            known_names = pa.concat_arrays([known_names, new])
+            known_ids = pa.concat_arrays([known_ids, ids])
             state[0] = (known_names, known_ids)
             at = pc.index_in(names, value_set=known_names)
         return known_ids.take(at)

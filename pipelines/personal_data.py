@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from binascii import hexlify
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
@@ -20,6 +21,7 @@ import pyarrow as pa
 
 from core.config import DEV_HASH_KEY, Config
 from core.errors import InputError
+from pipelines.arrow_strings import string_array
 
 HASH, DROP = "hash", "drop"
 # matched against the column name in lower case with everything but letters and digits removed
@@ -76,17 +78,18 @@ def hmac_vector_function(key: str) -> Callable[[pa.Array | pa.ChunkedArray], pa.
     inner, outer = (hashlib.sha256(pad) for pad in hmac_pads(key))
 
     def hmac_hexes(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
         out = []
         for value in values.to_pylist():
-            if value is None:
-                out.append(None)
-                continue
-            digest = inner.copy()
-            digest.update(value.encode("utf-8"))
-            outer_digest = outer.copy()
-            outer_digest.update(digest.digest())
-            out.append(outer_digest.hexdigest())
-        return pa.array(out, pa.string())
+            if value is not None:
+                digest = inner.copy()
+                digest.update(value.encode("utf-8"))
+                outer_digest = outer.copy()
+                outer_digest.update(digest.digest())
+                out.append(hexlify(outer_digest.digest()))
+        valid = values.is_valid().to_numpy(zero_copy_only=False) if values.null_count else None
+        return string_array(out, valid)
 
     return hmac_hexes
 
