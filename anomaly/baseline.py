@@ -89,20 +89,17 @@ def level_window(step_seconds: float, s: DetectorSettings) -> int:
 
 def compute_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettings, is_counts: bool,
                      skip_residuals: np.ndarray | None = None, scale_from: np.ndarray | None = None,
-                     shape_from: np.ndarray | None = None,
-                     level_restart: tuple[np.ndarray, np.ndarray] | None = None) -> Baseline:
+                     shape_from: np.ndarray | None = None) -> Baseline:
     """Expected values and residual scale for every row of `history` (NaN = not usable as history).
     `skip_residuals` points (values replaced by their expectation) stay out of the scale;
     `scale_from` (the values before replacement) gives the residuals of the scale instead;
     `shape_from` (idem) gives a daily series' weekday profile: it is a median of ratios to each day's
     own level, which shrugs off spikes and level shifts, and a profile learned from replaced values
-    could never learn a busy weekday that was replaced before it was known.
-    `level_restart` (daily counts): a history and, per row, the row its level may start from
-    (anomaly/clean_baseline.py, level_restart)."""
+    could never learn a busy weekday that was replaced before it was known."""
     shape_history = history if shape_from is None else np.asarray(shape_from, dtype=float)
     history = np.asarray(history, dtype=float)
     if step_seconds >= DAY_SECONDS and s.daily_model == "profile":
-        expected, n_weeks, n_level = daily_profile_expected(history, s, is_counts, shape_history, level_restart)
+        expected, n_weeks, n_level = daily_profile_expected(history, s, is_counts, shape_history)
         level_err, profile_err = baseline_error_shares(n_level, n_weeks, s)
         scale = residual_scale(_scale_history(history, skip_residuals, scale_from), expected, step_seconds, s,
                                is_counts, None if level_err is None else level_err + profile_err)
@@ -223,8 +220,7 @@ def _shrunk(profile: np.ndarray, spread: np.ndarray, n: np.ndarray, neutral: flo
 
 
 def daily_profile_expected(history: np.ndarray, s: DetectorSettings, is_counts: bool,
-                           shape_history: np.ndarray | None = None,
-                           level_restart: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                           shape_history: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Daily series: expected = level x the weekday's profile (counts; level + profile otherwise).
 
     level: mean of the last `daily_level_days` days (whole weeks, so the weekly cycle cancels; the
@@ -239,8 +235,6 @@ def daily_profile_expected(history: np.ndarray, s: DetectorSettings, is_counts: 
         level = _past(history, window, window // 2 + 1)
     if s.daily_level_long_days > window:
         level, n_level = _pooled_level(history, level, n_level, int(round(s.daily_level_long_days)))
-    if level_restart is not None and (level_restart[1] >= 0).any():
-        level, n_level = _restarted_level(level, n_level, level_restart, window, s)
     pseudo = s.seasonal_pseudo_count if is_counts else 0.0
     with np.errstate(all="ignore"):
         shape = history if shape_history is None else shape_history
@@ -283,33 +277,17 @@ def _week_mean_one(profile: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(out) & (rows >= 6)[:, None], out, profile)
 
 
-def _restarted_level(level: np.ndarray, n_level: np.ndarray, restart: tuple[np.ndarray, np.ndarray],
-                     window: int, s: DetectorSettings) -> tuple[np.ndarray, np.ndarray]:
-    """Rows after a confirmed level shift: the level (short and long) from the shift's first day
-    on only, so the old level is not mixed into the new one; its error share follows from the few
-    days behind it. Other rows keep `level`."""
-    history, first = restart
-    # Any number of days: a restart has its confirming run (shift_restart_days) behind it.
-    new, n_new = _past_mean_count(history, window, 1, first)
-    if s.daily_level_long_days > window:
-        new, n_new = _pooled_level(history, new, n_new, int(round(s.daily_level_long_days)), first)
-    binding = first >= 0
-    return np.where(binding, new, level), np.where(binding, n_new, n_level)
-
-
 def _pooled_level(history: np.ndarray, short: np.ndarray, n_short: np.ndarray,
-                  long_days: int, first: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                  long_days: int) -> tuple[np.ndarray, np.ndarray]:
     """The short level pulled toward the mean of the last `long_days` days by as much as its own
     noise could explain their difference (positive-part James-Stein: w = var(d) / d^2, at most 1).
     A quiet series keeps a level from many weeks, so its baseline error no longer rivals a +60%
     spike; after a level shift or a trend d^2 dwarfs var(d) and the short level stands alone.
     var(d) = sigma^2 (1/n_short - 1/n_long), sigma^2 from differences a week apart (they cancel
-    the weekly cycle: var(x_t - x_t-7) = 2 sigma^2 for a steady series). `first`: windows start no
-    earlier than that row (-1 = none), the differences a week after it (both ends on the new level)."""
-    long, n_long = _past_mean_count(history, long_days, long_days // 2 + 1, first)
+    the weekly cycle: var(x_t - x_t-7) = 2 sigma^2 for a steady series)."""
+    long, n_long = _past_mean_count(history, long_days, long_days // 2 + 1)
     weekly_diff = history - _shift(history, 7)
-    diff_first = None if first is None else np.where(first >= 0, first + 7, -1)
-    sigma2 = _past_mean_count(weekly_diff * weekly_diff, long_days, 7, diff_first)[0] / 2
+    sigma2 = _past_mean_count(weekly_diff * weekly_diff, long_days, 7)[0] / 2
     d = short - long
     with np.errstate(all="ignore"):
         var_d = sigma2 * np.maximum(1 / n_short - 1 / n_long, 0.0)

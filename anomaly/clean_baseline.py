@@ -40,23 +40,11 @@ def beyond_band(history: np.ndarray, base: Baseline, s: DetectorSettings, is_cou
     half the usual volume is no alert, but it is no normal day to learn a level from either.
     Daily counts (`daily_counts`; sub-daily series are left as they were) also replace every day of
     a run of `clean_dip_days` or more days each below the band at `clean_dip_alpha` (dip_runs)."""
-    out = beyond_band_all(history, base, s, is_counts, daily_counts)[0]
-    return out & (run_lengths(out) <= max_run)
-
-
-def beyond_band_all(history: np.ndarray, base: Baseline, s: DetectorSettings, is_counts: bool,
-                    daily_counts: bool = False, shifts: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """beyond_band before runs longer than `max_run` are cut, and (`shifts`) the rows that confirm
-    a level shift (shift_confirmations; all False otherwise)."""
     b = band(history, base, s, is_counts, exact_beyond=2.0)   # p <= 0.001 lies beyond 2 sd
     out = b.defined & ((b.p_up <= s.clean_alpha) | (b.p_down <= s.clean_alpha))
     if daily_counts and s.clean_dip_alpha > 0:
         out |= dip_runs(b.defined & (b.p_down <= s.clean_dip_alpha), s.clean_dip_days)
-    confirm = np.zeros_like(out)
-    if shifts:
-        for side in (b.p_up, b.p_down):
-            confirm |= run_lengths(b.defined & (side <= s.shift_restart_alpha)) == s.shift_restart_days
-    return out, confirm
+    return out & (run_lengths(out) <= max_run)
 
 
 def dip_runs(low: np.ndarray, min_days: int) -> np.ndarray:
@@ -77,58 +65,27 @@ def clean_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettings
     if s.clean_passes <= 0:
         return base
     max_run = steps_per(s.shift_days * DAY_SECONDS, step_seconds)
-    daily_counts = step_seconds >= DAY_SECONDS and is_counts
-    restart = daily_counts and s.shift_restart and s.daily_model == "profile"
     replaced = np.zeros(history.shape, dtype=bool)
-    confirmed = np.zeros(history.shape, dtype=bool)
     cols = np.arange(history.shape[1])
     # Daily steps keep the replaced points' raw residuals in the MAD: it is a median, so what counts
     # is that they are large, and leaving them out truncates the residuals and shrinks the scale,
     # which replaces more points next pass (a noisy 73-a-day series ended with expected 20% low).
     raw_scale = (s.clean_scale_daily if step_seconds >= DAY_SECONDS else s.clean_scale) == "raw"
     for _ in range(s.clean_passes):
-        out, shifts = beyond_band_all(history[:, cols], _columns(base, cols), s, is_counts, daily_counts,
-                                      shifts=restart)
-        flags = out & (run_lengths(out) <= max_run)
-        changed = np.any(flags != replaced[:, cols], axis=0) | np.any(shifts != confirmed[:, cols], axis=0)
+        flags = beyond_band(history[:, cols], _columns(base, cols), s, is_counts, max_run,
+                            daily_counts=step_seconds >= DAY_SECONDS and is_counts)
+        changed = np.any(flags != replaced[:, cols], axis=0)
         if not changed.any():
             break
         cols = cols[changed]
         replaced[:, cols] = flags[:, changed]
-        confirmed[:, cols] = shifts[:, changed]
         cleaned = np.where(replaced[:, cols], base.expected[:, cols], history[:, cols])
-        restarted = (level_restart(history[:, cols], cleaned, confirmed[:, cols], s)
-                     if confirmed[:, cols].any() else None)
         sub = compute_baseline(cleaned, step_seconds, s, is_counts,
                                scale_from=history[:, cols] if raw_scale else None,
                                shape_from=history[:, cols],
-                               skip_residuals=None if raw_scale else replaced[:, cols],
-                               level_restart=restarted)
+                               skip_residuals=None if raw_scale else replaced[:, cols])
         base = _assign(base, cols, sub)
     return base
-
-
-def level_restart(history: np.ndarray, cleaned: np.ndarray, confirmed: np.ndarray,
-                  s: DetectorSettings) -> tuple[np.ndarray, np.ndarray]:
-    """Once `shift_restart_days` days in a row lie on one side of the band at `shift_restart_alpha`
-    (a new level: spikes last 1-4 days), the daily level restarts at the first of them: its 14- and
-    56-day means would otherwise mix the old level into the new one for weeks (after a shift
-    `expected` erred by 1.0 sd rms for 28 days). `confirmed` marks the last day of each such run.
-    Returns the history the restarted level reads (the run's days raw: replaced ones are the new
-    level) and, per row, the row its level starts from (-1 = the ordinary level). The run's own
-    rows keep the ordinary level until it is confirmed, and once the old level is out of every
-    window (the 56-day mean and its week-apart differences) the ordinary level returns."""
-    n = s.shift_restart_days
-    rows = np.arange(confirmed.shape[0])[:, None]
-    first = np.full(confirmed.shape, -1, dtype=np.int64)
-    first[1:] = np.maximum.accumulate(np.where(confirmed, rows - n + 1, -1), axis=0)[:-1]
-    ahead = run_lengths(~confirmed[::-1])[::-1]          # rows until the next confirmation
-    waiting = (ahead < n) & (rows + ahead < confirmed.shape[0])   # the n days ending at one
-    restored = np.where(waiting, history, cleaned)
-    in_run = np.zeros_like(confirmed)
-    in_run[1:] = (waiting & ~confirmed)[:-1]
-    reach = int(round(max(s.daily_level_long_days, s.daily_level_days))) + 2 * 7
-    return restored, np.where(in_run | (rows - first > reach), -1, first)
 
 
 ARRAYS = ("expected", "scale", "seasonal_weeks", "level_error", "profile_error", "bulk_scale")

@@ -19,26 +19,18 @@ def _rolling_median(a: np.ndarray, window: int, min_periods: int, center: bool =
     return frame.rolling(window, min_periods=min_periods, center=center).median().to_numpy()
 
 
-def _past_mean_count(a: np.ndarray, window: int, min_periods: int = 1,
-                     first: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _past_mean_count(a: np.ndarray, window: int, min_periods: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Mean and count of the non-NaN values of a[t-window .. t-1] (NaN mean below min_periods),
     from cumulative sums over the whole matrix at once: pandas' rolling mean loops over columns,
-    and at 1,000 series its per-column overhead is most of the cost. `first` ([t, series], -1 =
-    none) starts row t's window no earlier than that row (a level restarted after a shift)."""
+    and at 1,000 series its per-column overhead is most of the cost."""
     zeros = np.zeros((1,) + a.shape[1:])
     total = np.concatenate((zeros, np.cumsum(np.nan_to_num(a), axis=0)))
     seen = np.concatenate((zeros, np.cumsum(~np.isnan(a), axis=0, dtype=float)))
     ends = np.arange(a.shape[0])                   # row t sums rows start .. t-1
     starts = np.maximum(ends - window, 0)
-    if first is None:
-        count = seen[ends] - seen[starts]
-        summed = total[ends] - total[starts]
-    else:
-        starts = np.minimum(np.maximum(starts[:, None], first), ends[:, None]).astype(np.intp)
-        count = seen[ends] - np.take_along_axis(seen, starts, axis=0)
-        summed = total[ends] - np.take_along_axis(total, starts, axis=0)
+    count = seen[ends] - seen[starts]
     with np.errstate(all="ignore"):
-        mean = np.where(count >= max(min_periods, 1), summed / count, np.nan)
+        mean = np.where(count >= max(min_periods, 1), (total[ends] - total[starts]) / count, np.nan)
     return mean, count
 
 

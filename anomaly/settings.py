@@ -98,12 +98,6 @@ class DetectorSettings:
     daily_min_residuals: int = 6      # daily steps: no verdict before the scale has this many residuals
     daily_min_history_days: int = 28  # daily steps: no verdict before four weeks (the weekly profile needs them)
     shift_days: float = 7.0
-    # Daily counts: after `shift_restart_days` days in a row on one side of the band at
-    # `shift_restart_alpha` (a new level) the level (14- and 56-day means) restarts at their first
-    # day instead of mixing the old level into the new one (anomaly/clean_baseline.py, level_restart).
-    shift_restart: bool = False
-    shift_restart_alpha: float = 0.05
-    shift_restart_days: int = 5
     # Band and significance.
     alpha: float = 1e-4               # one-sided tail probability that makes a point significant
     alpha_daily: float = 4e-5         # ... on daily steps, where a point and its 2-4 day sums are all tested
