@@ -18,6 +18,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from core.errors import InputError
@@ -48,14 +49,18 @@ def read_table(path: Path, delimiter: str | None = None) -> SeriesTable:
     encoding = detect_encoding(raw[:SAMPLE_BYTES], cut=len(raw) > SAMPLE_BYTES)
     text = raw.decode(encoding, errors="replace").lstrip("\ufeff")
     notes = [] if encoding == "utf-8" else [f"read as {encoding} text (detected)"]
-    lines = text.splitlines()
-    first = next((i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")), None)
-    if first is None:
+    # Read on from the header in place (the csv module's own line ends: \n, \r\n, \r), rather than
+    # splitting the whole text into lines and joining them again.
+    buffer = io.StringIO(text, newline="")
+    first, header_line = 0, buffer.readline()
+    while header_line and (not header_line.strip() or header_line.lstrip().startswith("#")):
+        first, header_line = first + 1, buffer.readline()
+    if not header_line:
         raise SeriesFileError(f"{path}: no header line")
     if first:
         notes.append(f"{first} comment or blank line(s) before the header skipped")
-    sep = delimiter or _sniff_delimiter(lines[first])
-    reader = csv.reader(io.StringIO("\n".join(lines[first:])), delimiter=sep, skipinitialspace=True)
+    sep = delimiter or _sniff_delimiter(header_line)
+    reader = csv.reader(chain([header_line], buffer), delimiter=sep, skipinitialspace=True)
     try:
         header = [name.strip() for name in next(reader)]
         rows, numbers, empty = [], [], 0
