@@ -22,7 +22,7 @@ import pandas as pd
 from anomaly.alerts import build_alerts
 from anomaly.detector import evaluate_points, looks_like_counts
 from anomaly.regular_grid import to_grid
-from anomaly.series_text import SeriesFileError, read_table, series_columns, strip_unit
+from anomaly.series_text import SeriesFileError, is_missing_value, read_table, series_columns, strip_unit
 from anomaly.settings import DetectorSettings
 from core.number_formats import as_float, number_format_of
 
@@ -143,10 +143,11 @@ def _compact_hours(raw: list[str]) -> bool:
 
 def _parse_values(path: Path, col: str, raw: list[str], lines: list[int], decimal_mark: str = ".") -> np.ndarray:
     """Numbers, read with the file's decimal mark (core/number_formats.as_float); an empty cell is a
-    missing value (the detector skips it), anything else is an error."""
+    missing value (the detector skips it), as are the usual markers (series_text.MISSING_VALUES);
+    anything else is an error."""
     out = np.empty(len(raw))
     for i, text in enumerate(raw):
-        if text == "" or text.lower() in ("na", "nan", "null"):
+        if is_missing_value(text):
             out[i] = np.nan
             continue
         try:
@@ -181,12 +182,13 @@ def detect_csv(path: Path, time_col: str | None = None, value_col: str | None = 
     s = kind_settings(kind, s)
     grid = to_grid(series.index, values, kind == "count", str(path))
     v = evaluate_points(grid.values, grid.step_seconds, s, is_counts=kind == "count")
-    alert_id, severity = _alert_columns(grid, v, s)
     # One output row per grid point that some row landed on, labelled with the first such row's text.
     firsts = pd.Series(np.arange(len(raw_times))).groupby(grid.row_point).first()
     points = firsts.index.to_numpy()
+    printed_time = dict(zip(points, (raw_times[i] for i in firsts.to_numpy())))
+    alert_id, severity = _alert_columns(grid, v, s, printed_time)
     frame = pd.DataFrame({
-        "timestamp": [raw_times[i] for i in firsts.to_numpy()], "value": grid.values[points],
+        "timestamp": [printed_time[p] for p in points], "value": grid.values[points],
         "expected": v.expected[points, 0], "lower": v.lower[points, 0], "upper": v.upper[points, 0],
         "score": v.score[points, 0], "is_anomaly": v.is_anomaly[points, 0],
         "alert_id": alert_id[points], "severity": severity[points],
@@ -204,8 +206,10 @@ def _history_needed(step_seconds: float, s: DetectorSettings) -> str:
     return f"a series at this step needs at least {s.min_history_points} points and about 2 days of history"
 
 
-def _alert_columns(grid, v, s: DetectorSettings) -> tuple[np.ndarray, np.ndarray]:
-    """Per grid point: the id of the alert it belongs to (its onset timestamp) and its severity."""
+def _alert_columns(grid, v, s: DetectorSettings, printed_time: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Per grid point: the id of the alert it belongs to and its severity. The id is the onset's
+    timestamp as printed on the alert's first row (with its offset, as the file wrote it), so a user
+    can search the output, or the file, for it."""
     n = len(grid.index)
     alert_id = np.full(n, "", dtype=object)
     severity = np.full(n, "", dtype=object)
@@ -214,7 +218,7 @@ def _alert_columns(grid, v, s: DetectorSettings) -> tuple[np.ndarray, np.ndarray
                           grid.step_seconds, v.is_counts, s)
     for a in alerts:
         first, last = grid.index.get_loc(a.start), grid.index.get_loc(a.end)
-        alert_id[first:last + 1] = a.start.strftime("%Y-%m-%dT%H:%M:%S")
+        alert_id[first:last + 1] = printed_time.get(first) or a.start.isoformat()
         severity[first:last + 1] = a.severity
     return alert_id, severity
 

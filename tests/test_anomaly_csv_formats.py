@@ -68,6 +68,12 @@ def test_dates_with_two_readings_are_refused_with_their_lines(tmp_path, times, d
     ("\t", ["0,25", "3", "-1,5"], [0.25, 3.0, -1.5], "decimal comma"),
     (",", ['"1,234.5"', '"2,000"', "12"], [1234.5, 2000.0, 12.0], "thousands separators"),
     (",", ["12.5", "3", "NA"], [12.5, 3.0, np.nan], None),
+    # what exports write for "no value" is missing, never an error or a zero
+    (",", ["-", "3", "n/a"], [np.nan, 3.0, np.nan], None),
+    (",", ["#N/A", "--", " null "], [np.nan, np.nan, np.nan], None),
+    (",", ["(null)", "None", "4"], [np.nan, np.nan, 4.0], None),
+    (";", ["-", "2,5", "NaN"], [np.nan, 2.5, np.nan], "decimal comma"),
+    (",", ["12 ms", "-", "7 ms"], [12.0, np.nan, 7.0], "unit"),
 ])
 def test_values_are_read_with_the_files_number_format(tmp_path, sep, cells, expected, note):
     path = write(tmp_path / "s.csv", DAYS[:3].strftime("%Y-%m-%d"), cells, sep=sep)

@@ -141,10 +141,22 @@ def test_one_alert_is_one_alert_id_on_all_its_rows_with_its_severity(tmp_path):
     write(path, series.index.strftime("%Y-%m-%d"), series.to_numpy().astype(int))
     frame = detect_csv(path).frame
     ids = frame["alert_id"].to_numpy()
-    assert set(ids[start:start + 3]) == {series.index[start].strftime("%Y-%m-%dT%H:%M:%S")}
+    assert set(ids[start:start + 3]) == {series.index[start].strftime("%Y-%m-%d")}   # as the file wrote it
     assert (ids[:start] == "").all() and (ids[start + 3:] == "").all()
     assert frame["is_anomaly"].to_numpy()[start] and frame["severity"].iloc[start] in ("high", "critical")
     assert set(frame["severity"].to_numpy()[ids == ""]) == {""}
+
+
+def test_the_alert_id_is_the_onset_as_printed_with_the_files_offset(tmp_path):
+    series = hourly_counts(weeks=4, level=60)
+    series.iloc[-30] = 600.0
+    local = series.index.tz_localize("UTC").tz_convert("Europe/Berlin")
+    path = tmp_path / "berlin.csv"
+    write(path, local.strftime("%Y-%m-%dT%H:%M:%S%z"), series.to_numpy().astype(int))
+    frame = detect_csv(path).frame
+    onset = frame.index[frame["alert_id"] != ""][0]
+    assert frame["alert_id"].iloc[onset] == frame["timestamp"].iloc[onset]
+    assert frame["timestamp"].iloc[onset].endswith("+0100")
 
 
 def test_a_level_series_flags_both_ways_and_a_shift_raises_one_alert(tmp_path):
