@@ -148,20 +148,31 @@ def _irregular(times: np.ndarray, values: np.ndarray, is_counts: bool, share: fl
     median_gap = float(np.median(np.diff(np.unique(times))))
     fitting = USUAL_STEPS[USUAL_STEPS >= 2 * median_gap]
     step = float(fitting[0]) if fitting.size else MAX_STEP
-    point, per_point, _ = _buckets(times, values, is_counts, step)
+    point, per_point, _ = _buckets(times, values, is_counts, step, levels_by="first")
+    combined = _combined(is_counts) if is_counts else "each step's first sample kept (levels)"
     notes = [f"timestamps at irregular intervals (only {100 * share:.0f}% of the gaps fit one step): grouped into "
-             f"{step / 60:g}-minute steps, {_combined(is_counts)}; one output row per step, labelled with its "
+             f"{step / 60:g}-minute steps, {combined}; one output row per step, labelled with its "
              "first timestamp"]
     return _grid(times, point, step, per_point, notes,
                  "{missing} of {n_points} steps hold no row; they get no verdict (not treated as zero)")
 
 
-def _buckets(times: np.ndarray, values: np.ndarray, is_counts: bool,
-             step: float) -> tuple[np.ndarray, pd.Series, pd.Series]:
-    """Each row's step from the first timestamp on, the combined value per step, and its row count."""
+def _buckets(times: np.ndarray, values: np.ndarray, is_counts: bool, step: float,
+             levels_by: str = "mean") -> tuple[np.ndarray, pd.Series, pd.Series]:
+    """Each row's step from the first timestamp on, the combined value per step, and its row count.
+    Levels are averaged where every full step holds the same number of rows (finer data); samples
+    taken at irregular times keep each step's first one (`levels_by="first"`), as a monitoring tool
+    downsamples a gauge: a mean of 1 sample here and 4 there gives steps different noise, and the
+    one-sample steps then cross a band set by the rest (i.i.d. samples paged 9 times a month, 2 now)."""
     point = np.floor((times - times.min()) / step).astype(np.int64)
-    by_point = pd.DataFrame({"point": point, "value": values}).groupby("point")["value"]
-    per_point = by_point.sum(min_count=1) if is_counts else by_point.mean()
+    frame = pd.DataFrame({"point": point, "time": times, "value": values})
+    by_point = frame.groupby("point")["value"]
+    if is_counts:
+        per_point = by_point.sum(min_count=1)
+    elif levels_by == "first":
+        per_point = frame.dropna(subset="value").sort_values("time", kind="stable").groupby("point")["value"].first()
+    else:
+        per_point = by_point.mean()
     return point, per_point, by_point.count()
 
 
