@@ -101,6 +101,16 @@ def _parse_times(path: Path, col: str, raw: list[str], dayfirst: bool, notes: li
     return pd.DatetimeIndex(parsed.dt.tz_localize(None))
 
 
+_ZONE_SUFFIX = re.compile(r".*\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|UTC|[+-]\d\d(:?\d\d)?)", re.IGNORECASE)
+
+
+def _carry_zone(raw_times: list[str]) -> bool:
+    """Whether the timestamps are instants (an offset, Z, or Unix time) rather than local wall-clock
+    times, judged on the first and last (a file writes its times one way)."""
+    ends = [t.strip() for t in (raw_times[0], raw_times[-1])] if raw_times else []
+    return bool(ends) and all(t.isdigit() or _ZONE_SUFFIX.fullmatch(t) for t in ends)
+
+
 def _day_first(path: Path, col: str, raw: list[str], rows: np.ndarray, dayfirst: bool, lines: list[int]) -> bool:
     """Whether the numeric dates (01/03/2026, 1.3.2026) are day-first: as asked, or because one of
     them cannot be month-first. Dates of both orders in one file are an error naming a line:
@@ -180,7 +190,7 @@ def detect_csv(path: Path, time_col: str | None = None, value_col: str | None = 
     if kind not in KINDS:
         raise SeriesFileError(f"{path}: kind {kind!r}; valid: {', '.join(KINDS)}")
     s = kind_settings(kind, s)
-    grid = to_grid(series.index, values, kind == "count", str(path))
+    grid = to_grid(series.index, values, kind == "count", str(path), local_time=not _carry_zone(raw_times))
     v = evaluate_points(grid.values, grid.step_seconds, s, is_counts=kind == "count")
     # One output row per grid point that some row landed on, labelled with the first such row's text.
     firsts = pd.Series(np.arange(len(raw_times))).groupby(grid.row_point).first()

@@ -97,9 +97,11 @@ def finer_step(times: np.ndarray) -> float | None:
     return step if close.mean() >= MIN_STEP_SHARE else None
 
 
-def to_grid(index: pd.DatetimeIndex, values: np.ndarray, is_counts: bool, source: str = "series") -> Grid:
+def to_grid(index: pd.DatetimeIndex, values: np.ndarray, is_counts: bool, source: str = "series",
+            local_time: bool = True) -> Grid:
     """Snap `index` (any order, gaps, duplicates) to its regular grid; combine rows on one point.
-    Data finer than 5 minutes is aggregated to 5-minute steps (`_aggregated`)."""
+    Data finer than 5 minutes is aggregated to 5-minute steps (`_aggregated`). `local_time`: the
+    timestamps carry no zone, so an hour written twice when clocks go back may be in them."""
     times = _seconds(index)
     fine = finer_step(times)
     if fine is not None:
@@ -114,7 +116,14 @@ def to_grid(index: pd.DatetimeIndex, values: np.ndarray, is_counts: bool, source
     combined = frame.groupby("point")["value"]
     per_point = combined.sum(min_count=1) if is_counts else combined.mean()
     notes = []
-    n_dupes = len(point) - len(per_point)
+    repeats = _clocks_back_repeats(times, step) if local_time else np.zeros(len(times), dtype=bool)
+    if is_counts and repeats.any():
+        # Two readings of one local hour: each is an hour's count, so their mean is, their sum is not.
+        repeated_points = np.unique(point[repeats])
+        per_point.loc[repeated_points] = per_point.loc[repeated_points] / 2
+        notes.append(f"{int(repeats.sum())} rows repeat an hour the file already had (clocks going back, local "
+                     "time): each such hour's two readings averaged, not summed")
+    n_dupes = len(point) - len(per_point) - (int(repeats.sum()) if is_counts else 0)
     if n_dupes:
         notes.append(f"{n_dupes} rows share a timestamp with another row after snapping to the step; "
                      f"{_combined(is_counts)}")
@@ -122,6 +131,37 @@ def to_grid(index: pd.DatetimeIndex, values: np.ndarray, is_counts: bool, source
         notes.append(f"{off_grid} timestamps were off the {step:g} s step (DST change or jitter) and snapped to it")
     return _grid(times, point, step, per_point, notes,
                  "{missing} of {n_points} timestamps are missing; they get no verdict (not treated as zero)")
+
+
+def _clocks_back_repeats(times: np.ndarray, step: float) -> np.ndarray:
+    """Per row: whether it repeats the hour a file in local time writes twice when clocks go back
+    (... 02:50, 02:55, 02:00, 02:05 ...). In an otherwise ascending file, time steps back by
+    exactly an hour less one step there, and the rows after it run over that hour again, in the
+    small hours of a Sunday (when Europe, North America and Oceania turn their clocks back); an
+    hourly row repeated at any other time is a duplicate, summed as any other."""
+    repeat = np.zeros(len(times), dtype=bool)
+    if step > 3600 or 3600 % step or len(times) < 2:
+        return repeat
+    back_by = times[:-1] + step - times[1:]
+    jumps = np.flatnonzero(np.isclose(back_by, 3600.0))
+    ascending = np.diff(times) >= 0
+    ascending[jumps] = True
+    if jumps.size == 0 or not ascending.all():
+        return repeat
+    for i in jumps:
+        j = i + 1
+        while j < len(times) and times[j] <= times[i]:
+            j += 1
+        if j - (i + 1) > 3600 / step:       # not one hour again (a file in reverse order, say)
+            return np.zeros(len(times), dtype=bool)
+        if _is_sunday_small_hours(times[i + 1]):
+            repeat[i + 1:j] = True
+    return repeat
+
+
+def _is_sunday_small_hours(seconds: float) -> bool:
+    moment = pd.Timestamp(seconds, unit="s")
+    return moment.day_of_week == 6 and moment.hour < 4
 
 
 def _aggregated(times: np.ndarray, values: np.ndarray, is_counts: bool, fine: float) -> Grid:

@@ -111,6 +111,49 @@ def test_timestamps_at_irregular_intervals_are_grouped_into_steps_not_refused(tm
     assert result.step_seconds == 600 and len(result.frame) == np.isfinite(grid.values).sum()
 
 
+@pytest.mark.parametrize("freq", ["1h", "5min"])
+def test_the_hour_written_twice_when_clocks_go_back_is_averaged_not_summed(tmp_path, freq):
+    """A flat 120 an hour in Berlin's local time: the repeated 02:00 hour summed would read as 240
+    and page every autumn; its two readings averaged read as one hour's count."""
+    utc = pd.date_range("2026-09-20", "2026-10-31", freq=freq, tz="UTC")
+    per_step = 120 * pd.Timedelta(freq) / pd.Timedelta("1h")
+    values = np.full(len(utc), per_step)
+    values[(utc >= "2026-10-25 01:00+00:00") & (utc < "2026-10-25 02:00+00:00")] += 2   # 02:xx, second time
+    path = tmp_path / "local.csv"
+    write(path, utc.tz_convert("Europe/Berlin").strftime("%Y-%m-%d %H:%M"), values.astype(int))
+    result = detect_csv(path)
+    frame = result.frame.set_index("timestamp")
+    assert frame.loc["2026-10-25 02:00", "value"] == per_step + 1     # (per_step + per_step + 2) / 2
+    assert not frame["is_anomaly"].any()
+    assert any("clocks going back" in n for n in result.notes)
+    assert not any("share a timestamp" in n for n in result.notes)
+
+
+def test_an_hour_repeated_on_a_weekday_is_a_duplicate_summed():
+    index = pd.DatetimeIndex(["2026-10-21 01:00", "2026-10-21 02:00", "2026-10-21 02:00", "2026-10-21 03:00"])
+    grid = to_grid(index, np.array([1.0, 2.0, 3.0, 4.0]), is_counts=True)
+    assert grid.values.tolist() == [1.0, 5.0, 4.0]
+
+
+def test_instants_never_repeat_at_a_clock_change_so_their_duplicates_are_summed(tmp_path):
+    times = pd.date_range("2026-10-01", "2026-10-31", freq="1h")
+    repeat_at = times.get_loc(pd.Timestamp("2026-10-25 02:00")) + 1
+    stamps = list(times.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    stamps.insert(repeat_at, stamps[repeat_at - 1])
+    path = tmp_path / "utc.csv"
+    write(path, stamps, [10] * len(stamps))
+    result = detect_csv(path)
+    assert result.frame.set_index("timestamp").loc["2026-10-25T02:00:00Z", "value"] == 20
+    assert any("share a timestamp" in n and "summed" in n for n in result.notes)
+
+
+def test_a_file_in_reverse_order_is_not_read_as_a_repeated_hour():
+    times = pd.date_range("2026-01-01", periods=200, freq="30min")[::-1]
+    grid = to_grid(pd.DatetimeIndex(times), np.ones(200), is_counts=True)
+    assert grid.step_seconds == 1800 and np.nansum(grid.values) == 200
+    assert not any("clocks going back" in n for n in grid.notes)
+
+
 def test_levels_sampled_at_irregular_times_keep_each_steps_first_sample(tmp_path):
     """A mean of one sample here and four there gives the steps different noise; the first sample
     of each step gives them all a sample's noise, so plain noise pages about as often as on a regular
