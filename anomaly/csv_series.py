@@ -192,8 +192,10 @@ def detect_csv(path: Path, time_col: str | None = None, value_col: str | None = 
     s = kind_settings(kind, s)
     grid = to_grid(series.index, values, kind == "count", str(path), local_time=not _carry_zone(raw_times))
     v = evaluate_points(grid.values, grid.step_seconds, s, is_counts=kind == "count")
-    # One output row per grid point that some row landed on, labelled with the first such row's text.
-    firsts = pd.Series(np.arange(len(raw_times))).groupby(grid.row_point).first()
+    # One output row per grid point that some row landed on, labelled with the earliest such row's
+    # text (the one whose value an irregular level keeps; file order where times tie).
+    by_time = np.argsort(series.index.to_numpy(), kind="stable")
+    firsts = pd.Series(by_time).groupby(grid.row_point[by_time]).first()
     points = firsts.index.to_numpy()
     printed_time = dict(zip(points, (raw_times[i] for i in firsts.to_numpy())))
     alert_id, severity = _alert_columns(grid, v, s, printed_time)

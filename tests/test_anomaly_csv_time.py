@@ -174,6 +174,19 @@ def test_levels_sampled_at_irregular_times_keep_each_steps_first_sample(tmp_path
     assert len(set(frame["alert_id"]) - {""}) <= 3 * months
 
 
+def test_a_steps_printed_time_is_the_sample_whose_value_it_prints_in_any_file_order(tmp_path):
+    rng = np.random.default_rng(3)
+    times = pd.Timestamp("2026-01-05") + pd.to_timedelta(np.cumsum(rng.exponential(180, 3000)).round(), unit="s")
+    text = times.strftime("%Y-%m-%d %H:%M:%S")
+    values = np.round(rng.normal(50, 5, len(times)), 2)
+    path = tmp_path / "reversed.csv"
+    write(path, text[::-1], values[::-1])
+    frame = detect_csv(path, kind="level").frame
+    value_of = dict(zip(text, values))
+    assert all(value_of[t] == v for t, v in zip(frame["timestamp"], frame["value"]))
+    assert list(frame["timestamp"]) == sorted(frame["timestamp"])
+
+
 @pytest.mark.parametrize("sep, option", [(";", []), ("\t", []), (";", ["--delimiter", "semicolon"]),
                                          ("\t", ["--delimiter", "tab"])])
 def test_semicolon_and_tab_files_with_day_first_dates(tmp_path, capsys, config_file, sep, option):
