@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from anomaly.csv_series import SeriesFileError, detect_csv, read_series_csv, render
+from anomaly.csv_series import SeriesFileError, detect_csv, inferred_kind, read_series_csv, render
 
 DAYS = pd.date_range("2026-01-01", periods=40, freq="D")
 
@@ -154,3 +154,38 @@ def test_columns_that_cannot_be_told_are_an_error_naming_the_option(tmp_path, he
     path.write_text(header + "\n" + ",".join(["2026-01-01"] + ["1"] * (header.count(","))) + "\n")
     with pytest.raises(SeriesFileError, match=re.escape(message)):
         read_series_csv(path, **given)
+
+
+_rng = np.random.default_rng(12)
+
+
+@pytest.mark.parametrize("values, kind, noted", [
+    (_rng.poisson(5, 2000), "count", False),
+    (_rng.poisson(500, 2000), "count", False),
+    (_rng.negative_binomial(2, 0.1, 2000), "count", False),                    # over-dispersed
+    (np.where(_rng.random(2000) < 0.9, 0, _rng.poisson(3, 2000)), "count", False),  # sparse
+    (_rng.poisson(200 * (1 + 0.8 * np.sin(np.arange(2000) / 40)), 2000), "count", False),  # a cycle
+    (np.round(_rng.normal(62, 4, 2000)), "level", True),                        # a speed in mph
+    (np.round(_rng.normal(40, 2, 2000)), "level", True),                        # a CPU percent
+    (np.round(_rng.normal(62, 4, 30)), "count", False),                         # too few points to say
+    (np.zeros(500), "count", False),
+    (np.round(_rng.normal(62, 4, 500), 1), "level", False),                     # not whole numbers
+])
+def test_whole_numbers_that_vary_far_less_than_counts_are_judged_as_levels(values, kind, noted):
+    got, note = inferred_kind(np.asarray(values, dtype=float))
+    assert got == kind
+    assert (note is not None and "judged as a level" in note) == noted
+
+
+def test_a_speed_that_collapses_pages_as_a_level_and_never_would_as_counts(tmp_path):
+    rng = np.random.default_rng(9)
+    times = pd.date_range("2015-09-01", periods=12 * 24 * 21, freq="5min")
+    speed = np.round(rng.normal(62, 4, len(times)))
+    speed[12 * 24 * 15:12 * 24 * 15 + 12] = 18                                   # an hour of congestion
+    path = write(tmp_path / "speed.csv", times.strftime("%Y-%m-%d %H:%M:%S"), speed.astype(int))
+    auto = detect_csv(path)
+    assert auto.kind == "level" and any("judged as a level" in n for n in auto.notes)
+    onsets = {a for a in auto.frame["alert_id"] if a}
+    assert onsets == {times[12 * 24 * 15].strftime("%Y-%m-%d %H:%M:%S")}
+    assert not any(detect_csv(path, kind="count").frame["alert_id"])
+

@@ -113,17 +113,18 @@ def test_timestamps_at_irregular_intervals_are_grouped_into_steps_not_refused(tm
 
 @pytest.mark.parametrize("freq", ["1h", "5min"])
 def test_the_hour_written_twice_when_clocks_go_back_is_averaged_not_summed(tmp_path, freq):
-    """A flat 120 an hour in Berlin's local time: the repeated 02:00 hour summed would read as 240
-    and page every autumn; its two readings averaged read as one hour's count."""
+    """120 an hour around the clock in Berlin's local time: the repeated 02:00 hour summed would
+    read as 240 and page every autumn; its two readings averaged read as one hour's count."""
     utc = pd.date_range("2026-09-20", "2026-10-31", freq=freq, tz="UTC")
     per_step = 120 * pd.Timedelta(freq) / pd.Timedelta("1h")
-    values = np.full(len(utc), per_step)
-    values[(utc >= "2026-10-25 01:00+00:00") & (utc < "2026-10-25 02:00+00:00")] += 2   # 02:xx, second time
+    values = np.random.default_rng(1).poisson(per_step, len(utc))
+    first = (utc >= "2026-10-25 00:00+00:00") & (utc < "2026-10-25 01:00+00:00")    # 02:xx CEST
+    second = (utc >= "2026-10-25 01:00+00:00") & (utc < "2026-10-25 02:00+00:00")   # 02:xx CET
     path = tmp_path / "local.csv"
-    write(path, utc.tz_convert("Europe/Berlin").strftime("%Y-%m-%d %H:%M"), values.astype(int))
-    result = detect_csv(path)
+    write(path, utc.tz_convert("Europe/Berlin").strftime("%Y-%m-%d %H:%M"), values)
+    result = detect_csv(path, kind="count")
     frame = result.frame.set_index("timestamp")
-    assert frame.loc["2026-10-25 02:00", "value"] == per_step + 1     # (per_step + per_step + 2) / 2
+    assert frame.loc["2026-10-25 02:00", "value"] == (values[first][0] + values[second][0]) / 2
     assert not frame["is_anomaly"].any()
     assert any("clocks going back" in n for n in result.notes)
     assert not any("share a timestamp" in n for n in result.notes)
@@ -142,7 +143,7 @@ def test_instants_never_repeat_at_a_clock_change_so_their_duplicates_are_summed(
     stamps.insert(repeat_at, stamps[repeat_at - 1])
     path = tmp_path / "utc.csv"
     write(path, stamps, [10] * len(stamps))
-    result = detect_csv(path)
+    result = detect_csv(path, kind="count")
     assert result.frame.set_index("timestamp").loc["2026-10-25T02:00:00Z", "value"] == 20
     assert any("share a timestamp" in n and "summed" in n for n in result.notes)
 
