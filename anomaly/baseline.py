@@ -112,7 +112,7 @@ def compute_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettin
     seasonal, n_weeks = seasonal_reference(history, step_seconds, s, is_counts)
     # A full window, as the level has: medians of a two-valued day (a square wave) over different
     # spans can land on different values, and their difference would be an expectation a step off.
-    seasonal_level = _past(seasonal, window, window if s.warmup_quantile > 0 else max(1, window // 2))
+    seasonal_level = _seasonal_level(seasonal, window, s, is_counts)
     # A pseudo-count keeps the ratio sane where the slot is near zero (nights, sparse categories).
     pseudo = s.seasonal_pseudo_count if is_counts else 0.0
     with np.errstate(all="ignore"):
@@ -151,6 +151,15 @@ def _subdaily_level(history: np.ndarray, window: int, s: DetectorSettings, is_co
     if is_counts and s.subdaily_count_level == "mean":
         return _past_mean_count(history, window, min_periods)[0]
     return _past(history, window, min_periods)
+
+
+def _seasonal_level(seasonal: np.ndarray, window: int, s: DetectorSettings, is_counts: bool) -> np.ndarray:
+    """The slots' level over the level's window, by the level's own statistic when "match": the
+    expected value is level x slot / slots' level, so the two must estimate the same thing."""
+    min_periods = window if s.warmup_quantile > 0 else max(1, window // 2)
+    if s.seasonal_level_stat == "match" and is_counts and s.subdaily_count_level == "mean":
+        return _past_mean_count(seasonal, window, min_periods)[0]
+    return _past(seasonal, window, min_periods)
 
 
 def _scale_history(history: np.ndarray, skip: np.ndarray | None, scale_from: np.ndarray | None) -> np.ndarray:

@@ -29,6 +29,11 @@ class DetectorSettings:
     # sparse count series is 0 where its mean is 0.3-1 (P(0) > 1/2), and of any count series it sits
     # below the mean, which sums of hours add up (benchmarks/README.md, anomaly section 5, 2026-12-07).
     subdaily_count_level: str = "mean"
+    # The weekly slots' own level over the same window, which the slot is divided by: a "median", or
+    # "match": the same statistic as the level (the mean for counts). A median of an office-hours day's
+    # slots sits near its quiet hours while the level is the day's mean, so busy hours were expected
+    # 40-80% too high.
+    seasonal_level_stat: str = "match"
     level_days_daily: float = 7.0     # ... and for daily steps (a whole week: weekday shape cancels)
     daily_model: str = "profile"      # daily steps: level x weekday profile ("slots": the sub-daily model)
     daily_level_days: float = 14.0    # ... mean of this many past days (whole weeks)
@@ -167,6 +172,8 @@ class DetectorSettings:
                                 "valid: median, winsorized")
         if self.subdaily_count_level not in ("mean", "median"):
             raise SettingsError(f"[detection] subdaily_count_level = {self.subdaily_count_level!r}; valid: mean, median")
+        if self.seasonal_level_stat not in ("median", "match"):
+            raise SettingsError(f"[detection] seasonal_level_stat = {self.seasonal_level_stat!r}; valid: median, match")
         if self.warmup_daily not in ("auto", "always"):
             raise SettingsError(f"[detection] warmup_daily = {self.warmup_daily!r}; valid: auto, always")
         if self.warmup_fit not in ("squared", "absolute"):

@@ -65,12 +65,15 @@ def test_evaluate_command_scores_nab_and_checks_its_scorer(capsys, config_file):
 RAW = {"warmup_band_from": "raw"}   # the warm-up band as it was before 2026-12-06 late night
 # Sub-daily counts as they were before 2026-12-07 (issue 16e): median level, MAD band, no sums of an hour.
 PRE16E = {"tail_quantile": 0.0, "window_hours_subdaily": (), "subdaily_count_level": "median"}
+# The weekly slots divided by their median, not their mean (before 2026-12-07 afternoon).
+SLOTS_BY_MEDIAN = {"seasonal_level_stat": "median"}
 
 
 @pytest.mark.skipif(not NAB.exists(), reason="shared NAB dataset not present")
 @pytest.mark.parametrize("overrides, standard, windows_hit, fp_flags", [
-    ({}, 67.8, 30, 112),                                                    # defaults (benchmarks/README.md)
-    ({"novelty_sum_alpha": 0.0}, 60.1, 26, 88),                             # novelty by points alone (before 2026-12-07 morning)
+    ({}, 66.7, 30, 119),                                                    # defaults (benchmarks/README.md)
+    (SLOTS_BY_MEDIAN, 67.8, 30, 112),                                       # slots' level by median (before 2026-12-07 afternoon)
+    (SLOTS_BY_MEDIAN | {"novelty_sum_alpha": 0.0}, 60.1, 26, 88),           # novelty by points alone (before 2026-12-07 morning)
     (PRE16E, 67.1, 30, 116),                                                # defaults before 2026-12-07
     (PRE16E | {"warmup_band_from": "recurring"}, 66.9, 30, 119),            # band from recurring residuals
     (PRE16E | RAW | {"warmup_daily_days": 0}, 66.7, 30, 120),                 # warm-up on the level alone
@@ -93,8 +96,9 @@ def test_nab_figures_of_the_defaults_and_of_the_novelty_rules_they_replace(overr
     band from raw residuals (the default again: `recurring`, scored once at 66.9 after it was chosen
     on the generators, was not kept; benchmarks/README.md says why). Every row but the first is pinned
     with sub-daily counts as they were before 2026-12-07 (`PRE16E`); the second, 60.1, was scored once
-    after the tail band, mean level and hour sums were chosen on the generators, and the first,
-    67.8, once after the novelty of overwhelming hour sums (`novelty_sum_alpha`) was chosen on them.)"""
+    after the tail band, mean level and hour sums were chosen on the generators, the next, 67.8, once
+    after the novelty of overwhelming hour sums (`novelty_sum_alpha`) was chosen on them, and the
+    first, 66.7, once after the slots' level by the level's own statistic was.)"""
     from anomaly.evaluate_nab import evaluate_nab
     from anomaly.settings import DetectorSettings
     r = evaluate_nab(NAB, DetectorSettings(**overrides))
