@@ -87,6 +87,11 @@ def level_window(step_seconds: float, s: DetectorSettings) -> int:
     return max(3, steps_per(days * DAY_SECONDS, step_seconds))
 
 
+def first_expected_rows(window: int, step_seconds: float, s: DetectorSettings) -> int:
+    """Rows of history a sub-daily series needs before its first expected value."""
+    return steps_per(s.first_expected_days * DAY_SECONDS, step_seconds) if s.first_expected_days > 0 else window
+
+
 def compute_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettings, is_counts: bool,
                      skip_residuals: np.ndarray | None = None, scale_from: np.ndarray | None = None,
                      shape_from: np.ndarray | None = None) -> Baseline:
@@ -126,7 +131,7 @@ def compute_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettin
         expected = np.maximum(level * ratio, 0.0)
     observed_so_far = np.cumsum(~np.isnan(history), axis=0)
     # No verdict before one full level window: a level from a few night hours is no baseline.
-    expected[_shift(observed_so_far.astype(float), 1) < max(s.min_history_points, window)] = np.nan
+    expected[_shift(observed_so_far.astype(float), 1) < max(s.min_history_points, first_expected_rows(window, step_seconds, s))] = np.nan
     level_only = np.isnan(seasonal) | np.isnan(seasonal_level)
     scale_history = _scale_history(history, skip_residuals, scale_from)
     if s.warmup_daily_days > 0 or s.warmup_quantile > 0:

@@ -34,6 +34,10 @@ class DetectorSettings:
     # slots sits near its quiet hours while the level is the day's mean, so busy hours were expected
     # 40-80% too high.
     seasonal_level_stat: str = "match"
+    # Sub-daily: days of history before the first expected value (0 = one level window, `level_days`);
+    # the warm-up band then waits for half a level window of residuals (benchmarks/README.md, anomaly
+    # section 5, 2026-12-07 afternoon: 1 day finds bursts on days 2-3, with more false alerts).
+    first_expected_days: float = 0.0
     level_days_daily: float = 7.0     # ... and for daily steps (a whole week: weekday shape cancels)
     daily_model: str = "profile"      # daily steps: level x weekday profile ("slots": the sub-daily model)
     daily_level_days: float = 14.0    # ... mean of this many past days (whole weeks)
