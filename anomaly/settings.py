@@ -91,7 +91,10 @@ class DetectorSettings:
     # 3 more on the generators, so it is an option (benchmarks/README.md, anomaly section 5).
     warmup_fit: str = "absolute"
     # ... the residual scale during the warm-up from residuals against that slot ("split": the weekly
-    # model after it keeps the scale it had) or one scale over both ("shared")
+    # model after it keeps the scale it had) or one scale over both ("shared"), or, on counts, "own":
+    # the weekly model by the larger of its own residuals' scale and the shared one (more bursts found
+    # on days 14-28 of the tuning seeds at the same precision, but 5 more false alerts on held-out
+    # seed 61: benchmarks/README.md, anomaly section 5, 2026-12-07 afternoon)
     warmup_daily_scale: str = "split"
     # Points beyond the band are replaced by their expectation in the history the baseline learns
     # from (repeated up to `clean_passes` times to a fixed point; 0 = off), unless they run on
@@ -182,8 +185,9 @@ class DetectorSettings:
             raise SettingsError(f"[detection] warmup_daily = {self.warmup_daily!r}; valid: auto, always")
         if self.warmup_fit not in ("squared", "absolute"):
             raise SettingsError(f"[detection] warmup_fit = {self.warmup_fit!r}; valid: squared, absolute")
-        if self.warmup_daily_scale not in ("split", "shared"):
-            raise SettingsError(f"[detection] warmup_daily_scale = {self.warmup_daily_scale!r}; valid: split, shared")
+        if self.warmup_daily_scale not in ("split", "shared", "own"):
+            raise SettingsError(f"[detection] warmup_daily_scale = {self.warmup_daily_scale!r}; "
+                                "valid: split, shared, own")
         if self.warmup_band_from not in ("raw", "cleaned", "recurring"):
             raise SettingsError(f"[detection] warmup_band_from = {self.warmup_band_from!r}; "
                                 "valid: raw, cleaned, recurring")
