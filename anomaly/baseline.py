@@ -130,8 +130,9 @@ def compute_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettin
     else:
         expected = np.maximum(level * ratio, 0.0)
     observed_so_far = np.cumsum(~np.isnan(history), axis=0)
-    # No verdict before one full level window: a level from a few night hours is no baseline.
-    expected[_shift(observed_so_far.astype(float), 1) < max(s.min_history_points, first_expected_rows(window, step_seconds, s))] = np.nan
+    # No verdict before one full level window (by default): a level from a few night hours is no baseline.
+    first_rows = max(s.min_history_points, first_expected_rows(window, step_seconds, s))
+    expected[_shift(observed_so_far.astype(float), 1) < first_rows] = np.nan
     level_only = np.isnan(seasonal) | np.isnan(seasonal_level)
     scale_history = _scale_history(history, skip_residuals, scale_from)
     if s.warmup_daily_days > 0 or s.warmup_quantile > 0:
