@@ -106,3 +106,16 @@ def test_the_readme_names_every_section():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     for section in SECTIONS:
         assert f"[{section}" in readme, section
+
+
+def test_the_readme_example_config_loads_as_written(tmp_path, monkeypatch):
+    """A user copies the Configuration section's example: it must be valid TOML (a section declared
+    twice is not) and every key in it one the config reads."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Configuration\n", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("\n```", 1)[0]
+    (tmp_path / "hash.key").write_text("a-secret-for-this-test-only-0123456789")
+    (tmp_path / "hash.key").chmod(0o600)
+    monkeypatch.delenv("SAFETYOPS_HASH_KEY", raising=False)
+    config = load_config(write(tmp_path, example))
+    assert config.allowed_hosts and "desk.example.org" in config.allowed_hosts
