@@ -22,9 +22,9 @@ import pandas as pd
 from anomaly.alerts import build_alerts
 from anomaly.detector import evaluate_points, looks_like_counts
 from anomaly.regular_grid import to_grid
-from anomaly.series_text import SeriesFileError, is_missing_value, read_table, series_columns, strip_unit
+from anomaly.series_text import SeriesFileError, read_table, series_columns, strip_unit
 from anomaly.settings import DetectorSettings
-from core.number_formats import as_float, number_format_of
+from core.number_formats import as_float, is_missing_value, number_format_of
 
 OUTPUT_COLUMNS = ("timestamp", "value", "expected", "lower", "upper", "score", "is_anomaly", "alert_id", "severity")
 DELIMITERS = {"auto": None, "comma": ",", "semicolon": ";", "tab": "\t"}   # --delimiter choices
@@ -153,7 +153,7 @@ def _compact_hours(raw: list[str]) -> bool:
 
 def _parse_values(path: Path, col: str, raw: list[str], lines: list[int], decimal_mark: str = ".") -> np.ndarray:
     """Numbers, read with the file's decimal mark (core/number_formats.as_float); an empty cell is a
-    missing value (the detector skips it), as are the usual markers (series_text.MISSING_VALUES);
+    missing value (the detector skips it), as are the usual markers (core/number_formats.MISSING_VALUES);
     anything else is an error."""
     out = np.empty(len(raw))
     for i, text in enumerate(raw):

@@ -22,20 +22,12 @@ from itertools import chain
 from pathlib import Path
 
 from core.errors import InputError
+from core.number_formats import is_missing_value
 from core.text_encoding import detect_encoding
 
 SAMPLE_BYTES = 1 << 20
 TIME_NAMES = ("timestamp", "time", "_time", "date", "datetime", "ds")
 VALUE_NAMES = ("value", "_value", "count", "y")
-# What exports write for "no value": blank, R/pandas, SQL, Excel's #N/A, and the dash of monitoring
-# tools and spreadsheets. The detector skips a missing value; it is not a zero.
-MISSING_VALUES = frozenset({"", "na", "n/a", "#n/a", "nan", "null", "(null)", "none", "-", "--"})
-
-
-def is_missing_value(cell: str) -> bool:
-    return cell.strip().lower() in MISSING_VALUES
-
-
 _UNIT = re.compile(r"(?P<number>.*?\d)\s*(?P<unit>%|[^\W\d_]+(/[^\W\d_]+)?)")
 
 

@@ -16,6 +16,13 @@ GROUPED_POINT = r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?"     # 1,234.5 (field_expression
 GROUPED_COMMA = r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?"     # 1.234,5
 PLAIN_COMMA = r"[+-]?\d+(,\d+)?"                       # 12,5
 _GROUPED_POINT, _GROUPED_COMMA, _PLAIN_COMMA = (re.compile(p) for p in (GROUPED_POINT, GROUPED_COMMA, PLAIN_COMMA))
+# What exports write for "no value": blank, R/pandas, SQL, Excel's #N/A, and the dash of monitoring
+# tools, spreadsheets and help-desk views. A missing value is not a zero.
+MISSING_VALUES = frozenset({"", "na", "n/a", "#n/a", "nan", "null", "(null)", "none", "-", "--"})
+
+
+def is_missing_value(cell: str) -> bool:
+    return cell.strip().lower() in MISSING_VALUES
 
 
 def number_format_of(cells: Iterable[str], delimiter: str) -> tuple[str, bool]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from core.number_formats import is_missing_value
 from pipelines import csv_dialect
 from pipelines.archives import unpacked
 from pipelines.canonical_fields import BY_NAME, CHANNELS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS
@@ -33,13 +34,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "first_response_at": ("first response at", "first_response_at", "first response", "first reply at",
                           "first reply", "date sent to company", "responded at"),
     "resolved_at": ("resolved at", "resolved_at", "solved at", "resolved", "closed date", "date/time closed",
-                    "closed at", "closeddate", "date closed", "resolution date"),
+                    "closed at", "closeddate", "date closed", "resolution date", "solved timestamp", "solved date",
+                    "date solved", "solved"),
     "first_response_minutes": ("first reply time in minutes", "first response time in minutes",
                                "first_response_minutes", "first response minutes", "time to first response",
                                "first reply time", "first response time"),
     "resolution_minutes": ("full resolution time in minutes", "resolution time in minutes", "resolution_minutes",
-                           "resolution minutes"),
-    "resolution_hours": ("resolution time in hours", "resolution_hours", "resolution hours"),
+                           "resolution minutes", "full resolution time", "resolution time"),
+    "resolution_hours": ("resolution time in hours", "resolution_hours", "resolution hours", "full resolution time",
+                         "resolution time"),
     "status": ("status", "ticket status", "company response to consumer", "company response", "resolution"),
     "priority": ("priority", "severity", "urgency"),
     "channel": ("channel", "via", "origin", "case origin", "submitted via", "source", "medium"),
@@ -60,20 +63,26 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "description": ("description", "narrative", "consumer complaint narrative", "body"),
     "tags": ("tags", "labels", "tag"),
     # Business-hours and wait-time figures: their own fields, never a calendar one (written only when found).
+    # (Zendesk Explore names them "First reply time - Business hours (min)", "Requester wait time (min)")
     "first_response_business_minutes": ("first reply time in minutes within business hours",
-                                        "first response time in business minutes"),
+                                        "first response time in business minutes", "first reply time business hours"),
     "resolution_business_minutes": ("full resolution time in minutes within business hours",
-                                    "resolution time in business minutes"),
-    "requester_wait_minutes": ("requester wait time in minutes",),
-    "requester_wait_business_minutes": ("requester wait time in minutes within business hours",),
-    "agent_wait_minutes": ("agent wait time in minutes",),
-    "agent_wait_business_minutes": ("agent wait time in minutes within business hours",),
+                                    "resolution time in business minutes", "full resolution time business hours"),
+    "requester_wait_minutes": ("requester wait time in minutes", "requester wait time"),
+    "requester_wait_business_minutes": ("requester wait time in minutes within business hours",
+                                        "requester wait time business hours"),
+    "agent_wait_minutes": ("agent wait time in minutes", "agent wait time"),
+    "agent_wait_business_minutes": ("agent wait time in minutes within business hours",
+                                    "agent wait time business hours"),
 }
 _WRITTEN_WHEN_FOUND = ("first_response_minutes", "resolution_minutes", "resolution_hours",
                        "first_response_business_minutes", "resolution_business_minutes", "requester_wait_minutes",
                        "requester_wait_business_minutes", "agent_wait_minutes", "agent_wait_business_minutes")
-# A column whose name says it holds a duration is never a date; one in business hours never a calendar figure.
-_DURATION_WORDS = re.compile(r"\b(minutes|hours|time in)\b")
+# A column whose name says it holds a duration is never a date; one in business hours never a calendar figure;
+# one in hours never a field in minutes, and the other way round ("First reply time (min)", "(hrs)").
+_MINUTE_WORDS = re.compile(r"\b(minutes|mins?)\b")
+_HOUR_WORDS = re.compile(r"\b(hours|hrs?)\b")
+_DURATION_WORDS = re.compile(r"\b(minutes|mins?|hours|hrs?|seconds|secs?|time in)\b")
 VALUE_MAPPED = ("status", "priority", "channel", "abuse_category", "csat", "escalated", "high_profile")
 # Fields whose values are read as they are when already valid: a section only when one is not.
 _READ_AS_IS = {"csat": ("1", "2", "3", "4", "5"), "escalated": TRUE_WORDS + FALSE_WORDS,
@@ -174,6 +183,11 @@ def guess_columns(header: list[str]) -> dict[str, str]:
 def _may_hold(name: str, column_words: str) -> bool:
     if name in TIMESTAMP_FIELDS and _DURATION_WORDS.search(column_words):
         return False
+    if name.endswith("_minutes") and _HOUR_WORDS.search(column_words.replace("business hours", "")) \
+            and not _MINUTE_WORDS.search(column_words):
+        return False
+    if name.endswith("_hours") and _MINUTE_WORDS.search(column_words):
+        return False
     if name.startswith("resolution") and "first resolution" in column_words:
         return False     # Zendesk's time to the first solve, not to the final one
     return "business" in name or "business" not in column_words
@@ -236,8 +250,15 @@ def _parses(value: str, fmt: str) -> bool:
 
 # ------------------------------------------------------------------------- value guesses
 
+# A cell that says "no value" ("-", "N/A", "None"): the value a blank cell gets, where there is one
+# (status has none: the user decides).
+_MISSING_MEANS = {"priority": "normal", "channel": "other", "abuse_category": "other", "csat": ""}
+
+
 def guess_value(name: str, raw: str, taxonomy: tuple[str, ...]) -> str | None:
     v = raw.strip().lower()
+    if is_missing_value(v) and name in _MISSING_MEANS:
+        return _MISSING_MEANS[name] if name != "abuse_category" or "other" in taxonomy else None
     if name == "status":
         return _first_match(v, (("closed", "closed"), ("close", "closed"), ("resolved", "solved"), ("solved", "solved"),
                                 ("done", "solved"), ("complete", "solved"), ("cancel", "closed"), ("hold", "on_hold"),
@@ -251,7 +272,10 @@ def guess_value(name: str, raw: str, taxonomy: tuple[str, ...]) -> str | None:
         return _first_match(v, (("postal", "other"), ("fax", "other"), ("referral", "other"), ("e-mail", "email"),
                                 ("email", "email"), ("mail", "email"), ("web", "web"), ("portal", "web"),
                                 ("form", "web"), ("phone", "phone"), ("voice", "phone"), ("call", "phone"),
-                                ("chat", "chat"), ("messag", "chat"), ("api", "api"), ("mobile", "app"),
+                                ("chat", "chat"), ("messag", "chat"), ("messeng", "chat"), ("api", "api"), ("mobile", "app"),
+                                ("whatsapp", "chat"), ("twitter dm", "chat"), ("direct", "chat"),
+                                ("sms", "phone"), ("twitter", "other"), ("facebook", "other"), ("instagram", "other"),
+                                ("social", "other"), ("sharing", "other"), ("automation", "other"),
                                 ("app", "app")))
     if name == "csat":
         return _first_match(v, (("unoffered", ""), ("not offered", ""), ("offered", ""), ("n/a", ""),
@@ -260,9 +284,40 @@ def guess_value(name: str, raw: str, taxonomy: tuple[str, ...]) -> str | None:
     if name in ("escalated", "high_profile"):
         return "true" if v in TRUE_WORDS else "false" if v in FALSE_WORDS else None
     if name == "abuse_category":
-        key = re.sub(r"[^a-z0-9]+", "_", v).strip("_")
-        return key if key in taxonomy else None
+        key = _taxonomy_key(v)
+        if key in taxonomy:
+            return key
+        guess = next((canonical for stem, canonical in ABUSE_WORDS if re.search(rf"\b{re.escape(stem)}", v)), None)
+        return guess if guess in taxonomy else None
     return None
+
+
+# What trust & safety queues call the default taxonomy's categories, as word beginnings (a guess the user
+# checks). Order matters: "child" before "sexual", "extremis" before "violen".
+ABUSE_WORDS = (
+    ("dox", "private_information"), ("private info", "private_information"), ("personal info", "private_information"),
+    ("pii", "private_information"), ("hate", "hateful_conduct"), ("slur", "hateful_conduct"),
+    ("csam", "child_safety"), ("csae", "child_safety"), ("child", "child_safety"), ("minor", "child_safety"),
+    ("extremis", "violent_extremism"), ("terror", "violent_extremism"), ("threat", "violent_threats"),
+    ("violen", "violent_threats"), ("harass", "harassment"), ("bully", "harassment"), ("stalk", "harassment"),
+    ("suicid", "self_harm"), ("self harm", "self_harm"), ("self-harm", "self_harm"), ("eating disorder", "self_harm"),
+    ("imperson", "impersonation"), ("fake account", "impersonation"), ("catfish", "impersonation"),
+    ("nudity", "sensitive_media"), ("sexual", "sensitive_media"), ("porn", "sensitive_media"), ("gore", "sensitive_media"),
+    ("graphic", "sensitive_media"), ("spam", "spam"), ("phish", "spam"),
+)
+
+
+def _why(name: str, raw: str, guess: str) -> str:
+    """What a guess that is not the value itself rests on."""
+    if is_missing_value(raw):
+        return "; it marks no value: what a blank cell gets"
+    if name == "abuse_category" and _taxonomy_key(raw) != guess:
+        return "; guessed from its words: check"
+    return ""
+
+
+def _taxonomy_key(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", value.strip().lower()).strip("_")
 
 
 def _first_match(value: str, rules: tuple[tuple[str, str], ...]) -> str | None:
@@ -354,7 +409,7 @@ def _value_lines(d: Draft, name: str, taxonomy: tuple[str, ...]) -> list[str]:
         if raw.lower() in _READ_AS_IS.get(name, ()):
             lines.append(f"# {_q(raw)}: read as it is   # {n:,} rows")
         elif guess is not None:
-            lines.append(f"{_q(raw)} = {_q(guess)}   # {n:,} rows")
+            lines.append(f"{_q(raw)} = {_q(guess)}   # {n:,} rows" + _why(name, raw, guess))
         else:
             lines.append(f"# {_q(raw)} = \"\"   # TODO {n:,} rows: choose one of the allowed values")
     if len(counts) > MAX_VALUES:
