@@ -55,11 +55,12 @@ def read_series_csv(path: Path, time_col: str | None = None, value_col: str | No
         raise SeriesFileError(f"{path}: file not found" if not path.exists() else f"{path}: not a file")
     table = read_table(path, delimiter)
     notes = list(table.notes)
-    time_col, value_col = series_columns(path, table.columns, time_col, value_col, notes)
+    time_cols, value_col = series_columns(path, table.columns, time_col, value_col, notes)
     if not table.rows:
         raise SeriesFileError(f"{path}: no data rows")
-    at_time, at_value = table.columns.index(time_col), table.columns.index(value_col)
-    raw_times = [row[at_time].strip() for row in table.rows]
+    at_times, at_value = [table.columns.index(c) for c in time_cols], table.columns.index(value_col)
+    raw_times = [" ".join(row[i].strip() for i in at_times) for row in table.rows]
+    time_col = " ".join(time_cols)
     index = _parse_times(path, time_col, raw_times, dayfirst, notes, table.lines)
     raw_values, unit = strip_unit(path, value_col, [row[at_value].strip() for row in table.rows], table.lines)
     if unit:

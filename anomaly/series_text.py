@@ -88,23 +88,46 @@ def _sniff_delimiter(header_line: str) -> str:
 
 
 def series_columns(path: Path, columns: list[str], time_col: str | None, value_col: str | None,
-                   notes: list[str]) -> tuple[str, str]:
-    """The timestamp and value columns: as given, or found without options where unambiguous."""
-    found = [_column(columns, time_col) if time_col else _usual_column(columns, TIME_NAMES),
-             _column(columns, value_col) if value_col else _usual_column(columns, VALUE_NAMES)]
-    if None in found and time_col is None and value_col is None and len(columns) == 2:
-        notes.append(f"columns {columns[0]!r} and {columns[1]!r} read as the timestamp and the value "
-                     "(--time-col and --value-col choose others)")
-        return columns[0], columns[1]
-    for col, given, option in ((found[0], time_col or "timestamp", "--time-col"),
-                               (found[1], value_col or "value", "--value-col")):
-        if col is None:
-            raise SeriesFileError(f"{path}: no column {given!r}; columns are {', '.join(columns)} ({option} names one)")
-    guessed = [f"{c!r} read as the {role}" for c, given, role in zip(found, (time_col, value_col), ("timestamp", "value"))
-               if given is None and c.lower() != role]
+                   notes: list[str]) -> tuple[tuple[str, ...], str]:
+    """The timestamp column(s) and the value column: as given, or found without options where
+    unambiguous. A spreadsheet's separate "Date" and "Time" columns are read together as the
+    timestamp; a value column not named is the one column left beside the timestamp."""
+    times = (_column(columns, time_col),) if time_col else _usual_time_columns(columns)
+    value = _column(columns, value_col) if value_col else _usual_column(columns, VALUE_NAMES)
+    if None in times or value is None:
+        if time_col is None and value_col is None and len(columns) == 2:
+            notes.append(f"columns {columns[0]!r} and {columns[1]!r} read as the timestamp and the value "
+                         "(--time-col and --value-col choose others)")
+            return (columns[0],), columns[1]
+        if None in times:
+            raise SeriesFileError(f"{path}: no column {time_col or 'timestamp'!r}; columns are {', '.join(columns)} "
+                                  "(--time-col names one)")
+        rest = [c for c in columns if c not in times and c.strip()]      # (a trailing delimiter's blank column)
+        if value_col is not None or len(rest) != 1:
+            raise SeriesFileError(f"{path}: no column {value_col or 'value'!r}; columns are {', '.join(columns)} "
+                                  "(--value-col names one)")
+        value = rest[0]
+    guessed = [f"{c!r} read as the value" for c in (value,) if value_col is None and c.lower() != "value"]
+    if len(times) == 2:
+        guessed.insert(0, f"{times[0]!r} and {times[1]!r} read together as the timestamp")
+    elif time_col is None and times[0].lower() != "timestamp":
+        guessed.insert(0, f"{times[0]!r} read as the timestamp")
     if guessed:
-        notes.append(f"column {' and '.join(guessed)} (--time-col and --value-col choose others)")
-    return found[0], found[1]
+        notes.append(f"column{'s' if len(times) == 2 else ''} {' and '.join(guessed)} "
+                     "(--time-col and --value-col choose others)")
+    return times, value
+
+
+def _usual_time_columns(columns: list[str]) -> tuple[str | None, ...]:
+    """The timestamp column by its usual names, or a "date" and a "time" column to read together."""
+    single = _usual_column(columns, TIME_NAMES)
+    if single is not None:
+        return (single,)
+    date, time = _column(columns, "date"), _column(columns, "time")
+    if date is not None and time is not None and _usual_column([c for c in columns if c not in (date, time)],
+                                                               TIME_NAMES) is None:
+        return date, time
+    return (None,)
 
 
 def _column(columns: list[str], name: str) -> str | None:

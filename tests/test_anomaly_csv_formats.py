@@ -133,6 +133,9 @@ def test_a_burst_in_one_minute_data_is_one_alert(tmp_path):
     ("Timestamp,Value", {}, ("Timestamp", "Value"), None),
     ("date,tickets", {}, ("date", "tickets"), "columns 'date' and 'tickets' read as the timestamp and the value"),
     ("day,n,other", {"time_col": "day", "value_col": "n"}, ("day", "n"), None),
+    # the one column left beside the timestamp is the value
+    ("day,n", {"time_col": "day"}, ("day", "n"), "column 'n' read as the value"),
+    ("timestamp,reports,", {}, ("timestamp", "reports"), "column 'reports' read as the value"),
 ])
 def test_the_series_columns_are_found_without_options_where_unambiguous(tmp_path, header, given, expected, note):
     names = header.split(",")
@@ -146,7 +149,9 @@ def test_the_series_columns_are_found_without_options_where_unambiguous(tmp_path
 
 @pytest.mark.parametrize("header, given, message", [
     ("day,n,other", {}, "no column 'timestamp'; columns are day, n, other (--time-col names one)"),
-    ("day,n", {"time_col": "day"}, "no column 'value'; columns are day, n (--value-col names one)"),
+    ("day,n,m", {"time_col": "day"}, "no column 'value'; columns are day, n, m (--value-col names one)"),
+    ("Date,Time,n,m", {}, "no column 'value'; columns are Date, Time, n, m (--value-col names one)"),
+    ("date,time,timestamp,n", {"value_col": "count"}, "no column 'count'"),
     ("ts,TS,value", {"time_col": "Ts"}, "no column 'Ts'"),       # two columns fold to it: not a guess
 ])
 def test_columns_that_cannot_be_told_are_an_error_naming_the_option(tmp_path, header, given, message):
@@ -189,3 +194,20 @@ def test_a_speed_that_collapses_pages_as_a_level_and_never_would_as_counts(tmp_p
     assert onsets == {times[12 * 24 * 15].strftime("%Y-%m-%d %H:%M:%S")}
     assert not any(detect_csv(path, kind="count").frame["alert_id"])
 
+
+
+def test_separate_date_and_time_columns_are_read_together_as_the_timestamp(tmp_path):
+    """A spreadsheet's "Date" (day-first) and "Time" columns, and a value column under any name."""
+    hours = pd.date_range("2026-03-01", periods=24 * 30, freq="h")
+    counts = np.random.default_rng(4).poisson(200, len(hours))
+    counts[-3:] *= 4
+    path = tmp_path / "excel.csv"
+    pd.DataFrame({"Date": hours.strftime("%d/%m/%Y"), "Time": hours.strftime("%H:%M"), "Tickets": counts}) \
+        .to_csv(path, index=False)
+    result = detect_csv(path, dayfirst=True)
+    assert result.step_seconds == 3600 and len(result.frame) == len(hours)
+    assert result.frame["timestamp"].iloc[-1] == "30/03/2026 23:00"
+    assert any("columns 'Date' and 'Time' read together as the timestamp and 'Tickets' read as the value" in n
+               for n in result.notes)
+    onset = result.frame.loc[result.frame["alert_id"] != "", "alert_id"].iloc[0]
+    assert onset == "30/03/2026 21:00"
