@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from core.number_formats import is_missing_value
 from pipelines import csv_dialect
 from pipelines.archives import unpacked
 from pipelines.canonical_fields import BY_NAME, CHANNELS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS
+from pipelines.value_guesses import guess_reason, guess_value
 
 SAMPLE_ROWS = 5000
 MAX_VALUES = 60          # distinct values listed per value map (the rest are counted)
@@ -248,85 +248,6 @@ def _parses(value: str, fmt: str) -> bool:
         return False
 
 
-# ------------------------------------------------------------------------- value guesses
-
-# A cell that says "no value" ("-", "N/A", "None"): the value a blank cell gets, where there is one
-# (status has none: the user decides).
-_MISSING_MEANS = {"priority": "normal", "channel": "other", "abuse_category": "other", "csat": ""}
-
-
-def guess_value(name: str, raw: str, taxonomy: tuple[str, ...]) -> str | None:
-    v = raw.strip().lower()
-    if is_missing_value(v) and name in _MISSING_MEANS:
-        return _MISSING_MEANS[name] if name != "abuse_category" or "other" in taxonomy else None
-    if name == "status":
-        return _first_match(v, (("closed", "closed"), ("close", "closed"), ("resolved", "solved"), ("solved", "solved"),
-                                ("done", "solved"), ("complete", "solved"), ("cancel", "closed"), ("hold", "on_hold"),
-                                ("pending", "pending"), ("waiting", "pending"), ("new", "new"), ("progress", "open"),
-                                ("open", "open"), ("working", "open"), ("escalat", "open"), ("assigned", "open")))
-    if name == "priority":
-        return _first_match(v, (("urgent", "urgent"), ("critical", "urgent"), ("highest", "urgent"), ("p1", "urgent"),
-                                ("high", "high"), ("p2", "high"), ("medium", "normal"), ("normal", "normal"),
-                                ("p3", "normal"), ("lowest", "low"), ("low", "low"), ("p4", "low")))
-    if name == "channel":
-        return _first_match(v, (("postal", "other"), ("fax", "other"), ("referral", "other"), ("e-mail", "email"),
-                                ("email", "email"), ("mail", "email"), ("web", "web"), ("portal", "web"),
-                                ("form", "web"), ("phone", "phone"), ("voice", "phone"), ("call", "phone"),
-                                ("chat", "chat"), ("messag", "chat"), ("messeng", "chat"), ("api", "api"), ("mobile", "app"),
-                                ("whatsapp", "chat"), ("twitter dm", "chat"), ("direct", "chat"),
-                                ("sms", "phone"), ("twitter", "other"), ("facebook", "other"), ("instagram", "other"),
-                                ("social", "other"), ("sharing", "other"), ("automation", "other"),
-                                ("app", "app")))
-    if name == "csat":
-        return _first_match(v, (("unoffered", ""), ("not offered", ""), ("offered", ""), ("n/a", ""),
-                                ("dissatisfied", "1"), ("unsatisfied", "1"), ("bad", "1"), ("negative", "1"),
-                                ("satisfied", "5"), ("good", "5"), ("positive", "5")))
-    if name in ("escalated", "high_profile"):
-        return "true" if v in TRUE_WORDS else "false" if v in FALSE_WORDS else None
-    if name == "abuse_category":
-        key = _taxonomy_key(v)
-        if key in taxonomy:
-            return key
-        guess = next((canonical for stem, canonical in ABUSE_WORDS if re.search(rf"\b{re.escape(stem)}", v)), None)
-        return guess if guess in taxonomy else None
-    return None
-
-
-# What trust & safety queues call the default taxonomy's categories, as word beginnings (a guess the user
-# checks). Order matters: "child" before "sexual", "extremis" before "violen".
-ABUSE_WORDS = (
-    ("dox", "private_information"), ("private info", "private_information"), ("personal info", "private_information"),
-    ("pii", "private_information"), ("hate", "hateful_conduct"), ("slur", "hateful_conduct"),
-    ("csam", "child_safety"), ("csae", "child_safety"), ("child", "child_safety"), ("minor", "child_safety"),
-    ("extremis", "violent_extremism"), ("terror", "violent_extremism"), ("threat", "violent_threats"),
-    ("violen", "violent_threats"), ("harass", "harassment"), ("bully", "harassment"), ("stalk", "harassment"),
-    ("suicid", "self_harm"), ("self harm", "self_harm"), ("self-harm", "self_harm"), ("eating disorder", "self_harm"),
-    ("imperson", "impersonation"), ("fake account", "impersonation"), ("catfish", "impersonation"),
-    ("nudity", "sensitive_media"), ("sexual", "sensitive_media"), ("porn", "sensitive_media"), ("gore", "sensitive_media"),
-    ("graphic", "sensitive_media"), ("spam", "spam"), ("phish", "spam"),
-)
-
-
-def _why(name: str, raw: str, guess: str) -> str:
-    """What a guess that is not the value itself rests on."""
-    if is_missing_value(raw):
-        return "; it marks no value: what a blank cell gets"
-    if name == "abuse_category" and _taxonomy_key(raw) != guess:
-        return "; guessed from its words: check"
-    return ""
-
-
-def _taxonomy_key(value: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", value.strip().lower()).strip("_")
-
-
-def _first_match(value: str, rules: tuple[tuple[str, str], ...]) -> str | None:
-    for needle, canonical in rules:
-        if needle in value:
-            return canonical
-    return None
-
-
 ALLOWED = {"status": STATUSES, "priority": PRIORITIES, "channel": CHANNELS, "csat": ("1", "2", "3", "4", "5", '""'),
            "escalated": ("true", "false"), "high_profile": ("true", "false")}
 
@@ -409,7 +330,7 @@ def _value_lines(d: Draft, name: str, taxonomy: tuple[str, ...]) -> list[str]:
         if raw.lower() in _READ_AS_IS.get(name, ()):
             lines.append(f"# {_q(raw)}: read as it is   # {n:,} rows")
         elif guess is not None:
-            lines.append(f"{_q(raw)} = {_q(guess)}   # {n:,} rows" + _why(name, raw, guess))
+            lines.append(f"{_q(raw)} = {_q(guess)}   # {n:,} rows" + guess_reason(name, raw, guess))
         else:
             lines.append(f"# {_q(raw)} = \"\"   # TODO {n:,} rows: choose one of the allowed values")
     if len(counts) > MAX_VALUES:

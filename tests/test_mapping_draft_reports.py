@@ -9,7 +9,8 @@ import csv
 import duckdb
 import pytest
 
-from pipelines.mapping_draft import guess_columns, guess_value
+from pipelines.mapping_draft import guess_columns
+from pipelines.value_guesses import guess_value
 from safetyops.cli import main
 
 TAXONOMY = ("hateful_conduct", "violent_threats", "harassment", "child_safety", "private_information",
