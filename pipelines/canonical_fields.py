@@ -61,7 +61,8 @@ FIELDS: tuple[CanonicalField, ...] = (
     CanonicalField("qa_score", "number 0-100", "QA score", "QA metrics will be empty"),
     CanonicalField("csat", "integer 1-5", "CSAT", "CSAT metrics will be empty"),
     CanonicalField("reporter_hash", "text (keyed hash)", "reporter",
-                   "repeat-reporter counts will be empty", filled_by=("reporter",)),
+                   "tickets carry no reporter key (the keyed hash that tells one reporter's tickets from another's)",
+                   filled_by=("reporter",)),
     CanonicalField("tags", "list of text", "tags", "no tags (tag-based fields stay blank)"),
 )
 
