@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from core.config import DEV_HASH_KEY, Config
 from core.errors import InputError
-from pipelines.arrow_strings import string_array
+from pipelines.arrow_strings import fixed_width_array
 
 HASH, DROP = "hash", "drop"
 # matched against the column name in lower case with everything but letters and digits removed
@@ -80,16 +80,18 @@ def hmac_vector_function(key: str) -> Callable[[pa.Array | pa.ChunkedArray], pa.
     def hmac_hexes(values: pa.Array | pa.ChunkedArray) -> pa.Array:
         if isinstance(values, pa.ChunkedArray):
             values = values.combine_chunks()
-        out = []
+        digests = []
         for value in values.to_pylist():
             if value is not None:
                 digest = inner.copy()
                 digest.update(value.encode("utf-8"))
                 outer_digest = outer.copy()
                 outer_digest.update(digest.digest())
-                out.append(hexlify(outer_digest.digest()))
+                digests.append(outer_digest.digest())
+        # One hex conversion per vector, and offsets that are multiples of 64, instead of a hex
+        # string and a length per row: a tenth of this function's time (benchmarks/README.md).
         valid = values.is_valid().to_numpy(zero_copy_only=False) if values.null_count else None
-        return string_array(out, valid)
+        return fixed_width_array(hexlify(b"".join(digests)), 2 * hashlib.sha256().digest_size, valid)
 
     return hmac_hexes
 

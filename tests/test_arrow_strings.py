@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipelines.arrow_strings import string_array
+from pipelines.arrow_strings import fixed_width_array, string_array
 
 
 @settings(max_examples=200, deadline=None)
@@ -17,6 +18,28 @@ def test_a_built_array_equals_pa_array_of_the_same_values(values):
     built = string_array(items, valid)
     assert built.equals(pa.array(values, pa.string()))
     assert built.null_count == values.count(None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 70).flatmap(lambda width: st.tuples(
+    st.just(width), st.lists(st.one_of(st.none(), st.text("0123456789abcdef", min_size=width, max_size=width)),
+                             max_size=50))))
+def test_a_fixed_width_array_equals_pa_array_of_the_same_values(width_and_values):
+    width, values = width_and_values
+    data = "".join(v for v in values if v is not None).encode("ascii")
+    valid = np.array([v is not None for v in values], dtype=bool)
+    built = fixed_width_array(data, width, valid)
+    assert built.equals(pa.array(values, pa.string()))
+    assert built.null_count == values.count(None)
+    if None not in values:
+        assert fixed_width_array(data, width).equals(built)
+
+
+def test_a_fixed_width_array_refuses_data_that_does_not_fit_its_rows():
+    with pytest.raises(ValueError):
+        fixed_width_array(b"abc", 2)
+    with pytest.raises(ValueError):
+        fixed_width_array(b"abcd", 2, np.array([True, False, False]))
 
 
 def test_without_a_mask_every_row_is_a_value():

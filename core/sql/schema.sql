@@ -25,10 +25,16 @@ CREATE TABLE IF NOT EXISTS tickets (
     reopen_count       INTEGER     NOT NULL,
     qa_score           DOUBLE,
     csat               INTEGER,
-    reporter_hash      VARCHAR,
+    reporter_hash      VARCHAR USING COMPRESSION zstd,   -- (below: why zstd)
     tags               VARCHAR[],
     load_run_id        BIGINT      NOT NULL
 );
+-- reporter_hash: 64 hex digits of an HMAC, nearly one per row, which no dashboard reads. DuckDB's
+-- own choice, DICT_FSST, first tries a dictionary of the (unique) values: writing the column cost
+-- 0.5 CPU-s per 1M rows against 0.4 as ZSTD (+6% of the column's size, +2% of the file), and a 10M
+-- Zendesk load's peak memory 1.14 against 0.94-0.99 GB (benchmarks/README.md, ingest, 2026-12-07
+-- afternoon). A warehouse created before keeps DuckDB's choice (a column's compression is set
+-- where the table is created).
 -- load_detail: what the loader noted about the row, one JSON object (NULL for most rows), with
 -- the keys line_number, reject_reason, reject_column, reject_value, raw_record, note_flags,
 -- category_raw, channel_raw, subject, description and row_hash (a rejected row's hash of the raw
