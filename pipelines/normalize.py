@@ -137,7 +137,7 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None,
             table.setdefault(c, c)
         if not table:
             return f"raw_{name}"
-        lookup = lookup_lower(table, f"raw_{name}")
+        lookup = value_lookup(p, table, f"raw_{name}")
         return lookup if canonical else f"coalesce({lookup}, raw_{name})"
 
     def outside_test(name: str) -> str:
@@ -150,10 +150,7 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None,
     def boolean(name: str) -> str:
         table = {w: "true" for w in TRUE_WORDS} | {w: "false" for w in FALSE_WORDS}
         table.update(mapping.values.get(name, {}))
-        return lookup_lower(table, f"raw_{name}")
-
-    def lookup_lower(table: dict[str, str], raw: str) -> str:
-        return value_lookup(p, table, raw)
+        return value_lookup(p, table, f"raw_{name}")
 
     def default(name: str, fallback: str | None) -> str:
         return f"CAST({p.bind(mapping.defaults.get(name, fallback))} AS VARCHAR)"
@@ -217,7 +214,7 @@ parsed AS (
         {mapped('status', STATUSES)} AS status_mapped,
         {mapped('priority', PRIORITIES)} AS priority_mapped,
         {mapped('channel', CHANNELS)} AS channel_mapped,
-        {lookup_lower(category_map, 'raw_abuse_category')} AS category_mapped,
+        {value_lookup(p, category_map, 'raw_abuse_category')} AS category_mapped,
         {mapped('region')} AS region_mapped,
         {mapped('language')} AS language_mapped,
         {mapped('vendor')} AS vendor_mapped,
