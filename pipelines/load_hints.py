@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 
 from pipelines.mapping import Mapping
-from pipelines.mapping_draft import is_unix_time, timestamp_format_of
+from pipelines.timestamp_formats import is_unix_time, timestamp_format_of
 
 _SAMPLE = 50       # rejected values per column tried against the known formats
 _TIMESTAMP_REASON = "unparseable %_at"

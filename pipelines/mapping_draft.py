@@ -18,6 +18,8 @@ from pathlib import Path
 from pipelines import csv_dialect
 from pipelines.archives import unpacked
 from pipelines.canonical_fields import BY_NAME, CHANNELS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS
+from pipelines.column_fit import MISFITS, TIMESTAMP_FIELDS, fit
+from pipelines.timestamp_formats import NAIVE_FORMATS, is_offset_timestamp, is_unix_time, parses, timestamp_format_of
 from pipelines.value_guesses import guess_reason, guess_value
 
 SAMPLE_ROWS = 5000
@@ -28,11 +30,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "ticket_id": ("ticket id", "ticket_id", "id", "case number", "complaint id", "issue key", "case id", "number",
                   "key", "reference"),
     "created_at": ("created at", "created_at", "created", "date received", "date/time opened", "opened", "createddate",
-                   "submitted at", "date submitted", "received", "creation date", "date"),
+                   "submitted at", "date submitted", "received", "creation date", "created time", "created date",
+                   "date created", "date"),
     "updated_at": ("updated at", "updated_at", "updated", "last modified date", "lastmodifieddate", "last updated",
-                   "modified"),
+                   "last update time", "last update", "updated time", "last modified", "last activity", "modified"),
     "first_response_at": ("first response at", "first_response_at", "first response", "first reply at",
-                          "first reply", "date sent to company", "responded at"),
+                          "first reply", "initial response time", "initial response", "first responded at", "date sent to company",
+                          "responded at"),
     "resolved_at": ("resolved at", "resolved_at", "solved at", "resolved", "closed date", "date/time closed",
                     "closed at", "closeddate", "date closed", "resolution date", "solved timestamp", "solved date",
                     "date solved", "solved"),
@@ -46,7 +50,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "status": ("status", "ticket status", "company response to consumer", "company response", "resolution"),
     "priority": ("priority", "severity", "urgency"),
     "channel": ("channel", "via", "origin", "case origin", "submitted via", "source", "medium"),
-    "abuse_category": ("abuse category", "abuse_category", "category", "issue", "product", "type", "reason",
+    "abuse_category": ("abuse category", "abuse_category", "abuse type", "abuse reason", "report reason",
+                       "violation type", "policy violation", "category", "issue", "product", "type", "reason",
                        "case reason", "issue type"),
     "region": ("region", "market", "country", "state", "territory"),
     "language": ("language", "locale", "lang"),
@@ -87,19 +92,6 @@ VALUE_MAPPED = ("status", "priority", "channel", "abuse_category", "csat", "esca
 # Fields whose values are read as they are when already valid: a section only when one is not.
 _READ_AS_IS = {"csat": ("1", "2", "3", "4", "5"), "escalated": TRUE_WORDS + FALSE_WORDS,
                "high_profile": TRUE_WORDS + FALSE_WORDS}
-TIMESTAMP_FIELDS = ("created_at", "updated_at", "first_response_at", "resolved_at")
-
-# (format, has time of day): tried in order; the first that reads every sampled value wins.
-NAIVE_FORMATS = (
-    ("%Y-%m-%d %H:%M:%S", True), ("%Y-%m-%d %H:%M", True), ("%Y-%m-%dT%H:%M:%S", True), ("%Y-%m-%d", False),
-    ("%m/%d/%Y %I:%M %p", True), ("%m/%d/%Y %H:%M", True), ("%m/%d/%Y %H:%M:%S", True), ("%m/%d/%Y", False),
-    ("%d/%m/%Y %H:%M", True), ("%d/%m/%Y %H:%M:%S", True), ("%d/%m/%Y", False),
-    ("%d.%m.%Y %H:%M", True), ("%d.%m.%Y", False), ("%d/%b/%y %I:%M %p", True), ("%m/%d/%y", False),
-    ("%Y/%m/%d %H:%M:%S", True), ("%Y/%m/%d", False),
-)
-_OFFSET = re.compile(r"([zZ]|[+-]\d{2}:?\d{2})$")
-_UNIX_TIME = re.compile(r"\d{9,10}(\.\d+)?|\d{12,13}")   # seconds (2001..2286) or milliseconds since 1970
-
 
 @dataclass
 class Sample:
@@ -146,9 +138,9 @@ def _read_sample(path: Path, encoding: str | None, delimiter: str | None) -> Sam
     return Sample(header, rows, dialect, n_rows_capped=len(data) == csv_dialect.SAMPLE_BYTES)
 
 
-def draft(sample: Sample) -> Draft:
+def draft(sample: Sample, taxonomy: tuple[str, ...] = ()) -> Draft:
     d = Draft(sample)
-    d.columns = guess_columns(sample.header)
+    d.columns = guess_columns(sample.header, sample, taxonomy)
     _guess_timestamps(d)
     return d
 
@@ -157,9 +149,11 @@ def _words(name: str) -> str:
     return " ".join(re.findall(r"[a-z0-9/?]+", name.lower().replace("_", " ")))
 
 
-def guess_columns(header: list[str]) -> dict[str, str]:
-    """field -> column: each column used at most once, the closest names first (an exact synonym
-    beats a synonym inside a longer name; earlier synonyms beat later ones)."""
+def guess_columns(header: list[str], sample: Sample | None = None, taxonomy: tuple[str, ...] = ()) -> dict[str, str]:
+    """field -> column: each column used at most once. With a sample, a column whose values cannot
+    be the field's is passed over, and one whose values are recognised as the field's comes first
+    (pipelines/column_fit.py); then the closest names (an exact synonym beats a synonym inside a
+    longer name; earlier synonyms beat later ones)."""
     candidates = []
     for name, synonyms in SYNONYMS.items():
         for rank, synonym in enumerate(synonyms):
@@ -171,10 +165,13 @@ def guess_columns(header: list[str]) -> dict[str, str]:
                     candidates.append((0, rank, name, column))
                 elif re.search(rf"\b{re.escape(_words(synonym))}\b", words) and len(synonym) > 3:
                     candidates.append((1, rank, name, column))
+    fits = {(name, column): fit(name, sample.values(column), taxonomy) if sample else 0
+            for _, _, name, column in candidates}
     chosen: dict[str, str] = {}
     used: set[str] = set()
-    for _, _, name, column in sorted(candidates, key=lambda c: (c[0], c[1], list(SYNONYMS).index(c[2]))):
-        if name not in chosen and column not in used:
+    for _, _, name, column in sorted(candidates, key=lambda c: (fits[c[2], c[3]], c[0], c[1],
+                                                                list(SYNONYMS).index(c[2]))):
+        if name not in chosen and column not in used and fits[name, column] != MISFITS:
             chosen[name] = column
             used.add(column)
     return {name: chosen[name] for name in SYNONYMS if name in chosen}
@@ -196,7 +193,7 @@ def _may_hold(name: str, column_words: str) -> bool:
 def _guess_timestamps(d: Draft) -> None:
     values = {name: d.sample.values(col)[:500] for name, col in d.columns.items() if name in TIMESTAMP_FIELDS}
     every = [v for vs in values.values() for v in vs]
-    if every and all(_OFFSET.search(v) and _iso(v) for v in every):
+    if every and all(is_offset_timestamp(v) for v in every):
         d.timestamps = "offset"
         return
     if every and all(is_unix_time(v) for v in every):
@@ -216,36 +213,11 @@ def _guess_timestamps(d: Draft) -> None:
     month_first = {"%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M %p"}
     if set(formats) & month_first:
         # every day sampled was <= 12: the day-first reading fits as well
-        d.ambiguous_day_month = all(_parses(v, f.replace("%m/%d", "%d/%m")) for vs in values.values() for v in vs
+        d.ambiguous_day_month = all(parses(v, f.replace("%m/%d", "%d/%m")) for vs in values.values() for v in vs
                                     for f in formats if f in month_first)
     elif set(formats) & day_first:
-        d.ambiguous_day_month = all(_parses(v, f.replace("%d/%m", "%m/%d")) for vs in values.values() for v in vs
+        d.ambiguous_day_month = all(parses(v, f.replace("%d/%m", "%m/%d")) for vs in values.values() for v in vs
                                     for f in formats if f in day_first)
-
-
-def is_unix_time(value: str) -> bool:
-    return bool(_UNIX_TIME.fullmatch(value.strip()))
-
-
-def timestamp_format_of(values: list[str]) -> str | None:
-    """The first of NAIVE_FORMATS that reads every value; None when none does (or no values)."""
-    return next((f for f, _ in NAIVE_FORMATS if values and all(_parses(v, f) for v in values)), None)
-
-
-def _iso(value: str) -> bool:
-    try:
-        datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-        return True
-    except ValueError:
-        return False
-
-
-def _parses(value: str, fmt: str) -> bool:
-    try:
-        datetime.strptime(value, fmt)
-        return True
-    except ValueError:
-        return False
 
 
 ALLOWED = {"status": STATUSES, "priority": PRIORITIES, "channel": CHANNELS, "csat": ("1", "2", "3", "4", "5", '""'),

@@ -1,7 +1,8 @@
 """What may identify a person in an export, and what happens to it outside the hashed columns.
 
 `treatment(column)` is the one rule: a column named like a requester, submitter, assignee,
-creator, owner, reporter, contact, e-mail, phone, external id, domain or organisation is hashed;
+creator, owner, reporter, contact, e-mail, phone, external id, domain, organisation, name, handle,
+account, address or URL is hashed;
 ticket text (subject, description, summary, comments) is dropped. A rejected row's raw record,
 a parse error, a log line and a `.error.txt` file all go through this module, so no such value
 leaves the load in clear. Hashes are HMAC-SHA256 with the warehouse's secret key: without the key
@@ -25,9 +26,13 @@ from pipelines.arrow_strings import fixed_width_array
 
 HASH, DROP = "hash", "drop"
 # matched against the column name in lower case with everything but letters and digits removed
+# A person's name or handle can sit under any "... name" / "... account" header (Freshdesk's "Full
+# name", a T&S form's "Reported account"); a few that do not ("Group name") are hashed too, which
+# costs only the readability of a rejected row's record.
 _PERSONAL = ("requester", "submitter", "assignee", "creator", "createdby", "lastmodifiedby", "owner",
              "reporter", "contact", "email", "mail", "phone", "externalid", "domain", "organization",
-             "organisation", "supplied", "agent", "watcher", "user")
+             "organisation", "supplied", "agent", "watcher", "user", "name", "handle", "account",
+             "address", "url")
 _TEXT = ("subject", "description", "summary", "comment", "body")
 _BLOCK = 64                     # SHA-256 block size, for HMAC's padded keys
 

@@ -129,3 +129,13 @@ def test_a_key_file_must_be_owner_only(tmp_path, env):
     con.close()
     requester_id = records[0][header.index("Requester id")]
     assert hashed == hmac_hex("k" * 40, requester_id.lower())          # HMAC under the file's key
+
+
+@pytest.mark.parametrize("column, rule", [
+    ("Full name", HASH), ("First Name", HASH), ("Contact Name", HASH), ("Reported account", HASH),
+    ("Twitter handle", HASH), ("IP address", HASH), ("Profile URL", HASH), ("Requester", HASH),
+    ("Subject", DROP), ("Status", None), ("Priority", None), ("Created time", None), ("Abuse Type", None),
+    ("Region [list]", None),
+])
+def test_columns_that_name_a_person_are_hashed_wherever_a_row_leaves_the_load(column, rule):
+    assert treatment(column) == rule

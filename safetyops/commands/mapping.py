@@ -31,7 +31,8 @@ def draft_command(app: AppContext, path: Path, source_name: str, encoding, delim
     """
     from pipelines.mapping_draft import draft, read_sample, to_toml
     sample = read_sample(path, encoding, delimiter)
-    click.echo(to_toml(draft(sample), source_name, app.config.taxonomy), nl=False)
+    taxonomy = app.config.taxonomy
+    click.echo(to_toml(draft(sample, taxonomy), source_name, taxonomy), nl=False)
 
 
 @command.command("check")

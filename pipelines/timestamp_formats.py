@@ -1,0 +1,52 @@
+"""Which timestamp format a column's values are written in, from the values alone: what `mapping
+draft` proposes, what its column guesses check a date column against, and what a load's hint for
+unparseable dates suggests (pipelines/load_hints.py)."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+# (format, has time of day): tried in order; the first that reads every sampled value wins.
+NAIVE_FORMATS = (
+    ("%Y-%m-%d %H:%M:%S", True), ("%Y-%m-%d %H:%M", True), ("%Y-%m-%dT%H:%M:%S", True), ("%Y-%m-%d", False),
+    ("%m/%d/%Y %I:%M %p", True), ("%m/%d/%Y %H:%M", True), ("%m/%d/%Y %H:%M:%S", True), ("%m/%d/%Y", False),
+    ("%d/%m/%Y %H:%M", True), ("%d/%m/%Y %H:%M:%S", True), ("%d/%m/%Y", False),
+    ("%d.%m.%Y %H:%M", True), ("%d.%m.%Y", False), ("%d/%b/%y %I:%M %p", True), ("%m/%d/%y", False),
+    ("%Y/%m/%d %H:%M:%S", True), ("%Y/%m/%d", False),
+)
+_OFFSET = re.compile(r"([zZ]|[+-]\d{2}:?\d{2})$")
+_UNIX_TIME = re.compile(r"\d{9,10}(\.\d+)?|\d{12,13}")   # seconds (2001..2286) or milliseconds since 1970
+
+
+def is_unix_time(value: str) -> bool:
+    return bool(_UNIX_TIME.fullmatch(value.strip()))
+
+
+def is_offset_timestamp(value: str) -> bool:
+    """ISO 8601 with its UTC offset (or Z)."""
+    if not _OFFSET.search(value):
+        return False
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+        return True
+    except ValueError:
+        return False
+
+
+def timestamp_format_of(values: list[str]) -> str | None:
+    """The first of NAIVE_FORMATS that reads every value; None when none does (or no values)."""
+    return next((f for f, _ in NAIVE_FORMATS if values and all(parses(v, f) for v in values)), None)
+
+
+def is_timestamp(value: str) -> bool:
+    """Written in some form a mapping can read: a known naive format, ISO with an offset, Unix time."""
+    return (is_offset_timestamp(value) or is_unix_time(value)
+            or any(parses(value, fmt) for fmt, _ in NAIVE_FORMATS))
+
+
+def parses(value: str, fmt: str) -> bool:
+    try:
+        datetime.strptime(value, fmt)
+        return True
+    except ValueError:
+        return False

@@ -1,0 +1,100 @@
+"""`mapping draft` reads a column's values as well as its header: a column whose values cannot be
+the field (a date field over "Within SLA") is passed over, and one whose values are the field's
+(statuses, channels, trust & safety categories) is proposed before one that only has the name. The
+export is shaped as Freshdesk documents its ticket export (Admin > Tickets > Export: "Created time",
+"Initial response time", "Last update time", "First response status", "Product", a custom "Abuse
+Type"); it loads through the draft with only its TODO lines edited."""
+from __future__ import annotations
+
+import csv
+
+import duckdb
+import pytest
+
+from pipelines.column_fit import FITS, MISFITS, UNSURE, fit
+from pipelines.mapping_draft import Sample, guess_columns
+from pipelines.csv_dialect import CsvDialect
+from safetyops.cli import main
+from tests.test_mapping_draft_reports import TAXONOMY
+
+FRESHDESK = ["Ticket ID", "Subject", "Status", "Priority", "Source", "Type", "Agent", "Group", "Created time",
+             "Resolved time", "Closed time", "Last update time", "Initial response time",
+             "First response time (in hrs)", "Resolution status", "First response status", "Tags", "Product",
+             "Full name", "Email", "Abuse Type", "Country"]
+ROWS = [
+    ["1001", "help", "Resolved", "High", "Email", "Question", "Ana", "T&S Tier 1", "2026-11-02 09:15:00",
+     "2026-11-02 17:00:00", "", "2026-11-02 17:00:00", "2026-11-02 09:45:00", "0.5", "Within SLA", "Within SLA",
+     "", "App", "Jane Doe", "jane@example.com", "Doxxing", "BR"],
+    ["1002", "help", "Open", "Urgent", "Feedback Widget", "Incident", "Rui", "T&S Tier 1", "2026-11-02 10:00:00",
+     "", "", "2026-11-02 11:30:00", "2026-11-02 11:30:00", "1.5", "", "SLA Violated", "vip", "App",
+     "John Roe", "john@example.com", "Hate speech", "IN"],
+    ["1003", "help", "Closed", "Low", "Portal", "Question", "Ana", "T&S Tier 2", "2026-11-03 11:30:00",
+     "2026-11-04 08:00:00", "2026-11-05 08:00:00", "2026-11-05 08:00:00", "2026-11-03 12:00:00", "0.5",
+     "SLA Violated", "Within SLA", "", "App", "Mary Poe", "mary@example.com", "Spam", "US"],
+]
+
+
+def sample_of(header: list[str], rows: list[list[str]]) -> Sample:
+    return Sample(header, rows, CsvDialect("utf-8", ","))
+
+
+@pytest.mark.parametrize("name, values, expected", [
+    ("first_response_at", ["Within SLA", "SLA Violated"], MISFITS),
+    ("first_response_at", ["2026-11-02 09:45:00", "2026-11-02T10:00:00Z", "1764669600"], FITS),
+    ("created_at", ["2026-11-02 09:15:00"] * 9 + ["soon"], FITS),          # 90% read: a bad cell is a reject
+    ("created_at", ["2026-11-02 09:15:00"] * 7 + ["soon"] * 3, MISFITS),
+    ("created_at", ["-", "N/A"], UNSURE),                                  # only "no value" markers
+    ("created_at", [], UNSURE),
+    ("resolution_minutes", ["12", "7.5", "1,5", "-"], FITS),
+    ("resolution_minutes", ["00:10", "01:20"], MISFITS),                   # a clock time is not minutes
+    ("reopen_count", ["none yet", "2"], MISFITS),
+    ("abuse_category", ["Doxxing", "Spam", "Hate speech"], FITS),
+    ("abuse_category", ["App", "App"], UNSURE),                            # a custom taxonomy may say anything
+    ("status", ["Within SLA", "SLA Violated"], UNSURE),
+    ("channel", ["Email", "Portal", "Feedback Widget"], FITS),
+    ("region", ["BR"], UNSURE),
+])
+def test_a_columns_values_say_whether_it_can_hold_the_field(name, values, expected):
+    assert fit(name, values, TAXONOMY) == expected
+
+
+def test_columns_are_chosen_by_their_values_not_only_their_names():
+    guessed = guess_columns(FRESHDESK, sample_of(FRESHDESK, ROWS), TAXONOMY)
+    assert {k: guessed.get(k) for k in ("created_at", "updated_at", "first_response_at", "resolved_at",
+                                         "abuse_category", "channel", "status", "region")} == {
+        "created_at": "Created time", "updated_at": "Last update time", "first_response_at": "Initial response time",
+        "resolved_at": "Resolved time", "abuse_category": "Abuse Type", "channel": "Source", "status": "Status",
+        "region": "Country"}
+    # hours are never minutes, and nothing else is left for a first-response field
+    assert "first_response_minutes" not in guessed
+
+
+def test_a_date_field_is_left_out_rather_than_put_on_a_column_that_holds_no_dates():
+    header = ["Ticket ID", "Created time", "Status", "First response status"]
+    rows = [["1", "2026-11-02 09:15:00", "Open", "Within SLA"], ["2", "2026-11-02 10:15:00", "Open", "SLA Violated"]]
+    assert "first_response_at" in guess_columns(header)                     # by its name alone
+    assert "first_response_at" not in guess_columns(header, sample_of(header, rows), TAXONOMY)
+
+
+def test_a_freshdesk_export_loads_through_its_draft_with_only_the_todo_lines_edited(tmp_path, config_file, capsys):
+    export = tmp_path / "freshdesk.csv"
+    with export.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([FRESHDESK] + ROWS)
+    assert main(["--config", str(config_file), "mapping", "draft", str(export), "--name", "freshdesk"]) == 0
+    draft = capsys.readouterr().out
+    assert 'first_response_at = "Initial response time"' in draft and 'abuse_category = "Abuse Type"' in draft
+    todo = '# "Feedback Widget" = ""   # TODO 1 rows: choose one of the allowed values'
+    assert todo in draft
+    (tmp_path / "freshdesk.toml").write_text(draft.replace(todo, '"Feedback Widget" = "web"'), encoding="utf-8")
+    assert main(["--config", str(config_file), "ingest", str(export), "--mapping", str(tmp_path / "freshdesk.toml"),
+                 "--timezone", "UTC"]) == 0
+    capsys.readouterr()
+    with duckdb.connect(str(tmp_path / "data" / "warehouse.duckdb"), read_only=True) as con:
+        stored = con.sql("SELECT ticket_id, status, channel, abuse_category, region, "
+                         "datediff('minute', created_at, first_response_at), strftime(updated_at, '%d %H:%M'), "
+                         "strftime(resolved_at, '%d %H:%M') FROM tickets ORDER BY ticket_id").fetchall()
+        rejected = con.sql("SELECT count(*) FROM rejected_rows").fetchall()[0][0]
+    assert rejected == 0
+    assert stored == [("1001", "solved", "email", "private_information", "BR", 30, "02 17:00", "02 17:00"),
+                      ("1002", "open", "web", "hateful_conduct", "IN", 90, "02 11:30", None),
+                      ("1003", "closed", "web", "spam", "US", 30, "05 08:00", "04 08:00")]
