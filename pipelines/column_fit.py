@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from core.number_formats import is_missing_value
-from pipelines.timestamp_formats import is_timestamp
+from pipelines.timestamp_formats import is_timestamp, looks_like_a_date
 from pipelines.value_guesses import guess_value
 
 FITS, UNSURE, MISFITS = 0, 1, 2          # sort order: best first
@@ -29,7 +29,10 @@ def fit(name: str, values: list[str], taxonomy: tuple[str, ...]) -> int:
     if not values:
         return UNSURE
     if name in TIMESTAMP_FIELDS:
-        return _by_share(values, is_timestamp)
+        if _by_share(values, is_timestamp) == FITS:
+            return FITS
+        # Dates in a format none is known for are still the field's: the draft warns and asks for it.
+        return UNSURE if _by_share(values, looks_like_a_date) == FITS else MISFITS
     if name in _NUMBER_FIELDS or name.endswith(("_minutes", "_hours")):
         return _by_share(values, lambda v: bool(_NUMBER.fullmatch(v)))
     if name in _RECOGNISED:

@@ -127,9 +127,10 @@ class TimestampParser:
     def parse(self, column: str) -> str:
         kind = self.mapping.timestamps
         if kind == "offset":
-            # An offset or Z is part of the canonical contract; a bare local time would be a guess.
+            # An offset or Z is part of the canonical contract (" UTC" / " GMT" say the same); a bare
+            # local time would be a guess.
             # (The suffix test first: it spares most values the regular expression.)
-            return (f"CASE WHEN suffix({column}, 'Z') OR regexp_matches({column}, '([zZ]|[+-][0-9]{{2}}(:?[0-9]{{2}})?)\\s*$') "
+            return (f"CASE WHEN suffix({column}, 'Z') OR regexp_matches({column}, '([zZ]|[+-][0-9]{{2}}(:?[0-9]{{2}})?| (UTC|GMT))\\s*$') "
                     f"THEN TRY_CAST({column} AS TIMESTAMPTZ) END")
         if kind == "unix":
             return unix_time(column)

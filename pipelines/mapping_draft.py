@@ -27,8 +27,9 @@ MAX_VALUES = 60          # distinct values listed per value map (the rest are co
 
 # Header words that name each field, best first. Matched on lower-cased words.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "ticket_id": ("ticket id", "ticket_id", "id", "case number", "complaint id", "issue key", "case id", "number",
-                  "key", "reference"),
+    "ticket_id": ("ticket id", "ticket_id", "id", "case number", "complaint id", "issue key", "case id",
+                  "conversation id", "ticket number", "request id", "report id", "incident id", "number", "key",
+                  "reference"),
     "created_at": ("created at", "created_at", "created", "date received", "date/time opened", "opened", "createddate",
                    "submitted at", "date submitted", "received", "creation date", "created time", "created date",
                    "date created", "date"),
@@ -47,7 +48,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                            "resolution minutes", "full resolution time", "resolution time"),
     "resolution_hours": ("resolution time in hours", "resolution_hours", "resolution hours", "full resolution time",
                          "resolution time"),
-    "status": ("status", "ticket status", "company response to consumer", "company response", "resolution"),
+    "status": ("status", "ticket status", "company response to consumer", "company response", "resolution",
+               "state", "conversation state", "ticket state"),
     "priority": ("priority", "severity", "urgency"),
     "channel": ("channel", "via", "origin", "case origin", "submitted via", "source", "medium"),
     "abuse_category": ("abuse category", "abuse_category", "abuse type", "abuse reason", "report reason",
@@ -62,7 +64,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "reopen_count": ("reopens", "reopen count", "reopened"),
     "high_profile": ("high profile", "high_profile", "vip"),
     "qa_score": ("qa score", "qa_score", "quality score"),
-    "csat": ("satisfaction score", "csat", "satisfaction"),
+    "csat": ("satisfaction score", "csat", "satisfaction", "satisfaction rating", "conversation rating", "rating"),
     "reporter": ("requester email", "requester id", "requester", "reporter", "email", "customer", "contact email"),
     "subject": ("subject", "summary", "title"),
     "description": ("description", "narrative", "consumer complaint narrative", "body"),

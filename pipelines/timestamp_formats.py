@@ -14,7 +14,10 @@ NAIVE_FORMATS = (
     ("%d.%m.%Y %H:%M", True), ("%d.%m.%Y", False), ("%d/%b/%y %I:%M %p", True), ("%m/%d/%y", False),
     ("%Y/%m/%d %H:%M:%S", True), ("%Y/%m/%d", False),
 )
-_OFFSET = re.compile(r"([zZ]|[+-]\d{2}:?\d{2})$")
+_OFFSET = re.compile(r"([zZ]|[+-]\d{2}:?\d{2}| (UTC|GMT))$")
+_ZONE_NAME = re.compile(r" (UTC|GMT)$")
+# Something written as a date: digits split by - / . (2026-11-02, 02/11/2026, 02.11.26) or a month name.
+_DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}[ /-][A-Za-z]{3,}[ /-]\d{2,4}|[A-Za-z]{3,} \d{1,2},? \d{4}")
 _UNIX_TIME = re.compile(r"\d{9,10}(\.\d+)?|\d{12,13}")   # seconds (2001..2286) or milliseconds since 1970
 
 
@@ -23,11 +26,11 @@ def is_unix_time(value: str) -> bool:
 
 
 def is_offset_timestamp(value: str) -> bool:
-    """ISO 8601 with its UTC offset (or Z)."""
+    """ISO 8601 with its UTC offset (or Z, or " UTC" / " GMT" as Intercom and many exports write it)."""
     if not _OFFSET.search(value):
         return False
     try:
-        datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+        datetime.fromisoformat(_ZONE_NAME.sub("+00:00", value).replace("Z", "+00:00").replace("z", "+00:00"))
         return True
     except ValueError:
         return False
@@ -42,6 +45,11 @@ def is_timestamp(value: str) -> bool:
     """Written in some form a mapping can read: a known naive format, ISO with an offset, Unix time."""
     return (is_offset_timestamp(value) or is_unix_time(value)
             or any(parses(value, fmt) for fmt, _ in NAIVE_FORMATS))
+
+
+def looks_like_a_date(value: str) -> bool:
+    """Written as a date, whether or not a known format reads it (a format can be added)."""
+    return is_timestamp(value) or bool(_DATE_LIKE.search(value))
 
 
 def parses(value: str, fmt: str) -> bool:

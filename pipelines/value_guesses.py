@@ -19,7 +19,7 @@ def guess_value(name: str, raw: str, taxonomy: tuple[str, ...]) -> str | None:
         return _MISSING_MEANS[name] if name != "abuse_category" or "other" in taxonomy else None
     if name == "status":
         return _first_match(v, (("closed", "closed"), ("close", "closed"), ("resolved", "solved"), ("solved", "solved"),
-                                ("done", "solved"), ("complete", "solved"), ("cancel", "closed"), ("hold", "on_hold"),
+                                ("done", "solved"), ("complete", "solved"), ("cancel", "closed"), ("hold", "on_hold"), ("snooze", "on_hold"),
                                 ("pending", "pending"), ("waiting", "pending"), ("new", "new"), ("progress", "open"),
                                 ("open", "open"), ("working", "open"), ("escalat", "open"), ("assigned", "open")))
     if name == "priority":
@@ -62,7 +62,7 @@ ABUSE_WORDS = (
     ("suicid", "self_harm"), ("self harm", "self_harm"), ("self-harm", "self_harm"), ("eating disorder", "self_harm"),
     ("imperson", "impersonation"), ("fake account", "impersonation"), ("catfish", "impersonation"),
     ("nudity", "sensitive_media"), ("sexual", "sensitive_media"), ("porn", "sensitive_media"), ("gore", "sensitive_media"),
-    ("graphic", "sensitive_media"), ("spam", "spam"), ("phish", "spam"),
+    ("graphic", "sensitive_media"), ("spam", "spam"), ("phish", "spam"), ("scam", "spam"),
 )
 
 

@@ -64,7 +64,7 @@ def test_check_is_a_dry_run_that_writes_nothing(tmp_path, config_file, capsys):
     assert code == 0
     assert "would load 12 of 12 rows, reject 0" in out
     assert "first response: not in this export, FRT metrics will be empty for these tickets" in out
-    assert "'Fraud or scam'" in out                       # an unmapped category value, listed
+    assert "'Fees or interest'" in out                    # an unmapped category value, listed
     assert not load_config(config_file).db_path.exists()
 
 

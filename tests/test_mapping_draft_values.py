@@ -43,6 +43,8 @@ def sample_of(header: list[str], rows: list[list[str]]) -> Sample:
     ("first_response_at", ["2026-11-02 09:45:00", "2026-11-02T10:00:00Z", "1764669600"], FITS),
     ("created_at", ["2026-11-02 09:15:00"] * 9 + ["soon"], FITS),          # 90% read: a bad cell is a reject
     ("created_at", ["2026-11-02 09:15:00"] * 7 + ["soon"] * 3, MISFITS),
+    ("created_at", ["2026-11-02 09:05:00 UTC", "2026-11-02 09:05:00 GMT"], FITS),
+    ("created_at", ["02-Nov-2026 9h05", "03-Nov-2026 10h00"], UNSURE),     # a date no known format reads
     ("created_at", ["-", "N/A"], UNSURE),                                  # only "no value" markers
     ("created_at", [], UNSURE),
     ("resolution_minutes", ["12", "7.5", "1,5", "-"], FITS),
@@ -51,6 +53,7 @@ def sample_of(header: list[str], rows: list[list[str]]) -> Sample:
     ("abuse_category", ["Doxxing", "Spam", "Hate speech"], FITS),
     ("abuse_category", ["App", "App"], UNSURE),                            # a custom taxonomy may say anything
     ("status", ["Within SLA", "SLA Violated"], UNSURE),
+    ("status", ["open", "closed", "snoozed"], FITS),
     ("channel", ["Email", "Portal", "Feedback Widget"], FITS),
     ("region", ["BR"], UNSURE),
 ])
@@ -67,6 +70,48 @@ def test_columns_are_chosen_by_their_values_not_only_their_names():
         "region": "Country"}
     # hours are never minutes, and nothing else is left for a first-response field
     assert "first_response_minutes" not in guessed
+
+
+INTERCOM = ["Conversation ID", "Created at", "Updated at", "First response at", "Closed at", "State",
+            "Source type", "Team assigned", "User email", "User name", "Conversation rating", "Abuse reason",
+            "User location country"]
+INTERCOM_ROWS = [
+    ["215", "2026-11-02 09:05:00 UTC", "2026-11-02 12:05:00 UTC", "2026-11-02 09:35:00 UTC",
+     "2026-11-02 12:05:00 UTC", "closed", "email", "Safety EN", "a@example.com", "A", "5", "Scam", "Brazil"],
+    ["216", "2026-11-02 10:00:00 UTC", "2026-11-02 10:20:00 UTC", "2026-11-02 10:20:00 UTC", "", "snoozed",
+     "conversation", "Safety ES", "b@example.com", "B", "", "Harassment", "India"],
+]
+
+
+def test_a_state_column_of_statuses_is_the_status_and_the_country_the_region():
+    # "State" names a region in a US complaints file; here its values are statuses
+    guessed = guess_columns(INTERCOM, sample_of(INTERCOM, INTERCOM_ROWS), TAXONOMY)
+    assert {k: guessed.get(k) for k in ("ticket_id", "created_at", "resolved_at", "status", "region", "csat")} == {
+        "ticket_id": "Conversation ID", "created_at": "Created at", "resolved_at": "Closed at", "status": "State",
+        "region": "User location country", "csat": "Conversation rating"}
+    complaints = ["Complaint ID", "Date received", "State", "Company response to consumer"]
+    rows = [["1", "2026-11-02", "CA", "Closed with explanation"], ["2", "2026-11-03", "TX", "In progress"]]
+    guessed = guess_columns(complaints, sample_of(complaints, rows), TAXONOMY)
+    assert (guessed["status"], guessed["region"]) == ("Company response to consumer", "State")
+
+
+def test_an_intercom_export_with_utc_suffixed_dates_loads_through_its_draft(tmp_path, config_file, capsys):
+    export = tmp_path / "intercom.csv"
+    with export.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([INTERCOM] + INTERCOM_ROWS)
+    assert main(["--config", str(config_file), "mapping", "draft", str(export), "--name", "intercom"]) == 0
+    draft = capsys.readouterr().out
+    assert 'timestamps = "offset"' in draft and '"snoozed" = "on_hold"' in draft and '"Scam" = "spam"' in draft
+    todo = '# "conversation" = ""   # TODO 1 rows: choose one of the allowed values'
+    (tmp_path / "intercom.toml").write_text(draft.replace(todo, '"conversation" = "chat"'), encoding="utf-8")
+    assert main(["--config", str(config_file), "ingest", str(export), "--mapping", str(tmp_path / "intercom.toml")]) == 0
+    capsys.readouterr()
+    with duckdb.connect(str(tmp_path / "data" / "warehouse.duckdb"), read_only=True) as con:
+        stored = con.sql("SELECT ticket_id, status, channel, abuse_category, csat, "
+                         "datediff('minute', created_at, first_response_at), strftime(resolved_at, '%H:%M') "
+                         "FROM tickets ORDER BY ticket_id").fetchall()
+    assert stored == [("215", "closed", "email", "spam", 5, 30, "12:05"),
+                      ("216", "on_hold", "chat", "harassment", None, 20, None)]
 
 
 def test_a_date_field_is_left_out_rather_than_put_on_a_column_that_holds_no_dates():

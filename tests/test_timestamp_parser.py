@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import duckdb
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -52,3 +53,16 @@ def test_other_zones_still_convert_with_daylight_saving():
     assert "make_timestamptz" not in expr
     assert _evaluate(expr, params, "2026-07-01 12:00:00") == datetime(2026, 7, 1, 10, tzinfo=timezone.utc)
     assert _evaluate(expr, params, "2026-01-15 12:00:00") == datetime(2026, 1, 15, 11, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("value, instant", [
+    ("2026-11-02T09:05:00Z", datetime(2026, 11, 2, 9, 5, tzinfo=timezone.utc)),
+    ("2026-11-02 09:05:00+02:00", datetime(2026, 11, 2, 7, 5, tzinfo=timezone.utc)),
+    ("2026-11-02 09:05:00 UTC", datetime(2026, 11, 2, 9, 5, tzinfo=timezone.utc)),     # as Intercom writes it
+    ("2026-11-02 09:05:00 GMT", datetime(2026, 11, 2, 9, 5, tzinfo=timezone.utc)),
+    ("2026-11-02 09:05:00", None),                 # a bare local time is no instant in "offset" mode
+    ("2026-11-02 09:05:00 CET", None),             # a zone abbreviation names no single offset
+])
+def test_offset_timestamps_read_an_explicit_offset_or_utc_and_nothing_else(value, instant):
+    expr, params = _parser("offset", None)
+    assert _evaluate(expr, params, value) == instant
