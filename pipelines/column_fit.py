@@ -16,6 +16,10 @@ FITS, UNSURE, MISFITS = 0, 1, 2          # sort order: best first
 TIMESTAMP_FIELDS = ("created_at", "updated_at", "first_response_at", "resolved_at")
 _NUMBER_FIELDS = ("reopen_count", "qa_score")
 _RECOGNISED = ("status", "priority", "channel", "abuse_category")
+# Fields that hold a label or a name: never a column of dates or clock durations (HubSpot's "Time to
+# first agent reply (HH:mm:ss)" is no agent). Numbers can be labels: agent ids, market codes.
+_LABEL_FIELDS = _RECOGNISED + ("region", "language", "vendor", "queue", "agent")
+_CLOCK = re.compile(r"\d+:\d{2}(:\d{2}(\.\d+)?)?")
 _MIN_SHARE = 0.8          # of a column's sampled values that must read as a date (or a number)
 _RECOGNISED_SHARE = 0.5   # of its distinct values that must be recognised for "fits"
 _CHECKED_VALUES = 200     # each column's values checked, at most
@@ -35,11 +39,17 @@ def fit(name: str, values: list[str], taxonomy: tuple[str, ...]) -> int:
         return UNSURE if _by_share(values, looks_like_a_date) == FITS else MISFITS
     if name in _NUMBER_FIELDS or name.endswith(("_minutes", "_hours")):
         return _by_share(values, lambda v: bool(_NUMBER.fullmatch(v)))
+    if name in _LABEL_FIELDS and _by_share(values, _is_time) == FITS:
+        return MISFITS
     if name in _RECOGNISED:
         distinct = set(values)
         known = sum(guess_value(name, v, taxonomy) is not None for v in distinct)
         return FITS if known >= _RECOGNISED_SHARE * len(distinct) else UNSURE
     return UNSURE
+
+
+def _is_time(value: str) -> bool:
+    return bool(_CLOCK.fullmatch(value)) or is_timestamp(value)
 
 
 def _by_share(values: list[str], reads) -> int:

@@ -56,6 +56,9 @@ def sample_of(header: list[str], rows: list[list[str]]) -> Sample:
     ("status", ["open", "closed", "snoozed"], FITS),
     ("channel", ["Email", "Portal", "Feedback Widget"], FITS),
     ("region", ["BR"], UNSURE),
+    ("agent", ["00:12:31", "01:02:00"], MISFITS),                          # HubSpot's "Time to first agent reply"
+    ("agent", ["2026-11-02 09:15", "2026-11-03 10:00"], MISFITS),
+    ("agent", ["1502", "1733"], UNSURE),                                   # agent ids are numbers
 ])
 def test_a_columns_values_say_whether_it_can_hold_the_field(name, values, expected):
     assert fit(name, values, TAXONOMY) == expected
@@ -112,6 +115,14 @@ def test_an_intercom_export_with_utc_suffixed_dates_loads_through_its_draft(tmp_
                          "FROM tickets ORDER BY ticket_id").fetchall()
     assert stored == [("215", "closed", "email", "spam", 5, 30, "12:05"),
                       ("216", "on_hold", "chat", "harassment", None, 20, None)]
+
+
+def test_a_name_field_is_never_put_on_a_column_of_durations():
+    header = ["Ticket ID", "Create date", "Ticket status", "Time to first agent reply (HH:mm:ss)", "Ticket owner",
+              "Close date"]
+    rows = [["1", "2026-11-02 09:15", "Closed", "00:12:31", "Ana", "2026-11-02 12:15"]]
+    guessed = guess_columns(header, sample_of(header, rows), TAXONOMY)
+    assert (guessed["agent"], guessed["resolved_at"]) == ("Ticket owner", "Close date")
 
 
 def test_a_date_field_is_left_out_rather_than_put_on_a_column_that_holds_no_dates():
