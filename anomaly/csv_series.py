@@ -59,18 +59,35 @@ def read_series_csv(path: Path, time_col: str | None = None, value_col: str | No
     if not table.rows:
         raise SeriesFileError(f"{path}: no data rows")
     at_times, at_value = [table.columns.index(c) for c in time_cols], table.columns.index(value_col)
-    raw_times = [" ".join(row[i].strip() for i in at_times) for row in table.rows]
     time_col = " ".join(time_cols)
-    index = _parse_times(path, time_col, raw_times, dayfirst, notes, table.lines)
-    raw_values, unit = strip_unit(path, value_col, [row[at_value].strip() for row in table.rows], table.lines)
+    rows, lines = _rows_with_a_time(path, table.rows, table.lines, at_times, time_col, notes)
+    raw_times = [" ".join(row[i].strip() for i in at_times) for row in rows]
+    index = _parse_times(path, time_col, raw_times, dayfirst, notes, lines)
+    raw_values, unit = strip_unit(path, value_col, [row[at_value].strip() for row in rows], lines)
     if unit:
         notes.append(f"every {value_col} carries the unit {unit!r}: read without it")
     decimal_mark, grouped = number_format_of(raw_values, table.delimiter)
     if decimal_mark == "," or grouped:
         notes.append(f"{value_col} read with " + ("the decimal comma (12,5)" if decimal_mark == ","
                                                           else "thousands separators (1,234.5)"))
-    values = _parse_values(path, value_col, raw_values, table.lines, decimal_mark)
+    values = _parse_values(path, value_col, raw_values, lines, decimal_mark)
     return pd.Series(values, index=index, name=value_col), raw_times, notes
+
+
+def _rows_with_a_time(path: Path, rows: list[list[str]], lines: list[int], at_times: list[int], time_col: str,
+                      notes: list[str]) -> tuple[list[list[str]], list[int]]:
+    """The rows whose time cell is not blank. A report export ends with a total row that has no
+    time (Google Analytics: `,"440,000"`); such rows cannot be placed in the series, so they are
+    left out and named in a note rather than refusing the file."""
+    kept = [i for i, row in enumerate(rows) if any(row[j].strip() for j in at_times)]
+    if len(kept) == len(rows):
+        return rows, lines
+    if not kept:
+        raise SeriesFileError(f"{path}: every {time_col} cell is blank")
+    left_out = [lines[i] for i in range(len(rows)) if i not in set(kept)]
+    shown = ", ".join(map(str, left_out[:5])) + (", ..." if len(left_out) > 5 else "")
+    notes.append(f"{len(left_out)} row(s) with a blank {time_col} left out (line {shown}: a total or footer row?)")
+    return [rows[i] for i in kept], [lines[i] for i in kept]
 
 
 def _parse_times(path: Path, col: str, raw: list[str], dayfirst: bool, notes: list[str],
