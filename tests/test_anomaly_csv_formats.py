@@ -211,3 +211,20 @@ def test_separate_date_and_time_columns_are_read_together_as_the_timestamp(tmp_p
                for n in result.notes)
     onset = result.frame.loc[result.frame["alert_id"] != "", "alert_id"].iloc[0]
     assert onset == "30/03/2026 21:00"
+
+
+def test_a_report_exports_total_row_with_no_day_is_left_out_and_named(tmp_path):
+    # Google Analytics: comment lines, M/D/YY days, thousands separators, and a last row of totals
+    lines = ["# All Web Site Data", "", "Day Index,Sessions"]
+    lines += [f'{d.month}/{d.day}/{d.year % 100},"{1000 + i:,}"' for i, d in enumerate(DAYS)]
+    path = tmp_path / "ga.csv"
+    path.write_text("\n".join(lines + [',"41,000"', ""]))
+    series, _, notes = read_series_csv(path)
+    assert list(series.index) == list(DAYS) and series.iloc[-1] == 1039.0
+    assert any("1 row(s) with a blank Day Index left out (line 44" in n for n in notes), notes
+
+
+def test_a_file_whose_every_time_is_blank_is_still_an_error(tmp_path):
+    path = write(tmp_path / "s.csv", [""] * 3, [1, 2, 3])
+    with pytest.raises(SeriesFileError, match="every timestamp cell is blank"):
+        read_series_csv(path)
