@@ -221,7 +221,9 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
     sums = None
     sub_widths = subdaily_widths(step_seconds, s) if is_counts else ()
     if use_windows:
-        p_up = np.minimum(p_up, window_p_up(values, bd, s, is_counts, base))
+        # (A day's own z says whether it rose; a 5-minute point's, in an hour's sum, does not: the
+        # sub-daily sums below keep every point above expected.)
+        p_up = np.minimum(p_up, window_p_up(values, bd, s, is_counts, base, point_min_z=s.window_point_min_z))
     elif sub_widths:
         # Sub-daily counts: sums of hours against the bulk scale (a blip is diluted in a sum).
         p_sums = window_p_up(values, _bulk_band(bd, base), s, is_counts, None, sub_widths)

@@ -52,10 +52,12 @@ def _variance_parts(b: Band, base: Baseline | None) -> tuple[np.ndarray, np.ndar
 
 
 def window_p_up(values: np.ndarray, b: Band, s: DetectorSettings, is_counts: bool,
-                base: Baseline | None = None, widths: tuple[int, ...] | None = None) -> np.ndarray:
+                base: Baseline | None = None, widths: tuple[int, ...] | None = None,
+                point_min_z: float = 0.0) -> np.ndarray:
     """Per point: the smallest upper tail of the windows of 2..N points (or of `widths` points)
     ending there that pass the minimum size (1 where none does, or where the point itself is not
-    above expected)."""
+    `point_min_z` predictive sds above expected: a day at its expectation after a spike is not
+    flagged on the sums that hold the spike)."""
     x = np.where(b.defined, np.nan_to_num(values), np.nan)
     mu = np.where(b.defined, b.mu, np.nan)
     own_var, shared_sd = _variance_parts(b, base)
@@ -76,7 +78,8 @@ def window_p_up(values: np.ndarray, b: Band, s: DetectorSettings, is_counts: boo
         p = np.ones(values.shape)
         p[ok] = _sum_tail_up(xs[ok], ms[ok], vs[ok], is_counts)
         best = np.minimum(best, p)
-    return np.where(b.defined & (np.nan_to_num(values) > b.mu), best, 1.0)
+    above = np.nan_to_num(values) - b.mu > point_min_z * np.where(b.defined, b.sd, 0.0)
+    return np.where(b.defined & above, best, 1.0)
 
 
 def window_rise(values: np.ndarray, b: Band, width: int) -> np.ndarray:
