@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pipelines import csv_dialect
+from pipelines import csv_dialect, local_words
 from pipelines.archives import unpacked
 from pipelines.canonical_fields import BY_NAME, CHANNELS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS
 from pipelines.column_fit import MISFITS, TIMESTAMP_FIELDS, fit
@@ -148,7 +148,12 @@ def draft(sample: Sample, taxonomy: tuple[str, ...] = ()) -> Draft:
 
 
 def _words(name: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9/?]+", name.lower().replace("_", " ")))
+    return " ".join(re.findall(r"[a-z0-9/?]+", local_words.fold(name).replace("_", " ")))
+
+
+def _synonyms(name: str) -> tuple[str, ...]:
+    """English header words first, then those of exports in other languages (pipelines/local_words.py)."""
+    return SYNONYMS[name] + local_words.HEADERS.get(name, ())
 
 
 def guess_columns(header: list[str], sample: Sample | None = None, taxonomy: tuple[str, ...] = ()) -> dict[str, str]:
@@ -157,8 +162,8 @@ def guess_columns(header: list[str], sample: Sample | None = None, taxonomy: tup
     (pipelines/column_fit.py); then the closest names (an exact synonym beats a synonym inside a
     longer name; earlier synonyms beat later ones)."""
     candidates = []
-    for name, synonyms in SYNONYMS.items():
-        for rank, synonym in enumerate(synonyms):
+    for name in SYNONYMS:
+        for rank, synonym in enumerate(_synonyms(name)):
             for column in header:
                 words = _words(column)
                 if not _may_hold(name, words):
@@ -202,14 +207,10 @@ def _guess_timestamps(d: Draft) -> None:
         d.timestamps = "unix"
         return
     d.timestamps = "naive"
-    formats = []
-    for name, vs in values.items():
-        fmt = timestamp_format_of(vs)
-        if fmt is None and vs:
-            d.unparsed[name] = vs[:3]
-        elif fmt and fmt not in formats:
-            formats.append(fmt)
-    d.formats = formats
+    # One format for the whole file where one reads every value: a column whose sampled days are all
+    # <= 12 then follows the columns that show the day order (13/11/2026 is day-first).
+    whole_file = timestamp_format_of(every)
+    d.formats = formats = [whole_file] if whole_file else _formats_by_column(d, values)
     d.date_only = bool(formats) and not any(has_time for f, has_time in NAIVE_FORMATS if f in formats)
     day_first = {"%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"}
     month_first = {"%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M %p"}
@@ -220,6 +221,18 @@ def _guess_timestamps(d: Draft) -> None:
     elif set(formats) & day_first:
         d.ambiguous_day_month = all(parses(v, f.replace("%d/%m", "%m/%d")) for vs in values.values() for v in vs
                                     for f in formats if f in day_first)
+
+
+def _formats_by_column(d: Draft, values: dict[str, list[str]]) -> list[str]:
+    """Each date column's own format (a file that writes two), and the columns no format reads."""
+    formats = []
+    for name, vs in values.items():
+        fmt = timestamp_format_of(vs)
+        if fmt is None and vs:
+            d.unparsed[name] = vs[:3]
+        elif fmt and fmt not in formats:
+            formats.append(fmt)
+    return formats
 
 
 ALLOWED = {"status": STATUSES, "priority": PRIORITIES, "channel": CHANNELS, "csat": ("1", "2", "3", "4", "5", '""'),

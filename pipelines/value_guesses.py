@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from core.number_formats import is_missing_value
+from pipelines import local_words
 from pipelines.canonical_fields import FALSE_WORDS, TRUE_WORDS
 
 # A cell that says "no value" ("-", "N/A", "None"): the value a blank cell gets, where there is one
@@ -14,11 +15,19 @@ _MISSING_MEANS = {"priority": "normal", "channel": "other", "abuse_category": "o
 
 
 def guess_value(name: str, raw: str, taxonomy: tuple[str, ...]) -> str | None:
+    guess = _english_guess(name, raw, taxonomy)
+    if guess is None and name in local_words.VALUES:
+        guess = _first_match(local_words.fold(raw.strip()), local_words.VALUES[name])
+    return guess
+
+
+def _english_guess(name: str, raw: str, taxonomy: tuple[str, ...]) -> str | None:
     v = raw.strip().lower()
     if is_missing_value(v) and name in _MISSING_MEANS:
         return _MISSING_MEANS[name] if name != "abuse_category" or "other" in taxonomy else None
     if name == "status":
-        return _first_match(v, (("closed", "closed"), ("close", "closed"), ("resolved", "solved"), ("solved", "solved"),
+        return _first_match(v, (("unresolved", "open"), ("unsolved", "open"), ("not resolved", "open"),
+                                ("closed", "closed"), ("close", "closed"), ("resolved", "solved"), ("solved", "solved"),
                                 ("done", "solved"), ("complete", "solved"), ("cancel", "closed"), ("hold", "on_hold"), ("snooze", "on_hold"),
                                 ("pending", "pending"), ("waiting", "pending"), ("new", "new"), ("progress", "open"),
                                 ("open", "open"), ("working", "open"), ("escalat", "open"), ("assigned", "open")))
@@ -46,7 +55,9 @@ def guess_value(name: str, raw: str, taxonomy: tuple[str, ...]) -> str | None:
         key = _taxonomy_key(v)
         if key in taxonomy:
             return key
-        guess = next((canonical for stem, canonical in ABUSE_WORDS if re.search(rf"\b{re.escape(stem)}", v)), None)
+        folded = local_words.fold(v)
+        guess = next((canonical for stem, canonical in ABUSE_WORDS + local_words.ABUSE_WORDS
+                      if re.search(rf"\b{re.escape(stem)}", folded)), None)
         return guess if guess in taxonomy else None
     return None
 
