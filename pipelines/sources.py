@@ -99,7 +99,8 @@ def _unknown_header_message(path: Path, header: list[str], candidates: list[Mapp
     for mapping in candidates:
         missing = mapping.missing_columns(header)
         lines.append(f"  {mapping.name}: missing {', '.join(repr(c) for c in missing)}")
-    lines.append("Pass --source NAME, or describe the columns with --mapping FILE.toml.")
+    lines.append("Pass --source NAME, or describe the columns with --mapping FILE.toml; "
+                 f"`safetyops mapping draft {path} > mine.toml` writes a first one to correct.")
     return "\n".join(lines)
 
 

@@ -79,3 +79,11 @@ def test_a_brazilian_zendesk_export_loads_through_its_unedited_draft(tmp_path, c
                          "strftime(created_at AT TIME ZONE 'UTC', '%d %H:%M') FROM tickets ORDER BY 1").fetchall()
     assert stored == [("501", "solved", "high", "phone", "hateful_conduct", "BR", "Segurança PT", "05 17:10"),
                       ("502", "on_hold", "normal", "web", "spam", "BR", "Segurança PT", "13 12:00")]
+
+
+def test_an_export_no_built_in_source_knows_points_to_mapping_draft(tmp_path, config_file, capsys):
+    export = tmp_path / "zendesk_pt.csv"
+    with export.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, delimiter=";").writerows([PORTUGUESE] + ROWS)
+    assert main(["--config", str(config_file), "ingest", str(export)]) != 0
+    assert f"`safetyops mapping draft {export} > mine.toml`" in capsys.readouterr().err
