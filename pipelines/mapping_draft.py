@@ -12,13 +12,12 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from pipelines import csv_dialect, local_words
 from pipelines.archives import unpacked
 from pipelines.canonical_fields import BY_NAME, CHANNELS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS
-from pipelines.column_fit import MISFITS, TIMESTAMP_FIELDS, fit
+from pipelines.column_fit import MISFITS, TIMESTAMP_FIELDS, UNSURE, fit
 from pipelines.timestamp_formats import NAIVE_FORMATS, is_offset_timestamp, is_unix_time, parses, timestamp_format_of
 from pipelines.value_guesses import guess_reason, guess_value
 
@@ -36,11 +35,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "updated_at": ("updated at", "updated_at", "updated", "last modified date", "lastmodifieddate", "last updated",
                    "last update time", "last update", "updated time", "last modified", "last activity", "modified"),
     "first_response_at": ("first response at", "first_response_at", "first response", "first reply at",
-                          "first reply", "initial response time", "initial response", "first responded at", "date sent to company",
-                          "responded at"),
+                          "first reply", "initial response time", "initial response", "first responded at",
+                          "date sent to company", "responded at"),
     "resolved_at": ("resolved at", "resolved_at", "solved at", "resolved", "resolved time", "closed date",
-                    "date/time closed", "closed at", "closeddate", "date closed", "close date", "closed time", "resolution date",
-                    "solved timestamp", "solved date", "date solved", "solved"),
+                    "date/time closed", "closed at", "closeddate", "date closed", "close date", "closed time",
+                    "resolution date", "solved timestamp", "solved date", "date solved", "solved"),
     "first_response_minutes": ("first reply time in minutes", "first response time in minutes",
                                "first_response_minutes", "first response minutes", "time to first response",
                                "first reply time", "first response time"),
@@ -172,7 +171,7 @@ def guess_columns(header: list[str], sample: Sample | None = None, taxonomy: tup
                     candidates.append((0, rank, name, column))
                 elif re.search(rf"\b{re.escape(_words(synonym))}\b", words) and len(synonym) > 3:
                     candidates.append((1, rank, name, column))
-    fits = {(name, column): fit(name, sample.values(column), taxonomy) if sample else 0
+    fits = {(name, column): fit(name, sample.values(column), taxonomy) if sample else UNSURE
             for _, _, name, column in candidates}
     chosen: dict[str, str] = {}
     used: set[str] = set()

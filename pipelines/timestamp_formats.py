@@ -16,8 +16,10 @@ NAIVE_FORMATS = (
 )
 _OFFSET = re.compile(r"([zZ]|[+-]\d{2}:?\d{2}| (UTC|GMT))$")
 _ZONE_NAME = re.compile(r" (UTC|GMT)$")
-# Something written as a date: digits split by - / . (2026-11-02, 02/11/2026, 02.11.26) or a month name.
-_DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}[ /-][A-Za-z]{3,}[ /-]\d{2,4}|[A-Za-z]{3,} \d{1,2},? \d{4}")
+# Something written as a date, whether or not a known format reads it.
+_DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}"          # 2026-11-02, 02/11/2026, 02.11.26
+                        r"|\d{1,2}[ /-][A-Za-z]{3,}[ /-]\d{2,4}"       # 02-Nov-2026
+                        r"|[A-Za-z]{3,} \d{1,2},? \d{4}")              # Nov 2, 2026
 _UNIX_TIME = re.compile(r"\d{9,10}(\.\d+)?|\d{12,13}")   # seconds (2001..2286) or milliseconds since 1970
 
 

@@ -28,8 +28,8 @@ def _english_guess(name: str, raw: str, taxonomy: tuple[str, ...]) -> str | None
     if name == "status":
         return _first_match(v, (("unresolved", "open"), ("unsolved", "open"), ("not resolved", "open"),
                                 ("closed", "closed"), ("close", "closed"), ("resolved", "solved"), ("solved", "solved"),
-                                ("done", "solved"), ("complete", "solved"), ("cancel", "closed"), ("hold", "on_hold"), ("snooze", "on_hold"),
-                                ("pending", "pending"), ("waiting", "pending"), ("new", "new"), ("progress", "open"),
+                                ("done", "solved"), ("complete", "solved"), ("cancel", "closed"), ("hold", "on_hold"),
+                                ("snooze", "on_hold"), ("pending", "pending"), ("waiting", "pending"), ("new", "new"), ("progress", "open"),
                                 ("open", "open"), ("working", "open"), ("escalat", "open"), ("assigned", "open")))
     if name == "priority":
         return _first_match(v, (("urgent", "urgent"), ("critical", "urgent"), ("highest", "urgent"), ("p1", "urgent"),
