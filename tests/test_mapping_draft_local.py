@@ -4,9 +4,6 @@ Zendesk export (semicolons, day-first dates, "Criado em", "Resolvido", "Alta") l
 unedited draft."""
 from __future__ import annotations
 
-import csv
-
-import duckdb
 import pytest
 
 from pipelines.csv_dialect import CsvDialect
@@ -14,6 +11,7 @@ from pipelines.local_words import fold
 from pipelines.mapping_draft import Sample, guess_columns
 from pipelines.value_guesses import guess_value
 from safetyops.cli import main
+from tests.mapping_fixtures import drafted, loaded, write_export
 from tests.test_mapping_draft_reports import TAXONOMY
 
 
@@ -64,26 +62,18 @@ ROWS = [["501", "x", "Resolvido", "Alta", "Telefone", "05/11/2026 14:10", "05/11
 
 
 def test_a_brazilian_zendesk_export_loads_through_its_unedited_draft(tmp_path, config_file, capsys):
-    export = tmp_path / "zendesk_pt.csv"
-    with export.open("w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh, delimiter=";").writerows([PORTUGUESE] + ROWS)
-    assert main(["--config", str(config_file), "mapping", "draft", str(export), "--name", "zendesk_pt"]) == 0
-    draft = capsys.readouterr().out
+    export = write_export(tmp_path / "zendesk_pt.csv", PORTUGUESE, ROWS, delimiter=";")
+    draft = drafted(config_file, capsys, export, "zendesk_pt")
     assert "TODO" not in draft and 'timestamp_formats = ["%d/%m/%Y %H:%M"]' in draft
-    (tmp_path / "pt.toml").write_text(draft, encoding="utf-8")
-    assert main(["--config", str(config_file), "ingest", str(export), "--mapping", str(tmp_path / "pt.toml"),
-                 "--timezone", "America/Sao_Paulo"]) == 0
-    capsys.readouterr()
-    with duckdb.connect(str(tmp_path / "data" / "warehouse.duckdb"), read_only=True) as con:
-        stored = con.sql("SELECT ticket_id, status, priority, channel, abuse_category, region, queue, "
-                         "strftime(created_at AT TIME ZONE 'UTC', '%d %H:%M') FROM tickets ORDER BY 1").fetchall()
+    stored = loaded(config_file, capsys, export, draft,
+                    "SELECT ticket_id, status, priority, channel, abuse_category, region, queue, "
+                    "strftime(created_at AT TIME ZONE 'UTC', '%d %H:%M') FROM tickets ORDER BY 1",
+                    "--timezone", "America/Sao_Paulo")
     assert stored == [("501", "solved", "high", "phone", "hateful_conduct", "BR", "Segurança PT", "05 17:10"),
                       ("502", "on_hold", "normal", "web", "spam", "BR", "Segurança PT", "13 12:00")]
 
 
 def test_an_export_no_built_in_source_knows_points_to_mapping_draft(tmp_path, config_file, capsys):
-    export = tmp_path / "zendesk_pt.csv"
-    with export.open("w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh, delimiter=";").writerows([PORTUGUESE] + ROWS)
+    export = write_export(tmp_path / "zendesk_pt.csv", PORTUGUESE, ROWS, delimiter=";")
     assert main(["--config", str(config_file), "ingest", str(export)]) != 0
     assert f"`safetyops mapping draft {export} > mine.toml`" in capsys.readouterr().err

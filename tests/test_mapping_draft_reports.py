@@ -4,14 +4,11 @@ no value, and trust & safety words for the taxonomy's categories. Such a file lo
 unedited draft."""
 from __future__ import annotations
 
-import csv
-
-import duckdb
 import pytest
 
 from pipelines.mapping_draft import guess_columns
 from pipelines.value_guesses import guess_value
-from safetyops.cli import main
+from tests.mapping_fixtures import drafted, loaded, write_export
 
 TAXONOMY = ("hateful_conduct", "violent_threats", "harassment", "child_safety", "private_information",
             "sensitive_media", "self_harm", "impersonation", "spam", "violent_extremism", "other")
@@ -62,20 +59,13 @@ def test_an_explore_export_loads_through_its_unedited_draft(tmp_path, config_fil
             ["402", "2026-11-02 10:00:00", "Open", "Web form", "High", "Safety PT", "", "90", "", "60", "90",
              "Hate speech"],
             ["403", "2026-11-03 11:30:00", "New", "Email", "-", "Safety EN", "", "", "", "", "", "Spam"]]
-    export = tmp_path / "explore.csv"
-    with export.open("w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerows([EXPLORE] + rows)
-    assert main(["--config", str(config_file), "mapping", "draft", str(export), "--name", "explore"]) == 0
-    draft = capsys.readouterr().out
+    export = write_export(tmp_path / "explore.csv", EXPLORE, rows)
+    draft = drafted(config_file, capsys, export, "explore")
     assert '"-" = "normal"' in draft and '"Doxxing" = "private_information"' in draft
-    (tmp_path / "explore.toml").write_text(draft, encoding="utf-8")
-    assert main(["--config", str(config_file), "ingest", str(export), "--mapping", str(tmp_path / "explore.toml"),
-                 "--timezone", "UTC"]) == 0
-    capsys.readouterr()
-    with duckdb.connect(str(tmp_path / "data" / "warehouse.duckdb"), read_only=True) as con:
-        stored = con.sql("SELECT ticket_id, status, priority, channel, abuse_category, "
-                         "datediff('minute', created_at, first_response_at), strftime(resolved_at, '%H:%M') "
-                         "FROM tickets ORDER BY ticket_id").fetchall()
+    stored = loaded(config_file, capsys, export, draft,
+                    "SELECT ticket_id, status, priority, channel, abuse_category, "
+                    "datediff('minute', created_at, first_response_at), strftime(resolved_at, '%H:%M') "
+                    "FROM tickets ORDER BY ticket_id", "--timezone", "UTC")
     assert stored == [("401", "solved", "normal", "other", "private_information", 30, "17:00"),
                       ("402", "open", "high", "web", "hateful_conduct", 90, None),
                       ("403", "new", "normal", "email", "spam", None, None)]

@@ -6,15 +6,12 @@ export is shaped as Freshdesk documents its ticket export (Admin > Tickets > Exp
 Type"); it loads through the draft with only its TODO lines edited."""
 from __future__ import annotations
 
-import csv
-
-import duckdb
 import pytest
 
 from pipelines.column_fit import FITS, MISFITS, UNSURE, fit
 from pipelines.mapping_draft import Sample, guess_columns
 from pipelines.csv_dialect import CsvDialect
-from safetyops.cli import main
+from tests.mapping_fixtures import drafted, loaded, write_export
 from tests.test_mapping_draft_reports import TAXONOMY
 
 FRESHDESK = ["Ticket ID", "Subject", "Status", "Priority", "Source", "Type", "Agent", "Group", "Created time",
@@ -99,20 +96,14 @@ def test_a_state_column_of_statuses_is_the_status_and_the_country_the_region():
 
 
 def test_an_intercom_export_with_utc_suffixed_dates_loads_through_its_draft(tmp_path, config_file, capsys):
-    export = tmp_path / "intercom.csv"
-    with export.open("w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerows([INTERCOM] + INTERCOM_ROWS)
-    assert main(["--config", str(config_file), "mapping", "draft", str(export), "--name", "intercom"]) == 0
-    draft = capsys.readouterr().out
+    export = write_export(tmp_path / "intercom.csv", INTERCOM, INTERCOM_ROWS)
+    draft = drafted(config_file, capsys, export, "intercom")
     assert 'timestamps = "offset"' in draft and '"snoozed" = "on_hold"' in draft and '"Scam" = "spam"' in draft
     todo = '# "conversation" = ""   # TODO 1 rows: choose one of the allowed values'
-    (tmp_path / "intercom.toml").write_text(draft.replace(todo, '"conversation" = "chat"'), encoding="utf-8")
-    assert main(["--config", str(config_file), "ingest", str(export), "--mapping", str(tmp_path / "intercom.toml")]) == 0
-    capsys.readouterr()
-    with duckdb.connect(str(tmp_path / "data" / "warehouse.duckdb"), read_only=True) as con:
-        stored = con.sql("SELECT ticket_id, status, channel, abuse_category, csat, "
-                         "datediff('minute', created_at, first_response_at), strftime(resolved_at, '%H:%M') "
-                         "FROM tickets ORDER BY ticket_id").fetchall()
+    stored = loaded(config_file, capsys, export, draft.replace(todo, '"conversation" = "chat"'),
+                    "SELECT ticket_id, status, channel, abuse_category, csat, "
+                    "datediff('minute', created_at, first_response_at), strftime(resolved_at, '%H:%M') "
+                    "FROM tickets ORDER BY ticket_id")
     assert stored == [("215", "closed", "email", "spam", 5, 30, "12:05"),
                       ("216", "on_hold", "chat", "harassment", None, 20, None)]
 
@@ -133,24 +124,16 @@ def test_a_date_field_is_left_out_rather_than_put_on_a_column_that_holds_no_date
 
 
 def test_a_freshdesk_export_loads_through_its_draft_with_only_the_todo_lines_edited(tmp_path, config_file, capsys):
-    export = tmp_path / "freshdesk.csv"
-    with export.open("w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerows([FRESHDESK] + ROWS)
-    assert main(["--config", str(config_file), "mapping", "draft", str(export), "--name", "freshdesk"]) == 0
-    draft = capsys.readouterr().out
+    export = write_export(tmp_path / "freshdesk.csv", FRESHDESK, ROWS)
+    draft = drafted(config_file, capsys, export, "freshdesk")
     assert 'first_response_at = "Initial response time"' in draft and 'abuse_category = "Abuse Type"' in draft
     todo = '# "Feedback Widget" = ""   # TODO 1 rows: choose one of the allowed values'
     assert todo in draft
-    (tmp_path / "freshdesk.toml").write_text(draft.replace(todo, '"Feedback Widget" = "web"'), encoding="utf-8")
-    assert main(["--config", str(config_file), "ingest", str(export), "--mapping", str(tmp_path / "freshdesk.toml"),
-                 "--timezone", "UTC"]) == 0
-    capsys.readouterr()
-    with duckdb.connect(str(tmp_path / "data" / "warehouse.duckdb"), read_only=True) as con:
-        stored = con.sql("SELECT ticket_id, status, channel, abuse_category, region, "
-                         "datediff('minute', created_at, first_response_at), strftime(updated_at, '%d %H:%M'), "
-                         "strftime(resolved_at, '%d %H:%M') FROM tickets ORDER BY ticket_id").fetchall()
-        rejected = con.sql("SELECT count(*) FROM rejected_rows").fetchall()[0][0]
-    assert rejected == 0
-    assert stored == [("1001", "solved", "email", "private_information", "BR", 30, "02 17:00", "02 17:00"),
-                      ("1002", "open", "web", "hateful_conduct", "IN", 90, "02 11:30", None),
-                      ("1003", "closed", "web", "spam", "US", 30, "05 08:00", "04 08:00")]
+    stored = loaded(config_file, capsys, export, draft.replace(todo, '"Feedback Widget" = "web"'),
+                    "SELECT ticket_id, status, channel, abuse_category, region, "
+                    "datediff('minute', created_at, first_response_at), strftime(updated_at, '%d %H:%M'), "
+                    "strftime(resolved_at, '%d %H:%M'), (SELECT count(*) FROM rejected_rows) "
+                    "FROM tickets ORDER BY ticket_id", "--timezone", "UTC")
+    assert stored == [("1001", "solved", "email", "private_information", "BR", 30, "02 17:00", "02 17:00", 0),
+                      ("1002", "open", "web", "hateful_conduct", "IN", 90, "02 11:30", None, 0),
+                      ("1003", "closed", "web", "spam", "US", 30, "05 08:00", "04 08:00", 0)]
