@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from core.number_formats import is_missing_value
-from pipelines.timestamp_formats import is_timestamp, looks_like_a_date
+from pipelines.timestamp_formats import is_timestamp, is_unix_time, looks_like_a_date
 from pipelines.value_guesses import guess_value
 
 FITS, UNSURE, MISFITS = 0, 1, 2          # sort order: best first
@@ -49,7 +49,8 @@ def fit(name: str, values: list[str], taxonomy: tuple[str, ...]) -> int:
 
 
 def _is_time(value: str) -> bool:
-    return bool(_CLOCK.fullmatch(value)) or is_timestamp(value)
+    # (not Unix times: a 12-digit Zendesk user id reads as one)
+    return bool(_CLOCK.fullmatch(value)) or (is_timestamp(value) and not is_unix_time(value))
 
 
 def _by_share(values: list[str], reads) -> int:

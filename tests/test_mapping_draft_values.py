@@ -56,6 +56,7 @@ def sample_of(header: list[str], rows: list[list[str]]) -> Sample:
     ("agent", ["00:12:31", "01:02:00"], MISFITS),                          # HubSpot's "Time to first agent reply"
     ("agent", ["2026-11-02 09:15", "2026-11-03 10:00"], MISFITS),
     ("agent", ["1502", "1733"], UNSURE),                                   # agent ids are numbers
+    ("agent", ["361234567890", "361234567891"], UNSURE),                   # even those that look like Unix ms
 ])
 def test_a_columns_values_say_whether_it_can_hold_the_field(name, values, expected):
     assert fit(name, values, TAXONOMY) == expected
