@@ -28,6 +28,7 @@ from core.text_encoding import detect_encoding
 SAMPLE_BYTES = 1 << 20
 TIME_NAMES = ("timestamp", "time", "_time", "date", "datetime", "ds")
 VALUE_NAMES = ("value", "_value", "count", "y")
+_EXCEL_SEP = re.compile(r"sep=(.)", re.IGNORECASE)
 _UNIT = re.compile(r"(?P<number>.*?\d)\s*(?P<unit>%|[^\W\d_]+(/[^\W\d_]+)?)")
 
 
@@ -54,13 +55,19 @@ def read_table(path: Path, delimiter: str | None = None) -> SeriesTable:
     # splitting the whole text into lines and joining them again.
     buffer = io.StringIO(text, newline="")
     first, header_line = 0, buffer.readline()
+    named = _EXCEL_SEP.fullmatch(header_line.rstrip("\r\n"))
+    if named:        # Excel's `sep=;` line names the delimiter; the header is the next line
+        first, header_line = 1, buffer.readline()
+        notes.append(f"delimiter {named.group(1)!r} from the file's sep= line")
+    skipped = 0
     while header_line and (not header_line.strip() or header_line.lstrip().startswith("#")):
-        first, header_line = first + 1, buffer.readline()
+        skipped, header_line = skipped + 1, buffer.readline()
     if not header_line:
         raise SeriesFileError(f"{path}: no header line")
-    if first:
-        notes.append(f"{first} comment or blank line(s) before the header skipped")
-    sep = delimiter or _sniff_delimiter(header_line)
+    if skipped:
+        notes.append(f"{skipped} comment or blank line(s) before the header skipped")
+    first += skipped
+    sep = delimiter or (named.group(1) if named else _sniff_delimiter(header_line))
     reader = csv.reader(chain([header_line], buffer), delimiter=sep, skipinitialspace=True)
     try:
         header = [name.strip() for name in next(reader)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -29,6 +30,9 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _RECORDS_SAMPLED = 50
 _CONSISTENT = 0.8      # share of the sampled records that must have the header's width
 _UNDECODABLE = "safetyops-undecodable"
+# Excel reads a first line `sep=;` as "the delimiter is ;" and writes it back when asked to: the
+# header is the line after it.
+_SEP_LINE = re.compile(r"sep=(.)\r?\n", re.IGNORECASE)
 
 
 class UnknownEncoding(InputError):
@@ -50,6 +54,11 @@ class CsvDialect:
     # Lines end in \r\n in one place and \n (or \r) in another: read from a copy with \n throughout
     # (ingest retries a file with this set when the parser stumbles on it).
     mixed_line_endings: bool = False
+    sep_line: bool = False        # the first line is Excel's `sep=X`, naming the delimiter; the header follows
+
+    @property
+    def header_line(self) -> int:
+        return 2 if self.sep_line else 1
 
     @property
     def number_format(self) -> tuple[str, bool]:
@@ -66,7 +75,8 @@ class CsvDialect:
         numbers = ", decimal comma (detected)" if self.decimal_mark == "," else ""
         numbers += ", thousands separators (detected)" if self.grouped else ""
         numbers += ", mixed line endings (read as one)" if self.mixed_line_endings else ""
-        return f"{enc}, delimiter {name} ({'given' if self.delimiter_given else 'detected'}){numbers}"
+        how = "given" if self.delimiter_given else "from its sep= line" if self.sep_line else "detected"
+        return f"{enc}, delimiter {name} ({how}){numbers}"
 
 
 def check_overrides(encoding: str | None, delimiter: str | None) -> None:
@@ -85,10 +95,19 @@ def detect(path: Path, encoding: str | None = None, delimiter: str | None = None
     enc = _checked_encoding(encoding) if encoding else detect_encoding(sample, cut=len(sample) == SAMPLE_BYTES)
     text = _decode_sample(sample, enc)
     cut = len(sample) == SAMPLE_BYTES
-    delim = _unescaped(delimiter) if delimiter else detect_delimiter(text, cut=cut)
+    sep_line = _SEP_LINE.match(text)
+    if sep_line:
+        text = text[sep_line.end():]
+    delim = _unescaped(delimiter) if delimiter else sep_line.group(1) if sep_line else detect_delimiter(text, cut=cut)
     decimal_mark, grouped = detect_number_format(text, delim, cut=cut)
     return CsvDialect(enc, delim, encoding_given=bool(encoding), delimiter_given=bool(delimiter),
-                      decimal_mark=decimal_mark, grouped=grouped)
+                      decimal_mark=decimal_mark, grouped=grouped, sep_line=bool(sep_line))
+
+
+def after_sep_line(text: str, dialect: CsvDialect) -> str:
+    """The text from the header on: without Excel's `sep=` line where the file has one."""
+    match = _SEP_LINE.match(text) if dialect.sep_line else None
+    return text[match.end():] if match else text
 
 
 def _checked_encoding(name: str) -> str:
@@ -156,7 +175,7 @@ def header_record(path: Path, dialect: CsvDialect) -> list[str]:
     """The first record of the file (a quoted name may span lines), BOM stripped."""
     with open(path, "rb") as fh:
         sample = fh.read(SAMPLE_BYTES)
-    text = _decode_sample(sample, dialect.encoding)
+    text = after_sep_line(_decode_sample(sample, dialect.encoding), dialect)
     try:
         return next(csv.reader(io.StringIO(text), delimiter=dialect.delimiter), [])
     except csv.Error:

@@ -126,7 +126,7 @@ def _read_sample(path: Path, encoding: str | None, delimiter: str | None) -> Sam
     dialect = csv_dialect.detect(path, encoding, delimiter)
     with open(path, "rb") as fh:
         data = fh.read(csv_dialect.SAMPLE_BYTES)
-    text = data.decode(dialect.encoding, errors="replace").lstrip("\ufeff")
+    text = csv_dialect.after_sep_line(data.decode(dialect.encoding, errors="replace").lstrip("\ufeff"), dialect)
     if len(data) == csv_dialect.SAMPLE_BYTES:      # the last line may be cut
         text = text[:text.rfind("\n") + 1] or text
     reader = csv.reader(io.StringIO(text), delimiter=dialect.delimiter)

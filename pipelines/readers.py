@@ -142,12 +142,13 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, dialect: CsvDialect | N
     if not dialect.is_utf8 or dialect.mixed_line_endings:
         scan_copy = _utf8_copy(path, dialect, progress)
     try:
-        _scan_csv(con, scan_copy or path, named, dialect.delimiter)
+        _scan_csv(con, scan_copy or path, named, dialect.delimiter, skip=dialect.header_line - 1)
         header_read = named or [r[0] for r in con.execute("DESCRIBE raw_input").fetchall()]
     except duckdb.Error as exc:
         _remove(scan_copy)
         raise UnreadableFile(f"{path}: cannot read as CSV: {str(exc).splitlines()[0]}") from exc
-    return RawInput(header_read, -1, [], streamed=True, scan_copy=scan_copy, encoding=dialect.encoding)
+    return RawInput(header_read, -1, [], streamed=True, first_line=dialect.header_line + 1, scan_copy=scan_copy,
+                    encoding=dialect.encoding)
 
 
 def _utf8_copy(path: Path, dialect: CsvDialect, progress: bool = False) -> Path:
@@ -181,7 +182,8 @@ def _columns_as_named(header: list[str]) -> list[str] | None:
     return names
 
 
-def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, named: list[str] | None, delimiter: str) -> None:
+def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, named: list[str] | None, delimiter: str,
+              skip: int = 0) -> None:
     # Explicit dialect: the sniffer guesses wrong on files whose first rows are malformed. With the
     # columns named too, nothing is left to detect: DuckDB would sniff the file again each time the
     # view is bound (0.07 s of a 100k-row load).
@@ -195,7 +197,7 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, named: list[str] | Non
             FROM read_csv({_sql_string(str(path))}, all_varchar = true, header = true, delim = {_sql_string(delimiter)},
                           quote = '"', escape = '"', strict_mode = true, store_rejects = true,
                           rejects_table = 'ingest_rejects', rejects_scan = 'ingest_reject_scans',
-                          ignore_errors = true, normalize_names = false{columns})""")
+                          ignore_errors = true, normalize_names = false, skip = {int(skip)}{columns})""")
 
 
 def parser_rejects(con: duckdb.DuckDBPyConnection, raw: RawInput | None = None) -> list[ParserReject]:

@@ -228,3 +228,16 @@ def test_a_file_whose_every_time_is_blank_is_still_an_error(tmp_path):
     path = write(tmp_path / "s.csv", [""] * 3, [1, 2, 3])
     with pytest.raises(SeriesFileError, match="every timestamp cell is blank"):
         read_series_csv(path)
+
+
+def test_excels_sep_line_names_the_delimiter_and_lines_count_it(tmp_path):
+    path = tmp_path / "excel.csv"
+    rows = [f"{d:%Y-%m-%d};{i},5" for i, d in enumerate(DAYS)]
+    path.write_text("sep=;\r\ntimestamp;value\r\n" + "\r\n".join(rows) + "\r\n", encoding="utf-8-sig")
+    series, _, notes = read_series_csv(path)
+    assert list(series.index) == list(DAYS) and series.iloc[3] == 3.5
+    assert "delimiter ';' from the file's sep= line" in notes
+    rows[4] = f"{DAYS[4]:%Y-%m-%d};lots"
+    path.write_text("sep=;\n# exported by a spreadsheet\ntimestamp;value\n" + "\n".join(rows) + "\n")
+    with pytest.raises(SeriesFileError, match=r"line 8: value 'lots' is not a number"):
+        read_series_csv(path)

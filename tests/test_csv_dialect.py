@@ -136,3 +136,29 @@ def test_any_table_round_trips_through_detection(tmp_path_factory, delimiter, wi
     copy = path.with_suffix(".utf8")
     csv_dialect.transcode(path, dialect, copy)
     assert copy.read_bytes().decode("utf-8") == text
+
+
+@pytest.mark.parametrize("encoding, bom", [("utf-8", b""), ("cp1252", b""), ("utf-8", codecs.BOM_UTF8)])
+def test_excels_sep_line_names_the_delimiter_and_rejected_rows_keep_their_lines(tmp_path, memory_con, config,
+                                                                                encoding, bom):
+    # Excel writes `sep=;` as the first line when asked to (and reads it as the delimiter): the header
+    # is line 2, and a rejected row's line counts the sep= line too.
+    rows = [canonical_row(ticket_id="A", queue="Sécurité"), canonical_row(ticket_id="B", status="zzz"),
+            ["C", "broken"], canonical_row(ticket_id="D")]
+    path = tmp_path / "excel.csv"
+    path.write_bytes(bom + ("sep=;\r\n" + csv_text(CANONICAL_COLUMNS, rows, delimiter=";")).encode(encoding))
+    result = load(memory_con, path, config)
+    assert (result.source, result.rows_read, result.rows_loaded, result.rows_rejected) == ("canonical", 4, 2, 2)
+    assert "delimiter semicolon (from its sep= line)" in result.dialect
+    assert memory_con.execute("SELECT line_number, reason FROM rejected_rows ORDER BY 1").fetchall() == [
+        (4, "unknown status"), (5, "too few columns")]
+    assert memory_con.execute("SELECT ticket_id, queue FROM tickets ORDER BY 1").fetchall() == [
+        ("A", "Sécurité"), ("D", canonical_row()["queue"])]
+
+
+def test_a_sep_line_is_only_a_hint_when_the_delimiter_is_given(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("sep=;\nticket_id|created_at|status\nA|2026-01-01T00:00:00Z|open\n")
+    dialect = csv_dialect.detect(path, delimiter="|")
+    assert (dialect.delimiter, dialect.sep_line, dialect.header_line) == ("|", True, 2)
+    assert csv_dialect.header_record(path, dialect) == ["ticket_id", "created_at", "status"]

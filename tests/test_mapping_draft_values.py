@@ -138,3 +138,11 @@ def test_a_freshdesk_export_loads_through_its_draft_with_only_the_todo_lines_edi
     assert stored == [("1001", "solved", "email", "private_information", "BR", 30, "02 17:00", "02 17:00", 0),
                       ("1002", "open", "web", "hateful_conduct", "IN", 90, "02 11:30", None, 0),
                       ("1003", "closed", "web", "spam", "US", 30, "05 08:00", "04 08:00", 0)]
+
+
+def test_the_draft_reads_the_header_after_excels_sep_line(tmp_path, config_file, capsys):
+    export = tmp_path / "freshdesk.csv"
+    export.write_text("sep=,\n" + write_export(tmp_path / "plain.csv", FRESHDESK, ROWS).read_text(encoding="utf-8"),
+                      encoding="utf-8")
+    draft = drafted(config_file, capsys, export, "freshdesk")
+    assert "delimiter comma (from its sep= line)" in draft and 'ticket_id = "Ticket ID"' in draft
