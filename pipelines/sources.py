@@ -73,7 +73,7 @@ def _detect(path: Path, kind: str, config: Config, dialect: CsvDialect | None = 
     for mapping in candidates:
         if mapping.matches_header(header):
             return mapping
-    raise UnknownSource(_unknown_header_message(path, header, candidates))
+    raise UnknownSource(_unknown_header_message(path, header, candidates, _header_line(dialect)))
 
 
 def _looks_like_zendesk_jsonl(path: Path) -> bool:
@@ -89,12 +89,16 @@ def _check_fits(path: Path, mapping: Mapping, dialect: CsvDialect | None = None)
     missing = mapping.missing_columns(header)
     if missing:
         raise UnknownSource(
-            f"{path}: line 1: not a {mapping.name} export ({mapping.origin}): missing required "
+            f"{path}: line {_header_line(dialect)}: not a {mapping.name} export ({mapping.origin}): missing required "
             f"column(s) {', '.join(repr(c) for c in missing)}; columns found: {_shown(header, [mapping])}")
 
 
-def _unknown_header_message(path: Path, header: list[str], candidates: list[Mapping]) -> str:
-    lines = [f"{path}: line 1: cannot tell which help desk exported this file. "
+def _header_line(dialect: CsvDialect | None) -> int:
+    return dialect.header_line if dialect is not None else 1
+
+
+def _unknown_header_message(path: Path, header: list[str], candidates: list[Mapping], header_line: int = 1) -> str:
+    lines = [f"{path}: line {header_line}: cannot tell which help desk exported this file. "
              f"Columns found: {_shown(header, candidates)}."]
     for mapping in candidates:
         missing = mapping.missing_columns(header)

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines import csv_dialect
+from pipelines.sources import UnknownSource
 from safetyops.cli import main
 from tests.ingest_fixtures import CANONICAL_COLUMNS, ZENDESK_COLUMNS, canonical_row, load, one, zendesk_row
 
@@ -162,3 +163,10 @@ def test_a_sep_line_is_only_a_hint_when_the_delimiter_is_given(tmp_path):
     dialect = csv_dialect.detect(path, delimiter="|")
     assert (dialect.delimiter, dialect.sep_line, dialect.header_line) == ("|", True, 2)
     assert csv_dialect.header_record(path, dialect) == ["ticket_id", "created_at", "status"]
+
+
+def test_an_unknown_header_after_a_sep_line_is_named_at_line_2(tmp_path, memory_con, config):
+    path = tmp_path / "x.csv"
+    path.write_text("sep=;\nfoo;bar\n1;2\n")
+    with pytest.raises(UnknownSource, match=r"x\.csv: line 2: cannot tell which help desk"):
+        load(memory_con, path, config)
