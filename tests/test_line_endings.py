@@ -61,3 +61,14 @@ def test_files_with_one_line_ending_take_the_direct_path(tmp_path, memory_con, c
     result = load(memory_con, path, config)
     assert (result.rows_loaded, result.rows_rejected) == (2, 0)
     assert "mixed" not in result.dialect
+
+
+def test_a_windows_export_with_one_broken_row_is_read_once_and_not_called_mixed(tmp_path, memory_con, config):
+    # DuckDB reports a rejected \r\n line with the \n of the line before it: not a mixed file
+    rows = [canonical_row(ticket_id="1"), ["2", "broken"], canonical_row(ticket_id="3")]
+    path = tmp_path / "c.csv"
+    path.write_text(csv_text(CANONICAL_COLUMNS, rows, line_end="\r\n"), newline="")
+    result = load(memory_con, path, config)
+    assert (result.rows_loaded, result.rows_rejected) == (2, 1)
+    assert "mixed" not in result.dialect
+    assert memory_con.execute("SELECT line_number, reason FROM rejected_rows").fetchall() == [(3, "too few columns")]
