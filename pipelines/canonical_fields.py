@@ -38,7 +38,7 @@ FIELDS: tuple[CanonicalField, ...] = (
                    "ticket replaces the stored one only when that time moves"),
     CanonicalField("first_response_at", "timestamp", "first response",
                    "FRT metrics will be empty for these tickets",
-                   filled_by=("first_response_minutes",)),
+                   filled_by=("first_response_minutes", "first_response_hours")),
     CanonicalField("resolved_at", "timestamp", "resolved",
                    "solved/closed tickets are resolved at their latest known time (resolution-time "
                    "metrics are estimates, 0 when nothing after creation is known)",
@@ -83,6 +83,7 @@ EXTRA_FIELDS: dict[str, str] = {
 # Inputs that are not stored themselves: each derives a canonical field.
 DERIVED_FIELDS: dict[str, str] = {
     "first_response_minutes": "calendar minutes from created to first reply -> first_response_at",
+    "first_response_hours": "calendar hours from created to first reply -> first_response_at",
     "resolution_hours": "calendar hours from created to resolution -> resolved_at",
     "resolution_minutes": "calendar minutes from created to resolution -> resolved_at",
     "reporter": "requester id or e-mail, hashed with the config's key -> reporter_hash",

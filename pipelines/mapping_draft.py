@@ -43,6 +43,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "first_response_minutes": ("first reply time in minutes", "first response time in minutes",
                                "first_response_minutes", "first response minutes", "time to first response",
                                "first reply time", "first response time"),
+    # (unit-less "First reply time" stays minutes, as Zendesk writes it)
+    "first_response_hours": ("first response time in hours", "first reply time in hours", "first_response_hours",
+                             "first response hours", "first response time in hrs", "first reply time in hrs",
+                             "first response time hrs", "first reply time hrs"),
     "resolution_minutes": ("full resolution time in minutes", "resolution time in minutes", "resolution_minutes",
                            "resolution minutes", "full resolution time", "resolution time"),
     "resolution_hours": ("resolution time in hours", "resolution_hours", "resolution hours", "full resolution time",
@@ -81,7 +85,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "agent_wait_business_minutes": ("agent wait time in minutes within business hours",
                                     "agent wait time business hours"),
 }
-_WRITTEN_WHEN_FOUND = ("first_response_minutes", "resolution_minutes", "resolution_hours",
+_WRITTEN_WHEN_FOUND = ("first_response_minutes", "first_response_hours", "resolution_minutes", "resolution_hours",
                        "first_response_business_minutes", "resolution_business_minutes", "requester_wait_minutes",
                        "requester_wait_business_minutes", "agent_wait_minutes", "agent_wait_business_minutes")
 # A column whose name says it holds a duration is never a date; one in business hours never a calendar figure;

@@ -26,8 +26,8 @@ EXPLORE = ["Ticket ID", "Ticket created - Timestamp", "Ticket status", "Ticket c
      ("first_response_at",)),
     # hours are never read as minutes, and a duration never as a date
     (["Ticket ID", "Ticket created - Date", "Ticket status", "Full resolution time (hrs)", "First reply time (hrs)"],
-     {"resolution_hours": "Full resolution time (hrs)"}, ("resolution_minutes", "first_response_minutes",
-                                                          "first_response_at")),
+     {"resolution_hours": "Full resolution time (hrs)", "first_response_hours": "First reply time (hrs)"},
+     ("resolution_minutes", "first_response_minutes", "first_response_at")),
     (["id", "created", "status", "Resolution time (mins)"], {"resolution_minutes": "Resolution time (mins)"},
      ("resolution_hours", "resolved_at")),
 ])

@@ -146,3 +146,17 @@ def test_the_draft_reads_the_header_after_excels_sep_line(tmp_path, config_file,
                       encoding="utf-8")
     draft = drafted(config_file, capsys, export, "freshdesk")
     assert "delimiter comma (from its sep= line)" in draft and 'ticket_id = "Ticket ID"' in draft
+
+
+def test_first_response_hours_fill_first_response_at_and_bad_ones_are_rejected(tmp_path, config_file, capsys):
+    # Freshdesk's "First response time (in hrs)", Zendesk Explore's "First reply time (hrs)"
+    export = write_export(tmp_path / "hours.csv", ["id", "created", "state", "First response time (in hrs)"], [
+        ["1", "2026-11-02T09:00:00Z", "open", "1.5"], ["2", "2026-11-02T09:00:00Z", "open", "soon"],
+        ["3", "2026-11-02T09:00:00Z", "open", "-2"], ["4", "2026-11-02T09:00:00Z", "open", ""]])
+    mapping = ('[source]\nname = "hours"\nformat = "csv"\ntimestamps = "offset"\n[fields]\nticket_id = "id"\n'
+               'created_at = "created"\nstatus = "state"\nfirst_response_hours = "First response time (in hrs)"\n')
+    rows = loaded(config_file, capsys, export, mapping,
+                  "SELECT ticket_id, CAST(datediff('minute', created_at, first_response_at) AS VARCHAR) FROM tickets "
+                  "UNION ALL SELECT reason, bad_value FROM rejected_rows ORDER BY ALL")
+    assert rows == [("1", "90"), ("4", None), ("first response before created", "-2"),
+                    ("unparseable first response hours", "soon")]
