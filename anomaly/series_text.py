@@ -107,11 +107,11 @@ def series_columns(path: Path, columns: list[str], time_col: str | None, value_c
                          "(--time-col and --value-col choose others)")
             return (columns[0],), columns[1]
         if None in times:
-            raise SeriesFileError(f"{path}: no column {time_col or 'timestamp'!r}; columns are {', '.join(columns)} "
+            raise SeriesFileError(f"{path}: no column {time_col or 'timestamp'!r}; columns are {_listed(columns)} "
                                   "(--time-col names one)")
         rest = [c for c in columns if c not in times and c.strip()]      # (a trailing delimiter's blank column)
         if value_col is not None or len(rest) != 1:
-            raise SeriesFileError(f"{path}: no column {value_col or 'value'!r}; columns are {', '.join(columns)} "
+            raise SeriesFileError(f"{path}: no column {value_col or 'value'!r}; columns are {_listed(columns)} "
                                   "(--value-col names one)")
         value = rest[0]
     guessed = [f"{c!r} read as the value" for c in (value,) if value_col is None and c.lower() != "value"]
@@ -123,6 +123,13 @@ def series_columns(path: Path, columns: list[str], time_col: str | None, value_c
         notes.append(f"column{'s' if len(times) == 2 else ''} {' and '.join(guessed)} "
                      "(--time-col and --value-col choose others)")
     return times, value
+
+
+def _listed(columns: list[str], shown: int = 20) -> str:
+    """Column names for a message, at most `shown` of them (a file read with the wrong delimiter, or
+    a hostile one, can have hundreds of thousands)."""
+    more = f" and {len(columns) - shown:,} more" if len(columns) > shown else ""
+    return ", ".join(columns[:shown]) + more
 
 
 def _usual_time_columns(columns: list[str]) -> tuple[str | None, ...]:

@@ -16,12 +16,14 @@ from pathlib import Path
 
 from pipelines import csv_dialect, local_words
 from pipelines.archives import unpacked
+from pipelines.readers import UnreadableFile
 from pipelines.canonical_fields import BY_NAME, CHANNELS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS
 from pipelines.column_fit import MISFITS, TIMESTAMP_FIELDS, UNSURE, fit
 from pipelines.timestamp_formats import NAIVE_FORMATS, is_offset_timestamp, is_unix_time, parses, timestamp_format_of
 from pipelines.value_guesses import guess_reason, guess_value
 
 SAMPLE_ROWS = 5000
+MAX_COLUMNS = 2000       # header width a draft reads (Jira's widest exports have a few hundred)
 MAX_VALUES = 60          # distinct values listed per value map (the rest are counted)
 
 # Header words that name each field, best first. Matched on lower-cased words.
@@ -134,13 +136,27 @@ def _read_sample(path: Path, encoding: str | None, delimiter: str | None) -> Sam
     if len(data) == csv_dialect.SAMPLE_BYTES:      # the last line may be cut
         text = text[:text.rfind("\n") + 1] or text
     reader = csv.reader(io.StringIO(text), delimiter=dialect.delimiter)
-    header = next(reader, [])
-    rows = []
-    for row in reader:
-        if len(rows) >= SAMPLE_ROWS:
-            return Sample(header, rows, dialect, n_rows_capped=True)
-        rows.append(row)
+    try:
+        header = next(reader, [])
+        _check_header(path, header, dialect)
+        rows = []
+        for row in reader:
+            if len(rows) >= SAMPLE_ROWS:
+                return Sample(header, rows, dialect, n_rows_capped=True)
+            rows.append(row)
+    except csv.Error as exc:
+        raise UnreadableFile(f"{path}: line {dialect.header_line - 1 + reader.line_num}: not readable as CSV "
+                             f"({exc}); is it a CSV export?") from None
     return Sample(header, rows, dialect, n_rows_capped=len(data) == csv_dialect.SAMPLE_BYTES)
+
+
+def _check_header(path: Path, header: list[str], dialect: csv_dialect.CsvDialect) -> None:
+    if not any(name.strip() for name in header):
+        raise UnreadableFile(f"{path}: the file is empty (no header line)")
+    if len(header) > MAX_COLUMNS:
+        raise UnreadableFile(f"{path}: {len(header):,} columns in the header, read with the delimiter "
+                             f"{dialect.delimiter!r}; a draft reads at most {MAX_COLUMNS:,} (--delimiter names "
+                             "another; or keep the columns you need)")
 
 
 def draft(sample: Sample, taxonomy: tuple[str, ...] = ()) -> Draft:
@@ -165,16 +181,20 @@ def guess_columns(header: list[str], sample: Sample | None = None, taxonomy: tup
     (pipelines/column_fit.py); then the closest names (an exact synonym beats a synonym inside a
     longer name; earlier synonyms beat later ones)."""
     candidates = []
+    column_words = {column: _words(column) for column in header}
     for name in SYNONYMS:
         for rank, synonym in enumerate(_synonyms(name)):
-            for column in header:
-                words = _words(column)
-                if not _may_hold(name, words):
+            wanted = _words(synonym)
+            inside = re.compile(rf"\b{re.escape(wanted)}\b") if len(synonym) > 3 else None
+            for column, words in column_words.items():
+                if words == wanted:
+                    tier = 0
+                elif inside is not None and inside.search(words):
+                    tier = 1
+                else:
                     continue
-                if words == _words(synonym):
-                    candidates.append((0, rank, name, column))
-                elif re.search(rf"\b{re.escape(_words(synonym))}\b", words) and len(synonym) > 3:
-                    candidates.append((1, rank, name, column))
+                if _may_hold(name, words):
+                    candidates.append((tier, rank, name, column))
     fits = {(name, column): fit(name, sample.values(column), taxonomy) if sample else UNSURE
             for _, _, name, column in candidates}
     chosen: dict[str, str] = {}

@@ -241,3 +241,11 @@ def test_excels_sep_line_names_the_delimiter_and_lines_count_it(tmp_path):
     path.write_text("sep=;\n# exported by a spreadsheet\ntimestamp;value\n" + "\n".join(rows) + "\n")
     with pytest.raises(SeriesFileError, match=r"line 8: value 'lots' is not a number"):
         read_series_csv(path)
+
+
+def test_a_header_of_thousands_of_columns_is_named_in_part(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(f"c{i}" for i in range(5000)) + "\n" + ",".join("1" for _ in range(5000)) + "\n")
+    with pytest.raises(SeriesFileError, match=r"columns are c0, c1, .*c19 and 4,980 more \(--time-col") as info:
+        read_series_csv(path)
+    assert len(str(info.value)) < 400

@@ -11,6 +11,7 @@ import pytest
 from pipelines.column_fit import FITS, MISFITS, UNSURE, fit
 from pipelines.mapping_draft import Sample, guess_columns
 from pipelines.csv_dialect import CsvDialect
+from safetyops.cli import main
 from tests.mapping_fixtures import drafted, loaded, write_export
 from tests.test_mapping_draft_reports import TAXONOMY
 
@@ -160,3 +161,16 @@ def test_first_response_hours_fill_first_response_at_and_bad_ones_are_rejected(t
                   "UNION ALL SELECT reason, bad_value FROM rejected_rows ORDER BY ALL")
     assert rows == [("1", "90"), ("4", None), ("first response before created", "-2"),
                     ("unparseable first response hours", "soon")]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "the file is empty (no header line)"),
+    (bytes(range(256)) * 20, "not readable as CSV"),                        # a binary file named .csv
+    (",".join(f"c{i}" for i in range(2001)).encode() + b"\n", "2,001 columns in the header"),
+])
+def test_a_file_that_is_no_export_gets_a_message_not_a_traceback(tmp_path, config_file, capsys, content, message):
+    path = tmp_path / "x.csv"
+    path.write_bytes(content)
+    assert main(["--config", str(config_file), "mapping", "draft", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
