@@ -285,22 +285,28 @@ def _alert_columns(grid, v, s: DetectorSettings, printed_time: dict) -> tuple[np
     return alert_id, severity
 
 
+def _printed(row: dict) -> dict:
+    numbers = {c: _num(row[c]) for c in ("value", "expected", "lower", "upper", "score")}
+    return {**row, **numbers, "is_anomaly": bool(row["is_anomaly"]), "alert_id": row["alert_id"] or None,
+            "severity": row["severity"] or None}
+
+
 def _num(v: float) -> float | None:
     # (+ 0.0: a score of -1e-12 would print as -0.0)
     return None if v is None or (isinstance(v, float) and math.isnan(v)) else round(float(v), 6) + 0.0
 
 
 def render(frame: pd.DataFrame, fmt: str) -> str:
-    rows = [{
-        "timestamp": t, "value": _num(v), "expected": _num(e), "lower": _num(lo), "upper": _num(up),
-        "score": _num(sc), "is_anomaly": bool(a), "alert_id": aid or None, "severity": sev or None,
-    } for t, v, e, lo, up, sc, a, aid, sev in frame[list(OUTPUT_COLUMNS)].itertuples(index=False)]
+    """CSV or JSON rows of OUTPUT_COLUMNS, after a `series` column where the frame has one
+    (anomaly/csv_columns.py)."""
+    columns = (("series",) if "series" in frame.columns else ()) + OUTPUT_COLUMNS
+    rows = [_printed(dict(zip(columns, values))) for values in frame[list(columns)].itertuples(index=False)]
     if fmt == "json":
         return json.dumps(rows, indent=1) + "\n"
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(OUTPUT_COLUMNS)
+    writer.writerow(columns)
     for r in rows:
         writer.writerow(["" if r[c] is None else ("true" if r[c] is True else "false" if r[c] is False
-                                                  else r[c]) for c in OUTPUT_COLUMNS])
+                                                  else r[c]) for c in columns])
     return buf.getvalue()

@@ -107,8 +107,7 @@ def series_columns(path: Path, columns: list[str], time_col: str | None, value_c
                          "(--time-col and --value-col choose others)")
             return (columns[0],), columns[1]
         if None in times:
-            raise SeriesFileError(f"{path}: no column {time_col or 'timestamp'!r}; columns are {_listed(columns)} "
-                                  "(--time-col names one)")
+            raise _no_time_column(path, columns, time_col)
         rest = [c for c in columns if c not in times and c.strip()]      # (a trailing delimiter's blank column)
         if value_col is not None or len(rest) != 1:
             raise SeriesFileError(f"{path}: no column {value_col or 'value'!r}; columns are {_listed(columns)} "
@@ -123,6 +122,19 @@ def series_columns(path: Path, columns: list[str], time_col: str | None, value_c
         notes.append(f"column{'s' if len(times) == 2 else ''} {' and '.join(guessed)} "
                      "(--time-col and --value-col choose others)")
     return times, value
+
+
+def time_columns(path: Path, columns: list[str], time_col: str | None) -> tuple[str, ...]:
+    """The timestamp column as given, or by its usual names, or a "date" and a "time" column."""
+    times = (_column(columns, time_col),) if time_col else _usual_time_columns(columns)
+    if None in times:
+        raise _no_time_column(path, columns, time_col)
+    return times
+
+
+def _no_time_column(path: Path, columns: list[str], time_col: str | None) -> SeriesFileError:
+    return SeriesFileError(f"{path}: no column {time_col or 'timestamp'!r}; columns are {_listed(columns)} "
+                           "(--time-col names one)")
 
 
 def _listed(columns: list[str], shown: int = 20) -> str:
