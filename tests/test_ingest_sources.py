@@ -61,7 +61,8 @@ def test_zendesk_export_fields_map_to_the_canonical_ticket(tmp_path, memory_con,
 
 
 @pytest.mark.parametrize("score, expected", [("Offered", None), ("Unoffered", None), ("", None),
-                                             ("5", 5), ("1", 1), ("Good", 5), ("bad", 1)])
+                                             ("5", 5), ("1", 1), ("Good", 5), ("bad", 1),
+                                             ("Good with comment", 5), ("bad_with_comment", 1)])
 def test_zendesk_satisfaction_mixes_words_and_scores(tmp_path, memory_con, config, score, expected):
     path = write_csv(tmp_path / "z.csv", ZENDESK_COLUMNS, [zendesk_row(**{"Satisfaction Score": score})])
     load(memory_con, path, config, timezone_name="UTC")
