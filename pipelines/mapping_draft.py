@@ -16,9 +16,9 @@ from pathlib import Path
 
 from pipelines import csv_dialect, local_words
 from pipelines.archives import unpacked
-from pipelines.readers import UnreadableFile
 from pipelines.canonical_fields import BY_NAME, CHANNELS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS
 from pipelines.column_fit import MISFITS, TIMESTAMP_FIELDS, UNSURE, fit
+from pipelines.readers import UnreadableFile
 from pipelines.timestamp_formats import NAIVE_FORMATS, is_offset_timestamp, is_unix_time, parses, timestamp_format_of
 from pipelines.value_guesses import guess_reason, guess_value
 
