@@ -39,7 +39,7 @@ def detect_each_column(path: Path, time_col: str | None = None, settings: Detect
     frames, notes_by_column, left_out = [], {}, []
     for column in columns:
         try:
-            result = detect_csv(path, time_col, column, settings, kind, delimiter, dayfirst)
+            result = detect_csv(path, time_col, column, settings, kind, delimiter, dayfirst, table=table)
         except SeriesFileError as exc:
             left_out.append(f"column {column!r} left out: {str(exc).removeprefix(f'{path}: ')}")
             continue

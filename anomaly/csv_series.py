@@ -22,7 +22,7 @@ import pandas as pd
 from anomaly.alerts import build_alerts
 from anomaly.detector import evaluate_points, looks_like_counts
 from anomaly.regular_grid import to_grid
-from anomaly.series_text import SeriesFileError, read_table, series_columns, strip_unit
+from anomaly.series_text import SeriesFileError, SeriesTable, read_table, series_columns, strip_unit
 from anomaly.settings import DetectorSettings
 from core.number_formats import as_float, is_missing_value, number_format_of
 
@@ -45,15 +45,18 @@ class CsvDetection:
 
 
 def read_series_csv(path: Path, time_col: str | None = None, value_col: str | None = None,
-                    delimiter: str | None = None, dayfirst: bool = False) -> tuple[pd.Series, list[str], list[str]]:
+                    delimiter: str | None = None, dayfirst: bool = False,
+                    table: SeriesTable | None = None) -> tuple[pd.Series, list[str], list[str]]:
     """The series (UTC-naive DatetimeIndex, file order), the timestamps exactly as written, and
     notes on how they and the values were read. `delimiter` None = sniffed from the header line
     (comma, semicolon or tab). Columns not named: `timestamp` and `value` or their usual names
-    in any case, or the two columns of a two-column file (anomaly/series_text.py)."""
+    in any case, or the two columns of a two-column file (anomaly/series_text.py). `table`: the
+    file as `read_table` read it already (one series of several in it)."""
     path = Path(path)
-    if not path.is_file():
-        raise SeriesFileError(f"{path}: file not found" if not path.exists() else f"{path}: not a file")
-    table = read_table(path, delimiter)
+    if table is None:
+        if not path.is_file():
+            raise SeriesFileError(f"{path}: file not found" if not path.exists() else f"{path}: not a file")
+        table = read_table(path, delimiter)
     notes = list(table.notes)
     time_cols, value_col = series_columns(path, table.columns, time_col, value_col, notes)
     if not table.rows:
@@ -79,15 +82,16 @@ def _rows_with_a_time(path: Path, rows: list[list[str]], lines: list[int], at_ti
     """The rows whose time cell is not blank. A report export ends with a total row that has no
     time (Google Analytics: `,"440,000"`); such rows cannot be placed in the series, so they are
     left out and named in a note rather than refusing the file."""
-    kept = [i for i, row in enumerate(rows) if any(row[j].strip() for j in at_times)]
-    if len(kept) == len(rows):
+    has_time = [any(row[j].strip() for j in at_times) for row in rows]
+    if all(has_time):
         return rows, lines
-    if not kept:
+    if not any(has_time):
         raise SeriesFileError(f"{path}: every {time_col} cell is blank")
-    left_out = [lines[i] for i in range(len(rows)) if i not in set(kept)]
+    left_out = [line for line, kept in zip(lines, has_time) if not kept]
     shown = ", ".join(map(str, left_out[:5])) + (", ..." if len(left_out) > 5 else "")
     notes.append(f"{len(left_out)} row(s) with a blank {time_col} left out (line {shown}: a total or footer row?)")
-    return [rows[i] for i in kept], [lines[i] for i in kept]
+    return ([row for row, kept in zip(rows, has_time) if kept],
+            [line for line, kept in zip(lines, has_time) if kept])
 
 
 def _parse_times(path: Path, col: str, raw: list[str], dayfirst: bool, notes: list[str],
@@ -198,10 +202,12 @@ def kind_settings(kind: str, s: DetectorSettings) -> DetectorSettings:
 
 def detect_csv(path: Path, time_col: str | None = None, value_col: str | None = None,
                settings: DetectorSettings | None = None, kind: str | None = None,
-               delimiter: str | None = None, dayfirst: bool = False) -> CsvDetection:
-    """Verdicts and alerts for the series in `path`, one output row per distinct timestamp."""
+               delimiter: str | None = None, dayfirst: bool = False,
+               table: SeriesTable | None = None) -> CsvDetection:
+    """Verdicts and alerts for the series in `path`, one output row per distinct timestamp
+    (`table`: the file already read, as read_series_csv takes it)."""
     s = settings or DetectorSettings()
-    series, raw_times, read_notes = read_series_csv(path, time_col, value_col, delimiter, dayfirst)
+    series, raw_times, read_notes = read_series_csv(path, time_col, value_col, delimiter, dayfirst, table)
     values = series.to_numpy(dtype=float)
     if kind is None:
         kind, kind_note = inferred_kind(values)

@@ -22,13 +22,13 @@ from itertools import chain
 from pathlib import Path
 
 from core.errors import InputError
+from core.excel_sep import split_sep_line
 from core.number_formats import is_missing_value
 from core.text_encoding import detect_encoding
 
 SAMPLE_BYTES = 1 << 20
 TIME_NAMES = ("timestamp", "time", "_time", "date", "datetime", "ds")
 VALUE_NAMES = ("value", "_value", "count", "y")
-_EXCEL_SEP = re.compile(r"sep=(.)", re.IGNORECASE)
 _UNIT = re.compile(r"(?P<number>.*?\d)\s*(?P<unit>%|[^\W\d_]+(/[^\W\d_]+)?)")
 
 
@@ -55,10 +55,10 @@ def read_table(path: Path, delimiter: str | None = None) -> SeriesTable:
     # splitting the whole text into lines and joining them again.
     buffer = io.StringIO(text, newline="")
     first, header_line = 0, buffer.readline()
-    named = _EXCEL_SEP.fullmatch(header_line.rstrip("\r\n"))
+    named, _ = split_sep_line(header_line)
     if named:        # Excel's `sep=;` line names the delimiter; the header is the next line
         first, header_line = 1, buffer.readline()
-        notes.append(f"delimiter {named.group(1)!r} from the file's sep= line")
+        notes.append(f"delimiter {named!r} from the file's sep= line")
     skipped = 0
     while header_line and (not header_line.strip() or header_line.lstrip().startswith("#")):
         skipped, header_line = skipped + 1, buffer.readline()
@@ -67,7 +67,7 @@ def read_table(path: Path, delimiter: str | None = None) -> SeriesTable:
     if skipped:
         notes.append(f"{skipped} comment or blank line(s) before the header skipped")
     first += skipped
-    sep = delimiter or (named.group(1) if named else _sniff_delimiter(header_line))
+    sep = delimiter or named or _sniff_delimiter(header_line)
     reader = csv.reader(chain([header_line], buffer), delimiter=sep, skipinitialspace=True)
     try:
         header = [name.strip() for name in next(reader)]
@@ -99,7 +99,7 @@ def series_columns(path: Path, columns: list[str], time_col: str | None, value_c
     """The timestamp column(s) and the value column: as given, or found without options where
     unambiguous. A spreadsheet's separate "Date" and "Time" columns are read together as the
     timestamp; a value column not named is the one column left beside the timestamp."""
-    times = (_column(columns, time_col),) if time_col else _usual_time_columns(columns)
+    times = _time_columns_or_none(columns, time_col)
     value = _column(columns, value_col) if value_col else _usual_column(columns, VALUE_NAMES)
     if None in times or value is None:
         if time_col is None and value_col is None and len(columns) == 2:
@@ -126,10 +126,14 @@ def series_columns(path: Path, columns: list[str], time_col: str | None, value_c
 
 def time_columns(path: Path, columns: list[str], time_col: str | None) -> tuple[str, ...]:
     """The timestamp column as given, or by its usual names, or a "date" and a "time" column."""
-    times = (_column(columns, time_col),) if time_col else _usual_time_columns(columns)
+    times = _time_columns_or_none(columns, time_col)
     if None in times:
         raise _no_time_column(path, columns, time_col)
     return times
+
+
+def _time_columns_or_none(columns: list[str], time_col: str | None) -> tuple[str | None, ...]:
+    return (_column(columns, time_col),) if time_col else _usual_time_columns(columns)
 
 
 def _no_time_column(path: Path, columns: list[str], time_col: str | None) -> SeriesFileError:

@@ -15,12 +15,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from core.errors import InputError
+from core.excel_sep import split_sep_line
 from core.number_formats import number_format_of
 from core.text_encoding import detect_encoding
 
@@ -30,9 +30,6 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _RECORDS_SAMPLED = 50
 _CONSISTENT = 0.8      # share of the sampled records that must have the header's width
 _UNDECODABLE = "safetyops-undecodable"
-# Excel reads a first line `sep=;` as "the delimiter is ;" and writes it back when asked to: the
-# header is the line after it.
-_SEP_LINE = re.compile(r"sep=(.)\r?\n", re.IGNORECASE)
 
 
 class UnknownEncoding(InputError):
@@ -41,6 +38,10 @@ class UnknownEncoding(InputError):
 
 class BadDelimiter(InputError):
     """--delimiter is not one character."""
+
+
+class UnreadableFile(InputError):
+    """The file cannot be read at all (not CSV/JSON/Parquet, empty, wrong encoding)."""
 
 
 @dataclass(frozen=True)
@@ -95,19 +96,24 @@ def detect(path: Path, encoding: str | None = None, delimiter: str | None = None
     enc = _checked_encoding(encoding) if encoding else detect_encoding(sample, cut=len(sample) == SAMPLE_BYTES)
     text = _decode_sample(sample, enc)
     cut = len(sample) == SAMPLE_BYTES
-    sep_line = _SEP_LINE.match(text)
-    if sep_line:
-        text = text[sep_line.end():]
-    delim = _unescaped(delimiter) if delimiter else sep_line.group(1) if sep_line else detect_delimiter(text, cut=cut)
+    named, text = split_sep_line(text)
+    delim = _unescaped(delimiter) if delimiter else named or detect_delimiter(text, cut=cut)
     decimal_mark, grouped = detect_number_format(text, delim, cut=cut)
     return CsvDialect(enc, delim, encoding_given=bool(encoding), delimiter_given=bool(delimiter),
-                      decimal_mark=decimal_mark, grouped=grouped, sep_line=bool(sep_line))
+                      decimal_mark=decimal_mark, grouped=grouped, sep_line=named is not None)
 
 
 def after_sep_line(text: str, dialect: CsvDialect) -> str:
     """The text from the header on: without Excel's `sep=` line where the file has one."""
-    match = _SEP_LINE.match(text) if dialect.sep_line else None
-    return text[match.end():] if match else text
+    return split_sep_line(text)[1] if dialect.sep_line else text
+
+
+def sample_text(path: Path, dialect: CsvDialect) -> tuple[str, bool]:
+    """The first SAMPLE_BYTES of the file as text from the header on (BOM and `sep=` line left
+    out), and whether the file goes on past them (the last line may then be cut)."""
+    with open(path, "rb") as fh:
+        sample = fh.read(SAMPLE_BYTES)
+    return after_sep_line(_decode_sample(sample, dialect.encoding), dialect), len(sample) == SAMPLE_BYTES
 
 
 def _checked_encoding(name: str) -> str:
@@ -173,9 +179,7 @@ def _records(text: str, delim: str):
 
 def header_record(path: Path, dialect: CsvDialect) -> list[str]:
     """The first record of the file (a quoted name may span lines), BOM stripped."""
-    with open(path, "rb") as fh:
-        sample = fh.read(SAMPLE_BYTES)
-    text = after_sep_line(_decode_sample(sample, dialect.encoding), dialect)
+    text, _ = sample_text(path, dialect)
     try:
         return next(csv.reader(io.StringIO(text), delimiter=dialect.delimiter), [])
     except csv.Error:

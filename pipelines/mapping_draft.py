@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines import csv_dialect, local_words
+from pipelines.csv_dialect import UnreadableFile
 from pipelines.archives import unpacked
 from pipelines.canonical_fields import BY_NAME, CHANNELS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS
 from pipelines.column_fit import MISFITS, TIMESTAMP_FIELDS, UNSURE, fit
-from pipelines.readers import UnreadableFile
 from pipelines.timestamp_formats import NAIVE_FORMATS, is_offset_timestamp, is_unix_time, parses, timestamp_format_of
 from pipelines.value_guesses import guess_reason, guess_value
 
@@ -130,10 +130,8 @@ def read_sample(path: Path, encoding: str | None = None, delimiter: str | None =
 
 def _read_sample(path: Path, encoding: str | None, delimiter: str | None) -> Sample:
     dialect = csv_dialect.detect(path, encoding, delimiter)
-    with open(path, "rb") as fh:
-        data = fh.read(csv_dialect.SAMPLE_BYTES)
-    text = csv_dialect.after_sep_line(data.decode(dialect.encoding, errors="replace").lstrip("\ufeff"), dialect)
-    if len(data) == csv_dialect.SAMPLE_BYTES:      # the last line may be cut
+    text, cut = csv_dialect.sample_text(path, dialect)
+    if cut:      # the last line may be cut
         text = text[:text.rfind("\n") + 1] or text
     reader = csv.reader(io.StringIO(text), delimiter=dialect.delimiter)
     try:
@@ -147,7 +145,7 @@ def _read_sample(path: Path, encoding: str | None, delimiter: str | None) -> Sam
     except csv.Error as exc:
         raise UnreadableFile(f"{path}: line {dialect.header_line - 1 + reader.line_num}: not readable as CSV "
                              f"({exc}); is it a CSV export?") from None
-    return Sample(header, rows, dialect, n_rows_capped=len(data) == csv_dialect.SAMPLE_BYTES)
+    return Sample(header, rows, dialect, n_rows_capped=cut)
 
 
 def _check_header(path: Path, header: list[str], dialect: csv_dialect.CsvDialect) -> None:
@@ -195,12 +193,13 @@ def guess_columns(header: list[str], sample: Sample | None = None, taxonomy: tup
                     continue
                 if _may_hold(name, words):
                     candidates.append((tier, rank, name, column))
-    fits = {(name, column): fit(name, sample.values(column), taxonomy) if sample else UNSURE
+    values = {column: sample.values(column) for _, _, _, column in candidates} if sample else {}
+    fits = {(name, column): fit(name, values[column], taxonomy) if sample else UNSURE
             for _, _, name, column in candidates}
+    order = {name: i for i, name in enumerate(SYNONYMS)}
     chosen: dict[str, str] = {}
     used: set[str] = set()
-    for _, _, name, column in sorted(candidates, key=lambda c: (fits[c[2], c[3]], c[0], c[1],
-                                                                list(SYNONYMS).index(c[2]))):
+    for _, _, name, column in sorted(candidates, key=lambda c: (fits[c[2], c[3]], c[0], c[1], order[c[2]])):
         if name not in chosen and column not in used and fits[name, column] != MISFITS:
             chosen[name] = column
             used.add(column)

@@ -33,8 +33,8 @@ READ_LINE = "__line"     # the line column of ingest_numbered
 # trimmed: the blank-cell test costs as much as the cast. A cell of spaces only is told apart
 # where a value fails to parse.
 CAST_FIELDS = ("created_at", "updated_at", "first_response_at", "resolved_at", "first_response_minutes",
-               "first_response_hours",
-               "resolution_hours", "resolution_minutes", "reopen_count", "qa_score") + tuple(EXTRA_FIELDS)
+               "first_response_hours", "resolution_hours", "resolution_minutes", "reopen_count",
+               "qa_score") + tuple(EXTRA_FIELDS)
 # Fields looked up in a vocabulary or value map, or trimmed where they are finished: their cells
 # are not trimmed first either. A value not found as it is is looked up again trimmed, and a cell
 # of spaces only is told apart where no value was found. (The trailing-space test alone cost a
@@ -102,8 +102,7 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None,
     picks = {name: builder.text(name, trimmed=name not in CAST_FIELDS + LOOKUP_FIELDS) for name in (
         "ticket_id", "created_at", "updated_at", "first_response_at", "resolved_at",
         "first_response_minutes", "first_response_hours", "resolution_hours", "resolution_minutes", "status",
-        "priority", "channel",
-        "abuse_category", "region", "language", "vendor", "queue", "agent_id", "agent",
+        "priority", "channel", "abuse_category", "region", "language", "vendor", "queue", "agent_id", "agent",
         "escalated", "high_profile", "reopen_count", "qa_score", "csat", "reporter_hash", "reporter")}
     for name in ("subject", "description"):
         picks[name] = builder.text(name) if keep_text else "CAST(NULL AS VARCHAR)"

@@ -21,16 +21,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from core.errors import InputError
 from pipelines import csv_dialect
-from pipelines.csv_dialect import CsvDialect
+from pipelines.csv_dialect import CsvDialect, UnreadableFile   # (raised here; its home is the light module)
 from pipelines.progress import byte_progress
 
 LINE = "__line"
-
-
-class UnreadableFile(InputError):
-    """The file cannot be read at all (not CSV/JSON/Parquet, empty, wrong encoding)."""
 
 
 @dataclass(frozen=True)
