@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -30,6 +31,7 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _RECORDS_SAMPLED = 50
 _CONSISTENT = 0.8      # share of the sampled records that must have the header's width
 _UNDECODABLE = "safetyops-undecodable"
+_BLANK_LINES = re.compile(r"(?:[ \t]*\r?\n)*")
 
 
 class UnknownEncoding(InputError):
@@ -56,10 +58,14 @@ class CsvDialect:
     # (ingest retries a file with this set when the parser stumbles on it).
     mixed_line_endings: bool = False
     sep_line: bool = False        # the first line is Excel's `sep=X`, naming the delimiter; the header follows
+    # Empty lines before the header (after any `sep=` line): a spreadsheet's title rows saved empty,
+    # or a file that starts with a blank line. Skipped, and counted in every line number.
+    blank_lines: int = 0
+    sheet: str | None = None      # written from this workbook sheet (core/workbooks.py), not exported as CSV
 
     @property
     def header_line(self) -> int:
-        return 2 if self.sep_line else 1
+        return 1 + self.sep_line + self.blank_lines
 
     @property
     def number_format(self) -> tuple[str, bool]:
@@ -71,13 +77,17 @@ class CsvDialect:
 
     def describe(self) -> str:
         """For the load summary: 'encoding cp1252 (detected), delimiter semicolon (detected)'."""
+        if self.sheet is not None:
+            where = f", header on row {self.header_line}" if self.blank_lines else ""
+            return f"workbook sheet {self.sheet!r}, read as a table{where}"
         enc = f"encoding {self.encoding} ({'given' if self.encoding_given else 'detected'})"
         name = DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
         numbers = ", decimal comma (detected)" if self.decimal_mark == "," else ""
         numbers += ", thousands separators (detected)" if self.grouped else ""
         numbers += ", mixed line endings (read as one)" if self.mixed_line_endings else ""
         how = "given" if self.delimiter_given else "from its sep= line" if self.sep_line else "detected"
-        return f"{enc}, delimiter {name} ({how}){numbers}"
+        where = f", header on line {self.header_line} (blank lines above it skipped)" if self.blank_lines else ""
+        return f"{enc}, delimiter {name} ({how}){numbers}{where}"
 
 
 def check_overrides(encoding: str | None, delimiter: str | None) -> None:
@@ -97,23 +107,34 @@ def detect(path: Path, encoding: str | None = None, delimiter: str | None = None
     text = _decode_sample(sample, enc)
     cut = len(sample) == SAMPLE_BYTES
     named, text = split_sep_line(text)
+    blank_lines, text = split_blank_lines(text)
     delim = _unescaped(delimiter) if delimiter else named or detect_delimiter(text, cut=cut)
     decimal_mark, grouped = detect_number_format(text, delim, cut=cut)
     return CsvDialect(enc, delim, encoding_given=bool(encoding), delimiter_given=bool(delimiter),
-                      decimal_mark=decimal_mark, grouped=grouped, sep_line=named is not None)
+                      decimal_mark=decimal_mark, grouped=grouped, sep_line=named is not None,
+                      blank_lines=blank_lines)
 
 
-def after_sep_line(text: str, dialect: CsvDialect) -> str:
-    """The text from the header on: without Excel's `sep=` line where the file has one."""
-    return split_sep_line(text)[1] if dialect.sep_line else text
+def split_blank_lines(text: str) -> tuple[int, str]:
+    """How many empty (or whitespace-only) lines open `text`, and the text after them."""
+    match = _BLANK_LINES.match(text)
+    return match.group(0).count("\n"), text[match.end():]
+
+
+def from_header(text: str, dialect: CsvDialect) -> str:
+    """The text from the header on: without Excel's `sep=` line and the blank lines before the
+    header where the file has them."""
+    if dialect.sep_line:
+        text = split_sep_line(text)[1]
+    return split_blank_lines(text)[1] if dialect.blank_lines else text
 
 
 def sample_text(path: Path, dialect: CsvDialect) -> tuple[str, bool]:
-    """The first SAMPLE_BYTES of the file as text from the header on (BOM and `sep=` line left
-    out), and whether the file goes on past them (the last line may then be cut)."""
+    """The first SAMPLE_BYTES of the file as text from the header on (BOM, `sep=` line and blank
+    lines before the header left out), and whether the file goes on past them (the last line may then be cut)."""
     with open(path, "rb") as fh:
         sample = fh.read(SAMPLE_BYTES)
-    return after_sep_line(_decode_sample(sample, dialect.encoding), dialect), len(sample) == SAMPLE_BYTES
+    return from_header(_decode_sample(sample, dialect.encoding), dialect), len(sample) == SAMPLE_BYTES
 
 
 def _checked_encoding(name: str) -> str:

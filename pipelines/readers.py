@@ -22,6 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from pipelines import csv_dialect
+from pipelines.blank_lines import empty_lines_after
 from pipelines.csv_dialect import CsvDialect, UnreadableFile   # (raised here; its home is the light module)
 from pipelines.progress import byte_progress
 
@@ -45,6 +46,14 @@ class RawInput:
     first_line: int = 2                  # line of the first record when numbered from position
     scan_copy: Path | None = None        # the UTF-8 copy read in place of a file in another encoding
     encoding: str = "utf-8"
+    csv_read: tuple[Path, str, int] | None = None     # CSV: (file scanned, delimiter, header line)
+    _empty_lines: list[int] | None = None
+
+    def empty_lines(self) -> list[int]:
+        """The empty lines the CSV parser skipped (found once, when a line number is first needed)."""
+        if self._empty_lines is None:
+            self._empty_lines = empty_lines_after(*self.csv_read) if self.csv_read else []
+        return self._empty_lines
 
 
 def line_expression(raw: RawInput) -> str:
@@ -76,10 +85,10 @@ def numbered_view(con: duckdb.DuckDBPyConnection, raw: RawInput, view: str = "in
 
 def _line_at(position: str, raw: RawInput) -> str:
     """SQL for the line of the record at 0-based `position` among those the parser accepted: each
-    record the parser skipped before it moves it one line down. The shifts are literal integers
+    record the parser skipped before it (rejected, or an empty line) moves it one line down. The shifts are literal integers
     because a view cannot hold a bound parameter."""
     line = f"{position} + {int(raw.first_line)}"
-    shifts = line_shifts([r.line for r in raw.parser_rejects], raw.first_line)
+    shifts = line_shifts([r.line for r in raw.parser_rejects] + raw.empty_lines(), raw.first_line)
     if shifts:
         line += f" + len(list_filter([{', '.join(str(int(t)) for t in shifts)}], lambda x: x <= {position} + 1))"
     return line
@@ -143,7 +152,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, dialect: CsvDialect | N
         _remove(scan_copy)
         raise UnreadableFile(f"{path}: cannot read as CSV: {str(exc).splitlines()[0]}") from exc
     return RawInput(header_read, -1, [], streamed=True, first_line=dialect.header_line + 1, scan_copy=scan_copy,
-                    encoding=dialect.encoding)
+                    encoding=dialect.encoding, csv_read=(scan_copy or path, dialect.delimiter, dialect.header_line))
 
 
 def _utf8_copy(path: Path, dialect: CsvDialect, progress: bool = False) -> Path:
