@@ -1,7 +1,8 @@
 """Exports as help desks deliver them: Zendesk's data export arrives as a ZIP, other tools gzip
-their CSV. The one export inside is unpacked to a temporary folder, streamed (memory stays
-bounded), and loaded under its own name. A spreadsheet workbook is refused with how to save it as
-CSV; an archive that would unpack to far more than any export compresses from is refused too.
+their CSV, report tools write workbooks. The one export inside is unpacked to a temporary folder,
+streamed (memory stays bounded), and loaded under its own name; a workbook's table is written there
+as CSV (core/workbooks.py). An archive that would unpack to far more than any export compresses
+from is refused.
 """
 from __future__ import annotations
 
@@ -10,40 +11,46 @@ import shutil
 import tempfile
 import zipfile
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from core.errors import InputError
+from core.workbooks import WORKBOOK_SUFFIXES, ZIP_MAGIC, is_workbook, sheet_as_csv
 
 GZIP_MAGIC = b"\x1f\x8b"
-ZIP_MAGIC = b"PK\x03\x04"
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0"              # Excel 97-2003 .xls
-EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".json", ".jsonl", ".parquet")
+EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".json", ".jsonl", ".parquet") + WORKBOOK_SUFFIXES
 MAX_RATIO = 200                                # unpacked / packed bytes; text exports compress 5-30x
 MAX_SLACK_BYTES = 100 << 20
-_SAVE_AS_CSV = "save it from the spreadsheet as 'CSV UTF-8 (Comma delimited)' and load that file"
 
 
 class ArchiveError(InputError):
-    """An archive or workbook that is not one export file."""
+    """An archive that is not one export file."""
+
+
+@dataclass(frozen=True)
+class Export:
+    path: Path                   # the file to read: the one given, or what its archive / workbook held
+    sheet: str | None = None     # the workbook sheet `path` was written from
 
 
 @contextmanager
-def unpacked(path: Path) -> Iterator[Path]:
-    """`path` itself, or the export a ZIP / gzip file holds, unpacked for the time of the block."""
+def unpacked(path: Path) -> Iterator[Export]:
+    """`path` itself, the export a ZIP / gzip file holds, or a workbook's table as CSV, for the
+    time of the block."""
     with open(path, "rb") as fh:
         head = fh.read(4)
-    if head.startswith(OLE2_MAGIC):
-        raise ArchiveError(f"{path}: an Excel 97-2003 workbook (.xls), not a CSV: {_SAVE_AS_CSV}")
-    if not head.startswith((GZIP_MAGIC, ZIP_MAGIC)):
-        yield path
+    workbook = is_workbook(path)
+    if not workbook and not head.startswith((GZIP_MAGIC, ZIP_MAGIC)):
+        yield Export(path)
         return
     folder = Path(tempfile.mkdtemp(prefix=f"{path.name}-"))
     try:
-        if head.startswith(GZIP_MAGIC):
-            yield _gunzip(path, folder)
+        export = path if workbook else _gunzip(path, folder) if head.startswith(GZIP_MAGIC) else _unzip(path, folder)
+        if workbook or is_workbook(export):
+            yield Export(*sheet_as_csv(export, folder))
         else:
-            yield _unzip(path, folder)
+            yield Export(export)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -67,8 +74,6 @@ def _unzip(path: Path, folder: Path) -> Path:
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX/")]
         names = [m.filename for m in members]
-        if "xl/workbook.xml" in names:
-            raise ArchiveError(f"{path}: an Excel workbook (.xlsx), not a CSV: {_SAVE_AS_CSV}")
         exports = [m for m in members if Path(m.filename).suffix.lower() in EXPORT_SUFFIXES]
         if len(exports) != 1:
             shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")

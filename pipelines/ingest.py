@@ -20,7 +20,7 @@ from core.config import Config
 from core.errors import InputError
 from core.sql_files import bound_params, run_sql_file
 from pipelines import csv_dialect, readers, sql_functions
-from pipelines.archives import unpacked
+from pipelines.archives import Export, unpacked
 from pipelines.readers import UnreadableFile
 from pipelines.load_hints import timestamp_hints
 from pipelines.report_footer import FOOTER_NOTE, split_footer
@@ -59,7 +59,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config
         # error is not held back behind the hash of a multi-GB file. It is the export's, not the
         # archive's: the size it is checked with is the export's, and the same export delivered
         # zipped once and plain once is one load.
-        digest = hashing.submit(file_sha256, export, abandon)
+        digest = hashing.submit(file_sha256, export.path, abandon)
         try:
             result = _ingest(con, export, config, digest, source, mapping_path, timezone_name, force, progress,
                              encoding, delimiter)
@@ -70,19 +70,25 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config
     return result
 
 
-def _ingest(con, path: Path, config: Config, digest: Future, source: str, mapping_path: str | None,
+def _ingest(con, export: Export, config: Config, digest: Future, source: str, mapping_path: str | None,
             timezone_name: str | None, force: bool, progress: bool, encoding: str | None,
             delimiter: str | None) -> LoadResult:
+    path = export.path
     started_at = datetime.now(timezone.utc)
     file_bytes = path.stat().st_size
     # The hash is waited for up front only when a file of this size was loaded before: a file of
     # a new size cannot be a re-load.
     if not force and may_have_been_loaded(con, file_bytes) and already_loaded(con, digest.result()):
         return LoadResult(str(path), source, digest.result(), "skipped", file_bytes=file_bytes)
-    dialect = csv_dialect.detect(path, encoding, delimiter) if readers.file_kind(path) == "csv" else None
+    if export.sheet is not None:      # (written by us as UTF-8 with commas, whatever --encoding says)
+        dialect = replace(csv_dialect.detect(path), sheet=export.sheet)
+    else:
+        dialect = csv_dialect.detect(path, encoding, delimiter) if readers.file_kind(path) == "csv" else None
     if is_milestone_extract(path, source, dialect):
         return ingest_milestones(con, path, digest.result(), started_at, progress, dialect)
     mapping = mapping_for(path, source, mapping_path, config, dialect)
+    if export.sheet is not None:
+        mapping = mapping.reading_sheet_dates()
     zone = _zone_for(path, mapping, timezone_name or _configured_zone(mapping, config))
     try:
         return _load_once(con, path, digest, mapping, zone, config, progress, started_at, dialect)

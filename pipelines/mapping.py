@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from pipelines.canonical_fields import CHANNELS, DERIVED_FIELDS, EXTRA_FIELDS, F
 BUILTIN_SOURCES = ("canonical", "zendesk", "zendesk_json", "salesforce", "salesforce_report", "jira")
 FORMATS = ("csv", "parquet", "jsonl", "zendesk_json")
 TIMESTAMP_KINDS = ("offset", "naive", "utc", "unix")
+SHEET_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d")     # how core/workbooks.py writes date cells
 
 # Canonical fields a mapping may fill, and the extra inputs that derive them.
 REQUIRED_FIELDS = REQUIRED
@@ -78,6 +79,16 @@ class Mapping:
     values: dict[str, dict[str, str]] = field(default_factory=dict)   # field -> lower(raw) -> canonical
     defaults: dict[str, str] = field(default_factory=dict)             # field -> value when blank
     resolved_statuses: tuple[str, ...] = ("solved", "closed")
+
+    def reading_sheet_dates(self) -> "Mapping":
+        """This mapping for a workbook's table, whose date cells are written in ISO 8601
+        (core/workbooks.py): read after the mapping's own formats, which dates typed as text keep.
+        (Without formats a mapping reads ISO 8601 already; a sheet's dates have no zone, so a
+        mapping of offset timestamps rejects them, with its hint.)"""
+        if not self.timestamp_formats or self.timestamps not in ("naive", "utc"):
+            return self
+        added = tuple(f for f in SHEET_DATE_FORMATS if f not in self.timestamp_formats)
+        return replace(self, timestamp_formats=self.timestamp_formats + added)
 
     @property
     def needs_timezone(self) -> bool:

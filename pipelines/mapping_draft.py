@@ -11,7 +11,7 @@ import csv
 import io
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipelines import csv_dialect, local_words
@@ -124,8 +124,12 @@ class Draft:
 
 
 def read_sample(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Sample:
-    with unpacked(Path(path)) as export:      # (a ZIP or gzip delivery: the export inside)
-        return _read_sample(export, encoding, delimiter)
+    with unpacked(Path(path)) as export:      # (a ZIP or gzip delivery, a workbook: the export inside)
+        if export.sheet is None:
+            return _read_sample(export.path, encoding, delimiter)
+        sample = _read_sample(export.path, None, None)      # (UTF-8 with commas, as written)
+    sample.dialect = replace(sample.dialect, sheet=export.sheet)
+    return sample
 
 
 def _read_sample(path: Path, encoding: str | None, delimiter: str | None) -> Sample:

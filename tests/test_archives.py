@@ -1,5 +1,5 @@
-"""Exports delivered packed: Zendesk's ZIP, a gzipped CSV. The export inside loads; workbooks,
-archives of several files and archives that unpack far beyond an export's size are refused with
+"""Exports delivered packed: Zendesk's ZIP, a gzipped CSV. The export inside loads (workbooks:
+tests/test_workbooks.py); archives of several files and archives that unpack far beyond an export's size are refused with
 what to do; nothing unpacked is left behind."""
 from __future__ import annotations
 
@@ -51,7 +51,6 @@ def test_the_export_inside_a_zip_or_gzip_loads_under_its_own_name(tmp_path, memo
 @pytest.mark.parametrize("name, content, message", [
     ("two.zip", {"a.csv": EXPORT, "b.csv": EXPORT}, "a ZIP holding 2 export files (a.csv, b.csv)"),
     ("none.zip", {"readme.md": b"hi"}, "a ZIP holding 0 export files (readme.md)"),
-    ("book.xlsx", {"[Content_Types].xml": b"x", "xl/workbook.xml": b"x"}, "an Excel workbook (.xlsx), not a CSV"),
 ])
 def test_archives_that_are_not_one_export_are_refused_with_what_to_do(tmp_path, memory_con, config, name, content,
                                                                       message):
@@ -62,11 +61,7 @@ def test_archives_that_are_not_one_export_are_refused_with_what_to_do(tmp_path, 
     assert leftovers(name) == []
 
 
-def test_a_legacy_workbook_and_a_broken_archive_are_named(tmp_path, memory_con, config):
-    xls = tmp_path / "old.xls"
-    xls.write_bytes(archives.OLE2_MAGIC + b"\x00" * 100)
-    with pytest.raises(ArchiveError, match="Excel 97-2003 workbook"):
-        load(memory_con, xls, config)
+def test_a_broken_archive_is_named(tmp_path, memory_con, config):
     broken = tmp_path / "cut.zip"
     broken.write_bytes(zipped(tmp_path / "whole.zip", {"t.csv": EXPORT}).read_bytes()[:40])
     with pytest.raises(ArchiveError, match="cut.zip: not a readable ZIP file"):

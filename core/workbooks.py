@@ -1,0 +1,180 @@
+"""Spreadsheet workbooks (.xlsx, .xlsm, .xls, .ods), read as the CSV their table would be saved as.
+
+Help desks' report tools deliver workbooks as often as CSV (a Salesforce report's "Details Only"
+export, Zendesk Explore). The first visible sheet with a table is written, row for row, to a
+UTF-8 CSV that everything downstream reads as any other export: a record's line is its row in the
+sheet. Title rows above the header become empty lines (the CSV reader skips them and counts
+them), so do empty rows. Typed cells are written as text the loaders read in every locale: dates
+and times in ISO 8601, numbers with a decimal point and up to 15 significant digits (what Excel
+shows), booleans as true / false.
+
+The reader (python-calamine) holds a whole sheet in memory, so a sheet is read only when its
+unpacked XML is within MAX_UNPACKED_BYTES; a larger one is refused with how to save it as CSV.
+"""
+from __future__ import annotations
+
+import csv
+import math
+import zipfile
+from itertools import islice
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from core.errors import InputError
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0"              # Excel 97-2003 .xls
+MAX_UNPACKED_BYTES = 512 << 20                 # ~10M cells; calamine holds ~65 bytes a cell
+_HEADER_SEARCH_ROWS = 30
+SAVE_AS_CSV = "save the sheet from the spreadsheet as 'CSV UTF-8 (Comma delimited)' and load that file"
+
+
+class WorkbookError(InputError):
+    """A workbook that cannot be read, has no table, or is too large to read in memory."""
+
+
+def is_workbook(path: Path) -> bool:
+    """An .xls (OLE2) file, or a ZIP that holds an .xlsx / .xlsm / .ods workbook."""
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    if head.startswith(OLE2_MAGIC):
+        return True
+    if not head.startswith(ZIP_MAGIC):
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        return False
+    return "xl/workbook.xml" in names or "content.xml" in names and "mimetype" in names
+
+
+def sheet_as_csv(path: Path, folder: Path) -> tuple[Path, str]:
+    """Write the workbook's table to `folder` as `<name> (sheet <sheet>).csv`; (that file, the sheet)."""
+    from python_calamine import CalamineError, CalamineWorkbook    # (its import costs 30 ms; only workbooks pay it)
+
+    _check_size(path)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        with workbook:
+            for sheet_name in _visible_sheets(workbook):
+                rows = workbook.get_sheet_by_name(sheet_name).iter_rows()
+                target = folder / f"{path.name} (sheet {_safe(sheet_name)}).csv"
+                if _write_table(rows, target):
+                    return target, sheet_name
+    except CalamineError as exc:
+        raise WorkbookError(f"{path}: not a readable workbook ({type(exc).__name__}: {exc})") from exc
+    raise WorkbookError(f"{path}: no sheet of this workbook has a table (a header row and at least one row)")
+
+
+def _check_size(path: Path) -> None:
+    size = path.stat().st_size
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            size = sum(m.file_size for m in archive.infolist() if m.filename.endswith(".xml"))
+    if size > MAX_UNPACKED_BYTES:
+        raise WorkbookError(f"{path}: a workbook of {size:,} bytes unpacked; safetyops reads workbooks of up to "
+                            f"{MAX_UNPACKED_BYTES:,} in memory: {SAVE_AS_CSV}")
+
+
+def _visible_sheets(workbook) -> list[str]:
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+    return [m.name for m in workbook.sheets_metadata
+            if m.typ == SheetTypeEnum.WorkSheet and m.visible == SheetVisibleEnum.Visible]
+
+
+def _safe(sheet_name: str) -> str:
+    return "".join(c if c.isalnum() or c in " -_." else "_" for c in sheet_name)[:60]
+
+
+def _write_table(rows, target: Path) -> bool:
+    """Write the sheet from its header row on (rows above it as empty lines); False when the
+    sheet has no header row followed by a row."""
+    first = list(islice(rows, _HEADER_SEARCH_ROWS))
+    timed = {i for row in first for i, value in enumerate(row) if isinstance(value, datetime)}
+    first = [_texts(row, timed) for row in first]
+    header_at = _header_row(first)
+    if header_at is None:
+        return False
+    width = len(_trimmed(first[header_at]))
+    with open(target, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        out.write("\n" * header_at)
+        for cells in first[header_at:]:
+            _write_row(writer, out, cells, width)
+        for row in rows:
+            _write_row(writer, out, _texts(row, timed), width)
+    return True
+
+
+def _header_row(rows: list[list[str]]) -> int | None:
+    """The first row with at least half as many filled cells as the fullest of the first rows
+    (a report's title and filter lines above it fill one or two), and a row after it."""
+    filled = [sum(1 for c in row if c) for row in rows]
+    needed = max(2, math.ceil(max(filled, default=0) / 2))
+    for i, n in enumerate(filled[:-1]):
+        if n >= needed:
+            return i
+    return None
+
+
+def _write_row(writer, out, cells: list[str], width: int) -> None:
+    cells = _trimmed(cells)
+    if not cells:
+        out.write("\n")       # an empty row: an empty line, skipped and counted like the CSV's own
+        return
+    writer.writerow(cells + [""] * (width - len(cells)))
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    end = len(cells)
+    while end and not cells[end - 1]:
+        end -= 1
+    return cells[:end]
+
+
+def _texts(row, timed: set[int]) -> list[str]:
+    """The row's cells as text. The reader gives a moment at midnight as a date: in a column of
+    moments (`timed`, the columns where one was seen) it is written with its time, 00:00:00."""
+    texts = []
+    for i, value in enumerate(row):
+        if isinstance(value, datetime):
+            timed.add(i)
+        elif isinstance(value, date) and i in timed:
+            value = datetime.combine(value, time())
+        texts.append(cell_text(value))
+    return texts
+
+
+def cell_text(value) -> str:
+    """A typed cell as a CSV export would hold it, the same in every locale."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return format(value, ".15g")
+    if isinstance(value, datetime):
+        return _nearest_second(value).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, timedelta):
+        return _duration(value)
+    return str(value)
+
+
+def _nearest_second(moment: datetime) -> datetime:
+    """Excel stores a moment as a fraction of a day; read back it can be a few microseconds off."""
+    return (moment + timedelta(microseconds=500_000)).replace(microsecond=0)
+
+
+def _duration(span: timedelta) -> str:
+    """[h]:mm:ss, as Excel shows a duration (hours past 24 kept)."""
+    seconds = round(span.total_seconds())
+    sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+    return f"{sign}{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"

@@ -1,0 +1,151 @@
+"""Workbooks as report tools deliver them (Salesforce "Details Only" / "Formatted Report" exports,
+Zendesk Explore, Jira): the table loads as its CSV would, a rejected row is named by its row in
+the sheet, and a workbook that cannot be read is refused with what to do. Fixtures are real .xlsx
+files written by openpyxl, read back by the loader's python-calamine."""
+from __future__ import annotations
+
+import zipfile
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from openpyxl import Workbook
+
+from core import workbooks
+from core.workbooks import WorkbookError, cell_text
+from pipelines.mapping_draft import read_sample
+from tests.ingest_fixtures import load, one
+from tests.test_archives import leftovers
+from tests.test_ingest_variants import SALESFORCE_REPORT_COLUMNS
+
+
+def workbook(path, sheets: dict[str, list[list]], hidden: tuple[str, ...] = ()):
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        if name in hidden:
+            sheet.sheet_state = "hidden"
+    book.save(path)
+    return path
+
+
+SALESFORCE_ROWS = [
+    ["00001026", "Spam wave", "Closed", "High", "Web", datetime(2026, 3, 2, 9, 5), datetime(2026, 3, 2, 16, 30),
+     "Ana Souza", False],
+    ["00001027", "Threat", "Working", "Critical", "Email", datetime(2026, 3, 3, 23, 15), None, "Ben Ode", True],
+]
+
+
+def test_a_salesforce_report_workbook_loads_as_its_csv_export_does(tmp_path, memory_con, config):
+    path = workbook(tmp_path / "report.xlsx", {"Cases": [SALESFORCE_REPORT_COLUMNS, *SALESFORCE_ROWS]})
+    result = load(memory_con, path, config, timezone_name="America/Sao_Paulo")
+    assert (result.source, result.rows_loaded, result.rows_rejected) == ("salesforce_report", 2, 0)
+    assert result.dialect == "workbook sheet 'Cases', read as a table"
+    # the same figures as tests/test_ingest_variants.py's CSV export of these two cases
+    assert memory_con.execute("""SELECT ticket_id, CAST(created_at AS VARCHAR), CAST(resolved_at AS VARCHAR), status,
+        priority, channel, escalated FROM tickets ORDER BY 1""").fetchall() == [
+        ("00001026", "2026-03-02 12:05:00+00", "2026-03-02 19:30:00+00", "closed", "high", "web", False),
+        ("00001027", "2026-03-04 02:15:00+00", None, "open", "urgent", "email", True)]
+    assert leftovers(path.name) == []
+    assert load(memory_con, path, config, timezone_name="America/Sao_Paulo").status == "skipped"
+
+
+def test_a_mapping_with_its_own_date_formats_reads_date_cells_too(tmp_path, memory_con, config):
+    """Jira writes dates as 02/Mar/26 9:05 AM in CSV; in a workbook they are date cells, and a
+    cell typed as text keeps the mapping's format."""
+    path = workbook(tmp_path / "jira.xlsx", {"Jira": [
+        ["Issue key", "Created", "Status"],
+        ["TS-1", datetime(2026, 3, 2, 9, 5), "Open"],
+        ["TS-2", "03/Mar/26 11:15 PM", "Done"]]})
+    result = load(memory_con, path, config, timezone_name="UTC")
+    assert (result.source, result.rows_loaded, result.rows_rejected) == ("jira", 2, 0)
+    assert memory_con.execute("SELECT ticket_id, CAST(created_at AS VARCHAR) FROM tickets ORDER BY 1").fetchall() == [
+        ("TS-1", "2026-03-02 09:05:00+00"), ("TS-2", "2026-03-03 23:15:00+00")]
+
+
+def test_a_formatted_reports_title_rows_are_skipped_and_rows_keep_their_sheet_numbers(tmp_path, memory_con, config):
+    rows = [["Open safety cases"], ["Filtered by: Status not equal to Closed"], [],
+            SALESFORCE_REPORT_COLUMNS,                                              # row 4
+            SALESFORCE_ROWS[0],                                                     # row 5
+            [],                                                                     # row 6: an empty row
+            ["00001030", "x", "Closed", "High", "Web", "not a date", None, "Ana", False],   # row 7
+            SALESFORCE_ROWS[1]]                                                     # row 8
+    path = workbook(tmp_path / "formatted.xlsx", {"Report": rows})
+    result = load(memory_con, path, config, timezone_name="UTC")
+    assert (result.rows_loaded, result.rows_rejected) == (2, 1)
+    assert result.dialect == "workbook sheet 'Report', read as a table, header on row 4"
+    assert one(memory_con, "SELECT line_number, reason FROM rejected_rows") == (7, "unparseable created_at")
+
+
+def test_the_first_visible_sheet_with_a_table_is_read(tmp_path, memory_con, config):
+    path = workbook(tmp_path / "book.xlsx", {
+        "Notes": [["exported by Ana"]],
+        "Old": [SALESFORCE_REPORT_COLUMNS, SALESFORCE_ROWS[0]],
+        "Cases": [SALESFORCE_REPORT_COLUMNS, *SALESFORCE_ROWS]}, hidden=("Old",))
+    result = load(memory_con, path, config, timezone_name="UTC")
+    assert (result.rows_loaded, result.dialect) == (2, "workbook sheet 'Cases', read as a table")
+
+
+def test_a_workbook_inside_a_zip_loads(tmp_path, memory_con, config):
+    book = workbook(tmp_path / "report.xlsx", {"Cases": [SALESFORCE_REPORT_COLUMNS, *SALESFORCE_ROWS]})
+    path = tmp_path / "delivery.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.write(book, "report.xlsx")
+    assert load(memory_con, path, config, timezone_name="UTC").rows_loaded == 2
+    assert leftovers(path.name) == []
+
+
+def test_mapping_draft_reads_a_workbook_and_says_which_sheet(tmp_path):
+    rows = [["Ticket ID", "Created", "Status", "Category"]]
+    rows += [[f"T{i}", datetime(2026, 3, 1) + timedelta(hours=7 * i), "Open", "Spam"] for i in range(40)]
+    sample = read_sample(workbook(tmp_path / "explore.xlsx", {"Tickets": rows}))
+    assert sample.header == ["Ticket ID", "Created", "Status", "Category"]
+    # 2026-03-01 00:00 comes back from the sheet as a date; in a column of moments it keeps its time
+    assert sample.rows[0][:2] == ["T0", "2026-03-01 00:00:00"]
+    assert sample.dialect.describe() == "workbook sheet 'Tickets', read as a table"
+
+
+@pytest.mark.parametrize("value, text", [
+    (None, ""), ("", ""), ("00001026", "00001026"), (12.0, "12"), (0.5, "0.5"), (1234567890123.0, "1234567890123"),
+    (0.1 + 0.2, "0.3"), (1.5e20, "1.5e+20"), (-3.0, "-3"), (7, "7"), (True, "true"), (False, "false"),
+    (datetime(2026, 3, 2, 9, 5), "2026-03-02 09:05:00"), (datetime(2026, 3, 2, 9, 4, 59, 999_990), "2026-03-02 09:05:00"),
+    (date(2026, 3, 2), "2026-03-02"), (time(9, 5), "09:05:00"), (timedelta(hours=26, minutes=3), "26:03:00"),
+    (timedelta(minutes=-90), "-1:30:00"),
+])
+def test_typed_cells_are_written_as_an_export_in_any_locale_would_hold_them(value, text):
+    assert cell_text(value) == text
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("garbage.xlsx", {"[Content_Types].xml": b"x", "xl/workbook.xml": b"<not xml"}, "not a readable workbook"),
+    ("empty.xlsx", None, "no sheet of this workbook has a table"),
+])
+def test_a_workbook_that_cannot_be_read_is_refused_by_name(tmp_path, memory_con, config, name, content, message):
+    path = tmp_path / name
+    if content is None:
+        workbook(path, {"Sheet1": [["only a title"]]})
+    else:
+        with zipfile.ZipFile(path, "w") as z:
+            for member, data in content.items():
+                z.writestr(member, data)
+    with pytest.raises(WorkbookError, match=f"{name}: {message}"):
+        load(memory_con, path, config)
+    assert memory_con.execute("SELECT count(*) FROM tickets").fetchall() == [(0,)]
+    assert leftovers(name) == []
+
+
+def test_a_legacy_xls_that_is_not_one_is_named(tmp_path, memory_con, config):
+    xls = tmp_path / "old.xls"
+    xls.write_bytes(workbooks.OLE2_MAGIC + b"\x00" * 100)
+    with pytest.raises(WorkbookError, match="old.xls: not a readable workbook"):
+        load(memory_con, xls, config)
+
+
+def test_a_workbook_too_large_to_read_in_memory_is_refused_before_it_is_read(tmp_path, memory_con, config,
+                                                                              monkeypatch):
+    path = workbook(tmp_path / "big.xlsx", {"Cases": [SALESFORCE_REPORT_COLUMNS, *SALESFORCE_ROWS]})
+    monkeypatch.setattr(workbooks, "MAX_UNPACKED_BYTES", 1000)
+    with pytest.raises(WorkbookError, match="big.xlsx: a workbook of .* bytes unpacked.*CSV UTF-8"):
+        load(memory_con, path, config, timezone_name="UTC")
