@@ -17,12 +17,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+import tempfile
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
 from core.errors import InputError
 from core.excel_sep import split_sep_line
+from core.workbooks import is_workbook, sheet_as_csv
 from core.number_formats import is_missing_value
 from core.text_encoding import detect_encoding
 
@@ -47,10 +49,25 @@ class SeriesTable:
 
 def read_table(path: Path, delimiter: str | None = None) -> SeriesTable:
     """The header and the data rows of `path`, with notes on what was skipped or detected."""
+    if is_workbook(path):
+        return _read_workbook(path)
     raw = path.read_bytes()
     encoding = detect_encoding(raw[:SAMPLE_BYTES], cut=len(raw) > SAMPLE_BYTES)
     text = raw.decode(encoding, errors="replace").lstrip("\ufeff")
     notes = [] if encoding == "utf-8" else [f"read as {encoding} text (detected)"]
+    return _table_from_text(path, text, notes, delimiter)
+
+
+def _read_workbook(path: Path) -> SeriesTable:
+    """A BI tool's workbook: its first sheet with a table, as core/workbooks.py writes it (rows
+    keep their numbers in the sheet)."""
+    with tempfile.TemporaryDirectory(prefix="safetyops-sheet-") as folder:
+        written, sheet = sheet_as_csv(path, Path(folder))
+        text = written.read_text(encoding="utf-8")
+    return _table_from_text(path, text, [f"workbook sheet {sheet!r} read"], ",")
+
+
+def _table_from_text(path: Path, text: str, notes: list[str], delimiter: str | None) -> SeriesTable:
     # Read on from the header in place (the csv module's own line ends: \n, \r\n, \r), rather than
     # splitting the whole text into lines and joining them again.
     buffer = io.StringIO(text, newline="")

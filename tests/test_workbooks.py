@@ -149,3 +149,17 @@ def test_a_workbook_too_large_to_read_in_memory_is_refused_before_it_is_read(tmp
     monkeypatch.setattr(workbooks, "MAX_UNPACKED_BYTES", 1000)
     with pytest.raises(WorkbookError, match="big.xlsx: a workbook of .* bytes unpacked.*CSV UTF-8"):
         load(memory_con, path, config, timezone_name="UTC")
+
+
+def test_detect_csv_reads_a_bi_tools_workbook_and_names_rows_as_the_sheet_does(tmp_path):
+    from anomaly.csv_series import read_series_csv
+    from anomaly.series_text import SeriesFileError
+    days = [[date(2026, 1, 1) + timedelta(days=i), 100 + i % 7] for i in range(60)]
+    path = workbook(tmp_path / "daily.xlsx", {"Daily": [["Reports by day"], [], ["Date", "Reports"], *days]})
+    series, raw_times, notes = read_series_csv(path)
+    assert (len(series), series.iloc[0], raw_times[0]) == (60, 100, "2026-01-01")
+    assert "workbook sheet 'Daily' read" in notes
+    days[40][1] = "lots"                                             # sheet row 3 + 41
+    broken = workbook(tmp_path / "broken.xlsx", {"Daily": [["Reports by day"], [], ["Date", "Reports"], *days]})
+    with pytest.raises(SeriesFileError, match=r"broken.xlsx: .*line 44\b.*lots"):
+        read_series_csv(broken)
