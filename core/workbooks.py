@@ -8,13 +8,21 @@ them), so do empty rows. Typed cells are written as text the loaders read in eve
 and times in ISO 8601, numbers with a decimal point and up to 15 significant digits (what Excel
 shows), booleans as true / false.
 
-The reader (python-calamine) holds a whole sheet in memory, so a sheet is read only when its
-unpacked XML is within MAX_UNPACKED_BYTES; a larger one is refused with how to save it as CSV.
+The reader (python-calamine) holds a whole sheet in memory, as a dense grid from its first to its
+last cell: a 5 KB file with cells at A1 and XFD1048576 asks for 500 GB, and the reader aborts the
+process when an allocation fails. So a workbook is read in a child process whose address space is
+capped (MEMORY_LIMIT_BYTES); a sheet that needs more is refused with how to save it as CSV, and the
+caller's process (a load, with its transaction) is never at risk. Workbooks whose XML unpacks to
+over MAX_UNPACKED_BYTES are refused before a child is started.
 """
 from __future__ import annotations
 
 import csv
+import json
 import math
+import resource
+import subprocess
+import sys
 import zipfile
 from itertools import islice
 from datetime import date, datetime, time, timedelta
@@ -26,6 +34,8 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"              # Excel 97-2003 .xls
 MAX_UNPACKED_BYTES = 512 << 20                 # ~10M cells; calamine holds ~65 bytes a cell
+MEMORY_LIMIT_BYTES = 1536 << 20                # the reading child's address space
+READ_TIMEOUT_SECONDS = 600
 _HEADER_SEARCH_ROWS = 30
 SAVE_AS_CSV = "save the sheet from the spreadsheet as 'CSV UTF-8 (Comma delimited)' and load that file"
 
@@ -51,10 +61,46 @@ def is_workbook(path: Path) -> bool:
 
 
 def sheet_as_csv(path: Path, folder: Path) -> tuple[Path, str]:
-    """Write the workbook's table to `folder` as `<name> (sheet <sheet>).csv`; (that file, the sheet)."""
-    from python_calamine import CalamineError, CalamineWorkbook    # (its import costs 30 ms; only workbooks pay it)
-
+    """Write the workbook's table to `folder` as `<name> (sheet <sheet>).csv`; (that file, the
+    sheet). Read in a child process with capped memory (see the module's docstring)."""
     _check_size(path)
+    try:
+        child = subprocess.run([sys.executable, "-m", "core.workbooks", str(path.resolve()), str(folder.resolve())],
+                               capture_output=True, text=True, timeout=READ_TIMEOUT_SECONDS,
+                               cwd=_PROJECT_ROOT)
+    except subprocess.TimeoutExpired:
+        raise WorkbookError(f"{path}: reading the workbook took over {READ_TIMEOUT_SECONDS} s: {SAVE_AS_CSV}") from None
+    if child.returncode == 0:
+        written = json.loads(child.stdout)
+        return Path(written["csv"]), written["sheet"]
+    if child.returncode == _REFUSED:
+        raise WorkbookError(child.stderr.strip())
+    if child.returncode > 0 and "MemoryError" not in child.stderr:
+        last = (child.stderr.strip().splitlines() or ["no message"])[-1]
+        raise WorkbookError(f"{path}: the workbook reader failed ({last}): {SAVE_AS_CSV}")
+    raise WorkbookError(f"{path}: reading this workbook needs more than {MEMORY_LIMIT_BYTES >> 20:,} MiB of memory "
+                        f"(a sheet's cells span too many rows and columns): {SAVE_AS_CSV}")
+
+
+_REFUSED = 3
+_PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
+
+
+def _main(argv: list[str]) -> int:
+    """The child: cap its own memory, write the table, print where."""
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+    try:
+        written, sheet = _write_sheet_as_csv(Path(argv[0]), Path(argv[1]))
+    except WorkbookError as exc:
+        print(exc, file=sys.stderr)
+        return _REFUSED
+    print(json.dumps({"csv": str(written), "sheet": sheet}))
+    return 0
+
+
+def _write_sheet_as_csv(path: Path, folder: Path) -> tuple[Path, str]:
+    from python_calamine import CalamineError, CalamineWorkbook
+
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         with workbook:
@@ -178,3 +224,7 @@ def _duration(span: timedelta) -> str:
     seconds = round(span.total_seconds())
     sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
     return f"{sign}{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import zipfile
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -163,3 +164,20 @@ def test_detect_csv_reads_a_bi_tools_workbook_and_names_rows_as_the_sheet_does(t
     broken = workbook(tmp_path / "broken.xlsx", {"Daily": [["Reports by day"], [], ["Date", "Reports"], *days]})
     with pytest.raises(SeriesFileError, match=r"broken.xlsx: .*line 44\b.*lots"):
         read_series_csv(broken)
+
+
+def test_a_sheet_whose_cells_span_a_vast_grid_is_refused_without_harm(tmp_path, memory_con, config, monkeypatch):
+    """Two cells far apart make a file of a few KB that the reader would hold as a grid of 10^9
+    cells: it is read in a child process with capped memory, and refused."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Case Number", "Date/Time Opened", "Status"])
+    sheet.append(["1", datetime(2026, 3, 2), "New"])
+    sheet.cell(row=200_000, column=5_000, value="x")
+    path = tmp_path / "bomb.xlsx"
+    book.save(path)
+    monkeypatch.chdir(tmp_path)                                  # (a relative path reaches the child too)
+    with pytest.raises(WorkbookError, match="bomb.xlsx: reading this workbook needs more than 1,536 MiB"):
+        load(memory_con, Path("bomb.xlsx"), config, timezone_name="UTC")
+    assert memory_con.execute("SELECT count(*) FROM tickets").fetchall() == [(0,)]
+    assert leftovers(path.name) == []
