@@ -18,7 +18,7 @@ from pipelines import csv_dialect, local_words
 from pipelines.csv_dialect import UnreadableFile
 from pipelines.archives import unpacked
 from pipelines.canonical_fields import BY_NAME, CHANNELS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS
-from pipelines.column_fit import MISFITS, TIMESTAMP_FIELDS, UNSURE, fit
+from pipelines.column_fit import FITS, MISFITS, TIMESTAMP_FIELDS, UNSURE, fit
 from pipelines.timestamp_formats import NAIVE_FORMATS, is_offset_timestamp, is_unix_time, parses, timestamp_format_of
 from pipelines.value_guesses import guess_reason, guess_value
 
@@ -49,29 +49,36 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "first_response_hours": ("first response time in hours", "first reply time in hours", "first_response_hours",
                              "first response hours", "first response time in hrs", "first reply time in hrs",
                              "first response time hrs", "first reply time hrs"),
+    "first_response_seconds": ("first response time in seconds", "first reply time in seconds",
+                               "first_response_seconds", "first response seconds", "first response time seconds",
+                               "first reply time seconds", "time to first response seconds"),
     "resolution_minutes": ("full resolution time in minutes", "resolution time in minutes", "resolution_minutes",
                            "resolution minutes", "full resolution time", "resolution time"),
     "resolution_hours": ("resolution time in hours", "resolution_hours", "resolution hours", "full resolution time",
                          "resolution time"),
+    "resolution_seconds": ("resolution time in seconds", "resolution_seconds", "resolution seconds",
+                           "resolution time seconds", "full resolution time in seconds"),
     "status": ("status", "ticket status", "company response to consumer", "company response", "resolution",
                "state", "conversation state", "ticket state"),
     "priority": ("priority", "severity", "urgency"),
-    "channel": ("channel", "via", "origin", "case origin", "submitted via", "source", "medium"),
+    "channel": ("channel", "via", "origin", "case origin", "submitted via", "source", "medium", "contact type",
+                "type"),
     "abuse_category": ("abuse category", "abuse_category", "abuse type", "abuse reason", "report reason",
                        "violation type", "policy violation", "category", "issue", "product", "type", "reason",
                        "case reason", "issue type"),
     "region": ("region", "market", "country", "state", "territory"),
     "language": ("language", "locale", "lang"),
     "vendor": ("vendor", "bpo", "outsourcer", "partner"),
-    "queue": ("queue", "group", "team"),
-    "agent": ("assignee", "agent", "owner", "case owner"),
+    "queue": ("queue", "group", "team", "mailbox", "inbox"),
+    "agent": ("assignee", "agent", "owner", "case owner", "assigned to"),
     "escalated": ("escalated", "isescalated", "is escalated"),
     "reopen_count": ("reopens", "reopen count", "reopened"),
     "high_profile": ("high profile", "high_profile", "vip"),
     "qa_score": ("qa score", "qa_score", "quality score"),
     "csat": ("satisfaction score", "csat", "satisfaction", "satisfaction rating", "conversation rating", "rating"),
-    "reporter": ("requester email", "requester id", "requester", "reporter", "email", "customer", "contact email"),
-    "subject": ("subject", "summary", "title"),
+    "reporter": ("requester email", "requester id", "requester", "reporter", "email", "customer", "contact email",
+                 "caller"),
+    "subject": ("subject", "summary", "title", "short description"),
     "description": ("description", "narrative", "consumer complaint narrative", "body"),
     "tags": ("tags", "labels", "tag"),
     # Business-hours and wait-time figures: their own fields, never a calendar one (written only when found).
@@ -87,14 +94,20 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "agent_wait_business_minutes": ("agent wait time in minutes within business hours",
                                     "agent wait time business hours"),
 }
-_WRITTEN_WHEN_FOUND = ("first_response_minutes", "first_response_hours", "resolution_minutes", "resolution_hours",
+_WRITTEN_WHEN_FOUND = ("first_response_minutes", "first_response_hours", "first_response_seconds",
+                       "resolution_minutes", "resolution_hours", "resolution_seconds",
                        "first_response_business_minutes", "resolution_business_minutes", "requester_wait_minutes",
                        "requester_wait_business_minutes", "agent_wait_minutes", "agent_wait_business_minutes")
 # A column whose name says it holds a duration is never a date; one in business hours never a calendar figure;
-# one in hours never a field in minutes, and the other way round ("First reply time (min)", "(hrs)").
-_MINUTE_WORDS = re.compile(r"\b(minutes|mins?)\b")
-_HOUR_WORDS = re.compile(r"\b(hours|hrs?)\b")
-_DURATION_WORDS = re.compile(r"\b(minutes|mins?|hours|hrs?|seconds|secs?|time in)\b")
+# one whose name states a unit only a field in that unit ("First reply time (min)", "(hrs)", Help Scout's
+# "First Response Time (seconds)"; nothing reads days or milliseconds).
+_UNIT_WORDS = {"seconds": re.compile(r"\b(seconds|secs?)\b"), "minutes": re.compile(r"\b(minutes|mins?)\b"),
+               "hours": re.compile(r"\b(hours|hrs?)\b"), "days": re.compile(r"\bdays\b"),
+               "milliseconds": re.compile(r"\b(milliseconds|ms)\b")}
+_DURATION_WORDS = re.compile(r"\b(minutes|mins?|hours|hrs?|seconds|secs?|days|milliseconds|ms|time in)\b")
+# Synonyms that only say which field a column is when its values confirm it: a "Type" of email / chat /
+# phone is the channel; one of question / incident (Zendesk), or a Jira "Request Type", is not.
+_CONFIRMED_BY_VALUES = {("channel", "type")}
 VALUE_MAPPED = ("status", "priority", "channel", "abuse_category", "csat", "escalated", "high_profile")
 # Fields whose values are read as they are when already valid: a section only when one is not.
 _READ_AS_IS = {"csat": ("1", "2", "3", "4", "5"), "escalated": TRUE_WORDS + FALSE_WORDS,
@@ -196,14 +209,15 @@ def guess_columns(header: list[str], sample: Sample | None = None, taxonomy: tup
                 else:
                     continue
                 if _may_hold(name, words):
-                    candidates.append((tier, rank, name, column))
-    values = {column: sample.values(column) for _, _, _, column in candidates} if sample else {}
-    fits = {(name, column): fit(name, values[column], taxonomy) if sample else UNSURE
-            for _, _, name, column in candidates}
+                    candidates.append((tier, rank, name, column, (name, synonym) in _CONFIRMED_BY_VALUES))
+    values = {c[3]: sample.values(c[3]) for c in candidates} if sample else {}
+    fits = {(c[2], c[3]): fit(c[2], values[c[3]], taxonomy) if sample else UNSURE for c in candidates}
     order = {name: i for i, name in enumerate(SYNONYMS)}
     chosen: dict[str, str] = {}
     used: set[str] = set()
-    for _, _, name, column in sorted(candidates, key=lambda c: (fits[c[2], c[3]], c[0], c[1], order[c[2]])):
+    for _, _, name, column, by_values in sorted(candidates, key=lambda c: (fits[c[2], c[3]], c[0], c[1], order[c[2]])):
+        if by_values and fits[name, column] != FITS:
+            continue
         if name not in chosen and column not in used and fits[name, column] != MISFITS:
             chosen[name] = column
             used.add(column)
@@ -213,11 +227,11 @@ def guess_columns(header: list[str], sample: Sample | None = None, taxonomy: tup
 def _may_hold(name: str, column_words: str) -> bool:
     if name in TIMESTAMP_FIELDS and _DURATION_WORDS.search(column_words):
         return False
-    if name.endswith("_minutes") and _HOUR_WORDS.search(column_words.replace("business hours", "")) \
-            and not _MINUTE_WORDS.search(column_words):
-        return False
-    if name.endswith("_hours") and _MINUTE_WORDS.search(column_words):
-        return False
+    unit = name.rsplit("_", 1)[-1]
+    if unit in _UNIT_WORDS:
+        stated = {u for u, words in _UNIT_WORDS.items() if words.search(column_words.replace("business hours", ""))}
+        if stated and unit not in stated:
+            return False
     if name.startswith("resolution") and "first resolution" in column_words:
         return False     # Zendesk's time to the first solve, not to the final one
     return "business" in name or "business" not in column_words

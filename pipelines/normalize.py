@@ -33,7 +33,8 @@ READ_LINE = "__line"     # the line column of ingest_numbered
 # trimmed: the blank-cell test costs as much as the cast. A cell of spaces only is told apart
 # where a value fails to parse.
 CAST_FIELDS = ("created_at", "updated_at", "first_response_at", "resolved_at", "first_response_minutes",
-               "first_response_hours", "resolution_hours", "resolution_minutes", "reopen_count",
+               "first_response_hours", "first_response_seconds", "resolution_hours", "resolution_minutes",
+               "resolution_seconds", "reopen_count",
                "qa_score") + tuple(EXTRA_FIELDS)
 # Fields looked up in a vocabulary or value map, or trimmed where they are finished: their cells
 # are not trimmed first either. A value not found as it is is looked up again trimmed, and a cell
@@ -101,7 +102,8 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None,
 
     picks = {name: builder.text(name, trimmed=name not in CAST_FIELDS + LOOKUP_FIELDS) for name in (
         "ticket_id", "created_at", "updated_at", "first_response_at", "resolved_at",
-        "first_response_minutes", "first_response_hours", "resolution_hours", "resolution_minutes", "status",
+        "first_response_minutes", "first_response_hours", "first_response_seconds", "resolution_hours",
+        "resolution_minutes", "resolution_seconds", "status",
         "priority", "channel", "abuse_category", "region", "language", "vendor", "queue", "agent_id", "agent",
         "escalated", "high_profile", "reopen_count", "qa_score", "csat", "reporter_hash", "reporter")}
     for name in ("subject", "description"):
@@ -213,6 +215,8 @@ parsed AS (
         {num('raw_first_response_hours')} AS first_response_hours,
         {num('raw_resolution_hours')} AS resolution_hours,
         {num('raw_resolution_minutes')} AS resolution_minutes,
+        {num('raw_first_response_seconds')} AS first_response_seconds,
+        {num('raw_resolution_seconds')} AS resolution_seconds,
         {mapped('status', STATUSES)} AS status_mapped,
         {mapped('priority', PRIORITIES)} AS priority_mapped,
         {mapped('channel', CHANNELS)} AS channel_mapped,
@@ -245,11 +249,13 @@ derived AS (
     SELECT *,
         coalesce(first_response_given_at,
                  created_at + to_microseconds(CAST(round(first_response_minutes * 60e6) AS BIGINT)),
-                 created_at + to_microseconds(CAST(round(first_response_hours * 3600e6) AS BIGINT)))
+                 created_at + to_microseconds(CAST(round(first_response_hours * 3600e6) AS BIGINT)),
+                 created_at + to_microseconds(CAST(round(first_response_seconds * 1e6) AS BIGINT)))
             AS first_response_at,
         coalesce(resolved_given_at,
                  created_at + to_microseconds(CAST(round(resolution_hours * 3600e6) AS BIGINT)),
-                 created_at + to_microseconds(CAST(round(resolution_minutes * 60e6) AS BIGINT)))
+                 created_at + to_microseconds(CAST(round(resolution_minutes * 60e6) AS BIGINT)),
+                 created_at + to_microseconds(CAST(round(resolution_seconds * 1e6) AS BIGINT)))
             AS resolved_any_at,
         coalesce(status_mapped, CASE WHEN {is_blank('raw_status')} THEN {default('status', None)} END) AS status_value,
         coalesce(priority_mapped, CASE WHEN {is_blank('raw_priority')} THEN {default('priority', 'normal')} END)
@@ -273,7 +279,10 @@ checked AS (
                 THEN 'unparseable first response minutes'
             WHEN first_response_hours IS NULL AND NOT {is_blank('raw_first_response_hours')}
                 THEN 'unparseable first response hours'
-            WHEN first_response_minutes < 0 OR first_response_hours < 0 OR first_response_at < created_at
+            WHEN first_response_seconds IS NULL AND NOT {is_blank('raw_first_response_seconds')}
+                THEN 'unparseable first response seconds'
+            WHEN first_response_minutes < 0 OR first_response_hours < 0 OR first_response_seconds < 0
+                OR first_response_at < created_at
                 THEN 'first response before created'
             WHEN resolved_any_at < created_at THEN 'resolved before created'
             WHEN updated_given_at < created_at THEN 'updated before created'

@@ -12,9 +12,9 @@ def _trimmed(raw: str) -> str:
 
 # The raw value shown for a rule on a time that may come as a date or as a duration.
 _RESOLVED_RAW = (f"coalesce({_trimmed('raw_resolved_at')}, {_trimmed('raw_resolution_hours')}, "
-                 f"{_trimmed('raw_resolution_minutes')})")
+                 f"{_trimmed('raw_resolution_minutes')}, {_trimmed('raw_resolution_seconds')})")
 _FIRST_RESPONSE_RAW = (f"coalesce({_trimmed('raw_first_response_at')}, {_trimmed('raw_first_response_minutes')}, "
-                       f"{_trimmed('raw_first_response_hours')})")
+                       f"{_trimmed('raw_first_response_hours')}, {_trimmed('raw_first_response_seconds')})")
 
 # Each rule's reason -> the canonical column it is about, and the raw value shown with it.
 REJECTED_FIELD = {
@@ -30,6 +30,7 @@ REJECTED_FIELD = {
     "unparseable first_response_at": ("first_response_at", _FIRST_RESPONSE_RAW),
     "unparseable first response minutes": ("first_response_at", _FIRST_RESPONSE_RAW),
     "unparseable first response hours": ("first_response_at", _FIRST_RESPONSE_RAW),
+    "unparseable first response seconds": ("first_response_at", _FIRST_RESPONSE_RAW),
     "first response before created": ("first_response_at", _FIRST_RESPONSE_RAW),
     "missing status": ("status", _trimmed("raw_status")),
     "status mapped outside the allowed values": ("status", _trimmed("raw_status")),

@@ -30,14 +30,17 @@ def _english_guess(name: str, raw: str, taxonomy: tuple[str, ...]) -> str | None
                                 ("closed", "closed"), ("close", "closed"), ("resolved", "solved"), ("solved", "solved"),
                                 ("done", "solved"), ("complete", "solved"), ("cancel", "closed"), ("hold", "on_hold"),
                                 ("snooze", "on_hold"), ("pending", "pending"), ("waiting", "pending"), ("new", "new"), ("progress", "open"),
-                                ("open", "open"), ("working", "open"), ("escalat", "open"), ("assigned", "open")))
+                                ("open", "open"), ("working", "open"), ("escalat", "open"), ("assigned", "open"),
+                                ("active", "open")))
     if name == "priority":
         return _first_match(v, (("urgent", "urgent"), ("critical", "urgent"), ("highest", "urgent"), ("p1", "urgent"),
                                 ("high", "high"), ("p2", "high"), ("medium", "normal"), ("normal", "normal"),
-                                ("p3", "normal"), ("lowest", "low"), ("low", "low"), ("p4", "low")))
+                                ("moderate", "normal"), ("p3", "normal"), ("lowest", "low"), ("low", "low"),
+                                ("p4", "low"), ("planning", "low"), ("minor", "low")))
     if name == "channel":
         return _first_match(v, (("postal", "other"), ("fax", "other"), ("referral", "other"), ("e-mail", "email"),
                                 ("email", "email"), ("mail", "email"), ("web", "web"), ("portal", "web"),
+                                ("self-service", "web"), ("self service", "web"), ("walk-in", "other"),
                                 ("form", "web"), ("phone", "phone"), ("voice", "phone"), ("call", "phone"),
                                 ("chat", "chat"), ("messag", "chat"), ("messeng", "chat"), ("api", "api"),
                                 ("mobile", "app"),
@@ -46,9 +49,13 @@ def _english_guess(name: str, raw: str, taxonomy: tuple[str, ...]) -> str | None
                                 ("social", "other"), ("sharing", "other"), ("automation", "other"),
                                 ("app", "app")))
     if name == "csat":
+        # Negations first: Help Scout's "Not Good" is the worst of its three (Great, Okay, Not Good).
         return _first_match(v, (("unoffered", ""), ("not offered", ""), ("offered", ""), ("n/a", ""),
+                                ("not good", "1"), ("not satisf", "1"), ("not happy", "1"), ("unhappy", "1"),
                                 ("dissatisfied", "1"), ("unsatisfied", "1"), ("bad", "1"), ("negative", "1"),
-                                ("satisfied", "5"), ("good", "5"), ("positive", "5")))
+                                ("poor", "1"), ("terrible", "1"), ("awful", "1"), ("okay", "3"), ("neutral", "3"),
+                                ("satisfied", "5"), ("good", "5"), ("great", "5"), ("excellent", "5"),
+                                ("positive", "5"), ("happy", "5")))
     if name in ("escalated", "high_profile"):
         return "true" if v in TRUE_WORDS else "false" if v in FALSE_WORDS else None
     if name == "abuse_category":
@@ -90,8 +97,13 @@ def _taxonomy_key(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", value.strip().lower()).strip("_")
 
 
+# Needles that are a word of their own, not the start of one: "Appeal" is no app, "rapid" no API.
+_WHOLE_WORDS = {needle: re.compile(rf"\b{needle}\b") for needle in ("app", "api")}
+
+
 def _first_match(value: str, rules: tuple[tuple[str, str], ...]) -> str | None:
     for needle, canonical in rules:
-        if needle in value:
+        whole = _WHOLE_WORDS.get(needle)
+        if whole.search(value) if whole is not None else needle in value:
             return canonical
     return None
