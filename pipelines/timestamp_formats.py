@@ -9,10 +9,18 @@ from datetime import datetime
 # (format, has time of day): tried in order; the first that reads every sampled value wins.
 NAIVE_FORMATS = (
     ("%Y-%m-%d %H:%M:%S", True), ("%Y-%m-%d %H:%M", True), ("%Y-%m-%dT%H:%M:%S", True), ("%Y-%m-%d", False),
-    ("%m/%d/%Y %I:%M %p", True), ("%m/%d/%Y %H:%M", True), ("%m/%d/%Y %H:%M:%S", True), ("%m/%d/%Y", False),
+    ("%Y-%m-%d %H:%M:%S.%f", True), ("%Y-%m-%dT%H:%M:%S.%f", True), ("%Y-%m-%dT%H:%M", True),
+    ("%m/%d/%Y %I:%M %p", True), ("%m/%d/%Y %I:%M:%S %p", True), ("%m/%d/%Y %H:%M", True),
+    ("%m/%d/%Y %H:%M:%S", True), ("%m/%d/%Y", False),
     ("%d/%m/%Y %H:%M", True), ("%d/%m/%Y %H:%M:%S", True), ("%d/%m/%Y", False),
-    ("%d.%m.%Y %H:%M", True), ("%d.%m.%Y", False), ("%d/%b/%y %I:%M %p", True), ("%m/%d/%y", False),
-    ("%Y/%m/%d %H:%M:%S", True), ("%Y/%m/%d", False),
+    ("%d.%m.%Y %H:%M", True), ("%d.%m.%Y %H:%M:%S", True), ("%d.%m.%Y", False), ("%d/%b/%y %I:%M %p", True),
+    ("%m/%d/%y", False), ("%Y/%m/%d %H:%M:%S", True), ("%Y/%m/%d", False),
+    # Month names, as Zoho Desk, HubSpot and many report tools write them (English; other languages
+    # through [source] month_names)
+    ("%d %b %Y %I:%M %p", True), ("%d %b %Y %H:%M", True), ("%d %b %Y %H:%M:%S", True), ("%d %b %Y", False),
+    ("%b %d, %Y %I:%M %p", True), ("%b %d, %Y %I:%M:%S %p", True), ("%b %d, %Y %H:%M", True), ("%b %d, %Y", False),
+    ("%d-%b-%Y %H:%M", True), ("%d-%b-%Y %H:%M:%S", True), ("%d-%b-%Y", False),
+    ("%B %d, %Y %I:%M %p", True), ("%B %d, %Y", False), ("%d %B %Y %H:%M", True), ("%d %B %Y", False),
 )
 _OFFSET = re.compile(r"([zZ]|[+-]\d{2}:?\d{2}| (UTC|GMT))$")
 _ZONE_NAME = re.compile(r" (UTC|GMT)$")

@@ -87,3 +87,23 @@ def test_a_servicenow_incident_list_is_drafted_field_by_field():
         "subject": "short_description", "queue": "assignment_group"}
     assert [guess_value("priority", p, TAXONOMY) for p in ("1 - Critical", "3 - Moderate", "5 - Planning")] == [
         "urgent", "normal", "low"]
+
+
+@pytest.mark.parametrize("written, fmt", [
+    ("12 Mar 2026 09:15 PM", "%d %b %Y %I:%M %p"),               # Zoho Desk
+    ("Mar 12, 2026 9:15 PM", "%b %d, %Y %I:%M %p"),              # HubSpot, many report tools
+    ("12-Mar-2026 21:15", "%d-%b-%Y %H:%M"),
+    ("March 12, 2026 9:15 PM", "%B %d, %Y %I:%M %p"),
+    ("3/12/2026 9:15:00 PM", "%m/%d/%Y %I:%M:%S %p"),            # Excel (en-US) with seconds
+    ("12.03.2026 21:15:00", "%d.%m.%Y %H:%M:%S"),
+    ("2026-03-12 21:15:00.250", "%Y-%m-%d %H:%M:%S.%f"),
+    ("2026-03-12T21:15", "%Y-%m-%dT%H:%M"),
+])
+def test_dates_written_in_other_common_forms_are_drafted_and_loaded(tmp_path, config_file, capsys, written, fmt):
+    export = write_export(tmp_path / "desk.csv", ["Ticket Id", "Created Time", "Status"],
+                          [["1", written, "Open"], ["2", written, "Closed"]])
+    draft = drafted(config_file, capsys, export, "desk")
+    assert f'timestamp_formats = ["{fmt}"]' in draft and "WARNING" not in draft
+    stored = loaded(config_file, capsys, export, draft, "SELECT DISTINCT strftime(created_at, '%Y-%m-%d %H:%M') "
+                    "FROM tickets", "--timezone", "UTC")
+    assert stored == [("2026-03-12 21:15",)]
