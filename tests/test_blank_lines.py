@@ -24,6 +24,8 @@ def rejected_lines(con) -> list[int]:
     ("a,b\n1,2\n\n3,4\n", [3]),
     ("a,b\r\n1,2\r\n\r\n\r\n3,4\r\n", [3, 4]),
     ('a,b\n1,"x\n\ny"\n\n3,4\n', [3]),            # the empty line inside the quoted value is its record's
+    ('a,b\n1,"x\n\ny"\n3,4\n', []),                  # only inside quotes: the file is not read record by record
+    ('a,b\n1,"said ""hi""\n\nok"\n\n3,4\n', [3]),     # doubled quotes keep the parity
     ("a,b\n1,2\n\n", [3]),
     ("\n\na,b\n1,2\n\n3,4\n", [5]),               # (after the header on line 3)
     ('a,b\n1,"x\ny\n\n', []),                     # an unterminated quote runs to the end
