@@ -33,7 +33,7 @@ from core.errors import InputError
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"              # Excel 97-2003 .xls
-MAX_UNPACKED_BYTES = 512 << 20                 # ~10M cells; calamine holds ~65 bytes a cell
+MAX_UNPACKED_BYTES = 1 << 30                   # ~15-30M cells of XML; the child's memory cap is the real bound
 MEMORY_LIMIT_BYTES = 1536 << 20                # the reading child's address space
 READ_TIMEOUT_SECONDS = 600
 _HEADER_SEARCH_ROWS = 30

@@ -14,6 +14,9 @@ from pathlib import Path
 # Uploaders should write `name.part` (or a dot-file) and rename when complete; such files are
 # still being written and are left alone.
 IN_PROGRESS_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload")
+# Hidden files, and the lock file Excel / LibreOffice keep beside a workbook that is open
+# ("~$report.xlsx", ".~lock.report.xlsx#").
+LOCK_PREFIXES = (".", "~$")
 ERROR_SUFFIX = ".error.txt"
 
 
@@ -24,7 +27,7 @@ def inbox_files(inbox: Path) -> list[Path]:
         return []
     return sorted(
         (p for p in inbox.iterdir()
-         if p.is_file() and not p.name.startswith(".") and not p.name.endswith(IN_PROGRESS_SUFFIXES)
+         if p.is_file() and not p.name.startswith(LOCK_PREFIXES) and not p.name.endswith(IN_PROGRESS_SUFFIXES)
          and not p.name.endswith(ERROR_SUFFIX)),
         key=lambda p: p.name,
     )

@@ -33,6 +33,7 @@ def test_good_duplicate_and_broken_files(config):
     shutil.copy(inbox / "a.csv", inbox / "c_copy_of_a.csv")                          # same sha256
     write_broken(inbox / "d_broken.csv")
     (inbox / "e.csv.part").write_text("still uploading", encoding="utf-8")           # left alone
+    (inbox / "~$report.xlsx").write_bytes(b"\x05Ana" + b"\x00" * 50)                  # Excel's lock file: left alone
 
     with pytest.raises(InputsFailed) as err:
         run_refresh(config, report=False)
@@ -48,7 +49,7 @@ def test_good_duplicate_and_broken_files(config):
     reason = (config.failed_dir / "d_broken.csv.error.txt").read_text(encoding="utf-8")
     assert "d_broken.csv" in reason and "cannot tell which help desk" in reason
     assert (config.failed_dir / "d_broken.csv").read_text(encoding="utf-8") == "foo,bar,baz\n1,2,3\n"
-    assert sorted(p.name for p in inbox.iterdir()) == ["e.csv.part"]
+    assert sorted(p.name for p in inbox.iterdir()) == ["e.csv.part", "~$report.xlsx"]
 
     (row,) = refresh_rows(config.db_path)
     assert row[:8] == (4, 2, 1, 1, 280, 280, 0, "files_failed")
