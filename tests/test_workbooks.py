@@ -181,3 +181,39 @@ def test_a_sheet_whose_cells_span_a_vast_grid_is_refused_without_harm(tmp_path, 
         load(memory_con, Path("bomb.xlsx"), config, timezone_name="UTC")
     assert memory_con.execute("SELECT count(*) FROM tickets").fetchall() == [(0,)]
     assert leftovers(path.name) == []
+
+
+def ods_workbook(path, rows: list[list]):
+    """A LibreOffice .ods as its format is specified (mimetype first, content.xml of one table)."""
+    def cell(value) -> str:
+        if isinstance(value, datetime):
+            return (f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}">'
+                    f'<text:p>{value}</text:p></table:table-cell>')
+        return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+    body = "".join("<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>" for row in rows)
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               f'<office:body><office:spreadsheet><table:table table:name="Cases">{body}</table:table>'
+               '</office:spreadsheet></office:body></office:document-content>')
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                '</manifest:manifest>')
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", manifest)
+        z.writestr("content.xml", content)
+    return path
+
+
+def test_a_libreoffice_sheet_loads_too(tmp_path, memory_con, config):
+    path = ods_workbook(tmp_path / "cases.ods", [SALESFORCE_REPORT_COLUMNS[:6], *[r[:6] for r in SALESFORCE_ROWS]])
+    result = load(memory_con, path, config, timezone_name="UTC")
+    assert (result.source, result.rows_loaded, result.dialect) == ("salesforce_report", 2,
+                                                                  "workbook sheet 'Cases', read as a table")
+    assert memory_con.execute("SELECT ticket_id, CAST(created_at AS VARCHAR) FROM tickets ORDER BY 1").fetchall() == [
+        ("00001026", "2026-03-02 09:05:00+00"), ("00001027", "2026-03-03 23:15:00+00")]
