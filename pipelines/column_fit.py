@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from core.number_formats import is_missing_value
+from pipelines.clock_durations import CLOCK, DURATION_FIELDS
 from pipelines.timestamp_formats import is_timestamp, is_unix_time, looks_like_a_date
 from pipelines.value_guesses import guess_value
 
@@ -37,6 +38,8 @@ def fit(name: str, values: list[str], taxonomy: tuple[str, ...]) -> int:
             return FITS
         # Dates in a format none is known for are still the field's: the draft warns and asks for it.
         return UNSURE if _by_share(values, looks_like_a_date) == FITS else MISFITS
+    if name in DURATION_FIELDS:       # (the loader reads a clock, 1:30:00, in these)
+        return _by_share(values, lambda v: bool(_NUMBER.fullmatch(v) or CLOCK.fullmatch(v)))
     if name in _NUMBER_FIELDS or name.endswith(("_minutes", "_hours")):
         return _by_share(values, lambda v: bool(_NUMBER.fullmatch(v)))
     if name in _LABEL_FIELDS and _by_share(values, _is_time) == FITS:

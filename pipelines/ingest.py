@@ -25,6 +25,7 @@ from pipelines.readers import UnreadableFile
 from pipelines.load_hints import timestamp_hints
 from pipelines.report_footer import FOOTER_NOTE, split_footer
 from pipelines.canonical_fields import BY_NAME, missing_field_note
+from pipelines.clock_durations import DURATION_FIELDS, clock_columns
 from pipelines.load_runs import (LoadResult, already_loaded, file_sha256, may_have_been_loaded, record_load_run,
                                  write_parser_rejects)
 from pipelines.mapping import Mapping
@@ -217,11 +218,14 @@ def _load_raw(con, path: Path, digest: Future, mapping: Mapping, zone: str | Non
               dialect: csv_dialect.CsvDialect | None) -> LoadResult:
     load_run_id = con.execute("SELECT nextval('load_run_ids')").fetchall()[0][0]
 
+    clock_fields = _fields_written_as_clocks(path, dialect, mapping, raw.header)
+
     def plan_for(reorder: bool):
         return build_plan(mapping, raw.header, zone, config.taxonomy, config.category_aliases,
                           keep_text=config.store_ticket_text, line_expression=readers.line_expression(raw),
                           with_raw_record=raw.numbered, reorder=reorder,
-                          number_format=dialect.number_format if dialect is not None else (".", False))
+                          number_format=dialect.number_format if dialect is not None else (".", False),
+                          clock_fields=clock_fields)
     params = {"source": mapping.name, "load_run_id": load_run_id, "file_name": path.name}
     plan = plan_for(reorder=False)
     # Sources that number their own records (JSON) keep the file's order: their rows carry lines.
@@ -273,6 +277,18 @@ def _load_raw(con, path: Path, digest: Future, mapping: Mapping, zone: str | Non
     _note_missing_fields(con, load_run_id, result.missing_fields, rows_loaded)
     record_load_run(con, result, started_at)
     return result
+
+
+def _fields_written_as_clocks(path: Path, dialect: csv_dialect.CsvDialect | None, mapping: Mapping,
+                              header: list[str]) -> frozenset[str]:
+    """The duration fields whose CSV column's sample holds clocks (1:30:00), read as such."""
+    if dialect is None:
+        return frozenset()
+    columns = {name: [c for c in spec.columns if mapping.resolve_column(c, header) is not None]
+               for name in DURATION_FIELDS if (spec := mapping.fields.get(name)) is not None}
+    resolved = {name: [mapping.resolve_column(c, header) for c in cols] for name, cols in columns.items()}
+    clocks = clock_columns(path, dialect, {c for cols in resolved.values() for c in cols})
+    return frozenset(name for name, cols in resolved.items() if clocks.intersection(cols))
 
 
 def _absent_alternatives(mapping: Mapping, absent_columns: list[str], missing_fields: list[str]) -> list[str]:

@@ -24,6 +24,7 @@ from pipelines.personal_data import RecordColumns, record_columns as personal_re
 from pipelines.personal_data import record_json
 from pipelines.readers import quote_ident
 from pipelines.sql_functions import AGENT_ID_FUNCTION, REPORTER_HASH_FUNCTION
+from pipelines.clock_durations import SQL_CLOCK_PATTERN, clock_or_number
 from pipelines.reject_reasons import NOTE_FLAGS, reject_column_case, reject_value_case
 from core.sql_files import bound_params
 
@@ -86,13 +87,15 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None,
                taxonomy: tuple[str, ...], category_aliases: dict[str, str],
                keep_text: bool = False, line_expression: str = "CAST(NULL AS BIGINT)",
                with_raw_record: bool = True, reorder: bool = False,
-               number_format: tuple[str, bool] = (".", False)) -> NormalizePlan:
+               number_format: tuple[str, bool] = (".", False),
+               clock_fields: frozenset[str] = frozenset()) -> NormalizePlan:
     """The normalising statement for one file. Ticket text (subject, description) is carried
     only when `keep_text` (the config allows storing it); otherwise it never leaves raw_input.
 
     `reorder`: read only the rows listed in ingest_reorder_hashes (by raw-value hash) or
     ingest_tied (by ticket id) from `ingest_numbered`, with their lines and raw records.
-    `number_format`: (decimal mark, thousands separators seen) of the file's numbers (csv_dialect)."""
+    `number_format`: (decimal mark, thousands separators seen) of the file's numbers (csv_dialect).
+    `clock_fields`: duration fields whose column holds clocks like 1:30:00 (pipelines/clock_durations.py)."""
     if reorder:
         line_expression, with_raw_record = READ_LINE, True
     p = Params()
@@ -117,6 +120,12 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None,
 
     def num(raw: str, sql_type: str = "DOUBLE") -> str:
         return number(raw, sql_type, p, *number_format)
+
+    def duration(name: str) -> str:
+        raw = f"raw_{name}"
+        if name not in clock_fields:
+            return num(raw)
+        return clock_or_number(raw, name.rsplit("_", 1)[1], num(raw), p.bind(SQL_CLOCK_PATTERN))
 
     extra_columns = ""
     if extras:     # (schema.sql says why a list, in EXTRA_FIELDS' order)
@@ -211,12 +220,12 @@ parsed AS (
         {ts.parse('raw_updated_at')} AS updated_parsed,
         {ts.parse('raw_resolved_at')} AS resolved_parsed,
         {ts.parse('raw_first_response_at')} AS first_response_parsed,
-        {num('raw_first_response_minutes')} AS first_response_minutes,
-        {num('raw_first_response_hours')} AS first_response_hours,
-        {num('raw_resolution_hours')} AS resolution_hours,
-        {num('raw_resolution_minutes')} AS resolution_minutes,
-        {num('raw_first_response_seconds')} AS first_response_seconds,
-        {num('raw_resolution_seconds')} AS resolution_seconds,
+        {duration('first_response_minutes')} AS first_response_minutes,
+        {duration('first_response_hours')} AS first_response_hours,
+        {duration('resolution_hours')} AS resolution_hours,
+        {duration('resolution_minutes')} AS resolution_minutes,
+        {duration('first_response_seconds')} AS first_response_seconds,
+        {duration('resolution_seconds')} AS resolution_seconds,
         {mapped('status', STATUSES)} AS status_mapped,
         {mapped('priority', PRIORITIES)} AS priority_mapped,
         {mapped('channel', CHANNELS)} AS channel_mapped,

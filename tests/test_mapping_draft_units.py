@@ -21,6 +21,10 @@ HELP_SCOUT_ROWS = [
      "", "2026-03-02T11:30:00Z", "spam", "chat", "90", "", "Great"],
     ["2000003", "503", "Hi", "pending", "Trust & Safety", "Ana", "c3@example.org", "2026-03-03T08:00:00Z",
      "", "2026-03-03T08:10:00Z", "", "phone", "soon", "", "Okay"],
+    ["2000004", "504", "Scam", "pending", "Trust & Safety", "Ben", "c4@example.org", "2026-03-03T09:00:00Z",
+     "", "2026-03-03T09:10:00Z", "spam", "email", "600", "", ""],
+    ["2000005", "505", "Threat", "pending", "Trust & Safety", "Ana", "c5@example.org", "2026-03-03T10:00:00Z",
+     "", "2026-03-03T10:10:00Z", "", "chat", "60", "", ""],
 ]
 
 
@@ -73,6 +77,8 @@ def test_a_help_scout_export_loads_through_its_draft_with_seconds_and_rating_wor
                     "FROM rejected_rows ORDER BY ALL")
     assert stored == [("2000001", "closed", "email", "Trust & Safety", 1, "1830", "3600"),
                       ("2000002", "open", "chat", "Trust & Safety", 5, "90", None),
+                      ("2000004", "pending", "email", "Trust & Safety", None, "600", None),
+                      ("2000005", "pending", "chat", "Trust & Safety", None, "60", None),
                       ("4", "unparseable first response seconds", "soon", None, None, None, None)]
 
 
@@ -107,3 +113,55 @@ def test_dates_written_in_other_common_forms_are_drafted_and_loaded(tmp_path, co
     stored = loaded(config_file, capsys, export, draft, "SELECT DISTINCT strftime(created_at, '%Y-%m-%d %H:%M') "
                     "FROM tickets", "--timezone", "UTC")
     assert stored == [("2026-03-12 21:15",)]
+
+
+def test_durations_written_as_clocks_are_read_in_the_fields_unit(tmp_path, config_file, capsys):
+    export = write_export(tmp_path / "clocks.csv", ["id", "created", "state", "First reply (HH:mm:ss)", "Resolution (hrs)"], [
+        ["1", "2026-11-02T09:00:00Z", "solved", "1:30:00", "26:03"],        # h:mm:ss; h:mm (hours past 24)
+        ["2", "2026-11-02T09:00:00Z", "open", "0:00:45", ""],
+        ["3", "2026-11-02T09:00:00Z", "open", "45", ""],                     # a plain number still reads
+        ["4", "2026-11-02T09:00:00Z", "open", "1:75:00", ""],                # no clock: 75 minutes
+        ["5", "2026-11-02T09:00:00Z", "open", "-0:10:00", ""]])
+    mapping = ('[source]\nname = "clocks"\nformat = "csv"\ntimestamps = "offset"\n[fields]\nticket_id = "id"\n'
+               'created_at = "created"\nstatus = "state"\nfirst_response_minutes = "First reply (HH:mm:ss)"\n'
+               'resolution_hours = "Resolution (hrs)"\n')
+    rows = loaded(config_file, capsys, export, mapping,
+                  "SELECT ticket_id, CAST(datediff('second', created_at, first_response_at) AS VARCHAR), "
+                  "CAST(datediff('minute', created_at, resolved_at) AS VARCHAR) FROM tickets "
+                  "UNION ALL SELECT reason, bad_value, NULL FROM rejected_rows ORDER BY ALL")
+    assert rows == [("1", "5400", "1563"), ("2", "45", None), ("3", "2700", None),
+                    ("first response before created", "-0:10:00", None),
+                    ("unparseable first response minutes", "1:75:00", None)]
+
+
+def test_a_hubspot_export_with_clock_durations_is_drafted_and_loaded(tmp_path, config_file, capsys):
+    header = ["Ticket ID", "Create date", "Ticket status", "Time to first agent reply (HH:mm:ss)", "Ticket owner",
+              "Time to close (HH:mm:ss)"]
+    export = write_export(tmp_path / "hubspot.csv", header, [
+        ["1", "2026-11-02 09:15", "Closed", "00:12:31", "Ana", "03:00:00"],
+        ["2", "2026-11-02 10:00", "Open", "01:00:00", "Ben", ""]])
+    draft = drafted(config_file, capsys, export, "hubspot")
+    assert 'first_response_minutes = "Time to first agent reply (HH:mm:ss)"' in draft
+    assert 'resolution_minutes = "Time to close (HH:mm:ss)"' in draft and 'agent = "Ticket owner"' in draft
+    stored = loaded(config_file, capsys, export, draft,
+                    "SELECT ticket_id, datediff('second', created_at, first_response_at), "
+                    "strftime(resolved_at, '%H:%M') FROM tickets ORDER BY 1", "--timezone", "UTC")
+    assert stored == [("1", 751, "12:15"), ("2", 3600, None)]
+
+
+def test_a_workbooks_duration_cells_load_as_minutes(tmp_path, memory_con, config):
+    from datetime import datetime, timedelta
+    from tests.test_workbooks import workbook
+    from tests.ingest_fixtures import load
+    path = workbook(tmp_path / "explore.xlsx", {"Tickets": [
+        ["Ticket ID", "Created", "Status", "First reply time"],
+        ["T1", datetime(2026, 3, 2, 9, 0), "Open", timedelta(hours=1, minutes=30)],
+        ["T2", datetime(2026, 3, 2, 10, 0), "Open", 20]]})
+    mapping = tmp_path / "explore.toml"
+    mapping.write_text('[source]\nname = "explore"\ntimestamps = "naive"\ntimestamp_formats = ["%Y-%m-%d %H:%M:%S"]\n'
+                       '[fields]\nticket_id = "Ticket ID"\ncreated_at = "Created"\nstatus = "Status"\n'
+                       'first_response_minutes = "First reply time"\n', encoding="utf-8")
+    result = load(memory_con, path, config, mapping_path=str(mapping), timezone_name="UTC")
+    assert (result.rows_loaded, result.rows_rejected) == (2, 0)
+    assert memory_con.execute("SELECT ticket_id, datediff('minute', created_at, first_response_at) FROM tickets "
+                              "ORDER BY 1").fetchall() == [("T1", 90), ("T2", 20)]

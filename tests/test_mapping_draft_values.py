@@ -46,7 +46,9 @@ def sample_of(header: list[str], rows: list[list[str]]) -> Sample:
     ("created_at", ["-", "N/A"], UNSURE),                                  # only "no value" markers
     ("created_at", [], UNSURE),
     ("resolution_minutes", ["12", "7.5", "1,5", "-"], FITS),
-    ("resolution_minutes", ["00:10", "01:20"], MISFITS),                   # a clock time is not minutes
+    ("resolution_minutes", ["00:10", "01:20:30"], FITS),                   # clock durations: read as h:mm(:ss)
+    ("resolution_minutes", ["Within SLA", "Breached"], MISFITS),
+    ("first_response_business_minutes", ["00:10", "01:20"], MISFITS),      # (only calendar durations read clocks)
     ("reopen_count", ["none yet", "2"], MISFITS),
     ("abuse_category", ["Doxxing", "Spam", "Hate speech"], FITS),
     ("abuse_category", ["App", "App"], UNSURE),                            # a custom taxonomy may say anything
