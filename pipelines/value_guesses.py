@@ -34,6 +34,7 @@ def _english_guess(name: str, raw: str, taxonomy: tuple[str, ...]) -> str | None
                                 ("active", "open")))
     if name == "priority":
         return _first_match(v, (("urgent", "urgent"), ("critical", "urgent"), ("highest", "urgent"), ("p1", "urgent"),
+                                ("blocker", "urgent"), ("major", "high"), ("trivial", "low"),
                                 ("high", "high"), ("p2", "high"), ("medium", "normal"), ("normal", "normal"),
                                 ("moderate", "normal"), ("p3", "normal"), ("lowest", "low"), ("low", "low"),
                                 ("p4", "low"), ("planning", "low"), ("minor", "low")))

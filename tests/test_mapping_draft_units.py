@@ -93,6 +93,9 @@ def test_a_servicenow_incident_list_is_drafted_field_by_field():
         "subject": "short_description", "queue": "assignment_group"}
     assert [guess_value("priority", p, TAXONOMY) for p in ("1 - Critical", "3 - Moderate", "5 - Planning")] == [
         "urgent", "normal", "low"]
+    # (and Jira's five)
+    assert [guess_value("priority", p, TAXONOMY) for p in ("Blocker", "Critical", "Major", "Minor", "Trivial")] == [
+        "urgent", "urgent", "high", "low", "low"]
 
 
 @pytest.mark.parametrize("written, fmt", [
