@@ -100,7 +100,7 @@ def main() -> None:
     parser.add_argument("--skip-pandas", action="store_true")
     args = parser.parse_args()
     book, export = make_inputs(args.rows)
-    db = WORK / "workbook_bench.duckdb"
+    db = WORK / f"workbook_bench_{args.rows}.duckdb"
     cases = {"safetyops xlsx": (SAFETYOPS_CASE.format(db=str(db), path=str(book)), book),
              "safetyops csv": (SAFETYOPS_CASE.format(db=str(db), path=str(export)), export)}
     if not args.skip_pandas:
