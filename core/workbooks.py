@@ -1,4 +1,4 @@
-"""Spreadsheet workbooks (.xlsx, .xlsm, .xls, .ods), read as the CSV their table would be saved as.
+"""Spreadsheet workbooks (.xlsx, .xlsm, .xlsb, .xls, .ods), read as the CSV their table would be saved as.
 
 Help desks' report tools deliver workbooks as often as CSV (a Salesforce report's "Details Only"
 export, Zendesk Explore). The first visible sheet with a table is written, row for row, to a
@@ -30,7 +30,7 @@ from pathlib import Path
 
 from core.errors import InputError
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"              # Excel 97-2003 .xls
 MAX_UNPACKED_BYTES = 1 << 30                   # ~15-30M cells of XML; the child's memory cap is the real bound
@@ -45,7 +45,7 @@ class WorkbookError(InputError):
 
 
 def is_workbook(path: Path) -> bool:
-    """An .xls (OLE2) file, or a ZIP that holds an .xlsx / .xlsm / .ods workbook."""
+    """An .xls (OLE2) file, or a ZIP that holds an .xlsx / .xlsm / .xlsb / .ods workbook."""
     with open(path, "rb") as fh:
         head = fh.read(4)
     if head.startswith(OLE2_MAGIC):
@@ -57,7 +57,7 @@ def is_workbook(path: Path) -> bool:
             names = set(archive.namelist())
     except zipfile.BadZipFile:
         return False
-    return "xl/workbook.xml" in names or "content.xml" in names and "mimetype" in names
+    return bool(names & {"xl/workbook.xml", "xl/workbook.bin"}) or "content.xml" in names and "mimetype" in names
 
 
 def sheet_as_csv(path: Path, folder: Path) -> tuple[Path, str]:
@@ -109,7 +109,7 @@ def _write_sheet_as_csv(path: Path, folder: Path) -> tuple[Path, str]:
                 target = folder / f"{path.name} (sheet {_safe(sheet_name)}).csv"
                 if _write_table(rows, target):
                     return target, sheet_name
-    except CalamineError as exc:
+    except (CalamineError, OSError, ValueError) as exc:      # (damaged parts surface as OSError too)
         raise WorkbookError(f"{path}: not a readable workbook ({type(exc).__name__}: {exc})") from exc
     raise WorkbookError(f"{path}: no sheet of this workbook has a table (a header row and at least one row)")
 
@@ -118,7 +118,7 @@ def _check_size(path: Path) -> None:
     size = path.stat().st_size
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
-            size = sum(m.file_size for m in archive.infolist() if m.filename.endswith(".xml"))
+            size = sum(m.file_size for m in archive.infolist() if m.filename.endswith((".xml", ".bin")))
     if size > MAX_UNPACKED_BYTES:
         raise WorkbookError(f"{path}: a workbook of {size:,} bytes unpacked; safetyops reads workbooks of up to "
                             f"{MAX_UNPACKED_BYTES:,} in memory: {SAVE_AS_CSV}")

@@ -121,6 +121,7 @@ def test_typed_cells_are_written_as_an_export_in_any_locale_would_hold_them(valu
 
 @pytest.mark.parametrize("name, content, message", [
     ("garbage.xlsx", {"[Content_Types].xml": b"x", "xl/workbook.xml": b"<not xml"}, "not a readable workbook"),
+    ("garbage.xlsb", {"[Content_Types].xml": b"x", "xl/workbook.bin": b"\x00\x01"}, "not a readable workbook"),
     ("empty.xlsx", None, "no sheet of this workbook has a table"),
 ])
 def test_a_workbook_that_cannot_be_read_is_refused_by_name(tmp_path, memory_con, config, name, content, message):
