@@ -144,7 +144,7 @@ def withheld_line(line: str) -> str:
     return f"<{len(line)} characters withheld: the record could not be split into columns>"
 
 
-def shown_columns(header: list[str], known: Iterable[str] = (), limit: int = 30) -> str:
+def shown_columns(header: list[str], known: Iterable[str] = (), limit: int = 30, header_line: int = 1) -> str:
     """Column names for an error message or a log. Names a mapping knows are shown; others are
     counted only: in a file without a header row the 'names' are the first ticket's values."""
     known = {k.lower() for k in known}
@@ -153,7 +153,7 @@ def shown_columns(header: list[str], known: Iterable[str] = (), limit: int = 30)
     text = ", ".join(shown) or "none that a mapping knows"
     if hidden:
         text += (f" and {hidden} other column(s) whose names are not shown (a file without a header row "
-                 "would put a person's data there; look at line 1 of the file)")
+                 f"would put a person's data there; look at line {header_line} of the file)")
     return text
 
 

@@ -137,7 +137,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, path: Path, dialect: CsvDialect | N
     """
     dialect = dialect or csv_dialect.detect(path)
     header = sniff_header(path, dialect)
-    _check_header(path, header)
+    _check_header(path, header, dialect.header_line)
     for name in ("ingest_rejects", "ingest_reject_scans"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     drop_raw_input(con)
@@ -247,9 +247,9 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _check_header(path: Path, header: list[str]) -> None:
+def _check_header(path: Path, header: list[str], line: int) -> None:
     if not any(h.strip() for h in header):
-        raise UnreadableFile(f"{path}: line 1: the header has no column names")
+        raise UnreadableFile(f"{path}: line {line}: the header has no column names")
 
 
 def _parser_reason(error_type: str, message: str, encoding: str = "utf-8") -> str:

@@ -90,7 +90,8 @@ def _check_fits(path: Path, mapping: Mapping, dialect: CsvDialect | None = None)
     if missing:
         raise UnknownSource(
             f"{path}: line {_header_line(dialect)}: not a {mapping.name} export ({mapping.origin}): missing required "
-            f"column(s) {', '.join(repr(c) for c in missing)}; columns found: {_shown(header, [mapping])}")
+            f"column(s) {', '.join(repr(c) for c in missing)}; columns found: "
+            f"{_shown(header, [mapping], _header_line(dialect))}")
 
 
 def _header_line(dialect: CsvDialect | None) -> int:
@@ -99,7 +100,7 @@ def _header_line(dialect: CsvDialect | None) -> int:
 
 def _unknown_header_message(path: Path, header: list[str], candidates: list[Mapping], header_line: int = 1) -> str:
     lines = [f"{path}: line {header_line}: cannot tell which help desk exported this file. "
-             f"Columns found: {_shown(header, candidates)}."]
+             f"Columns found: {_shown(header, candidates, header_line)}."]
     for mapping in candidates:
         missing = mapping.missing_columns(header)
         lines.append(f"  {mapping.name}: missing {', '.join(repr(c) for c in missing)}")
@@ -108,8 +109,8 @@ def _unknown_header_message(path: Path, header: list[str], candidates: list[Mapp
     return "\n".join(lines)
 
 
-def _shown(header: list[str], mappings: list[Mapping]) -> str:
+def _shown(header: list[str], mappings: list[Mapping], header_line: int = 1) -> str:
     """The header for a message, naming only columns a mapping knows (personal_data.shown_columns)."""
     known = [c for m in mappings for c in (*m.detect, *(col for spec in m.fields.values()
                                                         for col in spec.referenced_columns()))]
-    return shown_columns(header, known)
+    return shown_columns(header, known, header_line=header_line)

@@ -72,3 +72,11 @@ def test_a_rejected_row_is_named_by_its_line_whatever_blank_lines_come_before_it
         assert rejected_lines(con) == expected
     finally:
         con.close()
+
+
+def test_an_unknown_header_after_blank_lines_is_named_at_its_own_line(tmp_path, memory_con, config):
+    from pipelines.sources import UnknownSource
+    path = tmp_path / "t.csv"
+    path.write_text("\n\nfoo,bar,baz\n1,2,3\n")
+    with pytest.raises(UnknownSource, match=r"t.csv: line 3: cannot tell which help desk.*look at line 3 of the file"):
+        load(memory_con, path, config)
