@@ -24,7 +24,7 @@ from pipelines.personal_data import RecordColumns, record_columns as personal_re
 from pipelines.personal_data import record_json
 from pipelines.readers import quote_ident
 from pipelines.sql_functions import AGENT_ID_FUNCTION, REPORTER_HASH_FUNCTION
-from pipelines.clock_durations import SQL_CLOCK_PATTERN, clock_or_number
+from pipelines.clock_durations import DURATION_FIELDS, SQL_CLOCK_PATTERN, clock_or_number
 from pipelines.reject_reasons import NOTE_FLAGS, reject_column_case, reject_value_case
 from core.sql_files import bound_params
 
@@ -127,6 +127,8 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None,
             return num(raw)
         return clock_or_number(raw, name.rsplit("_", 1)[1], num(raw), p.bind(SQL_CLOCK_PATTERN))
 
+    durations = ",\n        ".join(f"{duration(name)} AS {name}" for name in DURATION_FIELDS)
+
     extra_columns = ""
     if extras:     # (schema.sql says why a list, in EXTRA_FIELDS' order)
         figures = ", ".join(f"CASE WHEN {num(f'raw_{name}')} >= 0 THEN {num(f'raw_{name}')} END"
@@ -220,12 +222,7 @@ parsed AS (
         {ts.parse('raw_updated_at')} AS updated_parsed,
         {ts.parse('raw_resolved_at')} AS resolved_parsed,
         {ts.parse('raw_first_response_at')} AS first_response_parsed,
-        {duration('first_response_minutes')} AS first_response_minutes,
-        {duration('first_response_hours')} AS first_response_hours,
-        {duration('resolution_hours')} AS resolution_hours,
-        {duration('resolution_minutes')} AS resolution_minutes,
-        {duration('first_response_seconds')} AS first_response_seconds,
-        {duration('resolution_seconds')} AS resolution_seconds,
+        {durations},
         {mapped('status', STATUSES)} AS status_mapped,
         {mapped('priority', PRIORITIES)} AS priority_mapped,
         {mapped('channel', CHANNELS)} AS channel_mapped,
