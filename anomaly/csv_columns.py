@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from anomaly.csv_series import OUTPUT_COLUMNS, detect_csv
-from anomaly.series_text import SeriesFileError, read_table, time_columns
+from anomaly.series_text import SeriesFileError, SeriesTable, read_table, time_columns
 from anomaly.settings import DetectorSettings
 
 MAX_SERIES = 500        # columns judged in one run: each is a whole detection
@@ -24,11 +24,11 @@ class ColumnsDetection:
 
 def detect_each_column(path: Path, time_col: str | None = None, settings: DetectorSettings | None = None,
                        kind: str | None = None, delimiter: str | None = None,
-                       dayfirst: bool = False) -> ColumnsDetection:
+                       dayfirst: bool = False, table: SeriesTable | None = None) -> ColumnsDetection:
     """A column whose cells are not numbers is left out with a note naming its first bad cell; a
-    file where no column is left is an error."""
+    file where no column is left is an error. (`table`: the file already read.)"""
     path = Path(path)
-    table = read_table(path, delimiter)
+    table = table or read_table(path, delimiter)
     times = time_columns(path, table.columns, time_col)
     columns = [c for c in table.columns if c not in times and c.strip()]
     if not columns:

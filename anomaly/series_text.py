@@ -47,10 +47,13 @@ class SeriesTable:
     notes: list[str]
 
 
-def read_table(path: Path, delimiter: str | None = None) -> SeriesTable:
-    """The header and the data rows of `path`, with notes on what was skipped or detected."""
+def read_table(path: Path, delimiter: str | None = None, sheet: str | None = None) -> SeriesTable:
+    """The header and the data rows of `path`, with notes on what was skipped or detected (`sheet`:
+    the workbook sheet to read; core/workbooks.py picks the one with the most rows)."""
     if is_workbook(path):
-        return _read_workbook(path)
+        return _read_workbook(path, sheet)
+    if sheet is not None:
+        raise SeriesFileError(f"{path}: --sheet {sheet!r} names a workbook's sheet, and this file is no workbook")
     raw = path.read_bytes()
     encoding = detect_encoding(raw[:SAMPLE_BYTES], cut=len(raw) > SAMPLE_BYTES)
     text = raw.decode(encoding, errors="replace").lstrip("\ufeff")
@@ -58,11 +61,11 @@ def read_table(path: Path, delimiter: str | None = None) -> SeriesTable:
     return _table_from_text(path, text, notes, delimiter)
 
 
-def _read_workbook(path: Path) -> SeriesTable:
-    """A BI tool's workbook: its first sheet with a table, as core/workbooks.py writes it (rows
-    keep their numbers in the sheet)."""
+def _read_workbook(path: Path, sheet: str | None) -> SeriesTable:
+    """A BI tool's workbook: the sheet with the most rows, or `sheet`, as core/workbooks.py writes
+    it (rows keep their numbers in the sheet)."""
     with tempfile.TemporaryDirectory(prefix="safetyops-sheet-") as folder:
-        written, sheet = sheet_as_csv(path, Path(folder))
+        written, sheet = sheet_as_csv(path, Path(folder), sheet)
         text = written.read_text(encoding="utf-8")
     return _table_from_text(path, text, [f"workbook sheet {sheet!r} read"], ",")
 

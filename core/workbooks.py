@@ -1,9 +1,9 @@
 """Spreadsheet workbooks (.xlsx, .xlsm, .xlsb, .xls, .ods), read as the CSV their table would be saved as.
 
 Help desks' report tools deliver workbooks as often as CSV (a Salesforce report's "Details Only"
-export, Zendesk Explore). The first visible sheet with a table is written, row for row, to a
-UTF-8 CSV that everything downstream reads as any other export: a record's line is its row in the
-sheet. Title rows above the header become empty lines (the CSV reader skips them and counts
+export, Zendesk Explore). The table of the visible sheet with the most rows (`--sheet` names
+another) is written, row for row, to a UTF-8 CSV that everything downstream reads as any other
+export: a record's line is its row in the sheet. Title rows above the header become empty lines (the CSV reader skips them and counts
 them), so do empty rows. Typed cells are written as text the loaders read in every locale: dates
 and times in ISO 8601, numbers with a decimal point and up to 15 significant digits (what Excel
 shows), booleans as true / false.
@@ -60,12 +60,14 @@ def is_workbook(path: Path) -> bool:
     return bool(names & {"xl/workbook.xml", "xl/workbook.bin"}) or "content.xml" in names and "mimetype" in names
 
 
-def sheet_as_csv(path: Path, folder: Path) -> tuple[Path, str]:
-    """Write the workbook's table to `folder` as `<name> (sheet <sheet>).csv`; (that file, the
-    sheet). Read in a child process with capped memory (see the module's docstring)."""
+def sheet_as_csv(path: Path, folder: Path, sheet: str | None = None) -> tuple[Path, str]:
+    """Write the table of `sheet` (None: the visible sheet whose table has the most rows) to
+    `folder` as `<name> (sheet <sheet>).csv`; (that file, the sheet). Read in a child process with
+    capped memory (see the module's docstring)."""
     _check_size(path)
     try:
-        child = subprocess.run([sys.executable, "-m", "core.workbooks", str(path.resolve()), str(folder.resolve())],
+        child = subprocess.run([sys.executable, "-m", "core.workbooks", str(path.resolve()), str(folder.resolve()),
+                                *([sheet] if sheet is not None else [])],
                                capture_output=True, text=True, timeout=READ_TIMEOUT_SECONDS,
                                cwd=_PROJECT_ROOT)
     except subprocess.TimeoutExpired:
@@ -90,7 +92,7 @@ def _main(argv: list[str]) -> int:
     """The child: cap its own memory, write the table, print where."""
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
     try:
-        written, sheet = _write_sheet_as_csv(Path(argv[0]), Path(argv[1]))
+        written, sheet = _write_sheet_as_csv(Path(argv[0]), Path(argv[1]), argv[2] if len(argv) > 2 else None)
     except WorkbookError as exc:
         print(exc, file=sys.stderr)
         return _REFUSED
@@ -98,20 +100,35 @@ def _main(argv: list[str]) -> int:
     return 0
 
 
-def _write_sheet_as_csv(path: Path, folder: Path) -> tuple[Path, str]:
+def _write_sheet_as_csv(path: Path, folder: Path, sheet: str | None) -> tuple[Path, str]:
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         with workbook:
-            for sheet_name in _visible_sheets(workbook):
+            if sheet is not None and sheet not in workbook.sheet_names:
+                raise WorkbookError(f"{path}: no sheet named {sheet!r}; its sheets: "
+                                    f"{', '.join(repr(n) for n in workbook.sheet_names)}")
+            for sheet_name in [sheet] if sheet is not None else _largest_first(workbook):
                 rows = workbook.get_sheet_by_name(sheet_name).iter_rows()
                 target = folder / f"{path.name} (sheet {_safe(sheet_name)}).csv"
                 if _write_table(rows, target):
                     return target, sheet_name
     except (CalamineError, OSError, ValueError) as exc:      # (damaged parts surface as OSError too)
         raise WorkbookError(f"{path}: not a readable workbook ({type(exc).__name__}: {exc})") from exc
+    if sheet is not None:
+        raise WorkbookError(f"{path}: sheet {sheet!r} has no table (a header row and at least one row)")
     raise WorkbookError(f"{path}: no sheet of this workbook has a table (a header row and at least one row)")
+
+
+def _largest_first(workbook) -> list[str]:
+    """The visible sheets, the one with the most rows first (a data sheet before its summary or
+    notes; ties in the workbook's order). One sheet is not measured: measuring reads it."""
+    names = _visible_sheets(workbook)
+    if len(names) < 2:
+        return names
+    rows = {name: workbook.get_sheet_by_name(name).height for name in names}
+    return sorted(names, key=lambda name: -rows[name])
 
 
 def _check_size(path: Path) -> None:

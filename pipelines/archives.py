@@ -35,24 +35,31 @@ class Export:
 
 
 @contextmanager
-def unpacked(path: Path) -> Iterator[Export]:
-    """`path` itself, the export a ZIP / gzip file holds, or a workbook's table as CSV, for the
-    time of the block."""
+def unpacked(path: Path, sheet: str | None = None) -> Iterator[Export]:
+    """`path` itself, the export a ZIP / gzip file holds, or a workbook's table as CSV (of `sheet`,
+    when named), for the time of the block."""
     with open(path, "rb") as fh:
         head = fh.read(4)
     workbook = is_workbook(path)
     if not workbook and not head.startswith((GZIP_MAGIC, ZIP_MAGIC)):
+        _no_sheet_in(path, sheet)
         yield Export(path)
         return
     folder = Path(tempfile.mkdtemp(prefix=f"{path.name}-"))
     try:
         export = path if workbook else _gunzip(path, folder) if head.startswith(GZIP_MAGIC) else _unzip(path, folder)
         if workbook or is_workbook(export):
-            yield Export(*sheet_as_csv(export, folder))
+            yield Export(*sheet_as_csv(export, folder, sheet))
         else:
+            _no_sheet_in(path, sheet)
             yield Export(export)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _no_sheet_in(path: Path, sheet: str | None) -> None:
+    if sheet is not None:
+        raise ArchiveError(f"{path}: --sheet {sheet!r} names a workbook's sheet, and this file is no workbook")
 
 
 def _gunzip(path: Path, folder: Path) -> Path:

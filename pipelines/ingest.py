@@ -44,9 +44,10 @@ class TimezoneRequired(InputError):
 def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config, *,
                 source: str = "auto", mapping_path: str | None = None, timezone_name: str | None = None,
                 force: bool = False, progress: bool = False, encoding: str | None = None,
-                delimiter: str | None = None) -> LoadResult:
+                delimiter: str | None = None, sheet: str | None = None) -> LoadResult:
     """Load one file inside its own transaction on `con` (a writable warehouse connection).
-    `encoding` / `delimiter` override what is detected from the start of a CSV file."""
+    `encoding` / `delimiter` override what is detected from the start of a CSV file; `sheet` names
+    a workbook's sheet (core/workbooks.py picks the one with the most rows)."""
     require_real_key(config)
     path = Path(path)
     if path.is_dir():
@@ -55,7 +56,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config
         raise InputError(f"{path}: file not found")
     started = time.monotonic()
     abandon = threading.Event()
-    with ThreadPoolExecutor(max_workers=1) as hashing, unpacked(path) as export:
+    with ThreadPoolExecutor(max_workers=1) as hashing, unpacked(path, sheet) as export:
         # The sha256 is computed while the file loads. A load that fails stops the hashing, so its
         # error is not held back behind the hash of a multi-GB file. It is the export's, not the
         # archive's: the size it is checked with is the export's, and the same export delivered
@@ -64,11 +65,28 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config
         try:
             result = _ingest(con, export, config, digest, source, mapping_path, timezone_name, force, progress,
                              encoding, delimiter)
+        except InputError as exc:
+            abandon.set()
+            raise _as_delivered(exc, export, path) from exc
         except BaseException:
             abandon.set()
             raise
+    if export.path != path and result.load_run_id is not None:
+        # load_runs.path is where the file was delivered, not the temporary folder it was read from.
+        con.execute("UPDATE load_runs SET path = ? WHERE load_run_id = ?", [str(path.resolve()), result.load_run_id])
     result.seconds = time.monotonic() - started
     return result
+
+
+def _as_delivered(exc: InputError, export: Export, path: Path) -> InputError:
+    """The error of a file read from a temporary folder (an archive's export, a workbook's sheet),
+    naming the file that was delivered, so that the commands it suggests can be run as they are."""
+    if export.path == path:
+        return exc
+    message = str(exc).replace(str(export.path), str(path))
+    if export.sheet is not None:
+        message += f"\n  (read from its sheet {export.sheet!r}; --sheet names another)"
+    return type(exc)(message)
 
 
 def _ingest(con, export: Export, config: Config, digest: Future, source: str, mapping_path: str | None,

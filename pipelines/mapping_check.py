@@ -57,7 +57,7 @@ def mapping_errors(mapping: Mapping, taxonomy: tuple[str, ...]) -> list[str]:
 
 
 def check(path: Path, mapping_path: str, config: Config, timezone_name: str | None = None,
-          encoding: str | None = None, delimiter: str | None = None) -> CheckReport:
+          encoding: str | None = None, delimiter: str | None = None, sheet: str | None = None) -> CheckReport:
     mapping = load_mapping(mapping_path)
     warnings = []
     if mapping.needs_timezone and not timezone_name:
@@ -69,7 +69,7 @@ def check(path: Path, mapping_path: str, config: Config, timezone_name: str | No
     con = connect_memory()
     try:
         result = ingest_file(con, path, config, mapping_path=mapping_path, timezone_name=timezone_name,
-                             force=True, encoding=encoding, delimiter=delimiter)
+                             force=True, encoding=encoding, delimiter=delimiter, sheet=sheet)
         report = CheckReport(mapping, result, mapping_errors(mapping, config.taxonomy), warnings)
         report.rejections = [tuple(r) for r in con.execute(
             sql_text("pipelines", "check_rejections.sql"), {"limit": EXAMPLES}).fetchall()]

@@ -138,8 +138,9 @@ class Draft:
     unparsed: dict[str, list[str]] = field(default_factory=dict)      # field -> sample values no format reads
 
 
-def read_sample(path: Path, encoding: str | None = None, delimiter: str | None = None) -> Sample:
-    with unpacked(Path(path)) as export:      # (a ZIP or gzip delivery, a workbook: the export inside)
+def read_sample(path: Path, encoding: str | None = None, delimiter: str | None = None,
+                sheet: str | None = None) -> Sample:
+    with unpacked(Path(path), sheet) as export:      # (a ZIP or gzip delivery, a workbook: the export inside)
         if export.sheet is None:
             return _read_sample(export.path, encoding, delimiter)
         sample = _read_sample(export.path, None, None)      # (UTF-8 with commas, as written)

@@ -218,3 +218,36 @@ def test_a_libreoffice_sheet_loads_too(tmp_path, memory_con, config):
                                                                   "workbook sheet 'Cases', read as a table")
     assert memory_con.execute("SELECT ticket_id, CAST(created_at AS VARCHAR) FROM tickets ORDER BY 1").fetchall() == [
         ("00001026", "2026-03-02 09:05:00+00"), ("00001027", "2026-03-03 23:15:00+00")]
+
+
+def test_the_sheet_with_the_most_rows_is_read_unless_one_is_named(tmp_path, memory_con, config, config_file, capsys):
+    from safetyops.cli import main
+    summary = [["Cases by status", "Count"], ["Closed", 2]]                       # a small table first
+    path = workbook(tmp_path / "book.xlsx", {"Summary": summary, "Cases": [SALESFORCE_REPORT_COLUMNS, *SALESFORCE_ROWS],
+                                             "Old": [SALESFORCE_REPORT_COLUMNS, SALESFORCE_ROWS[0]]})
+    assert load(memory_con, path, config, timezone_name="UTC").dialect == "workbook sheet 'Cases', read as a table"
+    result = load(memory_con, path, config, timezone_name="UTC", sheet="Old", force=True)
+    assert (result.rows_read, result.dialect) == (1, "workbook sheet 'Old', read as a table")
+    with pytest.raises(WorkbookError, match=r"book.xlsx: no sheet named 'Nope'; its sheets: 'Summary', 'Cases', 'Old'"):
+        load(memory_con, path, config, sheet="Nope")
+    assert main(["--config", str(config_file), "mapping", "draft", str(path), "--sheet", "Old"]) == 0
+    assert "workbook sheet 'Old'" in capsys.readouterr().out
+    csv_file = tmp_path / "plain.csv"
+    csv_file.write_text("a,b\n1,2\n")
+    assert main(["--config", str(config_file), "anomaly", "detect-csv", str(csv_file), "--sheet", "Cases"]) == 2
+    assert "names a workbook's sheet, and this file is no workbook" in capsys.readouterr().err
+
+
+def test_messages_and_load_runs_name_the_delivered_workbook_not_the_temporary_csv(tmp_path, memory_con, config):
+    from pipelines.sources import UnknownSource
+    path = workbook(tmp_path / "mystery.xlsx", {"Data": [["Ref", "Opened", "State"], ["1", "x", "y"]]})
+    with pytest.raises(UnknownSource) as err:
+        load(memory_con, path, config)
+    message = str(err.value)
+    assert message.startswith(f"{path}: line 1: cannot tell which help desk")
+    assert f"`safetyops mapping draft {path} > mine.toml`" in message
+    assert message.endswith("(read from its sheet 'Data'; --sheet names another)")
+    good = workbook(tmp_path / "cases.xlsx", {"Cases": [SALESFORCE_REPORT_COLUMNS, *SALESFORCE_ROWS]})
+    result = load(memory_con, good, config, timezone_name="UTC")
+    assert memory_con.execute("SELECT path, file_name FROM load_runs WHERE load_run_id = ?",
+                              [result.load_run_id]).fetchall() == [(str(good.resolve()), "cases.xlsx (sheet Cases).csv")]

@@ -28,13 +28,14 @@ def command() -> None:
               show_default=True, help="Field separator of FILE (auto: from the header line).")
 @click.option("--dayfirst", is_flag=True,
               help="Read 01/03/2026 as 1 March, not January 3 (a file with 13/01/2026 is read day-first anyway).")
+@click.option("--sheet", metavar="NAME", help="Workbook sheet to read (.xlsx/.xls/.ods); the visible one with the most rows when not given.")
 @click.option("--each-column", is_flag=True,
               help="Every column but the timestamp is a series of its own (a wide file: counts per category, "
                    "Grafana's series joined by time); the output gains a `series` column first.")
 @db_option
 @pass_app
 def detect_csv_command(app, file: Path, time_col: str, value_col: str, fmt: str, kind: str, delimiter: str,
-                       dayfirst: bool, each_column: bool) -> None:
+                       dayfirst: bool, sheet: str | None, each_column: bool) -> None:
     """Print every timestamp of FILE with expected, lower, upper, score (0-1), is_anomaly, alert_id
     and severity (alert_id and severity on every row of an alert, empty elsewhere).
 
@@ -46,11 +47,14 @@ def detect_csv_command(app, file: Path, time_col: str, value_col: str, fmt: str,
     """
     from anomaly.csv_columns import detect_each_column
     from anomaly.csv_series import DELIMITERS, detect_csv, render
+    from anomaly.series_text import read_table
     from anomaly.settings import settings_from_config
     options = dict(settings=settings_from_config(app.config), kind=None if kind == "auto" else kind,
                    delimiter=DELIMITERS[delimiter], dayfirst=dayfirst)
     if each_column and value_col:
         raise click.UsageError("--each-column judges every column; --value-col names one: give one of them")
+    if sheet is not None:
+        options["table"] = read_table(file, DELIMITERS[delimiter], sheet)
     result = (detect_each_column(file, time_col, **options) if each_column
               else detect_csv(file, time_col, value_col, **options))
     for note in result.notes:

@@ -37,12 +37,13 @@ class WarehouseIsDirectory(InputError):
               help="Text encoding of CSV files (utf-8, cp1252, utf-16, latin-1, ...); detected when not given.")
 @click.option("--delimiter", metavar="CHAR",
               help="CSV delimiter: ',' ';' '|' or 'tab'; detected when not given.")
+@click.option("--sheet", metavar="NAME", help="Workbook sheet to read (.xlsx/.xls/.ods); the visible one with the most rows when not given.")
 @click.option("--force", is_flag=True, help="Reload files whose sha256 was loaded before.")
 @click.option("--lock-timeout", default=600.0, show_default=True,
               help="Seconds to wait for another writer (refresh, ingest) to finish.")
 @db_option
 @pass_app
-def command(app: AppContext, paths, source, mapping_path, timezone_name, encoding, delimiter, force,
+def command(app: AppContext, paths, source, mapping_path, timezone_name, encoding, delimiter, sheet, force,
             lock_timeout) -> None:
     """Load export files: validated, idempotent, one transaction per file.
 
@@ -61,7 +62,7 @@ def command(app: AppContext, paths, source, mapping_path, timezone_name, encodin
             try:
                 result = ingest_file(con, path, app.config, source=source, mapping_path=mapping_path,
                                      timezone_name=timezone_name, force=force, progress=progress,
-                                     encoding=encoding, delimiter=delimiter)
+                                     encoding=encoding, delimiter=delimiter, sheet=sheet)
             except SafetyopsError as exc:
                 failures.append(str(exc))
                 click.echo(f"error: {exc}", err=True)

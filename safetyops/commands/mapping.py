@@ -22,15 +22,16 @@ def command() -> None:
               help="Source name the tickets are stored under.")
 @click.option("--encoding", metavar="NAME", help="Text encoding; detected when not given.")
 @click.option("--delimiter", metavar="CHAR", help="CSV delimiter; detected when not given.")
+@click.option("--sheet", metavar="NAME", help="Workbook sheet to read (.xlsx/.xls/.ods); the visible one with the most rows when not given.")
 @pass_app
-def draft_command(app: AppContext, path: Path, source_name: str, encoding, delimiter) -> None:
+def draft_command(app: AppContext, path: Path, source_name: str, encoding, delimiter, sheet) -> None:
     """Print a draft TOML mapping for PATH: a guessed column for each field, the timestamp
     format, and every status / priority / channel / category value seen, to correct by hand.
 
         safetyops mapping draft export.csv > mine.toml
     """
     from pipelines.mapping_draft import draft, read_sample, to_toml
-    sample = read_sample(path, encoding, delimiter)
+    sample = read_sample(path, encoding, delimiter, sheet)
     taxonomy = app.config.taxonomy
     click.echo(to_toml(draft(sample, taxonomy), source_name, taxonomy), nl=False)
 
@@ -42,13 +43,14 @@ def draft_command(app: AppContext, path: Path, source_name: str, encoding, delim
 @click.option("--timezone", "timezone_name", metavar="TZ", help="Zone of timestamps without an offset.")
 @click.option("--encoding", metavar="NAME", help="Text encoding; detected when not given.")
 @click.option("--delimiter", metavar="CHAR", help="CSV delimiter; detected when not given.")
+@click.option("--sheet", metavar="NAME", help="Workbook sheet to read (.xlsx/.xls/.ods); the visible one with the most rows when not given.")
 @pass_app
-def check_command(app: AppContext, path: Path, mapping_path: str, timezone_name, encoding, delimiter) -> None:
+def check_command(app: AppContext, path: Path, mapping_path: str, timezone_name, encoding, delimiter, sheet) -> None:
     """Dry run: what loading PATH through the mapping would load and reject, and why; the fields
     left blank and the values not mapped. Writes nothing. Exit 2 when the mapping has errors or
     no row would load."""
     from pipelines.mapping_check import MappingCheckFailed, check
-    report = check(path, mapping_path, app.config, timezone_name, encoding, delimiter)
+    report = check(path, mapping_path, app.config, timezone_name, encoding, delimiter, sheet)
     click.echo(format_report(path, report))
     if report.failed:
         raise MappingCheckFailed(f"{path}: the mapping {mapping_path} is not ready: "
