@@ -57,6 +57,17 @@ def unpacked(path: Path, sheet: str | None = None) -> Iterator[Export]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def as_delivered(exc: InputError, export: Export, path: Path) -> InputError:
+    """The error of a file read from a temporary folder (an archive's export, a workbook's sheet),
+    naming the file that was delivered, so that the commands it suggests can be run as they are."""
+    if export.path == path:
+        return exc
+    message = str(exc).replace(str(export.path), str(path))
+    if export.sheet is not None:
+        message += f"\n  (read from its sheet {export.sheet!r}; --sheet names another)"
+    return type(exc)(message)
+
+
 def _no_sheet_in(path: Path, sheet: str | None) -> None:
     if sheet is not None:
         raise ArchiveError(f"{path}: --sheet {sheet!r} names a workbook's sheet, and this file is no workbook")

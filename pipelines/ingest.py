@@ -20,7 +20,7 @@ from core.config import Config
 from core.errors import InputError
 from core.sql_files import bound_params, run_sql_file
 from pipelines import csv_dialect, readers, sql_functions
-from pipelines.archives import Export, unpacked
+from pipelines.archives import Export, as_delivered, unpacked
 from pipelines.readers import UnreadableFile
 from pipelines.load_hints import timestamp_hints
 from pipelines.report_footer import FOOTER_NOTE, split_footer
@@ -67,7 +67,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config
                              encoding, delimiter)
         except InputError as exc:
             abandon.set()
-            raise _as_delivered(exc, export, path) from exc
+            raise as_delivered(exc, export, path) from exc
         except BaseException:
             abandon.set()
             raise
@@ -77,16 +77,6 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config
     result.seconds = time.monotonic() - started
     return result
 
-
-def _as_delivered(exc: InputError, export: Export, path: Path) -> InputError:
-    """The error of a file read from a temporary folder (an archive's export, a workbook's sheet),
-    naming the file that was delivered, so that the commands it suggests can be run as they are."""
-    if export.path == path:
-        return exc
-    message = str(exc).replace(str(export.path), str(path))
-    if export.sheet is not None:
-        message += f"\n  (read from its sheet {export.sheet!r}; --sheet names another)"
-    return type(exc)(message)
 
 
 def _ingest(con, export: Export, config: Config, digest: Future, source: str, mapping_path: str | None,

@@ -14,9 +14,10 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from core.errors import InputError
 from pipelines import csv_dialect, local_words
 from pipelines.csv_dialect import UnreadableFile
-from pipelines.archives import unpacked
+from pipelines.archives import as_delivered, unpacked
 from pipelines.canonical_fields import BY_NAME, CHANNELS, FALSE_WORDS, PRIORITIES, STATUSES, TRUE_WORDS
 from pipelines.column_fit import FITS, MISFITS, TIMESTAMP_FIELDS, UNSURE, fit
 from pipelines.timestamp_formats import NAIVE_FORMATS, is_offset_timestamp, is_unix_time, parses, timestamp_format_of
@@ -141,9 +142,12 @@ class Draft:
 def read_sample(path: Path, encoding: str | None = None, delimiter: str | None = None,
                 sheet: str | None = None) -> Sample:
     with unpacked(Path(path), sheet) as export:      # (a ZIP or gzip delivery, a workbook: the export inside)
-        if export.sheet is None:
-            return _read_sample(export.path, encoding, delimiter)
-        sample = _read_sample(export.path, None, None)      # (UTF-8 with commas, as written)
+        try:
+            if export.sheet is None:
+                return _read_sample(export.path, encoding, delimiter)
+            sample = _read_sample(export.path, None, None)      # (UTF-8 with commas, as written)
+        except InputError as exc:
+            raise as_delivered(exc, export, Path(path)) from exc
     sample.dialect = replace(sample.dialect, sheet=export.sheet)
     return sample
 

@@ -80,3 +80,9 @@ def test_an_archive_that_unpacks_far_beyond_its_size_is_refused(tmp_path, memory
 def test_mapping_draft_reads_the_export_inside_a_zip(tmp_path):
     sample = read_sample(zipped(tmp_path / "e.zip", {"tickets.csv": EXPORT}))
     assert sample.header == ZENDESK_COLUMNS and len(sample.rows) == 2
+
+
+def test_mapping_draft_errors_name_the_delivered_file_not_the_unpacked_one(tmp_path):
+    path = zipped(tmp_path / "delivery.zip", {"export/tickets.csv": b""})
+    with pytest.raises(Exception, match=rf"^{path}: the file is empty"):
+        read_sample(path)
