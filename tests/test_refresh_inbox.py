@@ -138,3 +138,17 @@ def test_report_failure_after_swap_keeps_the_refresh_and_is_loud(config_file):
     assert list(config.inbox_dir.iterdir()) == []
     status = read_status(config.refresh_status_path)
     assert status["status"] == "failed" and "weekly report" in status["error"]
+
+
+def test_a_workbook_in_the_inbox_is_loaded_and_archived_as_delivered(config):
+    from tests.refresh_fixtures import CANONICAL_HEADER
+    from tests.test_workbooks import workbook
+    rows = tickets_between(START, 2, 5)
+    config.inbox_dir.mkdir(parents=True, exist_ok=True)
+    workbook(config.inbox_dir / "weekly.xlsx", {"Tickets": [CANONICAL_HEADER, *[[r[c] for c in CANONICAL_HEADER]
+                                                                                 for r in rows]]})
+    summary = run_refresh(config, report=False)
+    assert [(f.path.name, f.status) for f in summary.files] == [("weekly.xlsx", "loaded")]
+    assert ticket_counts(config.db_path) == (10, 10)
+    day = summary.started_at.date().isoformat()
+    assert [p.name for p in (config.archive_dir / day).iterdir()] == ["weekly.xlsx"]
