@@ -78,7 +78,6 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, config: Config
     return result
 
 
-
 def _ingest(con, export: Export, config: Config, digest: Future, source: str, mapping_path: str | None,
             timezone_name: str | None, force: bool, progress: bool, encoding: str | None,
             delimiter: str | None) -> LoadResult:

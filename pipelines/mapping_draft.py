@@ -222,7 +222,8 @@ def guess_columns(header: list[str], sample: Sample | None = None, taxonomy: tup
     order = {name: i for i, name in enumerate(SYNONYMS)}
     chosen: dict[str, str] = {}
     used: set[str] = set()
-    for _, _, name, column, by_values in sorted(candidates, key=lambda c: (fits[c[2], c[3]], c[0], c[1], order[c[2]])):
+    best_first = sorted(candidates, key=lambda c: (fits[c[2], c[3]], c[0], c[1], order[c[2]]))
+    for _, _, name, column, by_values in best_first:
         if by_values and fits[name, column] != FITS:
             continue
         if name not in chosen and column not in used and fits[name, column] != MISFITS:
