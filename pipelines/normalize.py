@@ -290,6 +290,12 @@ checked AS (
             WHEN first_response_minutes < 0 OR first_response_hours < 0 OR first_response_seconds < 0
                 OR first_response_at < created_at
                 THEN 'first response before created'
+            WHEN resolution_minutes IS NULL AND NOT {is_blank('raw_resolution_minutes')}
+                THEN 'unparseable resolution minutes'
+            WHEN resolution_hours IS NULL AND NOT {is_blank('raw_resolution_hours')}
+                THEN 'unparseable resolution hours'
+            WHEN resolution_seconds IS NULL AND NOT {is_blank('raw_resolution_seconds')}
+                THEN 'unparseable resolution seconds'
             WHEN resolved_any_at < created_at THEN 'resolved before created'
             WHEN updated_given_at < created_at THEN 'updated before created'
             WHEN status_value IS NULL AND {is_blank('raw_status')} THEN 'missing status'

@@ -168,3 +168,22 @@ def test_a_workbooks_duration_cells_load_as_minutes(tmp_path, memory_con, config
     assert (result.rows_loaded, result.rows_rejected) == (2, 0)
     assert memory_con.execute("SELECT ticket_id, datediff('minute', created_at, first_response_at) FROM tickets "
                               "ORDER BY 1").fetchall() == [("T1", 90), ("T2", 20)]
+
+
+@pytest.mark.parametrize("field, bad", [
+    ("resolution_minutes", "soon"), ("resolution_hours", "1,5,7"), ("resolution_seconds", "n/a?"),
+    ("first_response_seconds", "later"),
+])
+def test_a_duration_that_is_no_number_rejects_its_row_naming_the_value(tmp_path, config_file, capsys, field, bad):
+    """As an unreadable date does: the ticket is kept in rejected_rows, not loaded with its figure dropped."""
+    export = write_export(tmp_path / "durations.csv", ["id", "created", "state", "figure"], [
+        ["1", "2026-11-02T09:00:00Z", "solved", "30"], ["2", "2026-11-02T09:00:00Z", "solved", bad],
+        ["3", "2026-11-02T09:00:00Z", "solved", ""]])
+    mapping = ('[source]\nname = "durations"\nformat = "csv"\ntimestamps = "offset"\n[fields]\nticket_id = "id"\n'
+               f'created_at = "created"\nstatus = "state"\n{field} = "figure"\n')
+    unit = field.rsplit("_", 1)[1]
+    what = "first response" if field.startswith("first") else "resolution"
+    rows = loaded(config_file, capsys, export, mapping,
+                  "SELECT ticket_id, NULL, NULL FROM tickets UNION ALL "
+                  "SELECT CAST(line_number AS VARCHAR), reason, bad_value FROM rejected_rows ORDER BY ALL")
+    assert rows == [("1", None, None), ("3", f"unparseable {what} {unit}", bad), ("3", None, None)]
