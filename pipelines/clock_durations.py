@@ -13,7 +13,7 @@ from pathlib import Path
 from pipelines.csv_dialect import CsvDialect, sample_text
 
 CLOCK = re.compile(r"-?\d+:[0-5]?\d(:[0-5]?\d(\.\d+)?)?")
-_SQL_CLOCK = r"\s*-?\d+:[0-5]?\d(:[0-5]?\d(\.\d+)?)?\s*"
+SQL_CLOCK_PATTERN = r"\s*-?\d+:[0-5]?\d(:[0-5]?\d(\.\d+)?)?\s*"
 UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600}
 DURATION_FIELDS = tuple(f"{what}_{unit}" for what in ("first_response", "resolution") for unit in UNIT_SECONDS)
 
@@ -43,7 +43,7 @@ def clock_columns(path: Path, dialect: CsvDialect, columns: set[str]) -> set[str
 
 def clock_or_number(raw: str, unit: str, number_sql: str, pattern_param: str) -> str:
     """SQL: the cell as a number of `unit`, read from a clock where it holds one (NULL when it is
-    neither, which the load rejects as unparseable). `pattern_param` is the bound _SQL_CLOCK."""
+    neither, which the load rejects as unparseable). `pattern_param` is the bound SQL_CLOCK_PATTERN."""
     parts = f"string_split(trim({raw}), ':')"
     seconds = (f"(abs(TRY_CAST({parts}[1] AS DOUBLE)) * 3600 + TRY_CAST({parts}[2] AS DOUBLE) * 60 "
                f"+ coalesce(TRY_CAST({parts}[3] AS DOUBLE), 0))")
@@ -51,5 +51,3 @@ def clock_or_number(raw: str, unit: str, number_sql: str, pattern_param: str) ->
     return (f"CASE WHEN contains({raw}, ':') THEN CASE WHEN regexp_full_match({raw}, {pattern_param}) "
             f"THEN {sign} * {seconds} / {UNIT_SECONDS[unit]} END ELSE {number_sql} END")
 
-
-SQL_CLOCK_PATTERN = _SQL_CLOCK

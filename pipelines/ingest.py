@@ -291,9 +291,8 @@ def _fields_written_as_clocks(path: Path, dialect: csv_dialect.CsvDialect | None
     """The duration fields whose CSV column's sample holds clocks (1:30:00), read as such."""
     if dialect is None:
         return frozenset()
-    columns = {name: [c for c in spec.columns if mapping.resolve_column(c, header) is not None]
-               for name in DURATION_FIELDS if (spec := mapping.fields.get(name)) is not None}
-    resolved = {name: [mapping.resolve_column(c, header) for c in cols] for name, cols in columns.items()}
+    resolved = {name: [c for wanted in spec.columns if (c := mapping.resolve_column(wanted, header))]
+                for name in DURATION_FIELDS if (spec := mapping.fields.get(name)) is not None}
     clocks = clock_columns(path, dialect, {c for cols in resolved.values() for c in cols})
     return frozenset(name for name, cols in resolved.items() if clocks.intersection(cols))
 

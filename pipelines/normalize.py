@@ -129,6 +129,12 @@ def build_plan(mapping: Mapping, header: list[str], timezone: str | None,
 
     durations = ",\n        ".join(f"{duration(name)} AS {name}" for name in DURATION_FIELDS)
 
+    def unparseable_durations(what: str) -> str:
+        """A rule per unit of a duration input: a cell that reads as neither a number nor a clock."""
+        return "\n            ".join(
+            f"WHEN {what}_{unit} IS NULL AND NOT {is_blank(f'raw_{what}_{unit}')} "
+            f"THEN 'unparseable {what.replace('_', ' ')} {unit}'" for unit in ("minutes", "hours", "seconds"))
+
     extra_columns = ""
     if extras:     # (schema.sql says why a list, in EXTRA_FIELDS' order)
         figures = ", ".join(f"CASE WHEN {num(f'raw_{name}')} >= 0 THEN {num(f'raw_{name}')} END"
@@ -281,21 +287,11 @@ checked AS (
             WHEN resolved_parsed IS NULL AND NOT {is_blank('raw_resolved_at')} THEN 'unparseable resolved_at'
             WHEN first_response_parsed IS NULL AND NOT {is_blank('raw_first_response_at')}
                 THEN 'unparseable first_response_at'
-            WHEN first_response_minutes IS NULL AND NOT {is_blank('raw_first_response_minutes')}
-                THEN 'unparseable first response minutes'
-            WHEN first_response_hours IS NULL AND NOT {is_blank('raw_first_response_hours')}
-                THEN 'unparseable first response hours'
-            WHEN first_response_seconds IS NULL AND NOT {is_blank('raw_first_response_seconds')}
-                THEN 'unparseable first response seconds'
+            {unparseable_durations('first_response')}
             WHEN first_response_minutes < 0 OR first_response_hours < 0 OR first_response_seconds < 0
                 OR first_response_at < created_at
                 THEN 'first response before created'
-            WHEN resolution_minutes IS NULL AND NOT {is_blank('raw_resolution_minutes')}
-                THEN 'unparseable resolution minutes'
-            WHEN resolution_hours IS NULL AND NOT {is_blank('raw_resolution_hours')}
-                THEN 'unparseable resolution hours'
-            WHEN resolution_seconds IS NULL AND NOT {is_blank('raw_resolution_seconds')}
-                THEN 'unparseable resolution seconds'
+            {unparseable_durations('resolution')}
             WHEN resolved_any_at < created_at THEN 'resolved before created'
             WHEN updated_given_at < created_at THEN 'updated before created'
             WHEN status_value IS NULL AND {is_blank('raw_status')} THEN 'missing status'
