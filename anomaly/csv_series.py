@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from anomaly.alerts import build_alerts
+from anomaly.coarse_steps import history_needed as coarse_history_needed, is_coarse, judged_as
 from anomaly.detector import evaluate_points, looks_like_counts
-from anomaly.regular_grid import to_grid
+from anomaly.regular_grid import step_name, to_grid
 from anomaly.series_text import SeriesFileError, SeriesTable, read_table, series_columns, strip_unit
 from anomaly.settings import DetectorSettings
 from core.number_formats import as_float, is_missing_value, number_format_of
@@ -33,6 +34,7 @@ _EPOCH_SECONDS = re.compile(r"[1-9]\d{9}(\.\d+)?")          # 2001-09-09 .. 2286
 _EPOCH_MILLISECONDS = re.compile(r"[1-9]\d{12}")
 _EPOCH_UNITS = {"s": "seconds", "ms": "milliseconds"}
 _COMPACT_HOUR = re.compile(r"(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])([01]\d|2[0-3])")   # 2026030114
+_BOUND = re.compile(r"[<>]=?\s*(\d[\d.,]*)")                      # <1, >1000, >= 5
 _NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
 
 
@@ -66,7 +68,11 @@ def read_series_csv(path: Path, time_col: str | None = None, value_col: str | No
     rows, lines = _rows_with_a_time(path, table.rows, table.lines, at_times, time_col, notes)
     raw_times = [" ".join(row[i].strip() for i in at_times) for row in rows]
     index = _parse_times(path, time_col, raw_times, dayfirst, notes, lines)
-    raw_values, unit = strip_unit(path, value_col, [row[at_value].strip() for row in rows], lines)
+    raw_values, n_bounds = _bounds_as_values([row[at_value].strip() for row in rows])
+    if n_bounds:
+        notes.append(f"{n_bounds} {value_col} value(s) written as a bound ('<1', '>1000': below or above what the "
+                     "source reports) read as the bound")
+    raw_values, unit = strip_unit(path, value_col, raw_values, lines)
     if unit:
         notes.append(f"every {value_col} carries the unit {unit!r}: read without it")
     decimal_mark, grouped = number_format_of(raw_values, table.delimiter)
@@ -173,6 +179,17 @@ def _compact_hours(raw: list[str]) -> bool:
     return gaps.size > 0 and float(np.median(gaps)) < 300
 
 
+def _bounds_as_values(cells: list[str]) -> tuple[list[str], int]:
+    """Cells such as Google Trends' `<1` or a capped export's `>1000` without their sign (their
+    bound), and how many there were."""
+    out, n = [], 0
+    for cell in cells:
+        m = _BOUND.fullmatch(cell)
+        out.append(m.group(1) if m else cell)
+        n += m is not None
+    return out, n
+
+
 def _parse_values(path: Path, col: str, raw: list[str], lines: list[int], decimal_mark: str = ".") -> np.ndarray:
     """Numbers, read with the file's decimal mark (core/number_formats.as_float); an empty cell is a
     missing value (the detector skips it), as are the usual markers (core/number_formats.MISSING_VALUES);
@@ -216,7 +233,8 @@ def detect_csv(path: Path, time_col: str | None = None, value_col: str | None = 
         raise SeriesFileError(f"{path}: kind {kind!r}; valid: {', '.join(KINDS)}")
     s = kind_settings(kind, s)
     grid = to_grid(series.index, values, kind == "count", str(path), local_time=not _carry_zone(raw_times))
-    v = evaluate_points(grid.values, grid.step_seconds, s, is_counts=kind == "count")
+    judged_step, judged_settings = judged_as(grid.step_seconds, s)
+    v = evaluate_points(grid.values, judged_step, judged_settings, is_counts=kind == "count")
     # One output row per grid point that some row landed on, labelled with the earliest such row's
     # text (the one whose value an irregular level keeps; file order where times tie).
     by_time = np.argsort(series.index.to_numpy(), kind="stable")
@@ -231,6 +249,9 @@ def detect_csv(path: Path, time_col: str | None = None, value_col: str | None = 
         "alert_id": alert_id[points], "severity": severity[points],
     })
     notes = read_notes + list(grid.notes)
+    if is_coarse(grid.step_seconds):
+        notes.append(f"{step_name(grid.step_seconds)} steps: each period judged against the mean of the "
+                     f"{s.coarse_level_steps} before it (no cycle within a period, no yearly cycle)")
     if not np.any(~np.isnan(v.lower[:, 0])):
         notes.append(f"too short for a baseline: no verdict on any of {len(points)} timestamps "
                      f"({_history_needed(grid.step_seconds, s)})")
@@ -269,6 +290,8 @@ def successive_dispersion(values: np.ndarray) -> float | None:
 
 
 def _history_needed(step_seconds: float, s: DetectorSettings) -> str:
+    if is_coarse(step_seconds):
+        return coarse_history_needed(step_name(step_seconds), s)
     if step_seconds >= 86_400:
         return f"a daily series needs {s.daily_min_history_days} days and {s.daily_min_residuals} more to measure its noise"
     return f"a series at this step needs at least {s.min_history_points} points and about 2 days of history"

@@ -2,14 +2,17 @@
 regular step.
 
 Real exports skip a timestamp, repeat one, jump an hour at a DST change, or arrive a few seconds
-late. The step (5 minutes .. 1 day) is the median or the most common gap between consecutive
+late. The step (5 minutes .. a quarter) is the median or the most common gap between consecutive
 distinct timestamps, whichever more gaps are a multiple of; every timestamp is snapped to the
 nearest point of the grid that starts at the first one. Grid points no row landed on stay missing
 (NaN: no verdict, no influence on the baseline); rows that land on the same point are combined (sum
 for counts, mean for levels). Data finer than 5 minutes (1-minute monitoring exports) is aggregated
 to 5-minute steps; timestamps at irregular intervals (events, ad-hoc samples) are grouped into
-steps. A series is refused only when no step can be inferred (fewer than two timestamps, or
-timestamps a week or a month apart), and the error says why.
+steps. Weekly, fortnightly, monthly and quarterly series keep their step: a month is a step of
+the mean month (30.44 days), and a calendar month's first day lands on its own grid point however
+long the months before it were (the drift stays within two days). A series is refused only when no
+step can be inferred (fewer than two timestamps, or timestamps further apart than a quarter), and
+the error says why.
 """
 from __future__ import annotations
 
@@ -20,13 +23,18 @@ import pandas as pd
 
 from core.errors import InputError
 
-MIN_STEP, MAX_STEP = 300.0, 86_400.0
+DAY = 86_400.0
+MONTH = 365.2425 / 12 * DAY       # the mean calendar month
+QUARTER = 3 * MONTH
+MIN_STEP, MAX_STEP = 300.0, QUARTER
 MIN_STEP_SHARE = 0.5    # at least half of the gaps must be (close to) a multiple of the step
-USUAL_STEPS = np.array([300, 600, 900, 1800, 3600, 7200, 10800, 14400, 21600, 43200, 86400], dtype=float)
+USUAL_STEPS = np.array([300, 600, 900, 1800, 3600, 7200, 10800, 14400, 21600, 43200, DAY,
+                        7 * DAY, 14 * DAY, MONTH, QUARTER], dtype=float)
+CALENDAR_STEPS = (MONTH, QUARTER)     # months are not all one length: their timestamps are never "off" the step
 
 
 class NoRegularStep(InputError):
-    """No regular step between 5 minutes and 1 day can be inferred from the timestamps."""
+    """No regular step between 5 minutes and a quarter can be inferred from the timestamps."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +54,8 @@ def _seconds(index: pd.DatetimeIndex) -> np.ndarray:
 def step_and_share(times: np.ndarray, source: str) -> tuple[float, float]:
     """The step in seconds, and the share of gaps between distinct timestamps that are close (within
     a quarter step) to a multiple of it. Two candidates, each rounded to the minute and to a usual
-    step (5, 10, 15, 30 minutes, 1, 2, 3, 4, 6, 12 hours, 1 day) when within 10% of one: the median
+    step (5, 10, 15, 30 minutes, 1, 2, 3, 4, 6, 12 hours, 1 day, 1 or 2 weeks, a month, a quarter)
+    when within 10% of one: the median
     gap, and the most common gap. The one more gaps fit wins (the median on a tie): where most
     points are missing the median is two or three steps, and the most common gap is still one."""
     distinct = np.unique(times)
@@ -58,9 +67,8 @@ def step_and_share(times: np.ndarray, source: str) -> tuple[float, float]:
     scored = [(_share_on_step(gaps, step), -i, step) for i, step in enumerate(candidates) if MIN_STEP <= step <= MAX_STEP]
     if not scored and candidates[0] > MAX_STEP:
         raise NoRegularStep(f"{source}: the timestamps are {_days(candidates[0])} apart ({candidates[0]:g} s); the "
-                            "detector needs a step of 5 minutes .. 1 day, as its baseline learns the weekly cycle "
-                            "from daily or finer points: export the series per day or finer (weekly or monthly "
-                            "totals cannot be split into days)")
+                            "detector judges steps of 5 minutes .. a quarter (a yearly series has too few points "
+                            "to learn its own noise from): export the series per quarter or finer")
     if not scored:          # irregular and finer than 5 minutes: no step fits (to_grid groups them)
         return MIN_STEP, 0.0
     share, _, step = max(scored)
@@ -78,9 +86,17 @@ def _share_on_step(gaps: np.ndarray, step: float) -> float:
 
 
 def _days(seconds: float) -> str:
-    days = seconds / 86_400
-    usual = {7: " (weekly)", 14: " (fortnightly)"}.get(round(days), " (monthly)" if 28 <= days <= 31 else "")
-    return f"{days:.3g} days{usual}"
+    days = seconds / DAY
+    return f"{days:.3g} days" + (" (yearly)" if 360 <= days <= 370 else "")
+
+
+def step_name(step_seconds: float) -> str:
+    """How a note names the step: "5-minute", "hourly", "daily", "weekly", "monthly"..."""
+    named = {DAY: "daily", 7 * DAY: "weekly", 14 * DAY: "fortnightly", MONTH: "monthly", QUARTER: "quarterly",
+             3600.0: "hourly"}
+    if step_seconds in named:
+        return named[step_seconds]
+    return f"{step_seconds / 60:g}-minute" if step_seconds < 3600 else f"{step_seconds / 3600:g}-hour"
 
 
 def finer_step(times: np.ndarray) -> float | None:
@@ -127,7 +143,7 @@ def to_grid(index: pd.DatetimeIndex, values: np.ndarray, is_counts: bool, source
     if n_dupes:
         notes.append(f"{n_dupes} rows share a timestamp with another row after snapping to the step; "
                      f"{_combined(is_counts)}")
-    if off_grid:
+    if off_grid and step not in CALENDAR_STEPS:
         notes.append(f"{off_grid} timestamps were off the {step:g} s step (DST change or jitter) and snapped to it")
     return _grid(times, point, step, per_point, notes,
                  "{missing} of {n_points} timestamps are missing; they get no verdict (not treated as zero)")
@@ -183,11 +199,11 @@ def _aggregated(times: np.ndarray, values: np.ndarray, is_counts: bool, fine: fl
 
 def _irregular(times: np.ndarray, values: np.ndarray, is_counts: bool, share: float) -> Grid:
     """Timestamps at irregular intervals (events, samples taken whenever): grouped into the
-    shortest usual step (5 minutes .. 1 day) at least twice their median gap, so that most steps
+    shortest usual step (5 minutes .. 1 day) at least twice their median gap (or days), so that most steps
     hold a row. A step no row fell in is missing, not zero: the rows may be samples of a level."""
     median_gap = float(np.median(np.diff(np.unique(times))))
-    fitting = USUAL_STEPS[USUAL_STEPS >= 2 * median_gap]
-    step = float(fitting[0]) if fitting.size else MAX_STEP
+    fitting = USUAL_STEPS[(USUAL_STEPS >= 2 * median_gap) & (USUAL_STEPS <= DAY)]
+    step = float(fitting[0]) if fitting.size else DAY
     point, per_point, _ = _buckets(times, values, is_counts, step, levels_by="first")
     combined = _combined(is_counts) if is_counts else "each step's first sample kept (levels)"
     notes = [f"timestamps at irregular intervals (only {100 * share:.0f}% of the gaps fit one step): grouped into "

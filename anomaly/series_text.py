@@ -3,7 +3,8 @@
 - the text encoding from the first MiB (core/text_encoding.py, as the ingest reads exports):
   Excel's "Unicode text" (UTF-16, tab-separated), UTF-8 with or without a BOM, cp1252;
 - comment lines before the header (`# exported from ...`, InfluxDB's annotated CSV `#datatype ...`)
-  skipped, as are rows with every cell empty (a spreadsheet's trailing `,,`);
+  skipped, as are rows with every cell empty (a spreadsheet's trailing `,,`) and a report's title
+  lines above its table (Google Trends' `Category: All categories`);
 - the delimiter (comma, semicolon or tab) from the header line unless given;
 - every data row keeps the line number it has in the file, for the messages that name one;
 - the series' columns: as given, else `timestamp` / `value` or one of their usual names
@@ -29,6 +30,7 @@ from core.number_formats import is_missing_value
 from core.text_encoding import detect_encoding
 
 SAMPLE_BYTES = 1 << 20
+TITLE_LOOKAHEAD = 30       # lines in which a report's title lines and its header are looked for
 TIME_NAMES = ("timestamp", "time", "_time", "date", "datetime", "ds")
 VALUE_NAMES = ("value", "_value", "count", "y")
 _UNIT = re.compile(r"(?P<number>.*?\d)\s*(?P<unit>%|[^\W\d_]+(/[^\W\d_]+)?)")
@@ -86,7 +88,11 @@ def _table_from_text(path: Path, text: str, notes: list[str], delimiter: str | N
         raise SeriesFileError(f"{path}: no header line")
     if skipped:
         notes.append(f"{skipped} comment or blank line(s) before the header skipped")
-    first += skipped
+    titles, header_line = _past_title_lines(buffer, header_line, delimiter or named)
+    if titles:
+        notes.append(f"{titles} title line(s) before the header skipped (the first line whose cells the "
+                     "lines after it share is the header)")
+    first += skipped + titles
     sep = delimiter or named or _sniff_delimiter(header_line)
     reader = csv.reader(chain([header_line], buffer), delimiter=sep, skipinitialspace=True)
     try:
@@ -106,6 +112,38 @@ def _table_from_text(path: Path, text: str, notes: list[str], delimiter: str | N
     if empty:
         notes.append(f"{empty} row(s) with every cell empty skipped")
     return SeriesTable(header, rows, numbers, sep, notes)
+
+
+def _past_title_lines(buffer: io.StringIO, header_line: str, delimiter: str | None) -> tuple[int, str]:
+    """(lines passed over, the header line). A report's export may open with title lines before
+    its table (Google Trends: `Category: All categories`, a blank line, then `Week,term: (Worldwide)`).
+    The header is the first of the next `TITLE_LOOKAHEAD` lines that has at least two cells and whose
+    next two non-blank lines have as many; where the first line is such a line, or none is (a file
+    too short to tell), nothing is passed over. `buffer` is left just after the header."""
+    after_header = buffer.tell()
+    lines = [header_line] + [buffer.readline() for _ in range(TITLE_LOOKAHEAD - 1)]
+    lines = [line for line in lines if line]
+    for i, line in enumerate(lines):
+        width = _cells(line, delimiter)
+        following = [_cells(other, delimiter) for other in lines[i + 1:] if other.strip()][:2]
+        if width >= 2 and following and all(n == width for n in following):
+            if i == 0:
+                break
+            buffer.seek(after_header)
+            for _ in range(i):
+                buffer.readline()
+            return i, line
+    buffer.seek(after_header)
+    return 0, header_line
+
+
+def _cells(line: str, delimiter: str | None) -> int:
+    if not line.strip():
+        return 0
+    try:
+        return len(next(csv.reader([line], delimiter=delimiter or _sniff_delimiter(line))))
+    except (csv.Error, StopIteration):
+        return 0
 
 
 def _sniff_delimiter(header_line: str) -> str:

@@ -110,6 +110,15 @@ class DetectorSettings:
     daily_min_residuals: int = 6      # daily steps: no verdict before the scale has this many residuals
     daily_min_history_days: int = 28  # daily steps: no verdict before four weeks (the weekly profile needs them)
     shift_days: float = 7.0
+    # Steps coarser than a day (weekly, monthly, quarterly series in `detect-csv`) are judged as a
+    # daily series whose days are the periods, with no weekday profile (anomaly/coarse_steps.py); these
+    # replace the daily windows there, in periods (chosen on sample_data/coarse_series.py:
+    # benchmarks/README.md, anomaly section 5, 2026-12-07 night).
+    coarse_level_steps: int = 8           # the level: mean of this many periods ...
+    coarse_level_long_steps: int = 26     # ... pulled toward the mean of this many as far as noise allows
+    coarse_min_history_steps: int = 12    # no verdict before this many periods
+    coarse_scale_steps: int = 104         # the noise's scale from this many periods' residuals
+    coarse_shift_steps: int = 4           # a run of replaced points longer than this is a new level
     # Band and significance.
     alpha: float = 1e-4               # one-sided tail probability that makes a point significant
     alpha_daily: float = 4e-5         # ... on daily steps, where a point and its 2-4 day sums are all tested

@@ -64,10 +64,8 @@ def test_detect_csv_custom_columns(tmp_path, capsys, config_file):
     ("timestamp,value\n2026-01-01 00:00,1\n2026-01-01 01:00,x\n", "line 3: value 'x' is not a number"),
     ("timestamp,value\n2026-01-01 00:00,1\nyesterday,2\n", "line 3: timestamp 'yesterday' is not a timestamp"),
     ("timestamp,value\n2026-01-01 00:00,1\n2026-01-01 00:00,2\n", "need at least 2 distinct timestamps"),
-    ("timestamp,value\n2026-01-01,1\n2026-01-08,2\n2026-01-15,2\n",
-     "the timestamps are 7 days (weekly) apart (604800 s); the detector needs a step of 5 minutes .. 1 day"),
-    ("timestamp,value\n2026-01-01,1\n2026-02-01,2\n2026-03-01,2\n2026-04-01,2\n",
-     "the timestamps are 31 days (monthly) apart"),
+    ("timestamp,value\n2024-01-01,1\n2025-01-01,2\n2026-01-01,2\n",
+     "days (yearly) apart (3.15792e+07 s); the detector judges steps of 5 minutes .. a quarter"),
     ("when,value,note\n2026-01-01 00:00,1,x\n", "no column 'timestamp'"),
 ])
 def test_detect_csv_errors_name_file_line_and_value(tmp_path, capsys, config_file, body, message):

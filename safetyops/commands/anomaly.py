@@ -39,7 +39,7 @@ def detect_csv_command(app, file: Path, time_col: str, value_col: str, fmt: str,
     """Print every timestamp of FILE with expected, lower, upper, score (0-1), is_anomaly, alert_id
     and severity (alert_id and severity on every row of an alert, empty elsewhere).
 
-    The step (5 minutes to 1 day) is inferred from the timestamps: missing ones stay missing,
+    The step (5 minutes to a quarter) is inferred from the timestamps: missing ones stay missing,
     duplicates are combined (sum for counts, mean for levels), DST jumps and jitter are snapped to
     the step; finer data (1-minute) is aggregated to 5 minutes, irregular timestamps grouped into
     steps; the encoding, comment lines and a unit on every value are handled; notes about that go
