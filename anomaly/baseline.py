@@ -244,7 +244,8 @@ def daily_profile_expected(history: np.ndarray, s: DetectorSettings, is_counts: 
     the same weekday's ratio to the level of its own day, so trends and level shifts cancel out of
     the weekly shape, which comes from 8 points per weekday instead of 4 raw values.
     """
-    window = max(7, int(round(s.daily_level_days)))
+    # (whole weeks where there is a weekly cycle; a coarse series' periods have none)
+    window = max(7 if s.daily_profile_weeks > 0 else 3, int(round(s.daily_level_days)))
     level, n_level = _past_mean_count(history, window, window // 2 + 1)
     if s.daily_level_stat == "median":
         level = _past(history, window, window // 2 + 1)

@@ -22,6 +22,7 @@ import pandas as pd
 from anomaly.alerts import build_alerts
 from anomaly.coarse_steps import history_needed as coarse_history_needed, is_coarse, judged_as
 from anomaly.detector import evaluate_points, looks_like_counts
+from anomaly.period_labels import period_starts
 from anomaly.regular_grid import step_name, to_grid
 from anomaly.series_text import SeriesFileError, SeriesTable, read_table, series_columns, strip_unit
 from anomaly.settings import DetectorSettings
@@ -103,6 +104,10 @@ def _rows_with_a_time(path: Path, rows: list[list[str]], lines: list[int], at_ti
 def _parse_times(path: Path, col: str, raw: list[str], dayfirst: bool, notes: list[str],
                  lines: list[int]) -> pd.DatetimeIndex:
     raw_series = pd.Series(raw)
+    periods = period_starts(raw)
+    if periods is not None:
+        notes.append(f"{col} read as {periods[1]}")
+        return periods[0]
     if _compact_hours(raw):
         notes.append(f"{col} read as yyyymmddhh (2026030114 is 1 March 2026, 14:00)")
         return pd.DatetimeIndex(pd.to_datetime(raw_series, format="%Y%m%d%H"))

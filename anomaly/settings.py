@@ -114,8 +114,8 @@ class DetectorSettings:
     # daily series whose days are the periods, with no weekday profile (anomaly/coarse_steps.py); these
     # replace the daily windows there, in periods (chosen on sample_data/coarse_series.py:
     # benchmarks/README.md, anomaly section 5, 2026-12-07 night).
-    coarse_level_steps: int = 8           # the level: mean of this many periods ...
-    coarse_level_long_steps: int = 26     # ... pulled toward the mean of this many as far as noise allows
+    coarse_level_steps: int = 4           # the level: mean of this many periods ...
+    coarse_level_long_steps: int = 12     # ... pulled toward the mean of this many as far as noise allows
     coarse_min_history_steps: int = 12    # no verdict before this many periods
     coarse_scale_steps: int = 104         # the noise's scale from this many periods' residuals
     coarse_shift_steps: int = 4           # a run of replaced points longer than this is a new level

@@ -129,3 +129,40 @@ def test_the_coarse_generator_is_scored_from_what_detect_csv_prints():
     assert sum(1 for _ in detector.found) >= 8
     assert detector.recall >= 0.6 and detector.precision >= 0.8 and oracle.recall >= detector.recall - 0.2
     assert false_per_year < 0.5
+
+
+@pytest.mark.parametrize("labels, first_days, note", [
+    (["2026-W01", "2026-W02", "2026-W53"], ["2025-12-29", "2026-01-05", "2026-12-28"], "ISO weeks"),
+    (["2026W05", "2026-W05-3"], ["2026-01-26", "2026-01-28"], "ISO weeks"),
+    (["Q1 2026", "Q2 2026", "Q4 2026"], ["2026-01-01", "2026-04-01", "2026-10-01"], "quarters"),
+    (["2026-Q3", "2026 Q4", "2027Q1"], ["2026-07-01", "2026-10-01", "2027-01-01"], "quarters"),
+    (["Nov-25", "Dec-25", "Jan-26", "Feb-26"], ["2025-11-01", "2025-12-01", "2026-01-01", "2026-02-01"],
+     "months written mmm-yy"),
+    (["Sept-99", "Oct-99", "Nov-99"], ["1999-09-01", "1999-10-01", "1999-11-01"], "months written mmm-yy"),
+])
+def test_period_labels_are_read_as_their_first_day(labels, first_days, note):
+    from anomaly.period_labels import period_starts
+    starts, described = period_starts(labels)
+    assert starts.strftime("%Y-%m-%d").tolist() == first_days and described.startswith(note)
+
+
+@pytest.mark.parametrize("labels", [
+    ["Jan 05", "Jan 06", "Jan 07", "Jan 08"],           # days without a year, not months of 2005-2008
+    ["2026-W54"],                                        # no such ISO week: the general parser names it
+    ["2026-01-05", "2026-W02"],                          # mixed kinds
+    ["Foo-26", "Bar-26"],
+])
+def test_labels_that_are_not_one_kind_of_period_are_left_to_the_date_parser(labels):
+    from anomaly.period_labels import period_starts
+    assert period_starts(labels) is None
+
+
+def test_a_monthly_pivot_with_mmm_yy_labels_is_monthly_not_days_of_this_year(tmp_path):
+    months = pd.date_range("2019-01-01", periods=48, freq="MS")
+    values = counts(48, 250)
+    values[40] = 900
+    path = tmp_path / "pivot.csv"
+    write(path, months.strftime("%b-%y"), values, header="Month,Reports")
+    result = detect_csv(path)
+    assert result.step_seconds == MONTH
+    assert set(result.frame["alert_id"]) == {"", months[40].strftime("%b-%y")}
