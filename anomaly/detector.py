@@ -226,7 +226,8 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
         p_up = np.minimum(p_up, window_p_up(values, bd, s, is_counts, base, point_min_z=s.window_point_min_z))
     elif sub_widths:
         # Sub-daily counts: sums of hours against the bulk scale (a blip is diluted in a sum).
-        p_sums = window_p_up(values, _bulk_band(bd, base), s, is_counts, None, sub_widths)
+        p_sums = window_p_up(values, _bulk_band(bd, base), s, is_counts, None, sub_widths,
+                             clip_sd=s.window_clip_sd_subdaily)
         p_up = np.minimum(p_up, p_sums)
         if s.novelty_sum_alpha > 0:
             width = max(sub_widths)

@@ -8,8 +8,9 @@ later), and false alerts per series-month by when they start. The oracle knows e
 mean and k: its evidence on a row is the smallest NB tail of the sums of 1 row, 30 minutes, 2 and
 6 hours ending there; swept over thresholds, its recall at precision >= 0.9 is the physical limit.
 
-python -m anomaly.evaluate_subdaily SEED ['{"setting": value}'] [cycle|sparse]
-(`sparse`: 10 sparse bursty series without a daily cycle, `generate_sparse`, instead of the 40.)
+python -m anomaly.evaluate_subdaily SEED ['{"setting": value}'] [cycle|sparse|bursty]
+(`sparse`: 10 sparse bursty series without a daily cycle, `generate_sparse`, instead of the 40;
+`bursty`: 20 busy 5-minute series with a daily cycle and routine cascades, `generate_bursty`.)
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import numpy as np
 
 from anomaly.evaluate_spikes import Alert, printed_alerts, scored_against_oracle, window_pvalues
 from anomaly.settings import DetectorSettings
-from sample_data.subdaily_spikes import DAY, SubdailySeries, generate, generate_sparse, write_series_csv
+from sample_data.subdaily_spikes import DAY, SubdailySeries, generate, generate_bursty, generate_sparse, write_series_csv
 
 DAYS_PER_MONTH = 30.44
 PERIODS = ((0, 14, "days 0-13"), (14, 21, "days 14-20"), (21, 99, "days 21-34"))
@@ -43,7 +44,8 @@ def _period(day: float) -> str:
 
 def evaluate_subdaily(n_series: int = 40, seed: int = 1, settings: DetectorSettings | None = None,
                       family: str = "cycle") -> dict:
-    series = generate_sparse(n_series, seed) if family == "sparse" else generate(n_series, seed)
+    families = {"sparse": generate_sparse, "bursty": generate_bursty, "cycle": generate}
+    series = families[family](n_series, seed)
     with tempfile.TemporaryDirectory(prefix="subdaily-eval-") as tmp:
         alerts = [detector_alerts(s, settings, Path(tmp)) for s in series]
     pvals = [oracle_pvalues(s) for s in series]
@@ -83,5 +85,5 @@ if __name__ == "__main__":
     seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1
     over = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
     family = sys.argv[3] if len(sys.argv) > 3 else "cycle"
-    n = 10 if family == "sparse" else 40
+    n = {"sparse": 10, "bursty": 20}.get(family, 40)
     print(format_report(evaluate_subdaily(n, seed, DetectorSettings().with_overrides(over), family)))

@@ -93,6 +93,13 @@ def tail_scale(history: np.ndarray, expected: np.ndarray, step_seconds: float,
     resid = (history - expected) / np.sqrt(count_variance(np.maximum(expected, MU_FLOOR), s))
     window = max(steps_per(s.scale_days * DAY_SECONDS, step_seconds), 28)
     min_periods = max(3, min(s.min_history_points, window) // 2)
-    q = _shift(pd.DataFrame(np.abs(resid), copy=False)
-               .rolling(window, min_periods=min_periods).quantile(s.tail_quantile).to_numpy(), 1)
-    return q / float(stats.norm.isf((1 - s.tail_quantile) / 2))
+    rolling = pd.DataFrame(np.abs(resid), copy=False).rolling(window, min_periods=min_periods)
+    q = _shift(rolling.quantile(s.tail_quantile).to_numpy(), 1)
+    if not s.tail_extrapolate:
+        return q / float(stats.norm.isf((1 - s.tail_quantile) / 2))
+    # Past the largest residuals seen: an exponential tail through the `tail_base_quantile` and the
+    # `tail_quantile`, read at the band's own two-sided tail (alpha); a normal series' widens by 4%.
+    base = _shift(rolling.quantile(s.tail_base_quantile).to_numpy(), 1)
+    excess = (q - base) / math.log((1 - s.tail_base_quantile) / (1 - s.tail_quantile))
+    at_alpha = base + excess * math.log((1 - s.tail_base_quantile) / (2 * s.alpha))
+    return at_alpha / float(stats.norm.isf(s.alpha))

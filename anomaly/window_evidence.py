@@ -53,12 +53,16 @@ def _variance_parts(b: Band, base: Baseline | None) -> tuple[np.ndarray, np.ndar
 
 def window_p_up(values: np.ndarray, b: Band, s: DetectorSettings, is_counts: bool,
                 base: Baseline | None = None, widths: tuple[int, ...] | None = None,
-                point_min_z: float = 0.0) -> np.ndarray:
+                point_min_z: float = 0.0, clip_sd: float = 0.0) -> np.ndarray:
     """Per point: the smallest upper tail of the windows of 2..N points (or of `widths` points)
     ending there that pass the minimum size (1 where none does, or where the point itself is not
     `point_min_z` predictive sds above expected: a day at its expectation after a spike is not
-    flagged on the sums that hold the spike)."""
-    x = np.where(b.defined, np.nan_to_num(values), np.nan)
+    flagged on the sums that hold the spike). With `clip_sd` > 0 each point enters the sums at most
+    that many predictive sds above expected: a sum then says whether the window rose as a whole,
+    not whether one sharp blip in it did (the points' own test judges blips), and the clipped sum
+    is never above the sum, so its tail under the unclipped null is conservative."""
+    clipped = values if clip_sd <= 0 else np.minimum(values, b.mu + clip_sd * b.sd)
+    x = np.where(b.defined, np.nan_to_num(clipped), np.nan)
     mu = np.where(b.defined, b.mu, np.nan)
     own_var, shared_sd = _variance_parts(b, base)
     # x, mu and the variances are all NaN exactly where there is no verdict: one gap count for all.

@@ -46,3 +46,22 @@ def to_step(five_minute: np.ndarray, step_seconds: int) -> np.ndarray:
     """Sums of whole `step_seconds` periods of a 5-minute series (the same process seen coarser)."""
     per = step_seconds // FIVE_MIN
     return five_minute[:len(five_minute) // per * per].reshape(-1, per).sum(axis=1)
+
+
+CASCADES_PER_DAY = 4.0          # routine cascades a day on a busy stream (Poisson)
+CASCADE_STEPS = (1, 6)          # ... each 5 to 30 minutes long
+CASCADE_RISE = (1.5, 4.0)       # ... peaking at this multiple of the rate (log-uniform), then halving every 5-10 minutes
+
+
+def routine_cascades(n_rows: int, rng: np.random.Generator) -> np.ndarray:
+    """Per 5-minute row: the multiple of the rate that routine cascades bring (1 elsewhere): a
+    post that travels lifts a mention stream at once and fades within half an hour."""
+    factor = np.ones(n_rows)
+    n = int(rng.poisson(CASCADES_PER_DAY * n_rows * FIVE_MIN / 86_400))
+    for start in rng.integers(0, n_rows, n):
+        length = int(rng.integers(CASCADE_STEPS[0], CASCADE_STEPS[1] + 1))
+        peak = float(np.exp(rng.uniform(*np.log(CASCADE_RISE))))
+        decay = np.power(rng.uniform(0.5, 0.7), np.arange(length))
+        rows = slice(start, min(start + length, n_rows))
+        factor[rows] = np.maximum(factor[rows], 1 + (peak - 1) * decay[:rows.stop - rows.start])
+    return factor

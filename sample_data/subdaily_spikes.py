@@ -140,6 +140,31 @@ def generate_sparse(n_series: int = 10, seed: int = 1) -> list[SubdailySeries]:
     return [sparse_series(f"sparse_{i:03d}", rng) for i in range(n_series)]
 
 
+def bursty_series(name: str, rng: np.random.Generator) -> SubdailySeries:
+    """A 5-minute series with a daily cycle whose normal behaviour includes routine bursts (a
+    mention stream: a post that travels lifts it for minutes), with 2-3 labelled ones on top."""
+    step = sparse_noise.FIVE_MIN
+    start = pd.Timestamp("2026-01-05") + pd.Timedelta(days=int(rng.integers(0, 300)))
+    index = pd.date_range(start, periods=DAYS * DAY // step, freq=f"{step}s")
+    phase = (index.hour * 3600 + index.minute * 60).to_numpy() / DAY
+    volume = float(np.exp(rng.uniform(np.log(50), np.log(2000))))
+    cycle, daily = _daily_cycle(phase, rng)
+    mean = volume * step / 3600 * daily * sparse_noise.routine_cascades(len(index), rng)
+    bursts = _bursts(len(index), step, rng)
+    factor = np.ones(len(index))
+    for b in bursts:
+        factor[b.start:b.end + 1] = 1 + b.rise
+    k = float(rng.uniform(0.02, 0.15))
+    counts = sparse_noise.nb_counts(mean * factor, k, rng)
+    return SubdailySeries(name, step, index, counts, mean, k, volume, f"{cycle}, routine bursts", bursts)
+
+
+def generate_bursty(n_series: int = 20, seed: int = 1) -> list[SubdailySeries]:
+    """Bursty 5-minute series with a daily cycle, from a stream of their own (seed, 17)."""
+    rng = np.random.default_rng([seed, 17])
+    return [bursty_series(f"bursty_{i:03d}", rng) for i in range(n_series)]
+
+
 def write_series_csv(series: SubdailySeries, path: Path) -> None:
     write_counts_csv(path, series.index.strftime("%Y-%m-%d %H:%M:%S"), series.counts)
 
