@@ -31,6 +31,7 @@ from core.number_formats import as_float, is_missing_value, number_format_of
 OUTPUT_COLUMNS = ("timestamp", "value", "expected", "lower", "upper", "score", "is_anomaly", "alert_id", "severity")
 DELIMITERS = {"auto": None, "comma": ",", "semicolon": ";", "tab": "\t"}   # --delimiter choices
 KINDS = ("count", "level")
+MAX_MAGNITUDE = 1e100      # squares and sums of squares of values stay finite in float64
 _EPOCH_SECONDS = re.compile(r"[1-9]\d{9}(\.\d+)?")          # 2001-09-09 .. 2286
 _EPOCH_MILLISECONDS = re.compile(r"[1-9]\d{12}")
 _EPOCH_UNITS = {"s": "seconds", "ms": "milliseconds"}
@@ -210,6 +211,9 @@ def _parse_values(path: Path, col: str, raw: list[str], lines: list[int], decima
             raise SeriesFileError(f"{path}: line {lines[i]}: {col} {text!r} is not a number") from None
         if not math.isfinite(out[i]):
             raise SeriesFileError(f"{path}: line {lines[i]}: {col} {text!r} is not a finite number")
+        if abs(out[i]) > MAX_MAGNITUDE:
+            raise SeriesFileError(f"{path}: line {lines[i]}: {col} {text!r} is beyond +-{MAX_MAGNITUDE:g}, "
+                                  "too large to judge (its square would overflow)")
     return out
 
 

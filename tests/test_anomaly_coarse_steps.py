@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from anomaly.csv_series import SeriesFileError, detect_csv
+from core.errors import InputError
 from anomaly.evaluate_coarse import evaluate_coarse
 from anomaly.regular_grid import MONTH, NoRegularStep, to_grid
 
@@ -166,3 +167,35 @@ def test_a_monthly_pivot_with_mmm_yy_labels_is_monthly_not_days_of_this_year(tmp
     result = detect_csv(path)
     assert result.step_seconds == MONTH
     assert set(result.frame["alert_id"]) == {"", months[40].strftime("%b-%y")}
+
+
+TIME_SHAPES = ["2026-01-{:02d}", "2026-W{:02d}", "Q{} 2026", "Jan-{:02d}", "{:02d}/03/2026", "2026-{:02d}",
+               "", "x", "2026-01-01 00:{:02d}", "<1", "2026-13-{:02d}", "2026-W{:02d}-9", "2026 Q{}"]
+VALUE_SHAPES = ["1", "0", "-1", "1e308", "nan", "<1", ">5", "1,5", "1.234,5", "", "N/A", "12 ms", "x", "inf", "3"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(titles=st.lists(st.sampled_from(["Category: All", "", "# c", "Report,x", "a;b;c"]), max_size=3),
+       sep=st.sampled_from([",", ";", "\t"]),
+       header=st.sampled_from([["timestamp", "value"], ["Week", "term"], ["a", "b", "c"], ["t"]]),
+       time_shape=st.sampled_from(TIME_SHAPES),
+       values=st.lists(st.sampled_from(VALUE_SHAPES), max_size=60))
+def test_any_report_shaped_file_is_read_or_refused_with_a_reason(tmp_path_factory, titles, sep, header, time_shape,
+                                                                values):
+    lines = titles + [sep.join(header)]
+    lines += [sep.join([time_shape.format(j % 53 + 1), v]) for j, v in enumerate(values)]
+    path = tmp_path_factory.mktemp("fuzz") / "series.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        result = detect_csv(path)
+    except InputError as exc:
+        assert str(path) in str(exc)
+    else:
+        assert len(result.frame) >= 1
+
+
+def test_a_value_too_large_to_square_is_refused_by_line(tmp_path):
+    path = tmp_path / "huge.csv"
+    write(path, pd.date_range("2026-01-01", periods=40).strftime("%Y-%m-%d"), ["5"] * 30 + ["1e308"] + ["5"] * 9)
+    with pytest.raises(SeriesFileError, match=r"line 32: value '1e308' is beyond \+-1e\+100"):
+        detect_csv(path)
