@@ -188,8 +188,10 @@ def _bulk_band(bd: Band, base: Baseline) -> Band:
 
 
 def subdaily_widths(step_seconds: float, s: DetectorSettings) -> tuple[int, ...]:
-    """Sub-daily steps: the windows (in steps, at least 2) of `window_hours_subdaily`."""
-    if step_seconds >= DAY_SECONDS:
+    """Steps finer than an hour: the windows (in steps, at least 2) of `window_hours_subdaily`. An
+    hourly series' own points are hours; sums of 2 hours and more raised false alerts on the
+    warehouse's hourly ticket counts (benchmarks/README.md, anomaly section 5)."""
+    if step_seconds >= 3600:
         return ()
     return tuple(sorted({w for h in s.window_hours_subdaily if (w := steps_per(h * 3600, step_seconds)) >= 2}))
 

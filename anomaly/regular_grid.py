@@ -55,8 +55,7 @@ def step_and_share(times: np.ndarray, source: str) -> tuple[float, float]:
     """The step in seconds, and the share of gaps between distinct timestamps that are close (within
     a quarter step) to a multiple of it. Two candidates, each rounded to the minute and to a usual
     step (5, 10, 15, 30 minutes, 1, 2, 3, 4, 6, 12 hours, 1 day, 1 or 2 weeks, a month, a quarter)
-    when within 10% of one: the median
-    gap, and the most common gap. The one more gaps fit wins (the median on a tie): where most
+    when within 10% of one: the median gap, and the most common gap. The one more gaps fit wins (the median on a tie): where most
     points are missing the median is two or three steps, and the most common gap is still one."""
     distinct = np.unique(times)
     if distinct.size < 2:
@@ -199,8 +198,8 @@ def _aggregated(times: np.ndarray, values: np.ndarray, is_counts: bool, fine: fl
 
 def _irregular(times: np.ndarray, values: np.ndarray, is_counts: bool, share: float) -> Grid:
     """Timestamps at irregular intervals (events, samples taken whenever): grouped into the
-    shortest usual step (5 minutes .. 1 day) at least twice their median gap (or days), so that most steps
-    hold a row. A step no row fell in is missing, not zero: the rows may be samples of a level."""
+    shortest usual step (5 minutes .. 1 day) at least twice their median gap (a day for sparser
+    ones), so that most steps hold a row. A step no row fell in is missing, not zero: the rows may be samples of a level."""
     median_gap = float(np.median(np.diff(np.unique(times))))
     fitting = USUAL_STEPS[(USUAL_STEPS >= 2 * median_gap) & (USUAL_STEPS <= DAY)]
     step = float(fitting[0]) if fitting.size else DAY

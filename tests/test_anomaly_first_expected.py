@@ -7,8 +7,8 @@ from anomaly.settings import DetectorSettings
 
 
 @pytest.mark.parametrize(("overrides", "first_row"), [
-    ({}, 48),                                # one level window: level_days = 2 days of hours
-    ({"first_expected_days": 1.0}, 24),      # one day covers a daily cycle once
+    ({}, 24),                                # first_expected_days = 1: one day covers a daily cycle once
+    ({"first_expected_days": 0.0}, 48),      # one level window: level_days = 2 days of hours
     ({"first_expected_days": 0.5}, 12),      # never below min_history_points = 12
     ({"first_expected_days": 0.25}, 12),
 ])

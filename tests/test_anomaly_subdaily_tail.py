@@ -64,9 +64,11 @@ def test_hour_sums_use_the_scale_before_the_tail_widened_it():
 
 def test_the_hour_window_in_steps():
     s = DetectorSettings()
-    assert subdaily_widths(FIVE_MIN, s) == (12,)
-    assert subdaily_widths(900, s) == (4,)
-    assert subdaily_widths(HOUR, s) == ()          # one step is the point itself
+    assert subdaily_widths(FIVE_MIN, s) == (12, 24)
+    assert subdaily_widths(900, s) == (4, 8)
+    assert subdaily_widths(1800, s) == (2, 4)
+    assert subdaily_widths(HOUR, s) == ()          # an hourly series' points are hours: no sums
+    assert subdaily_widths(2 * HOUR, s) == ()
     assert subdaily_widths(DAY, s) == ()           # daily steps test their 2-4 day sums instead
 
 

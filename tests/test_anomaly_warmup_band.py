@@ -18,7 +18,8 @@ STEPS_PER_DAY = 288   # 5 minutes
 RAW = DetectorSettings(warmup_band_from="raw")     # the default
 RECURRING = DetectorSettings(warmup_band_from="recurring")
 # Sub-daily counts as before 2026-12-07: median level, no tail band, no sums of an hour.
-PRE16E = DetectorSettings(tail_quantile=0.0, window_hours_subdaily=(), subdaily_count_level="median")
+PRE16E = DetectorSettings(tail_quantile=0.0, window_hours_subdaily=(), subdaily_count_level="median",
+                          warmup_quantile=0.95, first_expected_days=0.0)
 
 
 def sparse_with_day8_burst() -> tuple[pd.Series, slice]:
@@ -49,13 +50,16 @@ def test_a_sustained_x5_burst_on_day_8_is_flagged_after_routine_noise_bursts():
 def test_the_same_burst_is_flagged_by_its_hour_sum_with_the_defaults():
     """With the defaults (raw band) the hour at x5 is flagged anyway: the sum of the last hour is
     tested against the bulk scale, where no single point of it clears the warm-up band. From its
-    6th point that sum (6 points of about 15 and 6 of about 3, against 3 each) has p 4e-9, within
-    `novelty_sum_alpha` (1e-8), and rises more than any past hour's: news from there. Judged by its
-    points' rise alone (`novelty_sum_alpha = 0`) it is news only from its 11th point: the routine
-    bursts of x3 set that reference."""
+    5th point the sums (the burst's points against 3 each) reach `novelty_sum_alpha` (1e-8) and rise
+    more than any past sum: news from there (from its 6th with the warm-up band at the 0.95
+    quantile, the default before 2026-12-07 night). Judged by its points' rise alone
+    (`novelty_sum_alpha = 0`) it is news only from its 11th point: the routine bursts of x3 set that
+    reference."""
     series, burst = sparse_with_day8_burst()
     flagged = detect_series(series)["is_anomaly"].iloc[burst].to_numpy()
-    assert np.flatnonzero(flagged).tolist() == list(range(5, 12))
+    assert np.flatnonzero(flagged).tolist() == list(range(4, 12))
+    wider_warmup = detect_series(series, DetectorSettings(warmup_quantile=0.95))["is_anomaly"].iloc[burst]
+    assert np.flatnonzero(wider_warmup.to_numpy()).tolist() == list(range(5, 12))
     by_points = detect_series(series, DetectorSettings(novelty_sum_alpha=0.0))["is_anomaly"].iloc[burst]
     assert np.flatnonzero(by_points.to_numpy()).tolist() == [10, 11]
 

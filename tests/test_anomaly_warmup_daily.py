@@ -42,15 +42,15 @@ def test_a_ten_day_five_minute_daily_cycle_raises_no_alert():
 def test_the_square_wave_is_expected_exactly_from_its_first_verdicts():
     """The slot of the day is taken exactly (not smoothed over an hour): on day 4 every point, the
     edges at 08:00 and 18:00 included, is expected at the value the three days before had there.
-    Verdicts cover all of day 4 (two days of level window, then half a window of residuals). With
-    the band from recurring residuals (`warmup_band_from = recurring`, not the default) they start
-    at 23:00 that day: those residuals need the same time the day before (+-1 hour)."""
+    Verdicts cover all of day 4. With the band from recurring residuals (`warmup_band_from =
+    recurring`, not the default) they start at 23:00 on day 3: expected from one day of history
+    (`first_expected_days`), and those residuals need the same time the day before (+-1 hour)."""
     out = detect_series(square_wave(10))
     day4 = out.iloc[3 * STEPS_PER_DAY:4 * STEPS_PER_DAY]
     assert np.array_equal(day4["expected"].to_numpy(), day4["value"].to_numpy())
     assert day4["upper"].notna().all()
     recurring = detect_series(square_wave(10), DetectorSettings(warmup_band_from="recurring"))
-    assert recurring["upper"].first_valid_index() == pd.Timestamp("2026-03-05 23:00")
+    assert recurring["upper"].first_valid_index() == pd.Timestamp("2026-03-04 23:00")
     assert recurring.iloc[4 * STEPS_PER_DAY:]["upper"].notna().all()
     assert day4.loc["2026-03-05 08:00", "expected"] == 40.5
     assert day4.loc["2026-03-05 07:55", "expected"] == 10.5
@@ -71,9 +71,9 @@ def test_a_two_hour_burst_of_three_times_on_day_five_is_found():
     out = detect_series(series)
     flagged = out["is_anomaly"].to_numpy()
     assert flagged[start] and flagged[start:start + 24].any()
-    # Nothing else, except points of the hour after it whose hour sum still holds burst points
+    # Nothing else, except points of the 2 hours after it whose sums still hold burst points
     # (`window_hours_subdaily`): they continue the same alert (merge gap 6 hours).
-    assert not np.delete(flagged, np.arange(start, start + 24 + 12)).any()
+    assert not np.delete(flagged, np.arange(start, start + 24 + 24)).any()
     # Expected: the median of the same slot on the four days before (1, 2, 6, 4 at 00:00 here).
     assert [series.iloc[start - k * STEPS_PER_DAY] for k in (1, 2, 3, 4)] == [1, 2, 6, 4]
     assert out["expected"].iloc[start] == 3.0
@@ -81,9 +81,11 @@ def test_a_two_hour_burst_of_three_times_on_day_five_is_found():
 
 def test_a_level_alone_could_not_see_that_burst():
     """What the slot of the day buys: with the level only (the previous warm-up), the day's own
-    cycle widens the band so far that the same burst is inside it (expected 17, upper 98)."""
-    series, _ = with_night_burst()
-    assert not detect_series(series, DetectorSettings(warmup_daily_days=0))["is_anomaly"].any()
+    cycle widens the band so far that the same burst is inside it (expected 17, upper 98); and
+    from day 2, before the cycle has been seen twice, the level alone flags the daily peak."""
+    series, start = with_night_burst()
+    level_alone = detect_series(series, DetectorSettings(warmup_daily_days=0))["is_anomaly"]
+    assert not level_alone.iloc[start:start + 24].any()
 
 
 def test_a_flat_noisy_series_keeps_its_level():
