@@ -1,7 +1,7 @@
 """`detect-csv` on series coarser than a day (weekly, monthly, quarterly: BI tools' and Google
-Trends' exports) and on report files with title lines above their table or values written as a
-bound (`<1`). Such series were refused ("export the series per day or finer") though their step
-can be inferred."""
+Trends' exports), which were refused ("export the series per day or finer") though their step can
+be inferred; and on report files: title lines above the table, values written as a bound (`<1`),
+labels that name a period (`2026-W05`, `Q1 2026`, `Jan-26`), values too large to judge."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,9 +10,11 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from anomaly.csv_series import SeriesFileError, detect_csv
-from core.errors import InputError
 from anomaly.evaluate_coarse import evaluate_coarse
+from anomaly.period_labels import period_starts
 from anomaly.regular_grid import MONTH, NoRegularStep, to_grid
+from anomaly.series_text import read_table
+from core.errors import InputError
 
 
 def write(path, times, values, header="timestamp,value", preamble=""):
@@ -119,7 +121,6 @@ def test_lines_after_title_lines_are_named_as_they_are_in_the_file(tmp_path):
 def test_a_file_whose_first_line_is_its_header_is_read_from_it(tmp_path, body):
     path = tmp_path / "s.csv"
     path.write_text(body, encoding="utf-8")
-    from anomaly.series_text import read_table
     table = read_table(path)
     assert table.columns[:2] == ["timestamp", "value"] and table.lines[0] == 2
 
@@ -142,7 +143,6 @@ def test_the_coarse_generator_is_scored_from_what_detect_csv_prints():
     (["Sept-99", "Oct-99", "Nov-99"], ["1999-09-01", "1999-10-01", "1999-11-01"], "months written mmm-yy"),
 ])
 def test_period_labels_are_read_as_their_first_day(labels, first_days, note):
-    from anomaly.period_labels import period_starts
     starts, described = period_starts(labels)
     assert starts.strftime("%Y-%m-%d").tolist() == first_days and described.startswith(note)
 
@@ -154,7 +154,6 @@ def test_period_labels_are_read_as_their_first_day(labels, first_days, note):
     ["Foo-26", "Bar-26"],
 ])
 def test_labels_that_are_not_one_kind_of_period_are_left_to_the_date_parser(labels):
-    from anomaly.period_labels import period_starts
     assert period_starts(labels) is None
 
 
