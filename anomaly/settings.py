@@ -160,11 +160,11 @@ class DetectorSettings:
     window_hours_subdaily: tuple[float, ...] = (1.0, 2.0)
     # ... each point entering those sums at most this many bulk sds above expected (0 = off): a
     # mention stream's routine cascades (x2-x4 for 5-30 minutes) lift an hour's sum as much as a
-    # sustained burst does (2.2-2.5 false alerts per series-month on the bursty generator). 3 cuts
-    # false alerts by 70-90% on every generator family but finds fewer bursts; by NAB's standard
-    # profile (a missed window costs 9 false alerts) the generators score 0 and 8 alike, so it is an
-    # option, off by default (benchmarks/README.md, anomaly section 5, 2026-12-07 night).
-    window_clip_sd_subdaily: float = 0.0
+    # sustained burst does. By NAB's standard weights (a missed window costs 9 false alerts) 8 scores
+    # as well as no clip on the generators and pages less (sparse family's false alerts 42 -> 13);
+    # 3 cuts false alerts by 70-97% but misses bursts (benchmarks/README.md, anomaly section 5,
+    # 2026-12-07 night).
+    window_clip_sd_subdaily: float = 8.0
     novelty_days: float = 3.0         # must also beat the largest standardised rise of these days; 0 = off
     novelty_factor: float = 1.0       # ... times this factor
     novelty_metric: str = "ratio"     # counts: rise as (x+1)/(mu+1); "z": standardised residual
