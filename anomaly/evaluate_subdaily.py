@@ -25,6 +25,7 @@ from sample_data.subdaily_spikes import DAY, SubdailySeries, generate, generate_
 
 DAYS_PER_MONTH = 30.44
 PERIODS = ((0, 14, "days 0-13"), (14, 21, "days 14-20"), (21, 99, "days 21-34"))
+FAMILIES = {"cycle": (generate, 40), "sparse": (generate_sparse, 10), "bursty": (generate_bursty, 20)}   # generator, series
 
 
 def detector_alerts(series: SubdailySeries, settings: DetectorSettings | None, workdir: Path) -> list[Alert]:
@@ -44,8 +45,7 @@ def _period(day: float) -> str:
 
 def evaluate_subdaily(n_series: int = 40, seed: int = 1, settings: DetectorSettings | None = None,
                       family: str = "cycle") -> dict:
-    families = {"sparse": generate_sparse, "bursty": generate_bursty, "cycle": generate}
-    series = families[family](n_series, seed)
+    series = FAMILIES[family][0](n_series, seed)
     with tempfile.TemporaryDirectory(prefix="subdaily-eval-") as tmp:
         alerts = [detector_alerts(s, settings, Path(tmp)) for s in series]
     pvals = [oracle_pvalues(s) for s in series]
@@ -85,5 +85,4 @@ if __name__ == "__main__":
     seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1
     over = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
     family = sys.argv[3] if len(sys.argv) > 3 else "cycle"
-    n = {"sparse": 10, "bursty": 20}.get(family, 40)
-    print(format_report(evaluate_subdaily(n, seed, DetectorSettings().with_overrides(over), family)))
+    print(format_report(evaluate_subdaily(FAMILIES[family][1], seed, DetectorSettings().with_overrides(over), family)))

@@ -13,8 +13,10 @@ import pandas as pd
 _ISO_WEEK = re.compile(r"(\d{4})-?W(\d{2})(?:-?([1-7]))?", re.IGNORECASE)
 _QUARTER = re.compile(r"(?:(\d{4})\s*[-/ ]?\s*Q([1-4])|Q([1-4])\s*[-/ ]?\s*(\d{4}))", re.IGNORECASE)
 _MONTH_YY = re.compile(r"([A-Za-z]{3,9})[-' ](\d{2})")
-_MONTHS = {name: i + 1 for i, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
-                                                 "oct", "nov", "dec"))}
+_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_FULL_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december")
+_MONTH_WORDS = {word: i + 1 for names in (_ABBREVIATIONS, _FULL_NAMES) for i, word in enumerate(names)} | {"sept": 9}
 
 
 def _iso_week(m: re.Match) -> pd.Timestamp:
@@ -28,16 +30,11 @@ def _quarter(m: re.Match) -> pd.Timestamp:
 
 
 def _month_yy(m: re.Match) -> pd.Timestamp:
-    month = _MONTHS.get(m.group(1)[:3].lower())
-    if month is None or (len(m.group(1)) > 3 and not _is_month_name(m.group(1))):
+    month = _MONTH_WORDS.get(m.group(1).lower())
+    if month is None:
         raise ValueError(m.group(0))
     yy = int(m.group(2))
     return pd.Timestamp(2000 + yy if yy < 70 else 1900 + yy, month, 1)
-
-
-def _is_month_name(word: str) -> bool:
-    return word.lower() in {"january", "february", "march", "april", "june", "july", "august", "september",
-                            "october", "november", "december", "sept"}
 
 
 KINDS = (

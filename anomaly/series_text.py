@@ -123,9 +123,9 @@ def _past_title_lines(buffer: io.StringIO, header_line: str, delimiter: str | No
     after_header = buffer.tell()
     lines = [header_line] + [buffer.readline() for _ in range(TITLE_LOOKAHEAD - 1)]
     lines = [line for line in lines if line]
-    for i, line in enumerate(lines):
-        width = _cells(line, delimiter)
-        following = [_cells(other, delimiter) for other in lines[i + 1:] if other.strip()][:2]
+    widths = [_cells(line, delimiter) for line in lines]
+    for i, (line, width) in enumerate(zip(lines, widths)):
+        following = [widths[j] for j in range(i + 1, len(lines)) if lines[j].strip()][:2]
         if width >= 2 and following and all(n == width for n in following):
             if i == 0:
                 break

@@ -12,14 +12,13 @@ Half the series are weekly (3 to 6 years), half monthly (6 to 12 years).
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sample_data.spike_series import RISE_RANGE, PlantedSpike
+from sample_data.spike_series import RISE_RANGE, PlantedSpike, write_counts_csv
 
 WARMUP_PERIODS = 24
 KINDS = {"weekly": ("7D", 52.18, (156, 312)), "monthly": ("MS", 12.0, (72, 144))}
@@ -84,8 +83,4 @@ def generate(n_series: int = 40, seed: int = 1) -> list[CoarseSeries]:
 
 def write_series_csv(series: CoarseSeries, path: Path) -> None:
     """A `timestamp,value` CSV: weekly dates, or a month as `2026-03` (as BI tools write months)."""
-    stamps = series.dates.strftime("%Y-%m-%d" if series.period == "weekly" else "%Y-%m")
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["timestamp", "value"])
-        writer.writerows(zip(stamps, series.counts.astype(int)))
+    write_counts_csv(path, series.dates.strftime("%Y-%m-%d" if series.period == "weekly" else "%Y-%m"), series.counts)

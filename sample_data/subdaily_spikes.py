@@ -92,21 +92,35 @@ def _bursts(n_rows: int, step: int, rng: np.random.Generator,
     return sorted(out, key=lambda b: b.start)
 
 
-def one_series(name: str, step: int, rng: np.random.Generator) -> SubdailySeries:
+def _index(step: int, rng: np.random.Generator) -> pd.DatetimeIndex:
+    """DAYS days at `step`, from a random Monday-based start in 2026."""
     start = pd.Timestamp("2026-01-05") + pd.Timedelta(days=int(rng.integers(0, 300)))
-    index = pd.date_range(start, periods=DAYS * DAY // step, freq=f"{step}s")
-    phase = (index.hour * 3600 + index.minute * 60).to_numpy() / DAY
+    return pd.date_range(start, periods=DAYS * DAY // step, freq=f"{step}s")
+
+
+def _day_phase(index: pd.DatetimeIndex) -> np.ndarray:
+    return (index.hour * 3600 + index.minute * 60).to_numpy() / DAY
+
+
+def _burst_factor(n_rows: int, bursts: list[Burst]) -> np.ndarray:
+    """Per row: the multiple of the mean the labelled bursts bring (1 elsewhere)."""
+    factor = np.ones(n_rows)
+    for b in bursts:
+        factor[b.start:b.end + 1] = 1 + b.rise
+    return factor
+
+
+def one_series(name: str, step: int, rng: np.random.Generator) -> SubdailySeries:
+    index = _index(step, rng)
+    phase = _day_phase(index)
     volume = float(np.exp(rng.uniform(np.log(10), np.log(1000))))
     cycle, daily = _daily_cycle(phase, rng)
     weekend = float(rng.uniform(0.6, 1.0))
     weekly = np.where(index.day_of_week.to_numpy() >= 5, weekend, 1.0)
     mean = volume * step / 3600 * daily * weekly
     bursts = _bursts(len(index), step, rng)
-    factor = np.ones(len(index))
-    for b in bursts:
-        factor[b.start:b.end + 1] = 1 + b.rise
     k = float(rng.uniform(0.0, 0.05))
-    m = mean * factor
+    m = mean * _burst_factor(len(index), bursts)
     # NB as a gamma-Poisson mixture (k = 0: Poisson).
     lam = rng.gamma(1 / k, m * k) if k > 0 else m
     counts = rng.poisson(lam).astype(float)
@@ -122,15 +136,11 @@ def generate(n_series: int = 40, seed: int = 1) -> list[SubdailySeries]:
 def sparse_series(name: str, rng: np.random.Generator) -> SubdailySeries:
     """A 5-minute sparse bursty series (no daily cycle) with 2-3 labelled x3 .. x10 bursts."""
     step = sparse_noise.FIVE_MIN
-    start = pd.Timestamp("2026-01-05") + pd.Timedelta(days=int(rng.integers(0, 300)))
-    index = pd.date_range(start, periods=DAYS * DAY // step, freq=f"{step}s")
+    index = _index(step, rng)
     rate, k = sparse_noise.sparse_rate(rng), sparse_noise.sparse_k(rng)
     mean = rate * sparse_noise.routine_factor(len(index), rng)
     bursts = _bursts(len(index), step, rng, rises=(2.0, 9.0))
-    factor = np.ones(len(index))
-    for b in bursts:
-        factor[b.start:b.end + 1] = 1 + b.rise
-    counts = sparse_noise.nb_counts(mean * factor, k, rng)
+    counts = sparse_noise.nb_counts(mean * _burst_factor(len(index), bursts), k, rng)
     return SubdailySeries(name, step, index, counts, mean, k, rate * 12, "none (sparse)", bursts)
 
 
@@ -144,18 +154,14 @@ def bursty_series(name: str, rng: np.random.Generator) -> SubdailySeries:
     """A 5-minute series with a daily cycle whose normal behaviour includes routine bursts (a
     mention stream: a post that travels lifts it for minutes), with 2-3 labelled ones on top."""
     step = sparse_noise.FIVE_MIN
-    start = pd.Timestamp("2026-01-05") + pd.Timedelta(days=int(rng.integers(0, 300)))
-    index = pd.date_range(start, periods=DAYS * DAY // step, freq=f"{step}s")
-    phase = (index.hour * 3600 + index.minute * 60).to_numpy() / DAY
+    index = _index(step, rng)
+    phase = _day_phase(index)
     volume = float(np.exp(rng.uniform(np.log(50), np.log(2000))))
     cycle, daily = _daily_cycle(phase, rng)
     mean = volume * step / 3600 * daily * sparse_noise.routine_cascades(len(index), rng)
     bursts = _bursts(len(index), step, rng)
-    factor = np.ones(len(index))
-    for b in bursts:
-        factor[b.start:b.end + 1] = 1 + b.rise
     k = float(rng.uniform(0.02, 0.15))
-    counts = sparse_noise.nb_counts(mean * factor, k, rng)
+    counts = sparse_noise.nb_counts(mean * _burst_factor(len(index), bursts), k, rng)
     return SubdailySeries(name, step, index, counts, mean, k, volume, f"{cycle}, routine bursts", bursts)
 
 
