@@ -1,11 +1,49 @@
 """The generated sub-daily burst series (sample_data/subdaily_spikes.py), their oracle and the
-split of recall by when a burst starts (anomaly/evaluate_subdaily.py)."""
+split of recall by when a burst starts, and the NAB score of what is printed
+(anomaly/evaluate_subdaily.py)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from anomaly.evaluate_subdaily import _period, oracle_pvalues
-from sample_data.subdaily_spikes import DAY, DAYS, generate
+from anomaly.evaluate_subdaily import _period, nab_files, nab_windows, oracle_pvalues
+from sample_data.subdaily_spikes import DAY, DAYS, Burst, SubdailySeries, generate
+
+
+def _series(n_rows: int, starts: list[int]) -> SubdailySeries:
+    index = np.arange(n_rows)
+    return SubdailySeries("s", 300, index, np.zeros(n_rows), np.ones(n_rows), 0.0, 1.0, "flat",
+                          [Burst(a, a + 5, 1.0, 0.0) for a in starts])
+
+
+@pytest.mark.parametrize("n_rows, starts, windows", [
+    # 10% of 10,000 rows for one burst: 500 rows either side of its first row
+    (10_000, [5_000], [(4_500, 5_500)]),
+    # two bursts share the 10%: 250 rows either side of each
+    (10_000, [3_000, 8_000], [(2_750, 3_250), (7_750, 8_250)]),
+    # windows that meet are one window
+    (10_000, [6_000, 6_300], [(5_750, 6_550)]),
+    # a burst in the probation (the first 750 rows here) has no window, but keeps its share
+    (10_000, [500, 5_000], [(4_750, 5_250)]),
+    # the last window stops at the last row
+    (1_000, [990], [(940, 999)]),
+])
+def test_nab_windows_are_the_tenth_shared_and_centred(n_rows, starts, windows):
+    assert nab_windows(_series(n_rows, starts)) == windows
+
+
+@pytest.mark.parametrize("flags, score", [
+    ([], -1.0),                    # a missed window costs A_FN
+    ([4_500], 1.0),                # a flag on the window's first row earns the whole A_TP
+    ([5_500], 0.0),                # ... on its last row nearly nothing
+    ([4_500, 9_000], 1.0 - 0.11),  # a flag long after a window costs the full A_FP ...
+    ([4_500, 5_700], 1.0 + 0.11 * (2 / (1 + np.exp(5 * 200 / 1000)) - 1)),   # ... just after it, less
+    ([2_000, 4_500], 1.0 - 0.11),  # a flag before any window costs the full A_FP
+])
+def test_nab_files_score_the_first_rows_of_alerts(flags, score):
+    s = _series(10_000, [5_000])
+    (scored,) = nab_files([s], [[(a, a + 3, 1.0) for a in flags]])
+    assert scored.score == pytest.approx(score, abs=0.01)
 
 
 def test_generator_is_reproducible_and_labels_fit_the_series():
