@@ -12,6 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from anomaly.csv_series import detect_csv
 from anomaly.regular_grid import to_grid
+from anomaly.settings import DetectorSettings
 from safetyops.cli import main
 from tests.anomaly_fixtures import daily_counts, hourly_counts
 
@@ -274,3 +275,23 @@ def test_a_level_in_small_units_alerts_on_its_spike_without_a_size_floor(tmp_pat
     assert spike_at.strftime("%Y-%m-%d %H:%M") in {a[:16].replace("T", " ") for a in alerts}
     floored = detect_csv(path, settings=DetectorSettings().with_overrides({"level_min_excess": 1.0})).frame
     assert not any(floored["alert_id"])       # a floor a user sets is kept
+
+
+@pytest.mark.parametrize("over, days", [
+    ({}, 2),                                                    # a day to the first expected value, then half of a 2-day window
+    ({"first_expected_days": 2.0}, 3),
+    ({"first_expected_days": 0.0, "level_days": 1.0}, 1.5),     # no first_expected_days: one level window
+    ({"warmup_quantile": 0.0}, 1),
+])
+def test_a_short_sub_daily_series_is_told_the_history_its_settings_need(tmp_path, over, days):
+    """The note names the days the settings need, and the first verdict comes after about that many."""
+    s = DetectorSettings().with_overrides(over)
+    index = pd.date_range("2026-03-02", periods=int(4 * 288), freq="5min")
+    path = tmp_path / "five.csv"
+    write(path, index.strftime("%Y-%m-%d %H:%M"), np.random.default_rng(1).poisson(30, len(index)))
+    short = tmp_path / "short.csv"
+    write(short, index[:144].strftime("%Y-%m-%d %H:%M"), [30] * 144)
+    assert f"about {days:g} days of history" in " ".join(detect_csv(short, settings=s).notes)
+    frame = detect_csv(path, settings=s).frame
+    first = pd.Timestamp(frame.loc[frame["upper"].notna(), "timestamp"].iloc[0])
+    assert abs((first - index[0]) / pd.Timedelta(days=1) - days) <= 0.05
