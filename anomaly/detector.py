@@ -30,7 +30,7 @@ import pandas as pd
 
 from anomaly.alerts import alert_runs, merge_gap_steps
 from anomaly.band import Band, band, size_limits
-from anomaly.baseline import Baseline
+from anomaly.baseline import Baseline, level_window
 from anomaly.rolling import DAY_SECONDS, _shift, steps_per
 from anomaly.clean_baseline import clean_baseline, run_lengths
 from anomaly.window_evidence import window_p_up, window_rise
@@ -188,12 +188,23 @@ def _bulk_band(bd: Band, base: Baseline) -> Band:
 
 
 def subdaily_widths(step_seconds: float, s: DetectorSettings) -> tuple[int, ...]:
-    """Steps finer than an hour: the windows (in steps, at least 2) of `window_hours_subdaily`. An
-    hourly series' own points are hours; sums of 2 hours and more raised false alerts on the
-    warehouse's hourly ticket counts (benchmarks/README.md, anomaly section 5)."""
-    if step_seconds >= 3600:
+    """The windows (in steps, at least 2) whose sums sub-daily counts are tested on: hours of
+    `window_hours_subdaily` for steps finer than an hour, of `window_hours_hourly` for steps of an
+    hour up to a day. Daily steps test their own 2-4 day sums instead."""
+    if step_seconds >= DAY_SECONDS:
         return ()
-    return tuple(sorted({w for h in s.window_hours_subdaily if (w := steps_per(h * 3600, step_seconds)) >= 2}))
+    hours = s.window_hours_subdaily if step_seconds < 3600 else s.window_hours_hourly
+    return tuple(sorted({w for h in hours if (w := steps_per(h * 3600, step_seconds)) >= 2}))
+
+
+def _weekly_model_settled(base: Baseline, step_seconds: float, s: DetectorSettings) -> np.ndarray:
+    """Rows whose level window lies wholly after the weekly slots began. Before that an hourly
+    series' level comes from whatever the last two days were: the Monday after a quiet weekend is
+    a morning of hours each a little above it, which summed is a "rise" every week of the warm-up
+    (hourly ticket counts with weekends at 60%: a false alert on the first Mondays of most series)."""
+    window = level_window(step_seconds, s)
+    has_slots = np.asarray(base.seasonal_weeks) > 0
+    return has_slots & (_shift(has_slots.astype(float), window) == 1.0)
 
 
 def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings,
@@ -228,8 +239,14 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
         p_up = np.minimum(p_up, window_p_up(values, bd, s, is_counts, base, point_min_z=s.window_point_min_z))
     elif sub_widths:
         # Sub-daily counts: sums of hours against the bulk scale (a blip is diluted in a sum).
+        hourly = step_seconds >= 3600
+        # An hour about at its expectation after a burst is not flagged on the sums that hold the
+        # burst (as a day after a spike is not); a 5-minute point's own z says little, so it is kept.
         p_sums = window_p_up(values, _bulk_band(bd, base), s, is_counts, None, sub_widths,
+                             point_min_z=s.window_point_min_z_hourly if hourly else 0.0,
                              clip_sd=s.window_clip_sd_subdaily)
+        if hourly:
+            p_sums = np.where(_weekly_model_settled(base, step_seconds, s), p_sums, 1.0)
         p_up = np.minimum(p_up, p_sums)
         if s.novelty_sum_alpha > 0:
             width = max(sub_widths)

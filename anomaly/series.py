@@ -23,6 +23,10 @@ from core.sql_files import sql_text
 # Identifiers that may be put into series SQL: the ticket dimensions, nothing else.
 SERIES_DIMENSIONS = ("abuse_category", "region", "language", "vendor", "queue", "channel", "priority")
 STEP_SECONDS = {"hour": 3600, "day": 86400}
+# The warehouse's hourly counts are not tested on sums of hours (`window_hours_hourly`): its daily
+# families judge the same tickets' days, and with the sums the sample's alerts went 27 -> 87
+# (precision 0.59 -> 0.24) for no planted spike found that the days did not find.
+_GRAIN_OVERRIDES = {"hour": {"window_hours_hourly": ()}}
 
 
 class UnknownSeriesDimension(ValueError):
@@ -133,7 +137,7 @@ def count_family(con, config, grain: str, dims: tuple[str, str], from_at: dateti
         index = _complete_index(first, end, grain)
     keys, values = _pivot(long, "n_tickets", index, 0.0, dims)
     return SeriesFamily(name or f"counts_{grain}ly".replace("dayly", "daily"), "inflow", grain, dims,
-                        index, keys, values, "tickets", filling_fraction=fraction)
+                        index, keys, values, "tickets", _GRAIN_OVERRIDES.get(grain, {}), filling_fraction=fraction)
 
 
 def share_family(daily: SeriesFamily) -> SeriesFamily:
