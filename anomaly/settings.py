@@ -155,8 +155,7 @@ class DetectorSettings:
     window_point_min_z: float = 0.5
     # Counts finer than an hour: the sums of the last hour and 2 hours (windows of at least 2 steps) are
     # tested too, against the bulk scale: a sustained rise shows in a sum where no single point clears
-    # the tail-widened band. () = off. (Hourly series have none: 2-hour and 6-hour sums raised false
-    # hourly alerts on the sample; 2-hour sums joined the hour's on 2026-12-07 night.)
+    # the tail-widened band. () = off. (2-hour sums joined the hour's on 2026-12-07 night.)
     window_hours_subdaily: tuple[float, ...] = (1.0, 2.0)
     # ... and counts at hourly steps (an hour up to a day): sums of these many hours, once the weekly
     # slots have covered a level window (anomaly/detector.py). A burst of a few hours at +50-100%
