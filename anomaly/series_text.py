@@ -103,8 +103,12 @@ def _table_from_text(path: Path, text: str, notes: list[str], delimiter: str | N
                 empty += bool(record)
                 continue
             if len(record) != len(header):
+                hint = "" if len(header) > 1 else (
+                    f"; line {first + 1} ({header_line.strip()[:60]!r}) was taken as the header, but no line "
+                    f"in the first {TITLE_LOOKAHEAD} is followed by lines with as many cells: remove the "
+                    "title lines above the table's header")
                 raise SeriesFileError(f"{path}: line {first + reader.line_num}: {len(record)} cells, the header "
-                                      f"has {len(header)}")
+                                      f"has {len(header)}{hint}")
             rows.append(record)
             numbers.append(first + reader.line_num)
     except csv.Error as exc:

@@ -114,6 +114,17 @@ def test_lines_after_title_lines_are_named_as_they_are_in_the_file(tmp_path):
         detect_csv(path)
 
 
+def test_more_title_lines_than_are_looked_through_are_named_as_the_cause(tmp_path):
+    """40 title lines: no header is found in the first 30, the first line is taken as one, and
+    the error says so instead of only "2 cells, the header has 1"."""
+    path = tmp_path / "report.csv"
+    write(path, ["2026-01-01", "2026-01-02", "2026-01-03"], ["1", "2", "3"], header="day,tickets",
+          preamble="".join(f"Filter {i}: all\n" for i in range(40)))
+    with pytest.raises(SeriesFileError, match=r"line 41: 2 cells, the header has 1; line 1 \('Filter 0: all'\) "
+                                              r"was taken as the header.*first 30.*remove the title lines"):
+        detect_csv(path)
+
+
 @pytest.mark.parametrize("body", [
     "timestamp,value\n2026-01-01,1\n",                                    # too short to tell: read as it is
     "timestamp,value,note\n2026-01-01,1,a\n2026-01-02,2,b\n",              # first line is the header
