@@ -92,6 +92,14 @@ def first_expected_rows(window: int, step_seconds: float, s: DetectorSettings) -
     return steps_per(s.first_expected_days * DAY_SECONDS, step_seconds) if s.first_expected_days > 0 else window
 
 
+def first_verdict_days(s: DetectorSettings) -> float:
+    """Days of history before a sub-daily series' first verdict: those to its first expected value
+    (`first_expected_rows`), then, with the warm-up band (anomaly/warmup.py), half a level window of
+    residuals."""
+    first = s.first_expected_days if s.first_expected_days > 0 else s.level_days
+    return first + (s.level_days / 2 if s.warmup_quantile > 0 else 0.0)
+
+
 def compute_baseline(history: np.ndarray, step_seconds: float, s: DetectorSettings, is_counts: bool,
                      skip_residuals: np.ndarray | None = None, scale_from: np.ndarray | None = None,
                      shape_from: np.ndarray | None = None) -> Baseline:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from anomaly.alerts import build_alerts
+from anomaly.baseline import first_verdict_days
 from anomaly.coarse_steps import history_needed as coarse_history_needed, is_coarse, judged_as
 from anomaly.detector import evaluate_points, looks_like_counts
 from anomaly.period_labels import period_starts
@@ -303,10 +304,8 @@ def _history_needed(step_seconds: float, s: DetectorSettings) -> str:
         return coarse_history_needed(step_name(step_seconds), s)
     if step_seconds >= 86_400:
         return f"a daily series needs {s.daily_min_history_days} days and {s.daily_min_residuals} more to measure its noise"
-    # The first expected value, then (with the warm-up band) half a level window of residuals.
-    days = (s.first_expected_days if s.first_expected_days > 0 else s.level_days) \
-        + (s.level_days / 2 if s.warmup_quantile > 0 else 0.0)
-    return f"a series at this step needs at least {s.min_history_points} points and about {days:g} days of history"
+    return (f"a series at this step needs at least {s.min_history_points} points and about "
+            f"{first_verdict_days(s):g} days of history")
 
 
 def _alert_columns(grid, v, s: DetectorSettings, printed_time: dict) -> tuple[np.ndarray, np.ndarray]:

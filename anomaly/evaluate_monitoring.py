@@ -21,11 +21,10 @@ import numpy as np
 from anomaly.csv_series import detect_csv
 from core.errors import InputError
 from anomaly.evaluate_nab import alert_onsets
-from anomaly.nab import PROFILES, FileScore, normalised, score_detections
+from anomaly.nab import PROFILES, WINDOW_SHARE, FileScore, normalised, score_detections
 from anomaly.settings import DetectorSettings
 from sample_data.monitoring_series import MonitoringSeries, generate, write_series_csv
 
-WINDOW_SHARE = 0.10
 DAYS_PER_MONTH = 30.44
 
 

@@ -26,12 +26,11 @@ from pathlib import Path
 import numpy as np
 
 from anomaly.evaluate_spikes import Alert, printed_alerts, scored_against_oracle, window_pvalues
-from anomaly.nab import PROFILES, FileScore, normalised, probation_rows, score_detections
+from anomaly.nab import PROFILES, WINDOW_SHARE, FileScore, normalised, probation_rows, score_detections
 from anomaly.settings import DetectorSettings
 from sample_data.subdaily_spikes import DAY, SubdailySeries, generate, generate_bursty, generate_sparse, write_series_csv
 
 DAYS_PER_MONTH = 30.44
-NAB_WINDOW_SHARE = 0.10
 PERIODS = ((0, 14, "days 0-13"), (14, 21, "days 14-20"), (21, 99, "days 21-34"))
 FAMILIES = {"cycle": (generate, 40), "sparse": (generate_sparse, 10), "bursty": (generate_bursty, 20)}   # generator, series
 
@@ -55,7 +54,7 @@ def nab_windows(s: SubdailySeries) -> list[tuple[int, int]]:
     scored = [b for b in s.spikes if b.start >= probation_rows(n)]
     if not scored:
         return []
-    half = n * NAB_WINDOW_SHARE / len(s.spikes) / 2
+    half = n * WINDOW_SHARE / len(s.spikes) / 2
     out: list[tuple[int, int]] = []
     for b in sorted(scored, key=lambda b: b.start):
         left, right = max(0, int(round(b.start - half))), min(n - 1, int(round(b.start + half)))

@@ -33,6 +33,8 @@ class Profile:
     a_fn: float
 
 
+WINDOW_SHARE = 0.10     # NAB's labelled windows together span 10% of a file, shared among its anomalies
+
 PROFILES = {
     "standard": Profile("standard", 1.0, 0.11, 1.0),
     "reward_low_fp_rate": Profile("reward_low_fp_rate", 1.0, 0.22, 1.0),
