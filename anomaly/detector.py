@@ -15,8 +15,9 @@ A point is an anomaly when it lies outside the band, with two refinements:
   tail of an evening burst would otherwise re-fire as a "bigger" one once the merge gap has passed.
   A run that has already brought more excess than that alert in total passes too: a tail never adds
   up to its burst, so a long wave of moderate points is a new incident;
-- sums: daily steps test the sums of 2-4 days, sub-daily counts that of the last hour
-  (`window_hours_subdaily`, against the scale before `tail_quantile` widened it);
+- sums: daily steps test the sums of 2-4 days, sub-daily counts those of the last hours
+  (`window_hours_subdaily` finer than an hour, `window_hours_hourly` at hourly steps), against the
+  scale before `tail_quantile` widened it (hourly ones once the weekly model has settled);
 - sustained: `sustained_hours` of consecutive points each with p <= `sustained_alpha` and half the
   minimum rise alert even inside the band (+40% for days on a noisy daily series).
 """
@@ -201,7 +202,8 @@ def _weekly_model_settled(base: Baseline, step_seconds: float, s: DetectorSettin
     """Rows whose level window lies wholly after the weekly slots began. Before that an hourly
     series' level comes from whatever the last two days were: the Monday after a quiet weekend is
     a morning of hours each a little above it, which summed is a "rise" every week of the warm-up
-    (hourly ticket counts with weekends at 60%: a false alert on the first Mondays of most series)."""
+    (hourly ticket counts with weekends at 60%: a false alert on the first Mondays of most series;
+    so did sums against the warm-up's wider point band, benchmarks/README.md 2026-12-08 night)."""
     window = level_window(step_seconds, s)
     has_slots = np.asarray(base.seasonal_weeks) > 0
     return has_slots & (_shift(has_slots.astype(float), window) == 1.0)

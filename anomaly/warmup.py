@@ -5,7 +5,8 @@ With a level alone a daily cycle is all residual. So, while there is no weekly s
   series better than its level (a series with a daily cycle; `warmup_daily`, compared as
   `warmup_fit` says);
 - the residual scale of those points is measured against that expectation; the weekly model
-  after the warm-up keeps the scale it had (`warmup_daily_scale = split`);
+  after the warm-up keeps the scale it had (`warmup_daily_scale = split`), or on hourly counts
+  is judged by its own residuals as soon as it has some (`warmup_daily_scale_hourly = own`);
 - the band is at least the `warmup_quantile` of the last level window's residuals, each cut to
   the largest one the same time the day before had (`warmup_band_from = recurring`: a daily cycle
   comes back, a burst does not), and there is no verdict until half a window of them has shown
@@ -29,7 +30,7 @@ def warmup_baseline(history: np.ndarray, scale_history: np.ndarray, expected: np
     by_slot = expected
     if s.warmup_daily_days > 0:
         by_slot = daily_slot_expected(history, expected, level_only, step_seconds, window, s, is_counts)
-    mode = s.warmup_daily_scale
+    mode = s.warmup_daily_scale if step_seconds < 3600 else s.warmup_daily_scale_hourly
     if mode == "own" and not is_counts:
         # Level series (small-noise daily cycles) paged at the weekly model's first days with "own"
         # (generated quiet series, seeds 2-3: 3 more false alerts), and "split" scored as well.

@@ -1,5 +1,6 @@
-"""`warmup_daily_scale = "own"`: the weekly model's band no longer carries the warm-up's residuals
-against the level alone (a daily cycle, all of it residual) for the two weeks they stay in the window."""
+"""`warmup_daily_scale = "own"` (`warmup_daily_scale_hourly` at hourly steps, where it is the
+default): the weekly model's band no longer carries the warm-up's residuals against the level alone
+(a daily cycle, all of it residual) for the two weeks they stay in the window."""
 import numpy as np
 
 from anomaly.baseline import compute_baseline
@@ -15,7 +16,7 @@ def cycling_counts() -> np.ndarray:
 
 
 def scale_with(mode: str, history: np.ndarray) -> np.ndarray:
-    settings = DetectorSettings().with_overrides({"warmup_daily_scale": mode})
+    settings = DetectorSettings().with_overrides({"warmup_daily_scale_hourly": mode})
     return compute_baseline(history, HOUR, settings, is_counts=True).bulk_scale[:, 0]
 
 
@@ -32,6 +33,6 @@ def test_weekly_model_band_narrower_until_warmup_residuals_leave_the_window():
 
 def test_level_series_keep_the_split_scale():
     history = cycling_counts()
-    settings = {mode: DetectorSettings().with_overrides({"warmup_daily_scale": mode}) for mode in ("split", "own")}
+    settings = {mode: DetectorSettings().with_overrides({"warmup_daily_scale_hourly": mode}) for mode in ("split", "own")}
     scales = {m: compute_baseline(history, HOUR, s, is_counts=False).scale[:, 0] for m, s in settings.items()}
     np.testing.assert_array_equal(scales["own"], scales["split"])
