@@ -222,6 +222,11 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
         is_counts = s.count_model == "counts" or (s.count_model == "auto" and looks_like_counts(values))
     if step_seconds >= DAY_SECONDS:
         s = replace(s, alpha=s.alpha_daily)
+    if s.direction == "both":
+        # A two-sided test spends `alpha` on both tails, half on each: a level series' point then
+        # has the same false-alarm probability as a count's (a noisy flat 5-minute level paged 1.3
+        # times a month, and 0.6 with half: benchmarks/README.md, anomaly section 5, 2026-12-08 night).
+        s = replace(s, alpha=s.alpha / 2)
     base = baseline
     if base is None:
         history = values.copy()

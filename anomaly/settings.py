@@ -135,7 +135,8 @@ class DetectorSettings:
     coarse_scale_steps: int = 104         # the noise's scale from this many periods' residuals
     coarse_shift_steps: int = 4           # a run of replaced points longer than this is a new level
     # Band and significance.
-    alpha: float = 1e-4               # one-sided tail probability that makes a point significant
+    # Tail probability that makes a point significant (with `direction = "both"` half of it on each side).
+    alpha: float = 1e-4
     alpha_daily: float = 4e-5         # ... on daily steps, where a point and its 2-4 day sums are all tested
     count_model: str = "auto"         # auto: counts when every value is a non-negative integer
     nb_dispersion_floor: float = 0.01  # extra variance share mu^2*k even when MAD says less
