@@ -3,7 +3,6 @@ probability of a one-sided one, so a level series pages no more often by chance 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from anomaly.detector import evaluate_points
