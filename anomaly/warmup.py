@@ -6,7 +6,8 @@ With a level alone a daily cycle is all residual. So, while there is no weekly s
   `warmup_fit` says);
 - the residual scale of those points is measured against that expectation; the weekly model
   after the warm-up keeps the scale it had (`warmup_daily_scale = split`), or on hourly counts
-  is judged by its own residuals as soon as it has some (`warmup_daily_scale_hourly = own`);
+  the larger of its own residuals' scale and that of the residuals against the slot of the day
+  (`warmup_daily_scale_hourly = own`): never those against the level alone;
 - the band is at least the `warmup_quantile` of the last level window's residuals, each cut to
   the largest one the same time the day before had (`warmup_band_from = recurring`: a daily cycle
   comes back, a burst does not), and there is no verdict until half a window of them has shown
