@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from anomaly.residual_scale import residual_scale, tail_scale
-from anomaly.rolling import (DAY_SECONDS, WEEK_SECONDS, _nanmedian_first_axis, _past, _past_mean_count,
+from anomaly.rolling import (DAY_SECONDS, HOUR_SECONDS, WEEK_SECONDS, _nanmedian_first_axis, _past, _past_mean_count,
                              _rolling_median, _shift, steps_per)
 from anomaly.settings import DetectorSettings
 from anomaly.warmup import warmup_baseline
@@ -47,7 +47,7 @@ def smoothed_for_slots(history: np.ndarray, step_seconds: float, s: DetectorSett
                        is_counts: bool = True) -> np.ndarray:
     """Less noise per slot: sub-hourly buckets take the median of their hour (bursty, so a median);
     hourly ones the mean of their neighbours. Daily slots are used as they are."""
-    if step_seconds < 3600:
+    if step_seconds < HOUR_SECONDS:
         # An odd window: an even centred median averages the two sides of a step edge and puts the
         # edge half a step off, so every day's edge would be a residual as large as the step.
         window = steps_per(s.smooth_minutes * 60, step_seconds) | 1

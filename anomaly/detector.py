@@ -32,7 +32,7 @@ import pandas as pd
 from anomaly.alerts import alert_runs, merge_gap_steps
 from anomaly.band import Band, band, size_limits
 from anomaly.baseline import Baseline, level_window
-from anomaly.rolling import DAY_SECONDS, _shift, steps_per
+from anomaly.rolling import DAY_SECONDS, HOUR_SECONDS, _shift, steps_per
 from anomaly.clean_baseline import clean_baseline, run_lengths
 from anomaly.window_evidence import window_p_up, window_rise
 from anomaly.settings import DetectorSettings
@@ -194,7 +194,7 @@ def subdaily_widths(step_seconds: float, s: DetectorSettings) -> tuple[int, ...]
     hour up to a day. Daily steps test their own 2-4 day sums instead."""
     if step_seconds >= DAY_SECONDS:
         return ()
-    hours = s.window_hours_subdaily if step_seconds < 3600 else s.window_hours_hourly
+    hours = s.window_hours_subdaily if step_seconds < HOUR_SECONDS else s.window_hours_hourly
     return tuple(sorted({w for h in hours if (w := steps_per(h * 3600, step_seconds)) >= 2}))
 
 
@@ -246,7 +246,7 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
         p_up = np.minimum(p_up, window_p_up(values, bd, s, is_counts, base, point_min_z=s.window_point_min_z))
     elif sub_widths:
         # Sub-daily counts: sums of hours against the bulk scale (a blip is diluted in a sum).
-        hourly = step_seconds >= 3600
+        hourly = step_seconds >= HOUR_SECONDS
         # An hour about at its expectation after a burst is not flagged on the sums that hold the
         # burst (as a day after a spike is not); a 5-minute point's own z says little, so it is kept.
         p_sums = window_p_up(values, _bulk_band(bd, base), s, is_counts, None, sub_widths,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+HOUR_SECONDS = 3_600
 DAY_SECONDS = 86_400
 WEEK_SECONDS = 7 * DAY_SECONDS
 

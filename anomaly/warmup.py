@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from anomaly.residual_scale import count_variance, residual_scale
-from anomaly.rolling import DAY_SECONDS, _nanmedian_first_axis, _past_mean_count, _shift, steps_per
+from anomaly.rolling import DAY_SECONDS, HOUR_SECONDS, _nanmedian_first_axis, _past_mean_count, _shift, steps_per
 from anomaly.settings import DetectorSettings
 
 
@@ -31,7 +31,7 @@ def warmup_baseline(history: np.ndarray, scale_history: np.ndarray, expected: np
     by_slot = expected
     if s.warmup_daily_days > 0:
         by_slot = daily_slot_expected(history, expected, level_only, step_seconds, window, s, is_counts)
-    mode = s.warmup_daily_scale if step_seconds < 3600 else s.warmup_daily_scale_hourly
+    mode = s.warmup_daily_scale if step_seconds < HOUR_SECONDS else s.warmup_daily_scale_hourly
     if mode == "own" and not is_counts:
         # Level series (small-noise daily cycles) paged at the weekly model's first days with "own"
         # (generated quiet series, seeds 2-3: 3 more false alerts), and "split" scored as well.
