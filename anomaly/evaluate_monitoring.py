@@ -21,11 +21,10 @@ import numpy as np
 from anomaly.csv_series import detect_csv
 from core.errors import InputError
 from anomaly.evaluate_nab import alert_onsets
+from anomaly.evaluate_spikes import DAYS_PER_MONTH
 from anomaly.nab import PROFILES, WINDOW_SHARE, FileScore, normalised, score_detections
 from anomaly.settings import DetectorSettings
 from sample_data.monitoring_series import MonitoringSeries, generate, write_series_csv
-
-DAYS_PER_MONTH = 30.44
 
 
 @dataclass

@@ -9,10 +9,9 @@ import tempfile
 from pathlib import Path
 
 from anomaly.csv_series import detect_csv
+from anomaly.evaluate_spikes import DAYS_PER_MONTH
 from anomaly.settings import DetectorSettings
 from sample_data.quiet_series import QuietSeries, generate, write_series_csv
-
-DAYS_PER_MONTH = 30.44
 
 
 def count_alerts(series: QuietSeries, settings: DetectorSettings | None, workdir: Path) -> int:

@@ -25,6 +25,7 @@ from anomaly.settings import DetectorSettings
 from sample_data.spike_series import DEFAULT_RISE_DIST, SpikeSeries, generate, write_series_csv
 
 MIN_PRECISION = 0.9
+DAYS_PER_MONTH = 30.44          # the month of every "false alerts per series-month"
 ORACLE_WINDOWS = (1, 2, 3, 4)
 Alert = tuple[int, int, float]       # first row, last row, strength (higher = surer)
 
@@ -169,7 +170,7 @@ def evaluate_spike_series(n_series: int = 60, seed: int = 1, settings: DetectorS
         det_alerts = [detector_alerts(s, settings, Path(tmp)) for s in series]
     pvals = [oracle_pvalues(s) for s in series]
     det, det_best, oracle = scored_against_oracle(series, det_alerts, pvals, np.logspace(-14, -2, 49))
-    months = sum(len(s.counts) for s in series) / 30.44
+    months = sum(len(s.counts) for s in series) / DAYS_PER_MONTH
     return SpikeReport(n_series=len(series), n_spikes=len(det.found), detector=det, detector_best=det_best,
                        oracle=oracle, shapes=per_shape(series, det, oracle),
                        false_per_series_month=det.n_false / months)

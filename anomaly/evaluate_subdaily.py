@@ -25,12 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
-from anomaly.evaluate_spikes import Alert, printed_alerts, scored_against_oracle, window_pvalues
+from anomaly.evaluate_spikes import DAYS_PER_MONTH, Alert, printed_alerts, scored_against_oracle, window_pvalues
 from anomaly.nab import PROFILES, WINDOW_SHARE, FileScore, normalised, probation_rows, score_detections
 from anomaly.settings import DetectorSettings
 from sample_data.subdaily_spikes import DAY, SubdailySeries, generate, generate_bursty, generate_sparse, write_series_csv
 
-DAYS_PER_MONTH = 30.44
 PERIODS = ((0, 14, "days 0-13"), (14, 21, "days 14-20"), (21, 99, "days 21-34"))
 FAMILIES = {"cycle": (generate, 40), "sparse": (generate_sparse, 10), "bursty": (generate_bursty, 20)}   # generator, series
 

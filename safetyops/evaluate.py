@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from anomaly.evaluate_nab import NabReport
+from anomaly.evaluate_spikes import DAYS_PER_MONTH
 from anomaly.series import load_families
 from anomaly.warehouse_detection import collect_alerts
 from core.config import load_config
@@ -92,7 +93,7 @@ def score_sample(rows: list[dict], truth: dict, n_series: dict[str, int], days: 
         elif is_target:
             missed.append(sp["id"])
     n_alerts = len(alerts)
-    months = days / 30.44
+    months = days / DAYS_PER_MONTH
     false_rate = {}
     for fam in FAMILIES:
         fam_alerts = alerts[alerts["family"] == fam] if n_alerts else alerts
