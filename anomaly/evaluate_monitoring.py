@@ -22,7 +22,7 @@ from anomaly.csv_series import detect_csv
 from core.errors import InputError
 from anomaly.evaluate_nab import alert_onsets
 from anomaly.evaluate_spikes import DAYS_PER_MONTH
-from anomaly.nab import PROFILES, WINDOW_SHARE, FileScore, normalised, score_detections
+from anomaly.nab import PROFILES, WINDOW_SHARE, FileScore, format_points_lost, normalised, score_detections
 from anomaly.settings import DetectorSettings
 from sample_data.monitoring_series import MonitoringSeries, generate, write_series_csv
 
@@ -91,7 +91,8 @@ def evaluate_monitoring(n_series: int = 30, seed: int = 1, settings: DetectorSet
 
 def format_report(r: MonitoringReport) -> str:
     lines = [f"Monitoring series (generated): NAB standard score {r.standard:.1f} over {len(r.files)} series; "
-             f"{len(r.refused)} refused; {r.false_per_series_month:.2f} false flags per series-month"]
+             f"{len(r.refused)} refused; {r.false_per_series_month:.2f} false flags per series-month",
+             f"  {format_points_lost(r.files)}"]
     for kind, (n, hit) in sorted(r.found_by_kind.items()):
         lines.append(f"  {kind:<12} windows {n:>3}  flagged {hit / n:.2f}")
     lines += [f"  refused: {why}" for why in r.refused]

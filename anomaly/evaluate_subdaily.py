@@ -26,7 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from anomaly.evaluate_spikes import DAYS_PER_MONTH, Alert, printed_alerts, scored_against_oracle, window_pvalues
-from anomaly.nab import PROFILES, WINDOW_SHARE, FileScore, normalised, probation_rows, score_detections
+from anomaly.nab import (PROFILES, WINDOW_SHARE, FileScore, format_points_lost, normalised, probation_rows,
+                         score_detections)
 from anomaly.settings import DetectorSettings
 from sample_data.subdaily_spikes import DAY, SubdailySeries, generate, generate_bursty, generate_sparse, write_series_csv
 
@@ -99,7 +100,8 @@ def evaluate_subdaily(n_series: int = 40, seed: int = 1, settings: DetectorSetti
                 false_by_period[_period(a * s.step_seconds / DAY)] += 1
     months = sum(len(s.counts) * s.step_seconds / DAY for s in series) / DAYS_PER_MONTH
     return {"detector": det, "detector_best": det_best, "oracle": oracle, "by_period": by_period, "false_by_period": false_by_period,
-            "false_per_series_month": det.n_false / months, "nab": nab_files(series, alerts)}
+            "false_per_series_month": det.n_false / months, "nab": nab_files(series, alerts),
+            "steps": [s.step_seconds for s in series]}
 
 
 def format_report(r: dict) -> str:
@@ -111,7 +113,13 @@ def format_report(r: dict) -> str:
              f"recall {r['detector_best'].recall:.2f}, precision {r['detector_best'].precision:.2f}",
              f"  NAB standard score of the printed alerts: {normalised(r['nab']):.1f} "
              f"({sum(f.windows_hit for f in r['nab'])} of {sum(f.n_windows for f in r['nab'])} windows flagged, "
-             f"{sum(f.fp for f in r['nab'])} flags outside every window)"]
+             f"{sum(f.fp for f in r['nab'])} flags outside every window)",
+             f"    {format_points_lost(r['nab'])}"]
+    for step in sorted(set(r["steps"])) if len(set(r["steps"])) > 1 else ():
+        files = [f for f, st in zip(r["nab"], r["steps"]) if st == step]
+        lines.append(f"    {step // 60}-minute series only: NAB standard {normalised(files):.1f} "
+                     f"({sum(f.windows_hit for f in files)} of {sum(f.n_windows for f in files)} windows, "
+                     f"{sum(f.fp for f in files)} flags outside)")
     for name, (n, hit, orc) in r["by_period"].items():
         lines.append(f"  bursts starting {name:<11} {n:>3}  detector {hit / n:.2f}  oracle {orc / n:.2f}  "
                      f"false alerts starting then {r['false_by_period'][name]}")

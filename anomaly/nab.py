@@ -50,6 +50,8 @@ class FileScore:
     tp: int          # detected rows inside windows (after probation)
     fp: int          # detected rows outside windows (after probation)
     windows_hit: int
+    tp_value: float = 0.0    # what the flagged windows earned (each its earliest flag's weight)
+    fp_value: float = 0.0    # what the flags outside windows cost (<= 0)
 
 
 def scaled_sigmoid(y: np.ndarray | float) -> np.ndarray:
@@ -88,7 +90,7 @@ def score_detections(detected: np.ndarray, windows: list[tuple[int, int]],
         prev_right[right + 1:] = right
         prev_width[right + 1:] = right - left + 1
     rows = np.flatnonzero(detected & (np.arange(n) >= probation))
-    total, tp, fp = 0.0, 0, 0
+    fp_value, tp, fp = 0.0, 0, 0
     best = {}
     for i in rows:
         k = window_id[i]
@@ -104,10 +106,31 @@ def score_detections(detected: np.ndarray, windows: list[tuple[int, int]],
                 unweighted = -1.0
             else:
                 unweighted = float(scaled_sigmoid(abs(prev_right[i] - i) / (prev_width[i] - 1)))
-            total += unweighted * profile.a_fp
+            fp_value += unweighted * profile.a_fp
             fp += 1
-    total += sum(best.values()) - profile.a_fn * (len(windows) - len(best))
-    return FileScore(name, total, len(windows), tp, fp, len(best))
+    tp_value = sum(best.values())
+    total = fp_value + tp_value - profile.a_fn * (len(windows) - len(best))
+    return FileScore(name, total, len(windows), tp, fp, len(best), tp_value, fp_value)
+
+
+def points_lost(scores: list[FileScore], profile: Profile = PROFILES["standard"]) -> dict[str, float]:
+    """Where the normalised score's shortfall from 100 goes: windows missed (their reward and their
+    penalty), windows flagged late in them (a flag at a window's start earns the full reward, one at
+    its end nothing), and flags outside every window. The three add up to 100 - `normalised`."""
+    n_windows = sum(s.n_windows for s in scores)
+    if n_windows == 0:
+        return {"misses": 0.0, "lateness": 0.0, "false flags": 0.0}
+    hits = sum(s.windows_hit for s in scores)
+    scale = 100.0 / ((profile.a_tp + profile.a_fn) * n_windows)
+    return {"misses": scale * (profile.a_tp + profile.a_fn) * (n_windows - hits),
+            "lateness": scale * (profile.a_tp * hits - sum(s.tp_value for s in scores)),
+            "false flags": -scale * sum(s.fp_value for s in scores)}
+
+
+def format_points_lost(scores: list[FileScore]) -> str:
+    lost = points_lost(scores)
+    return (f"points lost to missed windows {lost['misses']:.1f}, to late flags {lost['lateness']:.1f}, "
+            f"to flags outside windows {lost['false flags']:.1f}")
 
 
 def normalised(scores: list[FileScore], profile: Profile = PROFILES["standard"]) -> float:

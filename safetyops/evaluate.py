@@ -15,6 +15,7 @@ import pandas as pd
 
 from anomaly.evaluate_nab import NabReport
 from anomaly.evaluate_spikes import DAYS_PER_MONTH
+from anomaly.nab import format_points_lost
 from anomaly.series import load_families
 from anomaly.warehouse_detection import collect_alerts
 from core.config import load_config
@@ -134,7 +135,8 @@ def format_nab(r: NabReport) -> str:
              f"  normalised score: {r.standard:.1f}  (reward_low_FP {r.normalised['reward_low_fp_rate']:.1f}, "
              f"reward_low_FN {r.normalised['reward_low_fn_rate']:.1f})",
              f"  windows hit {sum(f.windows_hit for f in r.files)}/{sum(f.n_windows for f in r.files)}, "
-             f"false-positive flags {sum(f.fp for f in r.files)}"]
+             f"false-positive flags {sum(f.fp for f in r.files)}",
+             f"  {format_points_lost(r.files)}"]
     for f in r.files:
         lines.append(f"    {f.name:<28} raw {f.score:+.3f}  hit {f.windows_hit}/{f.n_windows}  fp {f.fp}")
     for det, (ours, published) in r.reference.items():

@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from anomaly.nab import (PROFILES, normalised, probation_rows, read_reference_scores, scaled_sigmoid,
-                         score_detections, score_reference)
+from anomaly.nab import (PROFILES, normalised, points_lost, probation_rows, read_reference_scores,
+                         scaled_sigmoid, score_detections, score_reference)
 
 NAB = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "nab_realtweets"
 needs_nab = pytest.mark.skipif(not NAB.exists(), reason="shared NAB dataset not present")
@@ -56,3 +56,31 @@ def test_hand_computed_small_file():
     assert normalised([missed]) == 0.0
     assert normalised([score_detections(det, windows, PROFILES["standard"])]) == pytest.approx(
         100 * (expected + 1) / 2)
+
+
+def test_points_lost_split_the_shortfall_by_hand():
+    """Two files of 1000 rows, windows of 100 rows. File a: its window flagged halfway through
+    (y = -0.5: sigma(-0.5) / sigma(-1) of the reward), one flag before it (-0.11). File b: its window
+    missed. 2 windows: 100 points span 4 units (reward 2 + penalty 2), so a unit is 25 points."""
+    windows = [(400, 499)]
+    a = np.zeros(1000, dtype=bool)
+    a[[200, 450]] = True
+    b = np.zeros(1000, dtype=bool)
+    files = [score_detections(a, windows, name="a"), score_detections(b, windows, name="b")]
+    late = 1 - float(scaled_sigmoid(-0.5)) / float(scaled_sigmoid(-1.0))
+    lost = points_lost(files)
+    assert lost["misses"] == pytest.approx(25 * 2)
+    assert lost["lateness"] == pytest.approx(25 * late)
+    assert lost["false flags"] == pytest.approx(25 * 0.11)
+    assert 100 - sum(lost.values()) == pytest.approx(normalised(files))
+
+
+@pytest.mark.parametrize("flags, lost", [
+    ([], {"misses": 100.0, "lateness": 0.0, "false flags": 0.0}),
+    ([400], {"misses": 0.0, "lateness": 0.0, "false flags": 0.0}),
+    ([400, 200], {"misses": 0.0, "lateness": 0.0, "false flags": 5.5}),
+])
+def test_points_lost_table(flags, lost):
+    det = np.zeros(1000, dtype=bool)
+    det[flags] = True
+    assert points_lost([score_detections(det, [(400, 499)])]) == pytest.approx(lost)
