@@ -85,7 +85,8 @@ def daily_slot_expected(history: np.ndarray, level_expected: np.ndarray, level_o
     if not usable:
         return level_expected
     x, level = history[:n], level_expected[:n]
-    reference, _ = _nanmedian_first_axis(np.stack([_shift(x, k * day) for k in usable]), overwrite=True)
+    past = _slot_counts_smoothed(x, step_seconds, s) if is_counts else x
+    reference, _ = _nanmedian_first_axis(np.stack([_shift(past, k * day) for k in usable]), overwrite=True)
     use = level_only[:n] & ~np.isnan(reference) & ~np.isnan(level)
     if s.warmup_daily == "auto":
         loss = _fit_loss(is_counts, s)
@@ -95,6 +96,17 @@ def daily_slot_expected(history: np.ndarray, level_expected: np.ndarray, level_o
     out = level_expected.copy()
     out[:n] = np.where(use, reference, level)
     return out
+
+
+def _slot_counts_smoothed(x: np.ndarray, step_seconds: float, s: DetectorSettings) -> np.ndarray:
+    """Counts finer than an hour, each the mean of the `warmup_smooth_minutes` around it, before the
+    median over days: one 5-minute draw a day is a noisy reference (a slot of 1.7 a step is 0 on
+    one day in six), and its neighbours a few minutes away have nearly its mean. Only past days are
+    read, so the centred window looks at no point after the one judged."""
+    width = steps_per(s.warmup_smooth_minutes * 60, step_seconds) | 1
+    if step_seconds >= HOUR_SECONDS or width <= 1:
+        return x
+    return pd.DataFrame(x, copy=False).rolling(width, min_periods=1, center=True).mean().to_numpy()
 
 
 def _fit_loss(is_counts: bool, s: DetectorSettings):

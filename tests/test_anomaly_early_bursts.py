@@ -37,24 +37,35 @@ def slot_choice(settings: DetectorSettings, is_counts: bool) -> float:
 
 
 SQUARED = DetectorSettings(warmup_fit="squared")    # an option; the default is "absolute"
+SLOT_ALONE = DetectorSettings(warmup_smooth_minutes=0)   # each 5-minute slot alone, not its 25 minutes
 
 
 def test_counts_compare_slot_and_level_by_squared_error_when_asked():
     assert slot_choice(SQUARED, is_counts=True) == 1.0
-    assert slot_choice(DetectorSettings(), is_counts=True) == 0.0
+    assert slot_choice(SLOT_ALONE, is_counts=True) == 0.0
+    # By default each slot is first the mean of its 25 minutes, which hold one or two fours: 0.8 or
+    # 1.6 a day, and the median over the days is 0.8, nearer the true mean (1) than 0.
+    assert slot_choice(DetectorSettings(), is_counts=True) == pytest.approx(0.8)
     # Level series (minutes, percentages) always compare absolute residuals.
     assert slot_choice(SQUARED, is_counts=False) == 0.0
 
 
+@pytest.mark.parametrize("minutes", [-5, 1441, 1e300])
+def test_the_warm_up_smoothing_is_bounded(minutes):
+    with pytest.raises(SettingsError, match="warmup_smooth_minutes"):
+        DetectorSettings(warmup_smooth_minutes=minutes)
+
+
 def test_a_sparse_series_is_expected_at_its_mean_in_the_warm_up_with_squared_fit():
     """End to end: on day 7 (no weekly slot yet) the level, the mean of the last two days, is
-    exactly 144 x 4 / 576 = 1; with the default the slot median of 0 wins and the count model falls
-    to its 0.2 floor."""
+    exactly 144 x 4 / 576 = 1; with each slot alone its median of 0 wins and the count model falls
+    to its 0.2 floor; by default (the slot's 25 minutes) it is expected at 0.8."""
     index = pd.date_range("2026-03-02", periods=8 * DAY_ROWS, freq="5min")
     series = pd.Series(diagonal_sparse(8), index=index)
     row = 7 * DAY_ROWS + 5
     assert detect_series(series, SQUARED)["expected"].iloc[row] == pytest.approx(1.0, abs=1e-12)
-    assert detect_series(series)["expected"].iloc[row] == 0.0
+    assert detect_series(series, SLOT_ALONE)["expected"].iloc[row] == 0.0
+    assert detect_series(series)["expected"].iloc[row] == pytest.approx(0.8)
 
 
 def novelty_case(hit_at_15: bool, width: int) -> np.ndarray:

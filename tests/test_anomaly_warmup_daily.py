@@ -67,8 +67,13 @@ def with_night_burst() -> tuple[pd.Series, int]:
 
 
 def test_a_two_hour_burst_of_three_times_on_day_five_is_found():
+    """Flagged from its second point (5 minutes in) by default, where 00:00 is expected at 5.3 (the
+    median of the four days' 25-minute means); from its first with each 5-minute slot alone (3.0)."""
     series, start = with_night_burst()
     out = detect_series(series)
+    flagged = out["is_anomaly"].to_numpy()
+    assert flagged[start + 1] and not flagged[:start].any()
+    out = detect_series(series, DetectorSettings(warmup_smooth_minutes=0))
     flagged = out["is_anomaly"].to_numpy()
     assert flagged[start] and flagged[start:start + 24].any()
     # Nothing else, except points of the 2 hours after it whose sums still hold burst points
