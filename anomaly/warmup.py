@@ -73,9 +73,10 @@ def daily_slot_expected(history: np.ndarray, level_expected: np.ndarray, level_o
                         step_seconds: float, window: int, s: DetectorSettings,
                         is_counts: bool = False) -> np.ndarray:
     """While a sub-daily series has no weekly slot yet (its first two weeks), expect each point from
-    the same slot of the day over the last 1..`warmup_daily_days` days (their median, the slot taken
-    exactly: smoothed over an hour, every steep edge of a square wave became a residual), so a daily
-    cycle is expected from day two and the scale measures what is left. With `warmup_daily = auto`
+    the same slot of the day over the last 1..`warmup_daily_days` days (their median; a level's slot
+    taken exactly: smoothed over an hour, every steep edge of a square wave became a residual; a
+    count's finer than an hour first the mean of its `warmup_smooth_minutes`), so a daily cycle is
+    expected from day two and the scale measures what is left. With `warmup_daily = auto`
     only where that reference has fitted the last level window better than the level (mean
     |residual|, or squared on counts: `_fit_loss`): a flat noisy series is better served by a level
     from hundreds of points than by a median of a few draws of the same slot."""
