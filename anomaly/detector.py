@@ -195,7 +195,7 @@ def subdaily_widths(step_seconds: float, s: DetectorSettings) -> tuple[int, ...]
     if step_seconds >= DAY_SECONDS:
         return ()
     hours = s.window_hours_subdaily if step_seconds < HOUR_SECONDS else s.window_hours_hourly
-    return tuple(sorted({w for h in hours if (w := steps_per(h * 3600, step_seconds)) >= 2}))
+    return tuple(sorted({w for h in hours if (w := steps_per(h * HOUR_SECONDS, step_seconds)) >= 2}))
 
 
 def _weekly_model_settled(base: Baseline, step_seconds: float, s: DetectorSettings) -> np.ndarray:

@@ -104,6 +104,11 @@ def evaluate_subdaily(n_series: int = 40, seed: int = 1, settings: DetectorSetti
             "steps": [s.step_seconds for s in series]}
 
 
+def _nab_figures(files: list[FileScore]) -> str:
+    return (f"{normalised(files):.1f} ({sum(f.windows_hit for f in files)} of {sum(f.n_windows for f in files)} "
+            f"windows flagged, {sum(f.fp for f in files)} flags outside every window)")
+
+
 def format_report(r: dict) -> str:
     d, o = r["detector"], r["oracle"]
     lines = [f"Sub-daily bursts: recall {d.recall:.2f}, precision {d.precision:.2f} ({d.n_alerts} alerts, "
@@ -111,15 +116,11 @@ def format_report(r: dict) -> str:
              f"oracle at precision >= 0.9: recall {o.recall:.2f} ({o.precision:.2f})",
              f"  detector, alerts above the score with most recall at precision >= 0.9: "
              f"recall {r['detector_best'].recall:.2f}, precision {r['detector_best'].precision:.2f}",
-             f"  NAB standard score of the printed alerts: {normalised(r['nab']):.1f} "
-             f"({sum(f.windows_hit for f in r['nab'])} of {sum(f.n_windows for f in r['nab'])} windows flagged, "
-             f"{sum(f.fp for f in r['nab'])} flags outside every window)",
+             f"  NAB standard score of the printed alerts: {_nab_figures(r['nab'])}",
              f"    {format_points_lost(r['nab'])}"]
     for step in sorted(set(r["steps"])) if len(set(r["steps"])) > 1 else ():
         files = [f for f, st in zip(r["nab"], r["steps"]) if st == step]
-        lines.append(f"    {step // 60}-minute series only: NAB standard {normalised(files):.1f} "
-                     f"({sum(f.windows_hit for f in files)} of {sum(f.n_windows for f in files)} windows, "
-                     f"{sum(f.fp for f in files)} flags outside)")
+        lines.append(f"    {step // 60}-minute series only: {_nab_figures(files)}")
     for name, (n, hit, orc) in r["by_period"].items():
         lines.append(f"  bursts starting {name:<11} {n:>3}  detector {hit / n:.2f}  oracle {orc / n:.2f}  "
                      f"false alerts starting then {r['false_by_period'][name]}")

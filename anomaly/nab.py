@@ -122,7 +122,7 @@ def points_lost(scores: list[FileScore], profile: Profile = PROFILES["standard"]
         return {"misses": 0.0, "lateness": 0.0, "false flags": 0.0}
     hits = sum(s.windows_hit for s in scores)
     scale = 100.0 / ((profile.a_tp + profile.a_fn) * n_windows)
-    return {"misses": scale * (profile.a_tp + profile.a_fn) * (n_windows - hits),
+    return {"misses": 100.0 * (n_windows - hits) / n_windows,
             "lateness": scale * (profile.a_tp * hits - sum(s.tp_value for s in scores)),
             "false flags": -scale * sum(s.fp_value for s in scores)}
 
