@@ -255,9 +255,11 @@ def test_messages_and_load_runs_name_the_delivered_workbook_not_the_temporary_cs
                               [result.load_run_id]).fetchall() == [(str(good.resolve()), "cases.xlsx (sheet Cases).csv")]
 
 
-# (openpyxl writes a text starting with "=" as a formula without its value: not what an export holds)
+# (openpyxl writes a text starting with "=" as a formula without its value: not what an export holds;
+# and a text of spaces only without xml:space="preserve", which the reader then reads as empty, where
+# Excel writes the attribute and the reader keeps the spaces)
 _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=20).filter(
-    lambda t: not t.startswith("=")) | st.sampled_from(["00123", " padded ", 'say "hi"', "a,b", "line\nbreak",
+    lambda t: not t.startswith("=") and (t.strip() or not t)) | st.sampled_from(["00123", " padded ", 'say "hi"', "a,b", "line\nbreak",
                                                         "1,5", "TRUE"])
 _CELLS = _TEXT | st.integers(-10**12, 10**12) | st.floats(-1e9, 1e9, allow_nan=False).map(lambda f: round(f, 6)) \
     | st.booleans() | st.datetimes(datetime(1990, 1, 1), datetime(2090, 1, 1)).map(lambda d: d.replace(microsecond=0)) \
