@@ -1,6 +1,6 @@
 """Sub-daily counts (issue 16, 2026-12-07): a level that is a mean, a point band that knows the
 series' own upper tail, and sums of the last hours judged against the bulk of the noise (hourly
-series: sums of 2 and 6 hours, except in the warehouse)
+series: sums of 2 and 6 hours; the warehouse's, of 24: tests/test_anomaly_warehouse_day_sums.py)
 (anomaly/baseline.py, anomaly/residual_scale.py, anomaly/detector.py)."""
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ from anomaly.band import Band
 from anomaly.baseline import Baseline, _subdaily_level, level_window
 from anomaly.csv_series import detect_csv
 from anomaly.detector import _bulk_band, subdaily_widths
-from anomaly.scan import family_settings
-from anomaly.series import _GRAIN_OVERRIDES, SeriesFamily
 from anomaly.residual_scale import tail_scale
 from anomaly.settings import DetectorSettings, SettingsError
 
@@ -114,14 +112,6 @@ def test_an_hourly_series_flags_a_few_hours_that_single_hours_rarely_show(tmp_pa
         false += len(_onsets(_hourly_counts(tmp_path, seed, 0.0)))
     assert found >= 16 and found_by_hours <= 10 and found - found_by_hours >= 6
     assert false <= 3
-
-
-def test_the_warehouse_hourly_counts_have_no_hour_sums():
-    """Its daily families judge the same tickets' days (anomaly/series.py)."""
-    hourly = SeriesFamily("counts_hourly", "inflow", "hour", ("abuse_category", "region"), pd.DatetimeIndex([]),
-                          [], np.zeros((0, 0)), "tickets", _GRAIN_OVERRIDES["hour"])
-    assert subdaily_widths(HOUR, family_settings(hourly, DetectorSettings())) == ()
-    assert "day" not in _GRAIN_OVERRIDES
 
 
 def test_an_unknown_level_statistic_is_refused():
