@@ -2,8 +2,14 @@
 
 An IsolationForest per region learns the usual vectors of category shares; a day is flagged when
 the forest isolates it (score below the `auto` offset) AND the mix differs significantly from the
-region's median mix (chi-square on the counts) AND one category moved by at least `min_points`
+region's usual mix (chi-square on the counts) AND one category moved by at least `min_points`
 share points. Consecutive flagged days form one alert.
+
+The usual mix is each category's share of all the region's tickets over the scanned days, with
+half a ticket added to every category. Not the median of each day's share: a rare category's median
+share is 0, so one ticket of it made a chi-square in the millions, and every day a busy category
+moved 5 points (a region of ~130 a day does that often) was an alert (14 paged incidents in 4
+months on a sample region, none of them planted: benchmarks/README.md, 2026-12-08).
 """
 from __future__ import annotations
 
@@ -40,6 +46,13 @@ def _movers(cats, shares_row, expected_share) -> list[dict]:
              "change_points": float(100 * change[i])} for i in order]
 
 
+def usual_mix(counts: np.ndarray) -> np.ndarray:
+    """Each category's share of all the tickets in `counts[day, category]`, half a ticket added to
+    each (so a category never seen before is rare, not impossible); sums to 1."""
+    pooled = counts.sum(axis=0) + 0.5
+    return pooled / pooled.sum()
+
+
 def region_mix_alerts(daily: SeriesFamily, region: str, contamination: str | float = "auto",
                       min_points: float = 5.0, alpha: float = 1e-6) -> list[MixAlert]:
     cats, counts = _region_matrix(daily, region)
@@ -52,8 +65,8 @@ def region_mix_alerts(daily: SeriesFamily, region: str, contamination: str | flo
     forest.fit(shares[usable])
     isolated = np.zeros(len(totals), dtype=bool)
     isolated[usable] = forest.predict(shares[usable]) == -1
-    expected_share = np.median(shares[usable], axis=0)
-    expected_counts = totals[:, None] * np.maximum(expected_share, 1e-6) / np.maximum(expected_share, 1e-6).sum()
+    expected_share = usual_mix(counts[usable])
+    expected_counts = totals[:, None] * expected_share
     chi2 = ((counts - expected_counts) ** 2 / np.maximum(expected_counts, 1e-6)).sum(axis=1)
     p_values = stats.chi2.sf(chi2, df=len(cats) - 1)
     big_move = np.abs(shares - expected_share).max(axis=1) * 100 >= min_points
@@ -95,4 +108,5 @@ def explain_mix(m: MixAlert) -> str:
     a = m.alert
     return (f"{m.region} daily category mix unusual (IsolationForest over category shares, chi-square "
             f"p={a.p_value:.1e}) from {a.start:%Y-%m-%d} to {a.end:%Y-%m-%d}: {moves}. "
-            f"Baseline: the region's median mix over the scanned history.")
+            f"Baseline: the region's usual mix, each category's share of all its tickets over the scanned "
+            f"history.")

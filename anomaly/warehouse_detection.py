@@ -70,7 +70,7 @@ def _row(f: FoundAlert, tz: str, now: datetime) -> dict:
 def _mix_rows(daily, config, now) -> list[dict]:
     return [_alert_row(m.alert, "mix_daily", "category_mix", "day", f"region={m.region}", {"region": m.region},
                        config.reporting_timezone, now, category=m.movers[0]["category"], band=(None, None),
-                       labels=None, explanation=explain_mix(m), baseline="median category mix of the region",
+                       labels=None, explanation=explain_mix(m), baseline="usual category mix of the region",
                        contributors=m.movers)
             for m in mix_alerts(daily, config.detection)]
 

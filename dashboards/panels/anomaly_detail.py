@@ -176,7 +176,7 @@ def render_mix(df: pd.DataFrame, ctx: PanelContext):
     """Each moved category's share of the region's tickets on the flagged days beside its usual share."""
     cats = [plain(str(c).replace("_", " ")) for c in df["category"]]
     fig = go.Figure([
-        go.Bar(x=cats, y=df["expected_share"], name="usual share (median mix)", marker={"color": "#9aa5b1"},
+        go.Bar(x=cats, y=df["expected_share"], name="usual share", marker={"color": "#9aa5b1"},
                hovertemplate="%{x}: usual %{y:.1%}<extra></extra>"),
         go.Bar(x=cats, y=df["share"], name="share on the flagged days",
                marker={"color": [category_color(str(c)) for c in df["category"]]},
