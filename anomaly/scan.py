@@ -54,16 +54,38 @@ def family_verdicts(family: SeriesFamily, s: DetectorSettings, suppress: np.ndar
     verdicts are in tickets unless `share_units` (charts) asks for shares."""
     pick = slice(None) if cols is None else cols
     sup = None if suppress is None else suppress[:, pick]
+    if family.unsettled is not None:
+        sup = family.unsettled[:, pick] if sup is None else sup | family.unsettled[:, pick]
     if family.counts is not None:
         v = share_count_verdicts(family.counts[:, pick], family.totals[:, pick], family.step_seconds, s, sup)
         return in_share_units(v, family.totals[:, pick]) if share_units else v
     values = family.values[:, pick]
+    if family.log_scale:
+        return log_scale_verdicts(values, family.step_seconds, s, sup)
     is_counts = family.unit == "tickets"
     baseline = None
     if family.filling_fraction is not None:
         baseline = _filling_baseline(values, family, s, sup, is_counts)
     return evaluate_points(values, family.step_seconds, s, exclude=sup, suppress=sup, is_counts=is_counts,
                            baseline=baseline)
+
+
+def log_scale_verdicts(values: np.ndarray, step_seconds: float, s: DetectorSettings,
+                       suppress: np.ndarray | None = None) -> Verdicts:
+    """A duration (first-response p90 in minutes) judged as log(1 + minutes): its day-to-day noise
+    is multiplicative, so a doubling is as notable at 40 minutes as at 4 hours, and the right-skew of
+    a p90 of few replies is no run of "blow-ups" (on raw minutes, samples 11-14 paged 1-3 FRT days
+    each that no incident caused: benchmarks/README.md, 2026-12-08). The minimum % rise becomes a
+    minimum log ratio; the minimum excess stays in minutes. Expected and band are given in minutes."""
+    ratio = 1 + s.min_rise_pct / 100
+    logged = np.log1p(np.where(values >= 0, values, np.nan))
+    v = evaluate_points(logged, step_seconds, replace(s, min_excess=float(np.log(ratio)), min_rise_pct=0.0),
+                        exclude=suppress, suppress=suppress, is_counts=False)
+    expected = np.expm1(v.expected)
+    big_enough = np.abs(np.nan_to_num(values) - np.nan_to_num(expected)) >= s.min_excess
+    is_anomaly = v.is_anomaly & big_enough
+    return replace(v, expected=expected, lower=np.expm1(v.lower), upper=np.expm1(v.upper),
+                   is_anomaly=is_anomaly, sign=np.where(is_anomaly, v.sign, 0).astype(np.int8))
 
 
 def _filling_baseline(values: np.ndarray, family: SeriesFamily, s: DetectorSettings, exclude: np.ndarray | None,

@@ -52,6 +52,10 @@ class SeriesFamily:
     totals: np.ndarray | None = None
     # The last bucket is still filling: the share of it elapsed (its expectation is scaled by it).
     filling_fraction: float | None = None
+    # Judged on log(1 + value): durations, whose noise is multiplicative (anomaly/scan.py).
+    log_scale: bool = False
+    # [bucket, series]: buckets shown but not judged, nor learnt from (a day still being answered).
+    unsettled: np.ndarray | None = None
 
     @property
     def step_seconds(self) -> int:
@@ -78,11 +82,28 @@ def _complete_index(first: pd.Timestamp, as_of_bucket_end: pd.Timestamp, grain: 
     return pd.date_range(first, as_of_bucket_end, freq=freq, inclusive="left")
 
 
+def _newest_ticket(con, config, grain: str = "day") -> pd.Timestamp:
+    """The newest ticket's creation, naive, in the zone the grain's buckets are cut in."""
+    tz = config.reporting_timezone if grain == "day" else "UTC"
+    return pd.Timestamp(con.execute("SELECT max(timezone($tz, created_at)) FROM tickets", {"tz": tz}).fetchall()[0][0])
+
+
 def _last_complete_end(con, config, grain: str) -> pd.Timestamp:
     """Start of the bucket that holds the newest ticket: everything before it is complete."""
-    tz = config.reporting_timezone if grain == "day" else "UTC"
-    newest = con.execute("SELECT max(timezone($tz, created_at)) FROM tickets", {"tz": tz}).fetchall()[0][0]
-    return pd.Timestamp(newest).floor("h" if grain == "hour" else "D")
+    return _newest_ticket(con, config, grain).floor("h" if grain == "hour" else "D")
+
+
+def days_still_answering(values: np.ndarray, index: pd.DatetimeIndex, newest: pd.Timestamp) -> np.ndarray:
+    """[day, series]: days whose first-response p90 may still move. It is over the replies given by
+    the data's end, so while a day's slowest tenth could still be waiting (the day's end plus the
+    series' usual p90 is after the newest ticket) it is low by construction, not faster: on the
+    samples each slow vendor's last day was a "p90 fell to 40%" alert."""
+    if values.size == 0 or pd.isna(newest):
+        return np.zeros(values.shape, dtype=bool)
+    usual_minutes = np.nan_to_num(pd.DataFrame(values).median(axis=0).to_numpy(dtype=float), nan=0.0)
+    day_ends = (index + pd.Timedelta(days=1)).to_numpy()
+    answered_by = day_ends[:, None] + (usual_minutes[None, :] * 60e9).astype("timedelta64[ns]")
+    return answered_by > np.datetime64(newest)
 
 
 def _pivot(long: pd.DataFrame, value_col: str, index: pd.DatetimeIndex, fill: float,
@@ -176,7 +197,8 @@ def frt_family(con, config, from_at: datetime) -> SeriesFamily:
     keys, values = _pivot(long, "value", index, np.nan, ("region", "vendor"))
     return SeriesFamily("frt_p90_daily", "frt_p90", "day", ("region", "vendor"), index, keys, values,
                         "minutes", {"count_model": "continuous", "direction": "both",
-                                    "min_excess": 30.0, "min_rise_pct": 50.0})
+                                    "min_excess": 30.0, "min_rise_pct": 50.0}, log_scale=True,
+                        unsettled=days_still_answering(values, index, _newest_ticket(con, config)))
 
 
 def load_families(con, config) -> list[SeriesFamily]:
@@ -233,4 +255,5 @@ def one_series(family: SeriesFamily, col: int) -> SeriesFamily:
     pick = [col]
     return replace(family, keys=[family.keys[col]], values=family.values[:, pick],
                    counts=None if family.counts is None else family.counts[:, pick],
-                   totals=None if family.totals is None else family.totals[:, pick])
+                   totals=None if family.totals is None else family.totals[:, pick],
+                   unsettled=None if family.unsettled is None else family.unsettled[:, pick])
