@@ -260,10 +260,11 @@ def evaluate_points(values: np.ndarray, step_seconds: float, s: DetectorSettings
             sums = SumRise(window_rise(values, bd, width), defined & (p_sums <= s.novelty_sum_alpha), width)
     tested_sums = use_windows or bool(sub_widths)
     sum_hit = tested_sums & (p_up <= s.alpha)
-    if sub_widths and step_seconds >= HOUR_SECONDS:
-        # An hour alone is a candidate only beyond its band, which holds the minimum size: its own
-        # p, merged into p_up, must not bypass that (3 tickets where 0.2 were expected is p < 1e-4
-        # but no incident; it paged on the samples once the warehouse's hourly series had sums).
+    if sub_widths:
+        # A sub-daily point alone is a candidate only beyond its band, which holds the minimum size:
+        # its own p, merged into p_up, must not bypass that (3 tickets where 0.2 were expected is
+        # p < 1e-4 but no incident; it paged on the samples once the warehouse's hourly series had
+        # sums). Daily steps keep theirs: a day's p and its sums' were chosen together.
         sum_hit &= p_sums <= s.alpha
     above = defined & ((x > upper) | sum_hit) & (s.direction in ("up", "both"))
     below = defined & (x < lower) & (s.direction in ("down", "both"))
