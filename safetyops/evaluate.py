@@ -3,7 +3,8 @@
 Sample spikes (ground_truth.json from the sample generator): a spike counts as found when an
 alert of its category x region series (hourly or daily counts) overlaps it; every other alert on
 those families is a false alert. Delay = time from the spike's start until the first flagged
-bucket is complete (when a scheduled scan could first see it).
+bucket is complete (when a scheduled scan could first see it). Then every family, as the Overview
+groups it: incidents, false pages, and alerts per planted spike (safetyops/sample_incidents.py).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from anomaly.evaluate_spikes import DAYS_PER_MONTH
 from anomaly.nab import format_points_lost
 from anomaly.series import load_families
 from anomaly.warehouse_detection import collect_alerts
+from safetyops.sample_incidents import IncidentReport, format_incidents, incidents_on_sample
 from core.config import load_config
 from core.errors import InputError
 from core.warehouse import connect_memory
@@ -47,6 +49,7 @@ class SampleReport:
     months: float
     missed: list                   # ids of target spikes not found
     paged: dict                    # the same figures for alerts of severity >= medium only
+    incidents: IncidentReport | None = None   # every family, as the Overview groups them
 
 
 def default_nab_dir() -> Path | None:
@@ -114,7 +117,7 @@ def score_sample(rows: list[dict], truth: dict, n_series: dict[str, int], days: 
         false_per_series_month=false_rate,
         median_delay_hours=float(pd.Series(delays).median()) if delays else float("nan"),
         n_alerts=n_alerts, n_series=sum(n_series.get(f, 0) for f in FAMILIES), months=months, missed=missed,
-        paged=paged_figures)
+        paged=paged_figures, incidents=incidents_on_sample(rows, spikes) if paged else None)
 
 
 def evaluate_sample(sample_dir: Path, config) -> SampleReport:
@@ -156,4 +159,5 @@ def format_sample(r: SampleReport) -> str:
         f"  missed target spikes: {', '.join(r.missed) or 'none'}",
     ] + ([f"  severity >= medium only: recall (target) {r.paged['recall_target']:.2f}, precision "
           f"{r.paged['precision']:.2f} of {r.paged['n_alerts']} alerts, false alerts per series-month "
-          + ", ".join(f"{k} {v:.3f}" for k, v in r.paged["false_per_series_month"].items())] if r.paged else []))
+          + ", ".join(f"{k} {v:.3f}" for k, v in r.paged["false_per_series_month"].items())] if r.paged else [])
+        + ([format_incidents(r.incidents)] if r.incidents else []))
