@@ -25,10 +25,10 @@ SERIES_DIMENSIONS = ("abuse_category", "region", "language", "vendor", "queue", 
 STEP_SECONDS = {"hour": 3600, "day": 86400}
 # The warehouse's hourly counts are tested on the sum of their last 24 hours only: a day-long surge
 # then pages within the day instead of when the calendar day closes (samples 11-14, median delay
-# 26.5 / 28 / 2.5 / 14 h -> 19.5 / 7.5 / 2 / 5 h, false alerts 7 -> 8), and the daily family's alert joins the hourly one as
-# the same incident (anomaly/grouping.py). Sums of 2-12 hours doubled or tripled the samples' false
-# alerts: within a day the weekly slots' errors run together, over a whole day they cancel
-# (benchmarks/README.md, anomaly section 5, 2026-12-08).
+# 26.5 / 28 / 2.5 / 14 h -> 19.5 / 7.5 / 2 / 5 h, false alerts 7 -> 8), and the daily family's
+# alert joins the hourly one as the same incident (anomaly/grouping.py). Sums of 6-12 hours raised
+# the samples' false alerts 4-7 fold: within a day the weekly slots' errors run together, over a
+# whole day they cancel (benchmarks/README.md, anomaly section 5, 2026-12-08).
 _GRAIN_OVERRIDES = {"hour": {"window_hours_hourly": (24.0,)}}
 
 

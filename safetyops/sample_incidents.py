@@ -12,9 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from anomaly.grouping import group_severity
-
-STEP = {"hour": pd.Timedelta(hours=1), "day": pd.Timedelta(days=1)}
+from anomaly.grouping import STEP, group_severity
 
 
 @dataclass(frozen=True)
