@@ -23,6 +23,7 @@ from core.sql_files import sql_text
 # Identifiers that may be put into series SQL: the ticket dimensions, nothing else.
 SERIES_DIMENSIONS = ("abuse_category", "region", "language", "vendor", "queue", "channel", "priority")
 STEP_SECONDS = {"hour": 3600, "day": 86400}
+MAX_USUAL_P90_MINUTES = 366 * 1440.0   # a p90 beyond a year is a data error; it waits a year at most
 # The warehouse's hourly counts are tested on the sum of their last 24 hours only: a day-long surge
 # then pages within the day instead of when the calendar day closes (samples 11-14, median delay
 # 26.5 / 28 / 2.5 / 14 h -> 19.5 / 7.5 / 2 / 5 h, false alerts 7 -> 8), and the daily family's
@@ -101,6 +102,7 @@ def days_still_answering(values: np.ndarray, index: pd.DatetimeIndex, newest: pd
     if values.size == 0 or pd.isna(newest):
         return np.zeros(values.shape, dtype=bool)
     usual_minutes = np.nan_to_num(pd.DataFrame(values).median(axis=0).to_numpy(dtype=float), nan=0.0)
+    usual_minutes = np.clip(usual_minutes, 0.0, MAX_USUAL_P90_MINUTES)   # nanoseconds must fit in 64 bits
     day_ends = (index + pd.Timedelta(days=1)).to_numpy()
     answered_by = day_ends[:, None] + (usual_minutes[None, :] * 60e9).astype("timedelta64[ns]")
     return answered_by > np.datetime64(newest)

@@ -20,6 +20,7 @@ FRT = DetectorSettings().with_overrides({"count_model": "continuous", "direction
     (900.0, [3, 4]),       # + 15 h = 15:00 > 12:00: its slowest tenth may still be waiting
     (60.0, [4]),
     (3 * 1440.0, [1, 2, 3, 4]),
+    (1e12, [0, 1, 2, 3, 4]),   # a data error: capped at a year, no overflow into the past
 ])
 def test_days_whose_slowest_replies_may_still_come_get_no_verdict(usual_minutes, blank_days):
     index = pd.date_range("2026-03-02", periods=5, freq="D")
