@@ -61,6 +61,7 @@ def load_sample(sample_dir: Path, con) -> dict:
     truth_path = Path(sample_dir) / "ground_truth.json"
     if not truth_path.exists():
         raise SampleEvalError(f"{truth_path}: not found; --sample must be a folder written by `safetyops sample`")
+    truth = read_truth(truth_path)
     config = load_config(None)
     files = sorted(p for p in Path(sample_dir).iterdir()
                    if p.is_file() and p.suffix in (".csv", ".gz", ".json") and p.name != truth_path.name)
@@ -68,7 +69,38 @@ def load_sample(sample_dir: Path, con) -> dict:
         raise SampleEvalError(f"{sample_dir}: no export files next to ground_truth.json")
     for path in files:
         ingest_file(con, path, config)
-    return json.loads(truth_path.read_text(encoding="utf-8"))
+    return truth
+
+
+SPIKE_FIELDS = {"id": str, "abuse_category": str, "region": str, "start": str, "end": str,
+                "multiplier": (int, float), "baseline_per_day": (int, float)}
+
+
+def read_truth(path: Path) -> dict:
+    """ground_truth.json as `safetyops sample` writes it; anything else is a SampleEvalError naming
+    the file and the first thing wrong in it."""
+    try:
+        truth = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SampleEvalError(f"{path}: not JSON ({exc})") from exc
+    spikes = truth.get("spikes", []) if isinstance(truth, dict) else None
+    if not isinstance(spikes, list):
+        raise SampleEvalError(f"{path}: expected an object with a list of \"spikes\"")
+    for n, spike in enumerate(spikes, 1):
+        for name, kind in SPIKE_FIELDS.items():
+            value = spike.get(name) if isinstance(spike, dict) else None
+            if not isinstance(value, kind) or isinstance(value, bool):
+                raise SampleEvalError(f"{path}: spike {n}: {name} = {value!r} is missing or not a {_kind_name(kind)}")
+        for name in ("start", "end"):
+            try:
+                pd.Timestamp(spike[name])
+            except ValueError as exc:
+                raise SampleEvalError(f"{path}: spike {n}: {name} = {spike[name]!r} is not a timestamp") from exc
+    return truth
+
+
+def _kind_name(kind) -> str:
+    return "text" if kind is str else "number"
 
 
 def _overlaps(row, start, end) -> bool:
