@@ -118,7 +118,8 @@ def format_report(r: dict) -> str:
              f"recall {r['detector_best'].recall:.2f}, precision {r['detector_best'].precision:.2f}",
              f"  NAB standard score of the printed alerts: {_nab_figures(r['nab'])}",
              f"    {format_points_lost(r['nab'])}"]
-    for step in sorted(set(r["steps"])) if len(set(r["steps"])) > 1 else ():
+    steps = sorted(set(r["steps"]))
+    for step in steps if len(steps) > 1 else ():
         files = [f for f, st in zip(r["nab"], r["steps"]) if st == step]
         lines.append(f"    {step // 60}-minute series only: {_nab_figures(files)}")
     for name, (n, hit, orc) in r["by_period"].items():

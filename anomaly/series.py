@@ -192,15 +192,15 @@ def frt_family(con, config, from_at: datetime) -> SeriesFamily:
     frame = frame.dropna(subset=["value"])
     frame = frame[frame["n"] >= min_tickets]
     index = pd.DatetimeIndex([])
+    newest = _newest_ticket(con, config)
     if not frame.empty:
-        index = _complete_index(pd.Timestamp(frame["period_start"].min()),
-                                _last_complete_end(con, config, "day"), "day")
+        index = _complete_index(pd.Timestamp(frame["period_start"].min()), newest.floor("D"), "day")
     long = frame.rename(columns={"period_start": "bucket_at", "region": "dim_a", "vendor": "dim_b"})
     keys, values = _pivot(long, "value", index, np.nan, ("region", "vendor"))
     return SeriesFamily("frt_p90_daily", "frt_p90", "day", ("region", "vendor"), index, keys, values,
                         "minutes", {"count_model": "continuous", "direction": "both",
                                     "min_excess": 30.0, "min_rise_pct": 50.0}, log_scale=True,
-                        unsettled=days_still_answering(values, index, _newest_ticket(con, config)))
+                        unsettled=days_still_answering(values, index, newest))
 
 
 def load_families(con, config) -> list[SeriesFamily]:

@@ -19,7 +19,7 @@ from anomaly.evaluate_spikes import DAYS_PER_MONTH
 from anomaly.nab import format_points_lost
 from anomaly.series import load_families
 from anomaly.warehouse_detection import collect_alerts
-from safetyops.sample_incidents import IncidentReport, format_incidents, incidents_on_sample
+from safetyops.sample_incidents import IncidentReport, format_incidents, incidents_on_sample, overlaps
 from core.config import load_config
 from core.errors import InputError
 from core.warehouse import connect_memory
@@ -103,11 +103,6 @@ def _kind_name(kind) -> str:
     return "text" if kind is str else "number"
 
 
-def _overlaps(row, start, end) -> bool:
-    step = pd.Timedelta(hours=1) if row["grain"] == "hour" else pd.Timedelta(days=1)
-    return row["start_at"] < end and row["end_at"] + step > start
-
-
 def score_sample(rows: list[dict], truth: dict, n_series: dict[str, int], days: float,
                  paged: bool = True) -> SampleReport:
     alerts = pd.DataFrame([r for r in rows if r["family"] in FAMILIES])
@@ -118,7 +113,7 @@ def score_sample(rows: list[dict], truth: dict, n_series: dict[str, int], days: 
         start, end = pd.Timestamp(sp["start"]), pd.Timestamp(sp["end"])
         hits = alerts[(alerts["abuse_category"] == sp["abuse_category"]) & (alerts["region"] == sp["region"])] \
             if len(alerts) else alerts
-        hits = hits[[_overlaps(r, start, end) for _, r in hits.iterrows()]] if len(hits) else hits
+        hits = hits[[overlaps(r, start, end) for _, r in hits.iterrows()]] if len(hits) else hits
         is_target = sp["multiplier"] >= TARGET_MIN_MULTIPLIER and sp["baseline_per_day"] >= MEDIUM_MIN_PER_DAY
         found.append((bool(len(hits)), is_target))
         if len(hits):

@@ -23,12 +23,17 @@ class IncidentReport:
     per_spike: dict[str, tuple[int, int]]  # spike id -> (alerts touching it, incidents they belong to)
 
 
+def overlaps(row: dict, start: pd.Timestamp, end: pd.Timestamp) -> bool:
+    """Does the alert's span (each bucket counted to its end) overlap [start, end)?"""
+    return (pd.Timestamp(row["start_at"]) < end
+            and pd.Timestamp(row["end_at"]) + STEP[row["grain"]] > start)
+
+
 def touches(row: dict, spike: dict) -> bool:
     for dim in ("abuse_category", "region"):
         if row.get(dim) is not None and row[dim] != spike[dim]:
             return False
-    start, end = pd.Timestamp(row["start_at"]), pd.Timestamp(row["end_at"]) + STEP[row["grain"]]
-    return start < pd.Timestamp(spike["end"]) and pd.Timestamp(spike["start"]) < end
+    return overlaps(row, pd.Timestamp(spike["start"]), pd.Timestamp(spike["end"]))
 
 
 def incidents_on_sample(rows: list[dict], spikes: list[dict]) -> IncidentReport:
